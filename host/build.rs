@@ -1,0 +1,24 @@
+//! Builds the first-party plug-ins to Wasm components and embeds them, so the
+//! `leadhost` binary can run its demo org and benchmarks with nothing else.
+
+use leadhost_guest_build::{Guest, build};
+
+fn main() {
+    build(&[
+        Guest {
+            package: "bant-qualifier",
+            purpose: "lead definition scoring budget, authority, need, timeline and behaviour.",
+            embed: true,
+        },
+        Guest {
+            package: "standard-nurture",
+            purpose: "nurture tracks chosen by qualification; every touch asks a question.",
+            embed: true,
+        },
+        Guest {
+            package: "round-robin",
+            purpose: "routing policy: account owner, then territory, then the longest-waiting rep.",
+            embed: true,
+        },
+    ]);
+}

@@ -1,0 +1,53 @@
+//! The first-party plug-ins, built from `plugins/` by the build script and
+//! embedded, so the binary can run its demo org and benchmarks alone.
+
+use crate::runtime::Slot;
+
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/guests.rs"));
+}
+
+/// A first-party plug-in embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// Its name.
+    pub name: &'static str,
+    /// The slot it fills.
+    pub slot: Slot,
+    /// The component.
+    pub bytes: &'static [u8],
+    /// Where the build put the component file.
+    pub path: &'static str,
+}
+
+/// Every first-party plug-in.
+pub const ALL: [Builtin; 3] = [BANT_QUALIFIER, STANDARD_NURTURE, ROUND_ROBIN];
+
+/// `bant-qualifier`: BANT scoring with behaviour; discards on agreed criteria.
+pub const BANT_QUALIFIER: Builtin = Builtin {
+    name: "bant-qualifier",
+    slot: Slot::LeadDefinition,
+    bytes: built::BANT_QUALIFIER,
+    path: built::BANT_QUALIFIER_PATH,
+};
+
+/// `standard-nurture`: tracks chosen by qualification; every touch asks a question.
+pub const STANDARD_NURTURE: Builtin = Builtin {
+    name: "standard-nurture",
+    slot: Slot::NurtureTrack,
+    bytes: built::STANDARD_NURTURE,
+    path: built::STANDARD_NURTURE_PATH,
+};
+
+/// `round-robin`: account owner, then territory, then the longest-waiting rep.
+pub const ROUND_ROBIN: Builtin = Builtin {
+    name: "round-robin",
+    slot: Slot::RoutingPolicy,
+    bytes: built::ROUND_ROBIN,
+    path: built::ROUND_ROBIN_PATH,
+};
+
+/// The first-party plug-in named `name`.
+pub fn find(name: &str) -> Option<Builtin> {
+    ALL.into_iter().find(|builtin| builtin.name == name)
+}

@@ -1,0 +1,90 @@
+//! The command line: `leadhost <command>`. Each command lives in its own file.
+
+mod eval;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use eval::{EvalError, EvalOutput, eval};
+
+/// leadhost: lead rules as sandboxed WebAssembly plug-ins.
+#[derive(Debug, Parser)]
+#[command(name = "leadhost", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Calls a plug-in once on an input file and prints its decision as JSON.
+    Eval(EvalArgs),
+}
+
+/// Which slot's function `eval` calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalSlot {
+    /// `qualify` of a lead definition.
+    Qualify,
+    /// `next-step` of a nurture track.
+    Nurture,
+    /// `route` of a routing policy.
+    Route,
+}
+
+/// Arguments of `leadhost eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The function to call.
+    #[arg(value_enum)]
+    pub slot: EvalSlot,
+    /// The plug-in component (`.wasm`).
+    #[arg(long, value_name = "FILE.wasm")]
+    pub plugin: PathBuf,
+    /// The input as JSON: `{"lead": ..., "activities": [...], "config": {...}, "now": "..."}`.
+    #[arg(long, value_name = "FILE.json")]
+    pub input: PathBuf,
+    /// Overrides one config value (`true`/`false` and numbers are typed); repeatable.
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    pub config: Vec<String>,
+    /// Where to keep precompiled code between runs.
+    #[arg(long, value_name = "DIR", env = "LEADHOST_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// A command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// `eval` failed.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    /// Output could not be written.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// The process exit code: 2 for bad input, 1 for a failed plug-in call.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Eval(error) => error.exit_code(),
+            CliError::Output(_) => 1,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Eval(args) => {
+            let output = eval(&args)?;
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &output).map_err(std::io::Error::from)?;
+            std::io::Write::write_all(&mut stdout, b"\n")?;
+            Ok(())
+        }
+    }
+}

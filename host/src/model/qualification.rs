@@ -1,0 +1,52 @@
+//! The lead definition's input and answer.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Activity, Config, Lead, Time};
+
+/// The input of `qualify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualifyInput {
+    /// The lead.
+    pub lead: Lead,
+    /// Its activity, oldest first.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+    /// The org's config for the plug-in.
+    #[serde(default)]
+    pub config: Config,
+    /// The time of the call.
+    pub now: Time,
+}
+
+/// A lead definition's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Route to sales.
+    SalesReady,
+    /// Keep warm on a nurture track.
+    Nurture,
+    /// Not wanted.
+    Discard,
+}
+
+/// A lead definition's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qualification {
+    /// The verdict.
+    pub stage: Stage,
+    /// How warm the lead is; higher is warmer.
+    pub score: i32,
+    /// The segment, if the definition assigns one.
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// The suggested nurture track, if any.
+    #[serde(default)]
+    pub track: Option<String>,
+    /// Why, most important first.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}

@@ -1,0 +1,235 @@
+//! The plug-in runtime: one wasmtime engine, a compile cache by content
+//! hash, and typed calls into the three worlds of the WIT contract.
+//!
+//! ```no_run
+//! use leadhost::runtime::{CallContext, Runtime, RuntimeConfig, Slot};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = Runtime::new(RuntimeConfig::default())?;
+//! let bytes = std::fs::read("bant_qualifier.wasm")?;
+//! let plugin = runtime.load("bant-qualifier", &bytes, Some(Slot::LeadDefinition))?;
+//! let input = serde_json::from_str(&std::fs::read_to_string("examples/eval/strong-lead.json")?)?;
+//! let verdict = plugin.qualify(&CallContext::for_org("demo"), &input)?;
+//! println!("{:?} ({} fuel)", verdict.value.stage, verdict.fuel_used);
+//! # Ok(()) }
+//! ```
+
+mod answer;
+mod cache;
+mod engine;
+mod error;
+mod identity;
+mod inspect;
+mod limits;
+mod plugin;
+mod sandbox;
+mod v0_1_0;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+
+pub use answer::AnswerSize;
+pub use cache::CacheSource;
+pub use error::{Cause, PluginError};
+pub use identity::{ContentHash, PluginId, Slot};
+pub use inspect::is_granted;
+pub use limits::Limits;
+pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
+pub use sandbox::CallContext;
+
+use sandbox::CallState;
+
+/// The WIT versions this host loads plug-ins for, newest first.
+pub const SUPPORTED_WIT_VERSIONS: &str = "0.1.0";
+
+/// How to build a [`Runtime`].
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeConfig {
+    /// Per-call limits.
+    pub limits: Limits,
+    /// Where precompiled code is kept across restarts; memory only if `None`.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// The runtime could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The engine rejected its configuration.
+    #[error("cannot build the Wasm engine: {0}")]
+    Engine(String),
+    /// The compile cache folder cannot be used.
+    #[error("cannot use the compile cache folder {path}: {source}")]
+    CacheDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The handle to the plug-in runtime. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Runtime {
+    /// Engine, linker, cache and limits.
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// The one engine; all plug-ins are compiled for it.
+    engine: Engine,
+    /// Host interfaces of every supported WIT version, plus deny-all WASI.
+    linker: Linker<CallState>,
+    /// Compiled components by content hash.
+    cache: cache::CompileCache,
+    /// Per-call limits.
+    limits: Limits,
+    /// Ticks the epoch for deadlines; stops when the runtime is dropped.
+    _ticker: engine::EpochTicker,
+}
+
+impl Runtime {
+    /// Starts a runtime: builds the engine and linker and starts the epoch ticker.
+    pub fn new(config: RuntimeConfig) -> Result<Self, RuntimeError> {
+        let engine = engine::build(&config.limits)
+            .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .and_then(|()| v0_1_0::add_to_linker(&mut linker))
+            .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        let fingerprint = engine::fingerprint(&engine);
+        let cache = cache::CompileCache::new(config.cache_dir.as_deref(), &fingerprint).map_err(
+            |source| RuntimeError::CacheDir {
+                path: config.cache_dir.clone().unwrap_or_default(),
+                source,
+            },
+        )?;
+        let ticker = engine::EpochTicker::start(&engine, &config.limits);
+        Ok(Runtime {
+            shared: Arc::new(Shared {
+                engine,
+                linker,
+                cache,
+                limits: config.limits,
+                _ticker: ticker,
+            }),
+        })
+    }
+
+    /// The per-call limits.
+    pub fn limits(&self) -> &Limits {
+        &self.shared.limits
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.shared.engine
+    }
+
+    /// Loads a component: checks it, compiles it (or takes it from the
+    /// cache), and pre-links it for its slot. With `expected`, a component
+    /// for another slot is refused. Nothing is called.
+    pub fn load(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        expected: Option<Slot>,
+    ) -> Result<Plugin, PluginError> {
+        let hash = ContentHash::of(bytes);
+        let id = PluginId {
+            name: name.to_string(),
+            hash,
+        };
+        let fail = |cause| PluginError {
+            plugin: id.clone(),
+            cause,
+        };
+        inspect::check_header(bytes).map_err(fail)?;
+        let engine = &self.shared.engine;
+        let (component, source) = self
+            .shared
+            .cache
+            .get_or_compile(engine, hash, bytes)
+            .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
+        inspect::check_imports(&component, engine).map_err(fail)?;
+        let slot = inspect::slot_of(&component, engine).map_err(fail)?;
+        if let Some(expected) = expected.filter(|expected| *expected != slot) {
+            return Err(fail(Cause::WrongWorld {
+                expected,
+                found: slot,
+            }));
+        }
+        let pre = self
+            .shared
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
+        let prepared = v0_1_0::Prepared::new(slot, pre).map_err(|error| {
+            fail(Cause::UnsupportedVersion {
+                export: slot.export(),
+                supported: SUPPORTED_WIT_VERSIONS,
+                detail: format!("{error:#}"),
+            })
+        })?;
+        tracing::debug!(plugin = %id, %slot, ?source, "plug-in loaded");
+        Ok(Plugin::new(
+            id,
+            slot,
+            plugin::Prepared::V0_1_0(prepared),
+            source,
+            self.clone(),
+        ))
+    }
+
+    /// Loads a component from a file, named by its file name.
+    pub fn load_file(&self, path: &Path, expected: Option<Slot>) -> Result<Plugin, LoadFileError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.file_stem().map_or_else(
+            || "plugin".into(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        Ok(self.load(&name, &bytes, expected)?)
+    }
+
+    /// Names of what a component imports and exports, for `plugin check`.
+    pub fn describe(&self, bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), PluginError> {
+        let hash = ContentHash::of(bytes);
+        let fail = |cause| PluginError {
+            plugin: PluginId {
+                name: "component".into(),
+                hash,
+            },
+            cause,
+        };
+        inspect::check_header(bytes).map_err(fail)?;
+        let engine = &self.shared.engine;
+        let (component, _) = self
+            .shared
+            .cache
+            .get_or_compile(engine, hash, bytes)
+            .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
+        Ok((
+            inspect::imports(&component, engine),
+            inspect::exports(&component, engine),
+        ))
+    }
+}
+
+/// A plug-in file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadFileError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The component was refused.
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+}

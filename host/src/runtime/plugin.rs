@@ -1,0 +1,396 @@
+//! A loaded plug-in version and its calls: a fresh instance per call from a
+//! pre-linked template, inside the call's own limits.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{Store, Trap};
+
+use super::answer::{Answer, AnswerSize};
+use super::sandbox::{CallContext, CallState};
+use super::{CacheSource, Cause, PluginError, PluginId, Runtime, Slot, v0_1_0};
+use crate::model::{self, PluginInput};
+
+/// A plug-in version ready to call. Cheap to clone; calls may run
+/// concurrently from any thread, each in its own `Store`.
+#[derive(Clone)]
+pub struct Plugin {
+    /// Shared, immutable parts.
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("id", &self.inner.id.to_string())
+            .field("slot", &self.inner.slot)
+            .field("wit_version", &self.wit_version())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    /// `name@hash`.
+    id: PluginId,
+    /// The slot it fills.
+    slot: Slot,
+    /// The pre-linked component, by WIT version.
+    prepared: Prepared,
+    /// Where its compiled code came from when it was loaded.
+    source: CacheSource,
+    /// The runtime it was loaded into (engine and limits).
+    runtime: Runtime,
+}
+
+/// A pre-linked component, by the WIT version it was built against.
+#[derive(Clone)]
+pub(super) enum Prepared {
+    /// `leadhost:plugin@0.1.0`.
+    V0_1_0(v0_1_0::Prepared),
+}
+
+/// A live instance, by WIT version.
+enum Instance {
+    /// `leadhost:plugin@0.1.0`.
+    V0_1_0(v0_1_0::Instance),
+}
+
+impl Prepared {
+    fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Instance> {
+        match self {
+            Prepared::V0_1_0(prepared) => prepared.instantiate(store).map(Instance::V0_1_0),
+        }
+    }
+
+    fn version(&self) -> &'static str {
+        match self {
+            Prepared::V0_1_0(_) => v0_1_0::VERSION,
+        }
+    }
+}
+
+/// One slot's input: what its call returns and how to make it.
+pub trait SlotInput: PluginInput {
+    /// The slot's answer.
+    type Output: AnswerSize;
+    /// The slot.
+    const SLOT: Slot;
+    /// Calls the slot's function on `instance`.
+    #[doc(hidden)]
+    fn call(
+        instance: &InstanceRef<'_>,
+        store: &mut Store<CallState>,
+        input: &Self,
+    ) -> wasmtime::Result<Answer<Self::Output>>;
+}
+
+/// An instance handed to [`SlotInput::call`]; opaque outside the runtime.
+pub struct InstanceRef<'a>(&'a Instance);
+
+impl SlotInput for model::QualifyInput {
+    type Output = model::Qualification;
+    const SLOT: Slot = Slot::LeadDefinition;
+    fn call(
+        instance: &InstanceRef<'_>,
+        store: &mut Store<CallState>,
+        input: &Self,
+    ) -> wasmtime::Result<Answer<Self::Output>> {
+        match instance.0 {
+            Instance::V0_1_0(instance) => instance.qualify(store, input),
+        }
+    }
+}
+
+impl SlotInput for model::NurtureInput {
+    type Output = model::NurtureStep;
+    const SLOT: Slot = Slot::NurtureTrack;
+    fn call(
+        instance: &InstanceRef<'_>,
+        store: &mut Store<CallState>,
+        input: &Self,
+    ) -> wasmtime::Result<Answer<Self::Output>> {
+        match instance.0 {
+            Instance::V0_1_0(instance) => instance.next_step(store, input),
+        }
+    }
+}
+
+impl SlotInput for model::RouteInput {
+    type Output = model::RouteDecision;
+    const SLOT: Slot = Slot::RoutingPolicy;
+    fn call(
+        instance: &InstanceRef<'_>,
+        store: &mut Store<CallState>,
+        input: &Self,
+    ) -> wasmtime::Result<Answer<Self::Output>> {
+        match instance.0 {
+            Instance::V0_1_0(instance) => instance.route(store, input),
+        }
+    }
+}
+
+/// A decision and what it cost.
+#[derive(Debug, Clone)]
+pub struct Called<T> {
+    /// The plug-in's answer, checked against the contract.
+    pub value: T,
+    /// Wall-clock time of the call, instantiation included.
+    pub duration: Duration,
+    /// Fuel (roughly, Wasm instructions) the call used.
+    pub fuel_used: u64,
+}
+
+impl Plugin {
+    pub(super) fn new(
+        id: PluginId,
+        slot: Slot,
+        prepared: Prepared,
+        source: CacheSource,
+        runtime: Runtime,
+    ) -> Self {
+        Plugin {
+            inner: Arc::new(Inner {
+                id,
+                slot,
+                prepared,
+                source,
+                runtime,
+            }),
+        }
+    }
+
+    /// `name@hash`.
+    pub fn id(&self) -> &PluginId {
+        &self.inner.id
+    }
+
+    /// The slot it fills.
+    pub fn slot(&self) -> Slot {
+        self.inner.slot
+    }
+
+    /// The WIT version it was built against (e.g. `0.1.0`).
+    pub fn wit_version(&self) -> &'static str {
+        self.inner.prepared.version()
+    }
+
+    /// Where its compiled code came from when it was loaded.
+    pub fn cache_source(&self) -> CacheSource {
+        self.inner.source
+    }
+
+    /// Qualifies a lead (lead-definition plug-ins).
+    pub fn qualify(
+        &self,
+        context: &CallContext,
+        input: &model::QualifyInput,
+    ) -> Result<Called<model::Qualification>, PluginError> {
+        self.call(context, input)
+    }
+
+    /// Decides a lead's next nurture step (nurture-track plug-ins).
+    pub fn next_step(
+        &self,
+        context: &CallContext,
+        input: &model::NurtureInput,
+    ) -> Result<Called<model::NurtureStep>, PluginError> {
+        self.call(context, input)
+    }
+
+    /// Routes a sales-ready lead (routing-policy plug-ins).
+    pub fn route(
+        &self,
+        context: &CallContext,
+        input: &model::RouteInput,
+    ) -> Result<Called<model::RouteDecision>, PluginError> {
+        self.call(context, input)
+    }
+
+    /// Calls the plug-in on a fresh instance: nothing is shared with any other call.
+    pub fn call<I: SlotInput>(
+        &self,
+        context: &CallContext,
+        input: &I,
+    ) -> Result<Called<I::Output>, PluginError> {
+        self.check_slot::<I>()?;
+        let started = Instant::now();
+        let mut store = self.new_store(context, input);
+        let result = match self.inner.prepared.instantiate(&mut store) {
+            Ok(instance) => self.invoke(&instance, &mut store, input, started),
+            Err(error) => Err(self.classify(error, &store)),
+        };
+        store.data().flush_stdio();
+        result
+    }
+
+    /// An instance kept across calls. Only for components known to keep
+    /// nothing between calls but a cache (and for benchmarks): plug-ins are
+    /// otherwise called fresh, so no state leaks from one lead to the next.
+    pub fn reusable_instance(
+        &self,
+        context: &CallContext,
+        first: &impl PluginInput,
+    ) -> Result<ReusableInstance, PluginError> {
+        let mut store = self.new_store(context, first);
+        let instance = self
+            .inner
+            .prepared
+            .instantiate(&mut store)
+            .map_err(|error| self.classify(error, &store))?;
+        Ok(ReusableInstance {
+            plugin: self.clone(),
+            store,
+            instance,
+            dead: false,
+        })
+    }
+
+    fn check_slot<I: SlotInput>(&self) -> Result<(), PluginError> {
+        if self.inner.slot == I::SLOT {
+            Ok(())
+        } else {
+            Err(self.error(Cause::WrongWorld {
+                expected: I::SLOT,
+                found: self.inner.slot,
+            }))
+        }
+    }
+
+    fn new_store(&self, context: &CallContext, input: &impl PluginInput) -> Store<CallState> {
+        let runtime = &self.inner.runtime;
+        let limits = runtime.limits();
+        let state = CallState::new(
+            &self.inner.id,
+            context,
+            input.lead_id(),
+            input.now(),
+            limits,
+        );
+        let mut store = Store::new(runtime.engine(), state);
+        store.limiter(|state| &mut state.limiter);
+        arm(&mut store, limits);
+        store
+    }
+
+    fn invoke<I: SlotInput>(
+        &self,
+        instance: &Instance,
+        store: &mut Store<CallState>,
+        input: &I,
+        started: Instant,
+    ) -> Result<Called<I::Output>, PluginError> {
+        let limits = self.inner.runtime.limits();
+        let answer = I::call(&InstanceRef(instance), store, input)
+            .map_err(|error| self.classify(error, store))?;
+        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let value = match answer {
+            Answer::Decided(value) => value,
+            Answer::Refused(reason) => return Err(self.error(Cause::Refused(reason))),
+            Answer::Invalid(problem) => return Err(self.error(Cause::InvalidAnswer(problem))),
+            Answer::WrongSlot => {
+                return Err(self.error(Cause::WrongWorld {
+                    expected: I::SLOT,
+                    found: self.inner.slot,
+                }));
+            }
+        };
+        let size = value.answer_size();
+        if size > limits.output_bytes {
+            return Err(self.error(Cause::OutputTooLarge {
+                size,
+                limit: limits.output_bytes,
+            }));
+        }
+        Ok(Called {
+            value,
+            duration: started.elapsed(),
+            fuel_used,
+        })
+    }
+
+    fn error(&self, cause: Cause) -> PluginError {
+        PluginError {
+            plugin: self.inner.id.clone(),
+            cause,
+        }
+    }
+
+    /// Names what stopped a call: a limit, an exhausted pool or a trap.
+    fn classify(&self, error: wasmtime::Error, store: &Store<CallState>) -> PluginError {
+        let limits = self.inner.runtime.limits();
+        let state = store.data();
+        let cause = match error.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => Cause::OutOfFuel(limits.fuel),
+            Some(Trap::Interrupt) => Cause::Deadline(limits.deadline),
+            _ if error
+                .downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+                .is_some() =>
+            {
+                Cause::Busy(error.to_string())
+            }
+            _ => match state.limiter.refused {
+                Some(requested) => Cause::MemoryLimit {
+                    requested,
+                    limit: state.limiter.limit,
+                    stderr: state.stderr(),
+                },
+                None => Cause::Trap {
+                    message: error
+                        .downcast_ref::<Trap>()
+                        .map_or_else(|| format!("{error:#}"), Trap::to_string),
+                    stderr: state.stderr(),
+                },
+            },
+        };
+        self.error(cause)
+    }
+}
+
+/// Sets a call's fuel and deadline.
+fn arm(store: &mut Store<CallState>, limits: &super::Limits) {
+    store
+        .set_fuel(limits.fuel)
+        .expect("the engine consumes fuel");
+    store.set_epoch_deadline(limits.deadline_ticks());
+    store.epoch_deadline_trap();
+}
+
+/// An instance called many times (see [`Plugin::reusable_instance`]). A trap
+/// kills it: later calls are refused and a new instance must be made.
+pub struct ReusableInstance {
+    /// The plug-in it belongs to.
+    plugin: Plugin,
+    /// Its store, owned by whoever owns this value.
+    store: Store<CallState>,
+    /// The instance.
+    instance: Instance,
+    /// Set once a call failed inside the guest; a trapped instance cannot be entered again.
+    dead: bool,
+}
+
+impl ReusableInstance {
+    /// Calls the plug-in; each call gets the full fuel and deadline again.
+    pub fn call<I: SlotInput>(&mut self, input: &I) -> Result<Called<I::Output>, PluginError> {
+        self.plugin.check_slot::<I>()?;
+        if self.dead {
+            return Err(self.plugin.error(Cause::Trap {
+                message: "this instance trapped in an earlier call and cannot be entered again"
+                    .into(),
+                stderr: String::new(),
+            }));
+        }
+        let started = Instant::now();
+        arm(&mut self.store, self.plugin.inner.runtime.limits());
+        self.store.data_mut().set_now(input.now());
+        let result = self
+            .plugin
+            .invoke(&self.instance, &mut self.store, input, started);
+        if let Err(error) = &result {
+            self.dead = !matches!(
+                error.cause,
+                Cause::Refused(_) | Cause::InvalidAnswer(_) | Cause::OutputTooLarge { .. }
+            );
+        }
+        result
+    }
+}

@@ -1,0 +1,282 @@
+//! What a guest gets for one call: a deny-all, deterministic WASI context,
+//! a memory limiter and a bounded log. Owned by the call's `Store`, so
+//! nothing survives from one call to the next.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use wasmtime::ResourceLimiter;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{
+    Deterministic, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView,
+    WasiView,
+};
+
+use super::{Limits, PluginId};
+use crate::model::Time;
+
+/// Who a call is for: the fields every log line of the call carries.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    /// The org the call is made for.
+    pub org: String,
+}
+
+impl CallContext {
+    /// A call for `org`.
+    pub fn for_org(org: impl Into<String>) -> Self {
+        CallContext { org: org.into() }
+    }
+}
+
+/// Log levels a guest may use (mirrors the WIT `log.level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuestLevel {
+    /// Fine detail.
+    Trace,
+    /// Debugging detail.
+    Debug,
+    /// Normal operation.
+    Info,
+    /// Something looks wrong.
+    Warn,
+    /// Something went wrong.
+    Error,
+}
+
+/// The store data of one call.
+pub struct CallState {
+    /// Deny-all WASI: no files, env, args or sockets; fixed clocks; seeded random.
+    wasi: WasiCtx,
+    /// What the guest's wall clock reads: the call's `now`, in ms since the epoch.
+    wall: Arc<AtomicI64>,
+    /// WASI's resources (streams) for this call.
+    table: ResourceTable,
+    /// Caps the guest's memory.
+    pub(super) limiter: MemoryLimiter,
+    /// The guest's stdout, kept for the host's log.
+    stdout: MemoryOutputPipe,
+    /// The guest's stderr, kept for the log and for trap messages (panics).
+    stderr: MemoryOutputPipe,
+    /// Tags and caps for the guest's `log` lines.
+    log: GuestLog,
+}
+
+impl CallState {
+    /// A fresh sandbox for one call of `plugin` about `lead` at `now`.
+    pub fn new(
+        plugin: &PluginId,
+        context: &CallContext,
+        lead: &str,
+        now: Time,
+        limits: &Limits,
+    ) -> Self {
+        let stdout = MemoryOutputPipe::new(limits.stdio_bytes);
+        let stderr = MemoryOutputPipe::new(limits.stdio_bytes);
+        // The same plug-in, lead and time always see the same "random" bytes,
+        // so a decision can be replayed exactly.
+        let seed: [u8; 32] = Sha256::new()
+            .chain_update(plugin.hash.as_bytes())
+            .chain_update(lead.as_bytes())
+            .chain_update(now.timestamp_millis().to_le_bytes())
+            .finalize()
+            .into();
+        let wall = Arc::new(AtomicI64::new(now.timestamp_millis()));
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .wall_clock(FixedWallClock(wall.clone()))
+            .monotonic_clock(FrozenMonotonicClock)
+            .secure_random(Deterministic::new(seed.to_vec()))
+            .insecure_random(Deterministic::new(seed.iter().rev().copied().collect()))
+            .insecure_random_seed(u128::from_le_bytes(
+                seed[..16].try_into().expect("16 bytes"),
+            ))
+            .allow_ip_name_lookup(false)
+            .allow_tcp(false)
+            .allow_udp(false)
+            .build();
+        CallState {
+            wasi,
+            wall,
+            table: ResourceTable::new(),
+            limiter: MemoryLimiter {
+                limit: limits.memory_bytes,
+                used: 0,
+                refused: None,
+            },
+            stdout,
+            stderr,
+            log: GuestLog {
+                org: context.org.clone(),
+                plugin: plugin.to_string(),
+                lines: 0,
+                max_lines: limits.log_lines,
+                max_line_bytes: limits.log_line_bytes,
+            },
+        }
+    }
+
+    /// Moves the guest's wall clock to `now` (for an instance reused across calls).
+    pub(super) fn set_now(&mut self, now: Time) {
+        self.wall.store(now.timestamp_millis(), Ordering::Relaxed);
+    }
+
+    /// Writes one guest `log` line to the host's log.
+    pub(super) fn log(&mut self, level: GuestLevel, message: &str) {
+        self.log.write(level, message);
+    }
+
+    /// The guest's stderr so far (lossy UTF-8).
+    pub(super) fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.contents()).into_owned()
+    }
+
+    /// Sends what the guest printed to the host's log, tagged with the org and plug-in.
+    pub(super) fn flush_stdio(&self) {
+        let (org, plugin) = (&self.log.org, &self.log.plugin);
+        for line in String::from_utf8_lossy(&self.stdout.contents()).lines() {
+            tracing::info!(target: "leadhost::guest", org, plugin, stream = "stdout", "{line}");
+        }
+        for line in String::from_utf8_lossy(&self.stderr.contents()).lines() {
+            tracing::warn!(target: "leadhost::guest", org, plugin, stream = "stderr", "{line}");
+        }
+    }
+}
+
+impl WasiView for CallState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// The guest's wall clock reads the call's `now`, always.
+struct FixedWallClock(Arc<AtomicI64>);
+
+impl HostWallClock for FixedWallClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_millis(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::from_millis(self.0.load(Ordering::Relaxed).max(0) as u64)
+    }
+}
+
+/// The guest's monotonic clock never moves: elapsed time is not an input.
+struct FrozenMonotonicClock;
+
+impl HostMonotonicClock for FrozenMonotonicClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+/// Caps the total linear memory of one instance and remembers a refusal, so
+/// the trap that usually follows can be reported as what it is.
+pub(super) struct MemoryLimiter {
+    /// Most bytes, summed over the instance's memories.
+    pub(super) limit: usize,
+    /// Bytes in use now.
+    used: usize,
+    /// The total the guest asked for when it was refused.
+    pub(super) refused: Option<usize>,
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let total = self.used - current.min(self.used) + desired;
+        if total > self.limit {
+            self.refused = Some(total);
+            return Ok(false);
+        }
+        self.used = total;
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // Tables hold function references; a rule needs a few thousand at most.
+        Ok(desired <= 1 << 20)
+    }
+}
+
+/// A guest's `log` lines: tagged, counted, capped.
+struct GuestLog {
+    /// The org of the call.
+    org: String,
+    /// `name@hash` of the plug-in.
+    plugin: String,
+    /// Lines written so far.
+    lines: usize,
+    /// Lines kept per call.
+    max_lines: usize,
+    /// Bytes kept per line.
+    max_line_bytes: usize,
+}
+
+impl GuestLog {
+    fn write(&mut self, level: GuestLevel, message: &str) {
+        self.lines += 1;
+        if self.lines > self.max_lines {
+            if self.lines == self.max_lines + 1 {
+                tracing::warn!(target: "leadhost::guest", org = %self.org, plugin = %self.plugin, "log cap of {} lines reached; dropping the rest", self.max_lines);
+            }
+            return;
+        }
+        let mut end = message.len().min(self.max_line_bytes);
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (org, plugin, message) = (&self.org, &self.plugin, &message[..end]);
+        match level {
+            GuestLevel::Trace => {
+                tracing::trace!(target: "leadhost::guest", org, plugin, "{message}")
+            }
+            GuestLevel::Debug => {
+                tracing::debug!(target: "leadhost::guest", org, plugin, "{message}")
+            }
+            GuestLevel::Info => tracing::info!(target: "leadhost::guest", org, plugin, "{message}"),
+            GuestLevel::Warn => tracing::warn!(target: "leadhost::guest", org, plugin, "{message}"),
+            GuestLevel::Error => {
+                tracing::error!(target: "leadhost::guest", org, plugin, "{message}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_counts_all_memories_and_remembers_the_refusal() {
+        let mut limiter = MemoryLimiter {
+            limit: 100,
+            used: 0,
+            refused: None,
+        };
+        assert!(limiter.memory_growing(0, 60, None).unwrap());
+        assert!(limiter.memory_growing(0, 30, None).unwrap());
+        assert!(!limiter.memory_growing(30, 50, None).unwrap());
+        assert_eq!(limiter.refused, Some(110));
+        assert!(limiter.memory_growing(60, 70, None).unwrap());
+    }
+}

@@ -1,0 +1,159 @@
+//! The host side of WIT `leadhost:plugin@0.1.0`, frozen: its generated
+//! bindings, its typed calls and the conversions into the host's model.
+//!
+//! A later contract version gets a sibling module like this one; the
+//! [`super::plugin`] code dispatches on the version a component was built for.
+
+mod convert;
+
+use wasmtime::Store;
+use wasmtime::component::{HasSelf, InstancePre, Linker};
+
+use super::sandbox::{CallState, GuestLevel};
+use super::{Slot, answer::Answer};
+use crate::model;
+
+/// The WIT version this module serves.
+pub const VERSION: &str = "0.1.0";
+
+/// Generated bindings stay private: callers see the model types only.
+mod generated {
+    pub mod lead_definition {
+        wasmtime::component::bindgen!({
+            path: "../wit/v0.1.0",
+            world: "lead-definition",
+        });
+    }
+    pub mod nurture_track {
+        wasmtime::component::bindgen!({
+            path: "../wit/v0.1.0",
+            world: "nurture-track",
+            with: {
+                "leadhost:plugin/types@0.1.0": super::lead_definition::leadhost::plugin::types,
+                "leadhost:plugin/log@0.1.0": super::lead_definition::leadhost::plugin::log,
+            },
+        });
+    }
+    pub mod routing_policy {
+        wasmtime::component::bindgen!({
+            path: "../wit/v0.1.0",
+            world: "routing-policy",
+            with: {
+                "leadhost:plugin/types@0.1.0": super::lead_definition::leadhost::plugin::types,
+                "leadhost:plugin/log@0.1.0": super::lead_definition::leadhost::plugin::log,
+            },
+        });
+    }
+    pub use lead_definition::leadhost::plugin::{log, types};
+}
+
+use generated::lead_definition::{LeadDefinition, LeadDefinitionPre};
+use generated::nurture_track::{NurtureTrack, NurtureTrackPre};
+use generated::routing_policy::{RoutingPolicy, RoutingPolicyPre};
+
+impl generated::log::Host for CallState {
+    fn log(&mut self, level: generated::log::Level, message: String) {
+        use generated::log::Level;
+        let level = match level {
+            Level::Trace => GuestLevel::Trace,
+            Level::Debug => GuestLevel::Debug,
+            Level::Info => GuestLevel::Info,
+            Level::Warn => GuestLevel::Warn,
+            Level::Error => GuestLevel::Error,
+        };
+        CallState::log(self, level, &message);
+    }
+}
+
+/// Adds this version's host interface (`log`) to the linker.
+pub fn add_to_linker(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
+    generated::log::add_to_linker::<CallState, HasSelf<CallState>>(linker, |state| state)
+}
+
+/// The host interfaces of this version a plug-in may import: `log`, and
+/// `types`, which holds only types (toolchains import it for `use`).
+pub const GRANTED_IMPORTS: [&str; 2] = ["leadhost:plugin/log@0.1.0", "leadhost:plugin/types@0.1.0"];
+
+/// A component pre-linked for one world of this version: instantiating it
+/// is the only per-call cost.
+#[derive(Clone)]
+pub enum Prepared {
+    /// A lead definition.
+    LeadDefinition(LeadDefinitionPre<CallState>),
+    /// A nurture track.
+    NurtureTrack(NurtureTrackPre<CallState>),
+    /// A routing policy.
+    RoutingPolicy(RoutingPolicyPre<CallState>),
+}
+
+impl Prepared {
+    /// Type-checks `pre`'s exports against `slot`'s world of this version.
+    pub fn new(slot: Slot, pre: InstancePre<CallState>) -> wasmtime::Result<Self> {
+        Ok(match slot {
+            Slot::LeadDefinition => Prepared::LeadDefinition(LeadDefinitionPre::new(pre)?),
+            Slot::NurtureTrack => Prepared::NurtureTrack(NurtureTrackPre::new(pre)?),
+            Slot::RoutingPolicy => Prepared::RoutingPolicy(RoutingPolicyPre::new(pre)?),
+        })
+    }
+
+    /// A new instance in `store`.
+    pub fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Instance> {
+        Ok(match self {
+            Prepared::LeadDefinition(pre) => Instance::LeadDefinition(pre.instantiate(store)?),
+            Prepared::NurtureTrack(pre) => Instance::NurtureTrack(pre.instantiate(store)?),
+            Prepared::RoutingPolicy(pre) => Instance::RoutingPolicy(pre.instantiate(store)?),
+        })
+    }
+}
+
+/// A live instance of one world of this version.
+pub enum Instance {
+    /// A lead definition.
+    LeadDefinition(LeadDefinition),
+    /// A nurture track.
+    NurtureTrack(NurtureTrack),
+    /// A routing policy.
+    RoutingPolicy(RoutingPolicy),
+}
+
+impl Instance {
+    /// Calls `qualify`. `Err` is a failed call (trap, limit); the answer may
+    /// still be a refusal or invalid.
+    pub fn qualify(
+        &self,
+        store: &mut Store<CallState>,
+        input: &model::QualifyInput,
+    ) -> wasmtime::Result<Answer<model::Qualification>> {
+        let Instance::LeadDefinition(bindings) = self else {
+            return Ok(Answer::WrongSlot);
+        };
+        let answer = bindings.call_qualify(store, &convert::qualify_input(input))?;
+        Ok(Answer::from_guest(answer, convert::qualification))
+    }
+
+    /// Calls `next-step`.
+    pub fn next_step(
+        &self,
+        store: &mut Store<CallState>,
+        input: &model::NurtureInput,
+    ) -> wasmtime::Result<Answer<model::NurtureStep>> {
+        let Instance::NurtureTrack(bindings) = self else {
+            return Ok(Answer::WrongSlot);
+        };
+        let answer = bindings.call_next_step(store, &convert::nurture_input(input))?;
+        Ok(Answer::from_guest(answer, convert::nurture_step))
+    }
+
+    /// Calls `route`.
+    pub fn route(
+        &self,
+        store: &mut Store<CallState>,
+        input: &model::RouteInput,
+    ) -> wasmtime::Result<Answer<model::RouteDecision>> {
+        let Instance::RoutingPolicy(bindings) = self else {
+            return Ok(Answer::WrongSlot);
+        };
+        let answer = bindings.call_route(store, &convert::route_input(input))?;
+        Ok(Answer::from_guest(answer, convert::route_decision))
+    }
+}

@@ -1,0 +1,284 @@
+//! Conversions between the host's model and the v0.1.0 WIT types. Inputs
+//! always convert; answers are checked against the contract on the way in.
+
+use chrono::DateTime;
+
+use super::generated::types as wit;
+use crate::model::{self, Time};
+
+fn millis(time: Time) -> wit::Timestamp {
+    time.timestamp_millis()
+}
+
+fn time(millis: wit::Timestamp, what: &str) -> Result<Time, String> {
+    DateTime::from_timestamp_millis(millis)
+        .ok_or_else(|| format!("`{what}` = {millis} ms is not a representable time"))
+}
+
+fn non_empty(text: String, what: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err(format!("`{what}` is empty"))
+    } else {
+        Ok(text)
+    }
+}
+
+fn optional_non_empty(text: Option<String>, what: &str) -> Result<Option<String>, String> {
+    text.map(|text| non_empty(text, what)).transpose()
+}
+
+fn scalar(value: &model::Scalar) -> wit::Scalar {
+    match value {
+        model::Scalar::Text(text) => wit::Scalar::Text(text.clone()),
+        model::Scalar::Number(number) => wit::Scalar::Number(*number),
+        model::Scalar::Boolean(flag) => wit::Scalar::Boolean(*flag),
+    }
+}
+
+fn fields(fields: &model::Config) -> Vec<wit::Field> {
+    fields
+        .iter()
+        .map(|(name, value)| wit::Field {
+            name: name.clone(),
+            value: scalar(value),
+        })
+        .collect()
+}
+
+fn lead(lead: &model::Lead) -> wit::Lead {
+    wit::Lead {
+        id: lead.id.clone(),
+        email: lead.email.clone(),
+        name: lead.name.clone(),
+        company: lead.company.clone(),
+        domain: lead.domain.clone(),
+        title: lead.title.clone(),
+        industry: lead.industry.clone(),
+        company_size: lead.company_size,
+        country: lead.country.clone(),
+        source: lead.source.clone(),
+        campaign: lead.campaign.clone(),
+        budget: lead.budget,
+        authority: lead.authority.map(|authority| match authority {
+            model::Authority::DecisionMaker => wit::Authority::DecisionMaker,
+            model::Authority::Influencer => wit::Authority::Influencer,
+            model::Authority::User => wit::Authority::User,
+            model::Authority::None => wit::Authority::None,
+        }),
+        need: lead.need.map(|need| match need {
+            model::Need::High => wit::Need::High,
+            model::Need::Medium => wit::Need::Medium,
+            model::Need::Low => wit::Need::Low,
+            model::Need::None => wit::Need::None,
+        }),
+        timeline_days: lead.timeline_days,
+        custom: fields(&lead.custom),
+        created_at: millis(lead.created_at),
+    }
+}
+
+fn activities(activities: &[model::Activity]) -> Vec<wit::Activity> {
+    use model::ActivityKind as K;
+    activities
+        .iter()
+        .map(|activity| wit::Activity {
+            kind: match activity.kind {
+                K::PageVisit => wit::ActivityKind::PageVisit,
+                K::Download => wit::ActivityKind::Download,
+                K::Webinar => wit::ActivityKind::Webinar,
+                K::EmailOpen => wit::ActivityKind::EmailOpen,
+                K::EmailClick => wit::ActivityKind::EmailClick,
+                K::EmailReply => wit::ActivityKind::EmailReply,
+                K::Form => wit::ActivityKind::Form,
+                K::Answer => wit::ActivityKind::Answer,
+                K::Meeting => wit::ActivityKind::Meeting,
+                K::Call => wit::ActivityKind::Call,
+                K::Other => wit::ActivityKind::Other,
+            },
+            at: millis(activity.at),
+            detail: activity.detail.clone(),
+        })
+        .collect()
+}
+
+fn stage_to_wit(stage: model::Stage) -> wit::Stage {
+    match stage {
+        model::Stage::SalesReady => wit::Stage::SalesReady,
+        model::Stage::Nurture => wit::Stage::Nurture,
+        model::Stage::Discard => wit::Stage::Discard,
+    }
+}
+
+fn qualification_to_wit(qualification: &model::Qualification) -> wit::Qualification {
+    wit::Qualification {
+        stage: stage_to_wit(qualification.stage),
+        score: qualification.score,
+        segment: qualification.segment.clone(),
+        track: qualification.track.clone(),
+        reasons: qualification.reasons.clone(),
+    }
+}
+
+/// The WIT input of `qualify`.
+pub fn qualify_input(input: &model::QualifyInput) -> wit::QualifyInput {
+    wit::QualifyInput {
+        lead: lead(&input.lead),
+        activities: activities(&input.activities),
+        config: fields(&input.config),
+        now: millis(input.now),
+    }
+}
+
+/// The WIT input of `next-step`.
+pub fn nurture_input(input: &model::NurtureInput) -> wit::NurtureInput {
+    wit::NurtureInput {
+        lead: lead(&input.lead),
+        activities: activities(&input.activities),
+        qualification: qualification_to_wit(&input.qualification),
+        state: wit::TrackState {
+            track: input.state.track.clone(),
+            step: input.state.step,
+            data: input.state.data.clone(),
+        },
+        config: fields(&input.config),
+        now: millis(input.now),
+    }
+}
+
+/// The WIT input of `route`.
+pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
+    wit::RouteInput {
+        lead: lead(&input.lead),
+        qualification: qualification_to_wit(&input.qualification),
+        candidates: input
+            .candidates
+            .iter()
+            .map(|rep| wit::Rep {
+                id: rep.id.clone(),
+                team: rep.team.clone(),
+                territories: rep.territories.clone(),
+                segments: rep.segments.clone(),
+                capacity: rep.capacity,
+                open_leads: rep.open_leads,
+                weight: rep.weight,
+                available: rep.available,
+                last_assigned_at: rep.last_assigned_at.map(millis),
+            })
+            .collect(),
+        account_owner: input.account_owner.clone(),
+        config: fields(&input.config),
+        now: millis(input.now),
+    }
+}
+
+/// A lead definition's answer, checked.
+pub fn qualification(answer: wit::Qualification) -> Result<model::Qualification, String> {
+    Ok(model::Qualification {
+        stage: match answer.stage {
+            wit::Stage::SalesReady => model::Stage::SalesReady,
+            wit::Stage::Nurture => model::Stage::Nurture,
+            wit::Stage::Discard => model::Stage::Discard,
+        },
+        score: answer.score,
+        segment: optional_non_empty(answer.segment, "segment")?,
+        track: optional_non_empty(answer.track, "track")?,
+        reasons: answer.reasons,
+    })
+}
+
+/// A nurture track's answer, checked.
+pub fn nurture_step(answer: wit::NurtureStep) -> Result<model::NurtureStep, String> {
+    use model::NurtureAction as A;
+    let actions = answer
+        .actions
+        .into_iter()
+        .map(|action| {
+            Ok(match action {
+                wit::NurtureAction::SendTouch(touch) => A::SendTouch {
+                    channel: non_empty(touch.channel, "send-touch.channel")?,
+                    content: non_empty(touch.content, "send-touch.content")?,
+                    question: touch
+                        .question
+                        .map(|question| {
+                            Ok::<_, String>(model::Question {
+                                id: non_empty(question.id, "send-touch.question.id")?,
+                                text: question.text,
+                            })
+                        })
+                        .transpose()?,
+                },
+                wit::NurtureAction::CreateCallTask(task) => A::CreateCallTask {
+                    assignee: optional_non_empty(task.assignee, "create-call-task.assignee")?,
+                    reason: task.reason,
+                },
+                wit::NurtureAction::Wait => A::Wait,
+                wit::NurtureAction::MoveToTrack(track) => A::MoveToTrack {
+                    track: non_empty(track, "move-to-track")?,
+                },
+                wit::NurtureAction::HandToSales(reason) => A::HandToSales { reason },
+                wit::NurtureAction::Discard(reason) => A::Discard { reason },
+                wit::NurtureAction::Finish(reason) => A::Finish { reason },
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(model::NurtureStep {
+        actions,
+        state: model::TrackState {
+            track: non_empty(answer.state.track, "state.track")?,
+            step: answer.state.step,
+            data: answer.state.data,
+        },
+        wake_at: answer.wake_at.map(|at| time(at, "wake-at")).transpose()?,
+    })
+}
+
+/// A routing policy's answer, checked.
+pub fn route_decision(answer: wit::RouteDecision) -> Result<model::RouteDecision, String> {
+    Ok(match answer {
+        wit::RouteDecision::Assign(assignment) => model::RouteDecision::Assign {
+            rep: non_empty(assignment.rep, "assign.rep")?,
+            reasons: assignment.reasons,
+        },
+        wit::RouteDecision::Queue(queued) => model::RouteDecision::Queue {
+            queue: non_empty(queued.name, "queue.name")?,
+            reason: queued.reason,
+        },
+        wit::RouteDecision::ReturnToMarketing(reason) => {
+            model::RouteDecision::ReturnToMarketing { reason }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_breaking_the_contract_are_named() {
+        let step = wit::NurtureStep {
+            actions: vec![wit::NurtureAction::MoveToTrack("  ".into())],
+            state: wit::TrackState {
+                track: "education".into(),
+                step: 1,
+                data: String::new(),
+            },
+            wake_at: None,
+        };
+        assert_eq!(nurture_step(step).unwrap_err(), "`move-to-track` is empty");
+        let step = wit::NurtureStep {
+            actions: vec![],
+            state: wit::TrackState {
+                track: "education".into(),
+                step: 1,
+                data: String::new(),
+            },
+            wake_at: Some(i64::MAX),
+        };
+        assert!(nurture_step(step).unwrap_err().contains("wake-at"));
+        let assign = wit::RouteDecision::Assign(wit::Assignment {
+            rep: String::new(),
+            reasons: vec![],
+        });
+        assert_eq!(route_decision(assign).unwrap_err(), "`assign.rep` is empty");
+    }
+}

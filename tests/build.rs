@@ -1,0 +1,53 @@
+//! Builds the hostile and probing plug-ins under `fixtures/` from source,
+//! and refuses any fixture that no test uses.
+
+use std::path::Path;
+
+use leadhost_guest_build::{Guest, build, require_used};
+
+const FIXTURES: [Guest; 7] = [
+    Guest {
+        package: "fixture-infinite-loop",
+        purpose: "never returns; fuel or the deadline must stop it.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-memory-bomb",
+        purpose: "allocates until the memory limit refuses it.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-panic",
+        purpose: "panics; its message must reach the error.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-huge-output",
+        purpose: "answers with ~1 MB of reasons, over the output limit.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-nonsense-router",
+        purpose: "routing policy assigning to an empty rep id.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-net-access",
+        purpose: "imports wasi:sockets, which the host does not grant.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-sandbox-probe",
+        purpose: "reports the clock, random, env, args and files it sees.",
+        embed: false,
+    },
+];
+
+fn main() {
+    build(&FIXTURES);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    require_used(
+        &FIXTURES,
+        &[&manifest.join("tests"), &manifest.join("benches")],
+    );
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the host with real plug-ins compiled from source.
+
+mod e2e {
+    pub mod containment;
+    pub mod first_party;
+    pub mod sandbox;
+    pub mod support;
+}
