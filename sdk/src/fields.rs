@@ -8,11 +8,11 @@ use crate::types::{Field, Lead, Scalar};
 /// accepted, since org config files and CSV imports often quote them.
 pub trait Fields {
     /// The value named `name`, if present.
-    fn get(&self, name: &str) -> Option<&Scalar>;
+    fn value(&self, name: &str) -> Option<&Scalar>;
 
     /// The number named `name`, if present and numeric.
     fn number(&self, name: &str) -> Option<f64> {
-        match self.get(name)? {
+        match self.value(name)? {
             Scalar::Number(n) => Some(*n),
             Scalar::Text(text) => text.trim().parse().ok(),
             Scalar::Boolean(_) => None,
@@ -21,7 +21,7 @@ pub trait Fields {
 
     /// The text named `name`, if present and textual.
     fn text(&self, name: &str) -> Option<&str> {
-        match self.get(name)? {
+        match self.value(name)? {
             Scalar::Text(text) => Some(text),
             _ => None,
         }
@@ -29,7 +29,7 @@ pub trait Fields {
 
     /// The flag named `name`, if present and a yes/no value.
     fn flag(&self, name: &str) -> Option<bool> {
-        match self.get(name)? {
+        match self.value(name)? {
             Scalar::Boolean(flag) => Some(*flag),
             Scalar::Text(text) => text.trim().parse().ok(),
             Scalar::Number(_) => None,
@@ -50,7 +50,7 @@ pub trait Fields {
 }
 
 impl Fields for [Field] {
-    fn get(&self, name: &str) -> Option<&Scalar> {
+    fn value(&self, name: &str) -> Option<&Scalar> {
         self.iter()
             .find(|field| field.name == name)
             .map(|field| &field.value)
@@ -58,15 +58,15 @@ impl Fields for [Field] {
 }
 
 impl Fields for Vec<Field> {
-    fn get(&self, name: &str) -> Option<&Scalar> {
-        Fields::get(self.as_slice(), name)
+    fn value(&self, name: &str) -> Option<&Scalar> {
+        Fields::value(self.as_slice(), name)
     }
 }
 
 impl Lead {
     /// The custom field named `name`, if the lead has one.
     pub fn custom_field(&self, name: &str) -> Option<&Scalar> {
-        self.custom.get(name)
+        self.custom.value(name)
     }
 
     /// The part of the e-mail address after `@`, lower-cased.

@@ -82,14 +82,14 @@ impl CompileCache {
 
     fn load_precompiled(&self, engine: &Engine, hash: ContentHash) -> Option<Component> {
         let path = self.path(hash)?;
-        if !path.is_file() {
-            return None;
-        }
+        // Read into memory rather than map the file: a mapped file rewritten
+        // in place by anyone else would kill the process with SIGBUS.
+        let code = fs::read(&path).ok()?;
         // SAFETY: the file was written by `store_precompiled` from code this
         // engine compiled; the cache folder belongs to the host (see the
         // README: it must not be writable by plug-in authors). wasmtime also
         // checks the header against this engine's version and settings.
-        match unsafe { Component::deserialize_file(engine, &path) } {
+        match unsafe { Component::deserialize(engine, &code) } {
             Ok(component) => Some(component),
             Err(error) => {
                 tracing::warn!(path = %path.display(), "discarding unusable precompiled code: {error:#}");

@@ -141,15 +141,22 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
     drop(restarted);
 
     // Damaged precompiled code is thrown away and compiled again, not trusted.
+    // It is damaged in place while code loaded from it is still in use (`plugin`),
+    // which must not bring the process down.
     for entry in walk(cache.path()) {
         std::fs::write(&entry, b"not machine code").unwrap();
     }
     let recovered = Runtime::new(config).unwrap();
-    let plugin = load(&recovered);
-    assert_eq!(plugin.cache_source(), CacheSource::Compiled);
+    let recompiled = load(&recovered);
+    assert_eq!(recompiled.cache_source(), CacheSource::Compiled);
+    let stage = |plugin: &leadhost::runtime::Plugin| {
+        plugin.qualify(&org(), &strong_lead()).unwrap().value.stage
+    };
+    assert_eq!(stage(&recompiled), Stage::SalesReady);
     assert_eq!(
-        plugin.qualify(&org(), &strong_lead()).unwrap().value.stage,
-        Stage::SalesReady
+        stage(&plugin),
+        Stage::SalesReady,
+        "code loaded before the damage still runs"
     );
 }
 

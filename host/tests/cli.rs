@@ -1,0 +1,162 @@
+//! The `leadhost` binary, run as a user would run it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use leadhost::builtin::{BANT_QUALIFIER, ROUND_ROBIN, STANDARD_NURTURE};
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/eval")
+        .join(name)
+}
+
+fn leadhost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run leadhost")
+}
+
+fn eval(slot: &str, plugin: &str, input: &str, extra: &[&str]) -> Output {
+    let input = example(input);
+    let mut args = vec![
+        "eval",
+        slot,
+        "--plugin",
+        plugin,
+        "--input",
+        input.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    leadhost(&args)
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn eval_qualify_gives_a_strong_lead_a_sales_ready_verdict_with_reasons() {
+    let verdict = json(&eval(
+        "qualify",
+        BANT_QUALIFIER.path,
+        "strong-lead.json",
+        &[],
+    ));
+    assert_eq!(verdict["stage"], "sales-ready", "{verdict}");
+    assert!(verdict["score"].as_i64().unwrap() >= 70, "{verdict}");
+    assert!(
+        !verdict["reasons"].as_array().unwrap().is_empty(),
+        "{verdict}"
+    );
+    assert!(
+        verdict["plugin"]
+            .as_str()
+            .unwrap()
+            .starts_with("bant_qualifier@"),
+        "{verdict}"
+    );
+    assert_eq!(verdict["hash"].as_str().unwrap().len(), 64, "{verdict}");
+    assert!(verdict["fuel_used"].as_u64().unwrap() > 0, "{verdict}");
+    assert!(verdict["duration_us"].is_u64(), "{verdict}");
+}
+
+#[test]
+fn eval_qualify_does_not_send_a_weak_lead_to_sales() {
+    let verdict = json(&eval("qualify", BANT_QUALIFIER.path, "weak-lead.json", &[]));
+    assert!(
+        verdict["stage"] == "nurture" || verdict["stage"] == "discard",
+        "{verdict}"
+    );
+}
+
+#[test]
+fn config_overrides_reach_the_plugin() {
+    // A budget floor above the lead's budget, and all four criteria required:
+    // the strong lead is no longer sales-ready, and the reasons say why.
+    let overrides = [
+        "--config",
+        "min-budget=1000000",
+        "--config",
+        "required-criteria=4",
+    ];
+    let verdict = json(&eval(
+        "qualify",
+        BANT_QUALIFIER.path,
+        "strong-lead.json",
+        &overrides,
+    ));
+    assert_eq!(verdict["stage"], "nurture", "{verdict}");
+    assert_eq!(verdict["track"], "education", "{verdict}");
+    let reasons = verdict["reasons"].to_string();
+    assert!(reasons.contains("below the minimum 1000000"), "{reasons}");
+}
+
+#[test]
+fn eval_nurture_and_route_print_their_decisions() {
+    let step = json(&eval("nurture", STANDARD_NURTURE.path, "nurture.json", &[]));
+    assert_eq!(step["actions"][0]["action"], "send-touch", "{step}");
+    assert_eq!(step["state"]["track"], "find-decision-maker", "{step}");
+
+    let decision = json(&eval("route", ROUND_ROBIN.path, "route.json", &[]));
+    assert_eq!(decision["decision"], "assign", "{decision}");
+    assert_eq!(decision["rep"], "ben", "{decision}");
+}
+
+#[test]
+fn bad_input_is_refused_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.json");
+    std::fs::write(
+        &input,
+        r#"{"lead": {"email": "a@b.example", "timeline_days": "soon", "created_at": "2026-11-01T00:00:00Z"}, "now": "2026-11-24T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let output = leadhost(&[
+        "eval",
+        "qualify",
+        "--plugin",
+        BANT_QUALIFIER.path,
+        "--input",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lead.timeline_days"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_failed_call_exits_non_zero_with_the_error_on_stderr() {
+    let output = eval(
+        "qualify",
+        BANT_QUALIFIER.path,
+        "strong-lead.json",
+        &["--config", "min-budget=lots"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refused to decide") && stderr.contains("min-budget"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_plugin_for_another_slot_is_refused() {
+    let output = eval("qualify", ROUND_ROBIN.path, "strong-lead.json", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("implements the `routing-policy` world, not `lead-definition`"),
+        "{stderr}"
+    );
+}
