@@ -46,8 +46,3 @@ pub const ROUND_ROBIN: Builtin = Builtin {
     bytes: built::ROUND_ROBIN,
     path: built::ROUND_ROBIN_PATH,
 };
-
-/// The first-party plug-in named `name`.
-pub fn find(name: &str) -> Option<Builtin> {
-    ALL.into_iter().find(|builtin| builtin.name == name)
-}

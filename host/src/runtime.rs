@@ -34,7 +34,6 @@ pub use answer::AnswerSize;
 pub use cache::CacheSource;
 pub use error::{Cause, PluginError};
 pub use identity::{ContentHash, PluginId, Slot};
-pub use inspect::is_granted;
 pub use limits::Limits;
 pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
 pub use sandbox::CallContext;
@@ -192,29 +191,6 @@ impl Runtime {
             |stem| stem.to_string_lossy().into_owned(),
         );
         Ok(self.load(&name, &bytes, expected)?)
-    }
-
-    /// Names of what a component imports and exports, for `plugin check`.
-    pub fn describe(&self, bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), PluginError> {
-        let hash = ContentHash::of(bytes);
-        let fail = |cause| PluginError {
-            plugin: PluginId {
-                name: "component".into(),
-                hash,
-            },
-            cause,
-        };
-        inspect::check_header(bytes).map_err(fail)?;
-        let engine = &self.shared.engine;
-        let (component, _) = self
-            .shared
-            .cache
-            .get_or_compile(engine, hash, bytes)
-            .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
-        Ok((
-            inspect::imports(&component, engine),
-            inspect::exports(&component, engine),
-        ))
     }
 }
 

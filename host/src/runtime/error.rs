@@ -126,21 +126,6 @@ impl Cause {
             Cause::Busy(_) => "busy",
         }
     }
-
-    /// Whether the fault is the plug-in file's, found before any call.
-    pub fn is_load_error(&self) -> bool {
-        matches!(
-            self,
-            Cause::Empty
-                | Cause::NotWasm
-                | Cause::CoreModule
-                | Cause::Invalid(_)
-                | Cause::ForbiddenImport(_)
-                | Cause::WrongWorld { .. }
-                | Cause::NoSlotExport(_)
-                | Cause::UnsupportedVersion { .. }
-        )
-    }
 }
 
 fn stderr_suffix(stderr: &str) -> String {
