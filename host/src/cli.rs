@@ -1,12 +1,16 @@
 //! The command line: `leadhost <command>`. Each command lives in its own file.
 
 mod eval;
+mod ingest;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use eval::{EvalError, EvalOutput, eval};
+pub use ingest::{IngestError, IngestSummary, ingest};
+
+use crate::store::Durability;
 
 /// leadhost: lead rules as sandboxed WebAssembly plug-ins.
 #[derive(Debug, Parser)]
@@ -22,6 +26,37 @@ pub struct Cli {
 pub enum Command {
     /// Calls a plug-in once on an input file and prints its decision as JSON.
     Eval(EvalArgs),
+    /// Ingests leads from NDJSON (one JSON lead a line) into an org's store;
+    /// each line is answered on stdout once its lead is durable.
+    Ingest(IngestArgs),
+}
+
+/// Arguments of `leadhost ingest`.
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// The NDJSON file; standard input when absent or `-`.
+    #[arg(value_name = "FILE.ndjson")]
+    pub file: Option<PathBuf>,
+    /// The data folder (created if missing).
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "LEADHOST_DATA_DIR",
+        default_value = "leadhost-data"
+    )]
+    pub data_dir: PathBuf,
+    /// The org the leads belong to (created with the first-party plug-ins if missing).
+    #[arg(long, default_value = "demo")]
+    pub org: String,
+    /// Leads ingested at once; their flushes are shared.
+    #[arg(long, default_value_t = 4)]
+    pub workers: usize,
+    /// Where the leads came from, as their timeline records it.
+    #[arg(long, default_value = "ingest")]
+    pub via: String,
+    /// When a lead counts as stored: `flush` (durable) or `relaxed`.
+    #[arg(long, value_enum, default_value = "flush")]
+    pub durability: Durability,
 }
 
 /// Which slot's function `eval` calls.
@@ -61,6 +96,9 @@ pub enum CliError {
     /// `eval` failed.
     #[error(transparent)]
     Eval(#[from] EvalError),
+    /// `ingest` failed.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -71,6 +109,8 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Eval(error) => error.exit_code(),
+            CliError::Ingest(IngestError::Setup(_) | IngestError::Read(_)) => 2,
+            CliError::Ingest(_) => 1,
             CliError::Output(_) => 1,
         }
     }
@@ -84,6 +124,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut stdout = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut stdout, &output).map_err(std::io::Error::from)?;
             std::io::Write::write_all(&mut stdout, b"\n")?;
+            Ok(())
+        }
+        Command::Ingest(args) => {
+            let summary = ingest(&args)?;
+            eprintln!(
+                "ingested: {} new, {} merged, {} rejected",
+                summary.created, summary.merged, summary.rejected
+            );
             Ok(())
         }
     }

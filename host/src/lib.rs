@@ -3,11 +3,18 @@
 //! Each org fills three slots with components built against the WIT
 //! contract in `wit/`: a lead definition, nurture tracks and a routing
 //! policy. This crate is the host: [`runtime`] loads and calls plug-ins
-//! inside per-call limits; [`model`] holds the JSON shapes they speak.
+//! inside per-call limits; [`plugins`] knows which version fills each org's
+//! slots; [`engine`] moves leads through their lifecycle by calling them;
+//! [`store`] keeps everything durably; [`model`] holds the JSON shapes.
 
 #![deny(missing_docs)]
 
 pub mod builtin;
 pub mod cli;
+pub mod clock;
+pub mod engine;
 pub mod model;
+pub mod plugins;
 pub mod runtime;
+pub mod setup;
+pub mod store;

@@ -3,6 +3,8 @@
 mod e2e {
     pub mod containment;
     pub mod first_party;
+    pub mod lifecycle;
     pub mod sandbox;
     pub mod support;
+    pub mod transitions;
 }

@@ -1,0 +1,152 @@
+//! The lifecycle engine: takes leads in, moves them through their lifecycle
+//! by calling the org's plug-ins, and records every step durably.
+//!
+//! Every operation loads a lead, builds one [`change::Change`], and commits
+//! it atomically; it returns only once the commit is durable. A plug-in that
+//! fails never fails the operation: the lead lands in needs-review.
+
+mod call;
+mod change;
+mod feedback;
+mod funnel;
+mod lifecycle;
+mod locks;
+mod operations;
+mod steps;
+mod validate;
+
+use std::sync::Arc;
+
+pub use feedback::Feedback;
+pub use funnel::{Conversion, Funnel, FunnelSection, Window};
+pub use lifecycle::{IllegalTransition, next_stages};
+pub use validate::{FieldError, LeadSubmission, normalize_email};
+
+use crate::clock::Clock;
+use crate::plugins::Registry;
+use crate::store::{LeadRecord, Store, StoreError};
+
+/// How the engine behaves where the org's plug-ins leave it open.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The track a lead starts on when the lead definition suggests none
+    /// (a lead passed back by sales, a definition without tracks).
+    pub default_track: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            default_track: "education".into(),
+        }
+    }
+}
+
+/// An engine operation failed; nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The submission is invalid; every problem is listed.
+    #[error("invalid lead: {}", list(.0))]
+    Invalid(Vec<FieldError>),
+    /// No such org.
+    #[error("org {0} does not exist")]
+    UnknownOrg(String),
+    /// No such lead in the org.
+    #[error("lead {lead} does not exist in org {org}")]
+    UnknownLead {
+        /// The org.
+        org: String,
+        /// The lead id asked for.
+        lead: String,
+    },
+    /// The org already exists.
+    #[error("org {0} already exists")]
+    OrgExists(String),
+    /// Only a lead in needs-review can have its failed step re-run.
+    #[error("lead {lead} is {stage}, not needs-review: there is no failed step to re-run")]
+    NotInReview {
+        /// The lead.
+        lead: String,
+        /// Its stage.
+        stage: crate::store::StageKind,
+    },
+    /// The lifecycle does not allow the move.
+    #[error(transparent)]
+    Illegal(#[from] IllegalTransition),
+    /// The store failed; the operation may be retried.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What ingesting a submission did.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// The lead as stored after the operation.
+    pub record: LeadRecord,
+    /// `true` for a new lead, `false` when the submission merged into an
+    /// existing lead with the same e-mail.
+    pub created: bool,
+}
+
+/// The engine. Cheap to clone; every clone shares the store, plug-ins and locks.
+#[derive(Clone)]
+pub struct Engine {
+    /// What every operation needs.
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    /// Where leads live.
+    store: Arc<dyn Store>,
+    /// The org's active plug-ins.
+    plugins: Registry,
+    /// Where time comes from.
+    clock: Arc<dyn Clock>,
+    /// Serializes work on one e-mail, lead or org's reps.
+    locks: locks::Locks,
+    /// Defaults the plug-ins leave open.
+    config: EngineConfig,
+}
+
+impl Engine {
+    /// An engine over `store`, calling the plug-ins `plugins` has active.
+    pub fn new(
+        store: Arc<dyn Store>,
+        plugins: Registry,
+        clock: Arc<dyn Clock>,
+        config: EngineConfig,
+    ) -> Self {
+        Engine {
+            shared: Arc::new(Shared {
+                store,
+                plugins,
+                clock,
+                locks: locks::Locks::new(),
+                config,
+            }),
+        }
+    }
+
+    /// The store the engine writes to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.shared.store
+    }
+
+    /// The plug-in registry the engine calls through.
+    pub fn plugins(&self) -> &Registry {
+        &self.shared.plugins
+    }
+
+    /// The engine's clock.
+    pub fn now(&self) -> crate::model::Time {
+        self.shared.clock.now()
+    }
+}

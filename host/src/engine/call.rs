@@ -1,0 +1,140 @@
+//! Calling an org's plug-in for a lead, and recording the call's provenance
+//! whatever comes of it. A failed call never loses the lead: it moves to
+//! needs-review with the error.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::change::Change;
+use super::{EngineError, Shared};
+use crate::model::{Config, NurtureAction, NurtureStep, Qualification, RouteDecision};
+use crate::runtime::{CallContext, Called, PluginError, SlotInput};
+use crate::store::{Decision, LeadStage, Outcome};
+
+/// What a decision's reasons are, for each slot's answer.
+pub(super) trait Explained: Serialize {
+    /// The human-readable reasons.
+    fn reasons(&self) -> Vec<String>;
+}
+
+impl Explained for Qualification {
+    fn reasons(&self) -> Vec<String> {
+        self.reasons.clone()
+    }
+}
+
+impl Explained for RouteDecision {
+    fn reasons(&self) -> Vec<String> {
+        match self {
+            RouteDecision::Assign { reasons, .. } => reasons.clone(),
+            RouteDecision::Queue { reason, .. } | RouteDecision::ReturnToMarketing { reason } => {
+                vec![reason.clone()]
+            }
+        }
+    }
+}
+
+impl Explained for NurtureStep {
+    fn reasons(&self) -> Vec<String> {
+        self.actions
+            .iter()
+            .filter_map(|action| match action {
+                NurtureAction::HandToSales { reason }
+                | NurtureAction::Discard { reason }
+                | NurtureAction::Finish { reason }
+                | NurtureAction::CreateCallTask { reason, .. } => Some(reason.clone()),
+                NurtureAction::MoveToTrack { track } => Some(format!("moved to track {track}")),
+                NurtureAction::SendTouch { .. } | NurtureAction::Wait => None,
+            })
+            .collect()
+    }
+}
+
+/// Calls the plug-in active in `I`'s slot for the lead's org with the input
+/// `build` makes from the org's config. Records a decision either way; on
+/// failure moves the lead to needs-review and returns `None`.
+pub(super) fn call<I>(
+    shared: &Shared,
+    change: &mut Change<'_>,
+    build: impl FnOnce(Config) -> I,
+) -> Result<Option<(I::Output, u64)>, EngineError>
+where
+    I: SlotInput,
+    I::Output: Explained,
+{
+    let slot = I::SLOT;
+    let org = change.record.org.clone();
+    let Some(active) = shared.plugins.active(&org, slot) else {
+        let error = format!("org {org} has no {slot} plug-in active");
+        change.move_to(
+            needs_review(slot, "none-configured", error),
+            "no plug-in to call",
+        )?;
+        return Ok(None);
+    };
+    let input = build(active.config.clone());
+    let digest = hex::encode(Sha256::digest(
+        serde_json::to_vec(&input).unwrap_or_default(),
+    ));
+    let plugin = &active.plugin;
+    let (lead, now) = (change.record.id().to_string(), change.now);
+    let result = plugin.call(&CallContext::for_org(&org), &input);
+    let decision = |outcome, reasons, duration_us, fuel_used| Decision {
+        org: org.clone(),
+        lead: lead.clone(),
+        slot,
+        plugin: plugin.id().name.clone(),
+        plugin_hash: plugin.id().hash,
+        wit_version: plugin.wit_version().to_string(),
+        input_digest: digest.clone(),
+        outcome,
+        reasons,
+        duration_us,
+        fuel_used,
+        at: now,
+    };
+    match result {
+        Ok(Called {
+            value,
+            duration,
+            fuel_used,
+        }) => {
+            let output = serde_json::to_value(&value).unwrap_or_default();
+            let micros = u64::try_from(duration.as_micros()).unwrap_or(u64::MAX);
+            let made = decision(
+                Outcome::Decided { output },
+                value.reasons(),
+                micros,
+                fuel_used,
+            );
+            let seq = change.decision(made);
+            Ok(Some((value, seq)))
+        }
+        Err(PluginError { cause, .. }) => {
+            let error = format!("plug-in {}: {cause}", plugin.id());
+            let code = cause.code().to_string();
+            let failed = decision(
+                Outcome::Failed {
+                    code: code.clone(),
+                    error: error.clone(),
+                },
+                Vec::new(),
+                0,
+                0,
+            );
+            change.decision(failed);
+            tracing::warn!(%org, lead = change.record.id(), %slot, %error, "plug-in call failed; lead needs review");
+            change.move_to(needs_review(slot, &code, error), "the plug-in call failed")?;
+            Ok(None)
+        }
+    }
+}
+
+/// The needs-review stage for a failed call of `slot`.
+pub(super) fn needs_review(slot: crate::runtime::Slot, code: &str, error: String) -> LeadStage {
+    LeadStage::NeedsReview {
+        slot,
+        code: code.to_string(),
+        error,
+    }
+}

@@ -1,0 +1,149 @@
+//! One operation's change to one lead: the new record plus everything that
+//! must land with it, gathered into a single atomic [`Commit`].
+
+use std::sync::MutexGuard;
+
+use super::lifecycle::{self, IllegalTransition};
+use crate::model::{Activity, Rep, Time};
+use crate::store::{
+    Assignment, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
+    OutboxMessage, StageEntry,
+};
+
+/// A lead being changed by one engine operation.
+pub(super) struct Change<'a> {
+    /// The lead as it will be stored.
+    pub record: LeadRecord,
+    /// The time of the operation.
+    pub now: Time,
+    /// Everything else to write with the record.
+    commit: Commit,
+    /// The wake-up the store has for the lead now, to cancel if it changes.
+    stored_wake: Option<Time>,
+    /// Held while the change touches reps' load: one router per org at a time.
+    routing: Option<MutexGuard<'a, ()>>,
+}
+
+impl<'a> Change<'a> {
+    /// Starts changing `record` (as loaded, or new) at `now`.
+    pub fn new(record: LeadRecord, now: Time) -> Self {
+        let stored_wake = record.wake_at;
+        Change {
+            record,
+            now,
+            commit: Commit::default(),
+            stored_wake,
+            routing: None,
+        }
+    }
+
+    /// Indexes the lead's e-mail: it is a new lead.
+    pub fn index_email(&mut self) {
+        self.commit.email = Some((self.record.lead.email.clone(), self.record.id().to_string()));
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        let seq = self.record.next_seq;
+        self.record.next_seq += 1;
+        seq
+    }
+
+    /// Appends an activity.
+    pub fn activity(&mut self, activity: Activity) {
+        let seq = self.next_seq();
+        self.commit.activities.push((seq, activity));
+    }
+
+    /// Activities added by this change, oldest first.
+    pub fn new_activities(&self) -> impl Iterator<Item = &Activity> {
+        self.commit.activities.iter().map(|(_, activity)| activity)
+    }
+
+    /// Appends a host event.
+    pub fn event(&mut self, kind: EventKind) {
+        let seq = self.next_seq();
+        self.commit.events.push((seq, Event { at: self.now, kind }));
+    }
+
+    /// Appends a decision; returns its sequence number.
+    pub fn decision(&mut self, decision: Decision) -> u64 {
+        let seq = self.next_seq();
+        self.commit.decisions.push((seq, decision));
+        seq
+    }
+
+    /// Moves the lead to `to`, recording why; refused if the lifecycle forbids it.
+    pub fn move_to(&mut self, to: LeadStage, cause: &str) -> Result<(), IllegalTransition> {
+        let from = self.record.stage.kind();
+        lifecycle::check(self.record.id(), from, to.kind())?;
+        if from != to.kind() {
+            self.record.path.push(StageEntry {
+                stage: to.kind(),
+                at: self.now,
+            });
+        }
+        let from = std::mem::replace(&mut self.record.stage, to.clone());
+        self.event(EventKind::Moved {
+            from,
+            to,
+            cause: cause.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Sets (or clears) when the nurture track wants the lead again.
+    pub fn wake_at(&mut self, at: Option<Time>) {
+        self.record.wake_at = at;
+    }
+
+    /// Queues a message for the outside world.
+    pub fn outbox(&mut self, kind: OutboxKind) {
+        self.commit.outbox.push(OutboxMessage {
+            org: self.record.org.clone(),
+            lead: self.record.id().to_string(),
+            at: self.now,
+            kind,
+        });
+    }
+
+    /// Records an assignment, the rep's new load and the account's owner.
+    pub fn assign(&mut self, rep: Rep, decision_seq: u64) {
+        self.commit.assignment = Some(Assignment {
+            lead: self.record.id().to_string(),
+            rep: rep.id.clone(),
+            at: self.now,
+            decision_seq,
+        });
+        if let Some(domain) = &self.record.lead.domain {
+            self.commit.account = Some((domain.clone(), rep.id.clone()));
+        }
+        self.rep(rep);
+    }
+
+    /// Writes a rep's changed record (load, last assignment).
+    pub fn rep(&mut self, rep: Rep) {
+        self.commit.reps.retain(|known| known.id != rep.id);
+        self.commit.reps.push(rep);
+    }
+
+    /// Keeps the org's routing lock until the change is committed.
+    pub fn hold_routing(&mut self, guard: MutexGuard<'a, ()>) {
+        self.routing.get_or_insert(guard);
+    }
+
+    /// Whether the change already holds the org's routing lock.
+    pub fn holds_routing(&self) -> bool {
+        self.routing.is_some()
+    }
+
+    /// The commit to apply, and the routing lock to release once it is applied.
+    pub fn finish(mut self) -> (Commit, Option<MutexGuard<'a, ()>>) {
+        self.record.updated_at = self.now;
+        if self.record.wake_at != self.stored_wake {
+            self.commit.unschedule = self.stored_wake;
+            self.commit.schedule = self.record.wake_at;
+        }
+        self.commit.lead = Some(self.record);
+        (self.commit, self.routing)
+    }
+}

@@ -1,0 +1,116 @@
+//! Sales feedback: what the rep did with a lead closes the loop.
+
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use super::change::Change;
+use super::validate::FieldError;
+use super::{Engine, EngineError, steps};
+use crate::store::{LeadRecord, LeadStage};
+
+/// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "feedback", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Feedback {
+    /// The rep takes the lead on.
+    Accept,
+    /// The deal is won.
+    Won,
+    /// The deal is lost.
+    Lost {
+        /// Why (price, timing, competitor, ...): the funnel counts by it.
+        reason: String,
+    },
+    /// Not ready for sales after all: marketing nurtures it again.
+    PassBack {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Feedback {
+    fn reason(&self) -> Option<&str> {
+        match self {
+            Feedback::Lost { reason } | Feedback::PassBack { reason } => Some(reason),
+            Feedback::Accept | Feedback::Won => None,
+        }
+    }
+}
+
+impl Engine {
+    /// Applies sales feedback. The lifecycle decides what is allowed: a lead
+    /// is accepted once assigned, won or lost once accepted, passed back
+    /// while sales holds it.
+    #[instrument(skip_all, fields(org, lead))]
+    pub fn feedback(
+        &self,
+        org: &str,
+        lead: &str,
+        feedback: Feedback,
+    ) -> Result<LeadRecord, EngineError> {
+        if feedback
+            .reason()
+            .is_some_and(|reason| reason.trim().is_empty())
+        {
+            return Err(EngineError::Invalid(vec![FieldError {
+                field: "reason".into(),
+                problem: "is required".into(),
+            }]));
+        }
+        let _lead = self.shared.locks.lead(org, lead);
+        let mut change = Change::new(self.load(org, lead)?, self.now());
+        let rep = change.record.owner.clone().unwrap_or_default();
+        let cause = format!("sales feedback: {}", feedback_name(&feedback));
+        match feedback {
+            Feedback::Accept => {
+                change.move_to(LeadStage::Accepted { rep }, &cause)?;
+            }
+            Feedback::Won => {
+                change.move_to(LeadStage::Won { rep }, &cause)?;
+                self.release(&mut change)?;
+            }
+            Feedback::Lost { reason } => {
+                let reason = reason.trim().to_string();
+                change.move_to(LeadStage::Lost { rep, reason }, &cause)?;
+                self.release(&mut change)?;
+            }
+            Feedback::PassBack { reason } => {
+                let reason = reason.trim().to_string();
+                self.release(&mut change)?;
+                steps::recycle(&self.shared, &mut change, reason, &cause)?;
+            }
+        }
+        self.commit(change)
+    }
+
+    /// Frees the owner's capacity: the lead no longer counts as open.
+    fn release<'a>(&'a self, change: &mut Change<'a>) -> Result<(), EngineError> {
+        let Some(owner) = change.record.owner.clone() else {
+            return Ok(());
+        };
+        let org = change.record.org.clone();
+        if !change.holds_routing() {
+            change.hold_routing(self.shared.locks.routing(&org));
+        }
+        if let Some(mut rep) = self
+            .shared
+            .store
+            .reps(&org)?
+            .into_iter()
+            .find(|rep| rep.id == owner)
+        {
+            rep.open_leads = rep.open_leads.saturating_sub(1);
+            change.rep(rep);
+        }
+        Ok(())
+    }
+}
+
+fn feedback_name(feedback: &Feedback) -> &'static str {
+    match feedback {
+        Feedback::Accept => "accept",
+        Feedback::Won => "won",
+        Feedback::Lost { .. } => "lost",
+        Feedback::PassBack { .. } => "pass back",
+    }
+}

@@ -1,0 +1,241 @@
+//! The closed-loop funnel: for the leads an org took in during a window,
+//! how far each got and where each is now.
+//!
+//! Every lead is counted exactly once in where it is now:
+//! `leads = won + lost + discarded + active`, and `active` splits by stage.
+//! The milestone counts (`qualified`, `sales_ready`, `assigned`, `recycled`)
+//! count leads that ever reached that stage.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, EngineError};
+use crate::model::Time;
+use crate::store::{LeadRecord, LeadStage, StageKind};
+
+/// Which leads a report covers: those created in `[from, to)`; an open end
+/// is unbounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// First instant included.
+    pub from: Option<Time>,
+    /// First instant excluded.
+    pub to: Option<Time>,
+}
+
+impl Window {
+    fn contains(&self, at: Time) -> bool {
+        self.from.is_none_or(|from| at >= from) && self.to.is_none_or(|to| at < to)
+    }
+}
+
+/// An org's funnel, overall and by source and campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// The org.
+    pub org: String,
+    /// The window covered.
+    pub window: Window,
+    /// All leads of the window.
+    #[serde(flatten)]
+    pub total: FunnelSection,
+    /// The same, by the lead's source (`(none)` when it has none).
+    pub by_source: BTreeMap<String, FunnelSection>,
+    /// The same, by the lead's campaign (`(none)` when it has none).
+    pub by_campaign: BTreeMap<String, FunnelSection>,
+}
+
+/// The funnel of one group of leads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunnelSection {
+    /// Leads taken in.
+    pub leads: u64,
+    /// Leads the lead definition ever answered for.
+    pub qualified: u64,
+    /// Leads that were ever sales-ready.
+    pub sales_ready: u64,
+    /// Leads ever assigned to a rep.
+    pub assigned: u64,
+    /// Leads ever passed back to marketing.
+    pub recycled: u64,
+    /// Leads won.
+    pub won: u64,
+    /// Leads lost.
+    pub lost: u64,
+    /// Lost leads by reason.
+    pub lost_by_reason: BTreeMap<String, u64>,
+    /// Leads discarded now.
+    pub discarded: u64,
+    /// Discarded leads by reason.
+    pub discarded_by_reason: BTreeMap<String, u64>,
+    /// Leads neither closed nor discarded.
+    pub active: u64,
+    /// Active leads by stage (`nurturing`, `assigned`, `needs-review`, ...).
+    pub active_by_stage: BTreeMap<String, u64>,
+    /// Nurturing leads by `track/step`.
+    pub active_by_nurture_step: BTreeMap<String, u64>,
+    /// Conversion between milestones.
+    pub conversion: Conversion,
+    /// Median hours spent in each stage, over stays that have ended.
+    pub median_hours_in_stage: BTreeMap<String, f64>,
+}
+
+/// Conversion rates between milestones, as fractions; `None` when nothing
+/// reached the earlier milestone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Conversion {
+    /// Qualified of leads.
+    pub qualified_of_leads: Option<f64>,
+    /// Sales-ready of qualified.
+    pub sales_ready_of_qualified: Option<f64>,
+    /// Assigned of sales-ready.
+    pub assigned_of_sales_ready: Option<f64>,
+    /// Won of assigned.
+    pub won_of_assigned: Option<f64>,
+    /// Won of leads.
+    pub won_of_leads: Option<f64>,
+}
+
+/// Counts leads into a section and collects their stays in each stage.
+#[derive(Default)]
+struct Tally {
+    section: FunnelSection,
+    /// Milliseconds of every ended stay, by stage.
+    stays: BTreeMap<StageKind, Vec<i64>>,
+}
+
+impl Tally {
+    fn add(&mut self, record: &LeadRecord) {
+        let section = &mut self.section;
+        section.leads += 1;
+        let reached = |stage| u64::from(record.reached(stage));
+        section.qualified += reached(StageKind::Qualified);
+        section.sales_ready += reached(StageKind::SalesReady);
+        section.assigned += reached(StageKind::Assigned);
+        section.recycled += reached(StageKind::Recycled);
+        match &record.stage {
+            LeadStage::Won { .. } => section.won += 1,
+            LeadStage::Lost { reason, .. } => {
+                section.lost += 1;
+                *section.lost_by_reason.entry(reason.clone()).or_default() += 1;
+            }
+            LeadStage::Discarded { reason } => {
+                section.discarded += 1;
+                *section
+                    .discarded_by_reason
+                    .entry(reason.clone())
+                    .or_default() += 1;
+            }
+            stage => {
+                section.active += 1;
+                *section
+                    .active_by_stage
+                    .entry(stage.kind().to_string())
+                    .or_default() += 1;
+                if let LeadStage::Nurturing { track, step } = stage {
+                    *section
+                        .active_by_nurture_step
+                        .entry(format!("{track}/{step}"))
+                        .or_default() += 1;
+                }
+            }
+        }
+        for pair in record.path.windows(2) {
+            let stay = (pair[1].at - pair[0].at).num_milliseconds();
+            self.stays.entry(pair[0].stage).or_default().push(stay);
+        }
+    }
+
+    fn finish(mut self) -> FunnelSection {
+        let section = &mut self.section;
+        let rate = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+        section.conversion = Conversion {
+            qualified_of_leads: rate(section.qualified, section.leads),
+            sales_ready_of_qualified: rate(section.sales_ready, section.qualified),
+            assigned_of_sales_ready: rate(section.assigned, section.sales_ready),
+            won_of_assigned: rate(section.won, section.assigned),
+            won_of_leads: rate(section.won, section.leads),
+        };
+        for (stage, stays) in &mut self.stays {
+            let hours = median(stays) / 3_600_000.0;
+            section
+                .median_hours_in_stage
+                .insert(stage.to_string(), hours);
+        }
+        self.section
+    }
+}
+
+/// The median of a non-empty list.
+fn median(values: &mut [i64]) -> f64 {
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle] as f64
+    } else {
+        (values[middle - 1] + values[middle]) as f64 / 2.0
+    }
+}
+
+impl Engine {
+    /// The funnel of the leads `org` took in during `window`.
+    pub fn funnel(&self, org: &str, window: Window) -> Result<Funnel, EngineError> {
+        self.known_org(org)?;
+        let mut total = Tally::default();
+        let mut by_source: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut by_campaign: BTreeMap<String, Tally> = BTreeMap::new();
+        let label = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
+        self.shared.store.scan_leads(org, &mut |record| {
+            if window.contains(record.lead.created_at) {
+                total.add(&record);
+                by_source
+                    .entry(label(&record.lead.source))
+                    .or_default()
+                    .add(&record);
+                by_campaign
+                    .entry(label(&record.lead.campaign))
+                    .or_default()
+                    .add(&record);
+            }
+            ControlFlow::Continue(())
+        })?;
+        let finish = |groups: BTreeMap<String, Tally>| {
+            groups
+                .into_iter()
+                .map(|(name, tally)| (name, tally.finish()))
+                .collect()
+        };
+        Ok(Funnel {
+            org: org.into(),
+            window,
+            total: total.finish(),
+            by_source: finish(by_source),
+            by_campaign: finish(by_campaign),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_lists() {
+        assert_eq!(median(&mut [5, 1, 3]), 3.0);
+        assert_eq!(median(&mut [4, 1, 3, 2]), 2.5);
+    }
+
+    #[test]
+    fn a_window_includes_its_start_and_excludes_its_end() {
+        let at = |text: &str| text.parse::<Time>().unwrap();
+        let window = Window {
+            from: Some(at("2026-03-01T00:00:00Z")),
+            to: Some(at("2026-04-01T00:00:00Z")),
+        };
+        assert!(window.contains(at("2026-03-01T00:00:00Z")));
+        assert!(!window.contains(at("2026-04-01T00:00:00Z")));
+        assert!(Window::default().contains(at("1999-01-01T00:00:00Z")));
+    }
+}

@@ -1,0 +1,303 @@
+//! The engine's operations on orgs, reps and leads.
+
+use tracing::instrument;
+
+use super::change::Change;
+use super::validate::{FieldError, check_activity};
+use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
+use crate::model::{Activity, ActivityKind, Lead, Rep};
+use crate::runtime::Slot;
+use crate::store::{
+    EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind, TimelineEntry,
+};
+
+impl Engine {
+    /// Creates an org. Its id is used in URLs and folder names.
+    pub fn create_org(&self, id: &str, name: &str) -> Result<OrgRecord, EngineError> {
+        let valid = (1..=40).contains(&id.len())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !id.starts_with('-');
+        if !valid {
+            return Err(EngineError::Invalid(vec![FieldError {
+                field: "id".into(),
+                problem: format!("`{id}` must be 1 to 40 lowercase letters, digits or `-`"),
+            }]));
+        }
+        let store = &self.shared.store;
+        if store.org(id)?.is_some() {
+            return Err(EngineError::OrgExists(id.into()));
+        }
+        let org = OrgRecord {
+            id: id.into(),
+            name: name.trim().into(),
+            created_at: self.now(),
+        };
+        store.put_org(&org)?;
+        Ok(org)
+    }
+
+    /// Creates or updates a rep. The host keeps the rep's load (open leads,
+    /// last assignment) itself: those fields of `rep` are ignored for a rep
+    /// that already exists.
+    pub fn put_rep(&self, org: &str, mut rep: Rep) -> Result<Rep, EngineError> {
+        self.known_org(org)?;
+        rep.id = rep.id.trim().to_string();
+        if rep.id.is_empty() || rep.id.len() > 64 || rep.id.chars().any(char::is_control) {
+            return Err(EngineError::Invalid(vec![FieldError {
+                field: "id".into(),
+                problem: "a rep id needs 1 to 64 printable characters".into(),
+            }]));
+        }
+        let _routing = self.shared.locks.routing(org);
+        let store = &self.shared.store;
+        if let Some(known) = store
+            .reps(org)?
+            .into_iter()
+            .find(|known| known.id == rep.id)
+        {
+            rep.open_leads = known.open_leads;
+            rep.last_assigned_at = known.last_assigned_at;
+        }
+        store.put_rep(org, &rep)?;
+        Ok(rep)
+    }
+
+    /// An org's reps with their live load.
+    pub fn reps(&self, org: &str) -> Result<Vec<Rep>, EngineError> {
+        self.known_org(org)?;
+        Ok(self.shared.store.reps(org)?)
+    }
+
+    /// Takes a lead in: validates and normalizes it, merges it into the
+    /// lead with the same e-mail if there is one, and otherwise qualifies
+    /// it and acts on the verdict. Returns once everything is durable.
+    #[instrument(skip_all, fields(org))]
+    pub fn ingest(
+        &self,
+        org: &str,
+        submission: LeadSubmission,
+        via: &str,
+    ) -> Result<Ingested, EngineError> {
+        self.known_org(org)?;
+        let now = self.now();
+        let (lead, activities) = submission.validate(now).map_err(EngineError::Invalid)?;
+        let shared = &self.shared;
+        let _email = shared.locks.email(org, &lead.email);
+        if let Some(id) = shared.store.lead_by_email(org, &lead.email)? {
+            let _lead = shared.locks.lead(org, &id);
+            let mut record = self.load(org, &id)?;
+            let filled = merge(&mut record.lead, lead);
+            let mut change = Change::new(record, now);
+            change.event(EventKind::Merged { filled });
+            change.activity(Activity {
+                kind: ActivityKind::Form,
+                at: now,
+                detail: format!("submitted again via {via}"),
+            });
+            activities
+                .into_iter()
+                .for_each(|activity| change.activity(activity));
+            self.after_activity(&mut change, "the lead was submitted again")?;
+            let record = self.commit(change)?;
+            return Ok(Ingested {
+                record,
+                created: false,
+            });
+        }
+        let mut lead = lead;
+        lead.id = shared.store.new_lead_id()?;
+        let mut change = Change::new(LeadRecord::new(org, lead, now), now);
+        change.index_email();
+        change.event(EventKind::Created { via: via.into() });
+        activities
+            .into_iter()
+            .for_each(|activity| change.activity(activity));
+        steps::qualify_new(shared, &mut change)?;
+        let record = self.commit(change)?;
+        Ok(Ingested {
+            record,
+            created: true,
+        })
+    }
+
+    /// Records an activity (or an answer) on a lead; a lead marketing holds
+    /// is re-qualified, and the owner of a lead sales holds is told.
+    #[instrument(skip_all, fields(org, lead))]
+    pub fn record_activity(
+        &self,
+        org: &str,
+        lead: &str,
+        activity: Activity,
+    ) -> Result<LeadRecord, EngineError> {
+        let now = self.now();
+        let activity = check_activity(activity, now).map_err(EngineError::Invalid)?;
+        let _lead = self.shared.locks.lead(org, lead);
+        let mut change = Change::new(self.load(org, lead)?, now);
+        let what = format!("{:?} activity", activity.kind).to_lowercase();
+        change.activity(activity);
+        self.after_activity(&mut change, &what)?;
+        self.commit(change)
+    }
+
+    /// Re-runs the step that failed for a lead in needs-review, with the
+    /// plug-in now active in that slot.
+    #[instrument(skip_all, fields(org, lead))]
+    pub fn retry(&self, org: &str, lead: &str) -> Result<LeadRecord, EngineError> {
+        let _lead = self.shared.locks.lead(org, lead);
+        let mut change = Change::new(self.load(org, lead)?, self.now());
+        let LeadStage::NeedsReview { slot, .. } = change.record.stage else {
+            return Err(EngineError::NotInReview {
+                lead: lead.into(),
+                stage: change.record.stage.kind(),
+            });
+        };
+        change.event(EventKind::RetryRequested);
+        let shared = &self.shared;
+        match slot {
+            Slot::LeadDefinition => {
+                change.move_to(LeadStage::New, "re-run of the lead definition")?;
+                steps::qualify_new(shared, &mut change)?;
+            }
+            Slot::RoutingPolicy => {
+                change.move_to(LeadStage::SalesReady, "re-run of the routing policy")?;
+                steps::route(shared, &mut change)?;
+            }
+            Slot::NurtureTrack => {
+                let (track, step) = change.record.track.as_ref().map_or_else(
+                    || (shared.config.default_track.clone(), 0),
+                    |state| (state.track.clone(), state.step),
+                );
+                change.move_to(
+                    LeadStage::Nurturing { track, step },
+                    "re-run of the nurture track",
+                )?;
+                steps::nurture(shared, &mut change)?;
+            }
+        }
+        self.commit(change)
+    }
+
+    /// Calls the nurture track for leads whose wake-up time has come, oldest
+    /// first, at most `limit`; returns how many were woken.
+    pub fn run_due(&self, limit: usize) -> Result<usize, EngineError> {
+        let now = self.now();
+        let mut woken = 0;
+        for due in self.shared.store.due(now, limit)? {
+            let _lead = self.shared.locks.lead(&due.org, &due.lead);
+            let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
+                continue;
+            };
+            if record.wake_at != Some(due.at) || record.stage.kind() != StageKind::Nurturing {
+                continue;
+            }
+            let mut change = Change::new(record, now);
+            steps::nurture(&self.shared, &mut change)?;
+            self.commit(change)?;
+            woken += 1;
+        }
+        Ok(woken)
+    }
+
+    /// A lead of `org`.
+    pub fn lead(&self, org: &str, lead: &str) -> Result<LeadRecord, EngineError> {
+        self.load(org, lead)
+    }
+
+    /// A lead's activities, events and decisions, in order.
+    pub fn timeline(&self, org: &str, lead: &str) -> Result<Vec<TimelineEntry>, EngineError> {
+        self.load(org, lead)?;
+        Ok(self.shared.store.timeline(org, lead)?)
+    }
+
+    /// What follows new activity on a lead: re-qualification while marketing
+    /// holds it, word to the owner while sales does.
+    fn after_activity<'a>(
+        &'a self,
+        change: &mut Change<'a>,
+        what: &str,
+    ) -> Result<(), EngineError> {
+        let stage = change.record.stage.kind();
+        match stage {
+            StageKind::Nurturing | StageKind::Discarded => steps::requalify(&self.shared, change),
+            _ if stage.with_sales() => {
+                if let Some(rep) = change.record.owner.clone() {
+                    change.event(EventKind::OwnerNotified {
+                        rep: rep.clone(),
+                        what: what.into(),
+                    });
+                    change.outbox(OutboxKind::OwnerActivity {
+                        rep,
+                        what: what.into(),
+                    });
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn known_org(&self, org: &str) -> Result<(), EngineError> {
+        match self.shared.store.org(org)? {
+            Some(_) => Ok(()),
+            None => Err(EngineError::UnknownOrg(org.into())),
+        }
+    }
+
+    pub(super) fn load(&self, org: &str, lead: &str) -> Result<LeadRecord, EngineError> {
+        self.shared
+            .store
+            .lead(org, lead)?
+            .ok_or_else(|| EngineError::UnknownLead {
+                org: org.into(),
+                lead: lead.into(),
+            })
+    }
+
+    /// Applies a change, releases the org's routing lock (the next router
+    /// sees the new load), then waits until the change is durable.
+    pub(super) fn commit(&self, change: Change<'_>) -> Result<LeadRecord, EngineError> {
+        let (commit, routing) = change.finish();
+        let record = commit.lead.clone().expect("a change commits its lead");
+        let applied = self.shared.store.apply(commit)?;
+        drop(routing);
+        self.shared.store.wait_durable(applied)?;
+        Ok(record)
+    }
+}
+
+/// Fills the gaps of `into` from a duplicate submission; returns the fields filled.
+fn merge(into: &mut Lead, from: Lead) -> Vec<String> {
+    let mut filled = Vec::new();
+    macro_rules! fill {
+        ($($field:ident),*) => {$(
+            if into.$field.is_none() && from.$field.is_some() {
+                into.$field = from.$field;
+                filled.push(stringify!($field).to_string());
+            }
+        )*};
+    }
+    fill!(
+        name,
+        company,
+        domain,
+        title,
+        industry,
+        company_size,
+        country,
+        source,
+        campaign,
+        budget,
+        authority,
+        need,
+        timeline_days
+    );
+    for (name, value) in from.custom {
+        if !into.custom.contains_key(&name) {
+            filled.push(format!("custom.{name}"));
+            into.custom.insert(name, value);
+        }
+    }
+    filled
+}

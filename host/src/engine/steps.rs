@@ -1,0 +1,330 @@
+//! The lifecycle's automatic steps: qualify, act on the verdict, route,
+//! nurture. Each calls one plug-in through [`call`] and moves the lead on;
+//! a failed call leaves the lead in needs-review and ends the chain.
+
+use super::call::{call, needs_review};
+use super::change::Change;
+use super::{EngineError, Shared};
+use crate::model::{
+    Activity, NurtureAction, NurtureInput, Qualification, QualifyInput, Rep, RouteDecision,
+    RouteInput, Stage, TrackState,
+};
+use crate::runtime::Slot;
+use crate::store::{LeadStage, OutboxKind, StageKind};
+
+/// The lead's activities: the stored ones and this change's new ones.
+fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, EngineError> {
+    let record = &change.record;
+    let mut all = shared.store.activities(&record.org, record.id())?;
+    all.extend(change.new_activities().cloned());
+    Ok(all)
+}
+
+/// Calls the lead definition; stores the qualification it returns.
+fn qualify<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+) -> Result<Option<Qualification>, EngineError> {
+    let activities = activities(shared, change)?;
+    let (lead, now) = (change.record.lead.clone(), change.now);
+    let made = call(shared, change, |config| QualifyInput {
+        lead,
+        activities,
+        config,
+        now,
+    })?;
+    Ok(made.map(|(qualification, _)| {
+        change.record.qualification = Some(qualification.clone());
+        qualification
+    }))
+}
+
+/// Qualifies a new lead (or one whose qualification is re-run) and acts on the verdict.
+pub(super) fn qualify_new<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+) -> Result<(), EngineError> {
+    let Some(qualification) = qualify(shared, change)? else {
+        return Ok(());
+    };
+    change.move_to(LeadStage::Qualified, &verdict_cause(&qualification))?;
+    match qualification.stage {
+        Stage::SalesReady => to_sales(shared, change, "the lead definition says sales-ready"),
+        Stage::Nurture => start_nurture(shared, change, &qualification),
+        Stage::Discard => discard(change, &qualification),
+    }
+}
+
+/// Re-qualifies a lead marketing holds (nurturing or discarded) after new activity.
+pub(super) fn requalify<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+) -> Result<(), EngineError> {
+    let Some(qualification) = qualify(shared, change)? else {
+        return Ok(());
+    };
+    let current = change.record.stage.kind();
+    match (current, qualification.stage) {
+        (_, Stage::SalesReady) => to_sales(shared, change, "re-qualified as sales-ready"),
+        (StageKind::Discarded, Stage::Discard) => Ok(()),
+        (_, Stage::Discard) => discard(change, &qualification),
+        (StageKind::Discarded, Stage::Nurture) => start_nurture(shared, change, &qualification),
+        (_, Stage::Nurture) => {
+            let on = change
+                .record
+                .track
+                .as_ref()
+                .map(|state| state.track.as_str());
+            match qualification.track.as_deref() {
+                // The definition now suggests another track: let the track move it at once.
+                Some(suggested) if Some(suggested) != on => nurture(shared, change),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+fn verdict_cause(qualification: &Qualification) -> String {
+    let stage = match qualification.stage {
+        Stage::SalesReady => "sales-ready",
+        Stage::Nurture => "nurture",
+        Stage::Discard => "discard",
+    };
+    format!("qualified {stage} with score {}", qualification.score)
+}
+
+fn to_sales<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+    cause: &str,
+) -> Result<(), EngineError> {
+    change.wake_at(None);
+    change.move_to(LeadStage::SalesReady, cause)?;
+    route(shared, change)
+}
+
+fn discard(change: &mut Change<'_>, qualification: &Qualification) -> Result<(), EngineError> {
+    let reason = qualification
+        .reasons
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "the lead definition discarded it".into());
+    change.wake_at(None);
+    change.move_to(
+        LeadStage::Discarded { reason },
+        "the lead definition says discard",
+    )?;
+    Ok(())
+}
+
+fn start_nurture<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+    qualification: &Qualification,
+) -> Result<(), EngineError> {
+    let track = qualification
+        .track
+        .clone()
+        .unwrap_or_else(|| shared.config.default_track.clone());
+    let state = match change.record.track.take() {
+        Some(state) if state.track == track => state,
+        _ => TrackState {
+            track,
+            step: 0,
+            data: String::new(),
+        },
+    };
+    let stage = LeadStage::Nurturing {
+        track: state.track.clone(),
+        step: state.step,
+    };
+    change.record.track = Some(state);
+    change.move_to(stage, "the lead definition says nurture")?;
+    nurture(shared, change)
+}
+
+/// Sends a sales-ready lead to the routing policy and records what it chose.
+pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+    let org = change.record.org.clone();
+    if !change.holds_routing() {
+        change.hold_routing(shared.locks.routing(&org));
+    }
+    let reps = shared.store.reps(&org)?;
+    let account_owner = match &change.record.lead.domain {
+        Some(domain) => shared.store.account_owner(&org, domain)?,
+        None => None,
+    };
+    let qualification = latest_qualification(change);
+    let (lead, now, candidates) = (change.record.lead.clone(), change.now, reps.clone());
+    let made = call(shared, change, |config| RouteInput {
+        lead,
+        qualification,
+        candidates,
+        account_owner,
+        config,
+        now,
+    })?;
+    let Some((decision, seq)) = made else {
+        return Ok(());
+    };
+    match decision {
+        RouteDecision::Assign { rep, .. } => {
+            change.move_to(
+                LeadStage::Routed { queue: None },
+                &format!("routed to rep {rep}"),
+            )?;
+            let Some(mut chosen) = check_rep(change, &reps, &rep)? else {
+                return Ok(());
+            };
+            chosen.open_leads += 1;
+            chosen.last_assigned_at = Some(change.now);
+            change.move_to(
+                LeadStage::Assigned { rep: rep.clone() },
+                "the routing policy chose this rep",
+            )?;
+            change.record.owner = Some(rep.clone());
+            change.assign(chosen, seq);
+            change.outbox(OutboxKind::LeadAssigned { rep });
+            Ok(())
+        }
+        RouteDecision::Queue { queue, reason } => {
+            change.move_to(LeadStage::Routed { queue: Some(queue) }, &reason)?;
+            Ok(())
+        }
+        RouteDecision::ReturnToMarketing { reason } => recycle(
+            shared,
+            change,
+            reason,
+            "the routing policy returned it to marketing",
+        ),
+    }
+}
+
+/// Passes a lead back to marketing and starts nurturing it. Whoever passed
+/// it back overrides the lead definition's verdict until new activity
+/// re-qualifies it, so the track does not hand it straight back to sales.
+pub(super) fn recycle<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+    reason: String,
+    cause: &str,
+) -> Result<(), EngineError> {
+    change.move_to(
+        LeadStage::Recycled {
+            reason: reason.clone(),
+        },
+        cause,
+    )?;
+    change.record.owner = None;
+    let previous = latest_qualification(change);
+    change.record.qualification = Some(Qualification {
+        stage: Stage::Nurture,
+        score: previous.score,
+        segment: previous.segment,
+        track: Some(shared.config.default_track.clone()),
+        reasons: vec![format!("passed back to marketing: {reason}")],
+    });
+    nurture(shared, change)
+}
+
+/// The rep the policy chose, if the host may give them the lead; otherwise
+/// the lead goes to needs-review naming why.
+fn check_rep(change: &mut Change<'_>, reps: &[Rep], id: &str) -> Result<Option<Rep>, EngineError> {
+    let problem = match reps.iter().find(|rep| rep.id == id) {
+        None => format!("rep `{id}` does not exist in org {}", change.record.org),
+        Some(rep) if !rep.available => format!("rep `{id}` is not available"),
+        Some(rep) if rep.open_leads >= rep.capacity => format!(
+            "rep `{id}` is at capacity ({}/{} open leads)",
+            rep.open_leads, rep.capacity
+        ),
+        Some(rep) => return Ok(Some(rep.clone())),
+    };
+    let error = format!("the routing policy's choice was refused: {problem}");
+    change.move_to(
+        needs_review(Slot::RoutingPolicy, "refused-assignment", error),
+        "assignment refused",
+    )?;
+    Ok(None)
+}
+
+fn latest_qualification(change: &Change<'_>) -> Qualification {
+    change
+        .record
+        .qualification
+        .clone()
+        .unwrap_or(Qualification {
+            stage: Stage::Nurture,
+            score: 0,
+            segment: None,
+            track: None,
+            reasons: vec!["not qualified yet".into()],
+        })
+}
+
+/// Calls the nurture track for a nurturing (or just recycled) lead and
+/// applies what it wants done.
+pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+    let qualification = latest_qualification(change);
+    let state = match (&change.record.stage, change.record.track.clone()) {
+        (LeadStage::Nurturing { .. }, Some(state)) => state,
+        _ => TrackState {
+            track: qualification
+                .track
+                .clone()
+                .unwrap_or_else(|| shared.config.default_track.clone()),
+            step: 0,
+            data: String::new(),
+        },
+    };
+    // Kept even if the call fails, so a re-run resumes from this state.
+    change.record.track = Some(state.clone());
+    let activities = activities(shared, change)?;
+    let (lead, now) = (change.record.lead.clone(), change.now);
+    let made = call(shared, change, |config| NurtureInput {
+        lead,
+        activities,
+        qualification,
+        state,
+        config,
+        now,
+    })?;
+    let Some((step, _)) = made else {
+        return Ok(());
+    };
+    let mut wake = step.wake_at;
+    let mut leave = None;
+    for action in &step.actions {
+        match action {
+            NurtureAction::SendTouch { .. } | NurtureAction::CreateCallTask { .. } => {
+                change.outbox(OutboxKind::Touch {
+                    action: action.clone(),
+                });
+            }
+            NurtureAction::Wait | NurtureAction::MoveToTrack { .. } => {}
+            NurtureAction::Finish { .. } => wake = None,
+            NurtureAction::HandToSales { reason } => leave = Some((true, reason.clone())),
+            NurtureAction::Discard { reason } => leave = Some((false, reason.clone())),
+        }
+    }
+    let stage = LeadStage::Nurturing {
+        track: step.state.track.clone(),
+        step: step.state.step,
+    };
+    change.record.track = Some(step.state);
+    change.move_to(stage, "the nurture track took a step")?;
+    match leave {
+        Some((true, reason)) => to_sales(shared, change, &reason),
+        Some((false, reason)) => {
+            change.wake_at(None);
+            change.move_to(
+                LeadStage::Discarded { reason },
+                "the nurture track discarded it",
+            )?;
+            Ok(())
+        }
+        None => {
+            change.wake_at(wake);
+            Ok(())
+        }
+    }
+}

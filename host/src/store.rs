@@ -1,0 +1,154 @@
+//! The lead store: what the engine keeps, behind the narrow [`Store`]
+//! interface so a replicated backend can replace the embedded sled one
+//! without touching the engine.
+//!
+//! Every value carries a schema version ([`codec`]). A [`Commit`] is the
+//! unit of change: all of its writes land together or none do, and
+//! [`Store::commit`] returns only once they are durable.
+
+mod codec;
+mod group_commit;
+mod keys;
+mod lead;
+mod org;
+mod sled_store;
+mod timeline;
+
+use std::ops::ControlFlow;
+
+pub use codec::SCHEMA_VERSION;
+pub use group_commit::GroupCommit;
+pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
+pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage};
+pub use sled_store::{Durability, SledStore};
+pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
+
+use crate::model::{Activity, Rep, Time};
+
+/// The store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The embedded database failed (I/O, corruption it detected, ...).
+    #[error("the store failed: {0}")]
+    Backend(String),
+    /// A value could not be decoded.
+    #[error("a record in `{tree}` is corrupt: {detail}")]
+    Corrupt {
+        /// The tree.
+        tree: &'static str,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// A value was written by a release with a newer schema.
+    #[error(
+        "a record in `{tree}` has schema version {found}; this release reads version {supported}: upgrade leadhost"
+    )]
+    SchemaVersion {
+        /// The tree.
+        tree: &'static str,
+        /// The version found.
+        found: u8,
+        /// The version this release reads.
+        supported: u8,
+    },
+}
+
+impl From<::sled::Error> for StoreError {
+    fn from(error: ::sled::Error) -> Self {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+/// Writes that belong together: applied atomically, acknowledged once durable.
+#[derive(Debug, Clone, Default)]
+pub struct Commit {
+    /// The lead's new record (`None` leaves the lead alone).
+    pub lead: Option<LeadRecord>,
+    /// `(e-mail, lead id)` to index, for a new lead.
+    pub email: Option<(String, String)>,
+    /// Activities to append, with their sequence numbers.
+    pub activities: Vec<(u64, Activity)>,
+    /// Events to append, with their sequence numbers.
+    pub events: Vec<(u64, Event)>,
+    /// Decisions to append, with their sequence numbers.
+    pub decisions: Vec<(u64, Decision)>,
+    /// A nurture wake-up to cancel.
+    pub unschedule: Option<Time>,
+    /// A nurture wake-up to set.
+    pub schedule: Option<Time>,
+    /// An assignment to record.
+    pub assignment: Option<Assignment>,
+    /// `(domain, rep)`: the rep now owning the lead's account.
+    pub account: Option<(String, String)>,
+    /// Reps whose record changed (load, last assignment).
+    pub reps: Vec<Rep>,
+    /// Messages for the outside world.
+    pub outbox: Vec<OutboxMessage>,
+}
+
+/// The receipt of an applied commit, to wait for its durability with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a commit is acknowledged only once it is durable"]
+pub struct Applied(pub u64);
+
+/// A nurture wake-up that is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    /// When it was due.
+    pub at: Time,
+    /// The org.
+    pub org: String,
+    /// The lead.
+    pub lead: String,
+}
+
+/// What the engine needs from a store.
+pub trait Store: Send + Sync + 'static {
+    /// Creates or replaces an org; durable on return.
+    fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError>;
+    /// An org by id.
+    fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError>;
+    /// Every org.
+    fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError>;
+    /// A fresh lead id, never handed out before.
+    fn new_lead_id(&self) -> Result<String, StoreError>;
+    /// A lead by id.
+    fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError>;
+    /// The id of the lead with this normalized e-mail.
+    fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError>;
+    /// Calls `visit` for each of an org's leads, in id order, until it breaks.
+    fn scan_leads(
+        &self,
+        org: &str,
+        visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
+    ) -> Result<(), StoreError>;
+    /// A lead's activities, oldest first.
+    fn activities(&self, org: &str, lead: &str) -> Result<Vec<Activity>, StoreError>;
+    /// A lead's activities, events and decisions, in order.
+    fn timeline(&self, org: &str, lead: &str) -> Result<Vec<TimelineEntry>, StoreError>;
+    /// An org's reps, by id.
+    fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError>;
+    /// Creates or replaces a rep; durable on return.
+    fn put_rep(&self, org: &str, rep: &Rep) -> Result<(), StoreError>;
+    /// The rep owning the account of `domain`.
+    fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError>;
+    /// A lead's current assignment.
+    fn assignment(&self, org: &str, lead: &str) -> Result<Option<Assignment>, StoreError>;
+    /// Nurture wake-ups due at or before `until`, oldest first, at most `limit`.
+    fn due(&self, until: Time, limit: usize) -> Result<Vec<Due>, StoreError>;
+    /// Messages waiting in the outbox, oldest first, at most `limit`.
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>, StoreError>;
+    /// Applies `commit` atomically: afterwards every read sees all of it.
+    /// It is not acknowledged yet: pass the receipt to [`Store::wait_durable`].
+    fn apply(&self, commit: Commit) -> Result<Applied, StoreError>;
+    /// Returns once the commit behind `applied` is durable (concurrent
+    /// commits may share one flush).
+    fn wait_durable(&self, applied: Applied) -> Result<(), StoreError>;
+    /// Applies `commit` atomically; returns once it is durable.
+    fn commit(&self, commit: Commit) -> Result<(), StoreError> {
+        let applied = self.apply(commit)?;
+        self.wait_durable(applied)
+    }
+    /// Bytes the store takes on disk.
+    fn size_on_disk(&self) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,251 @@
+//! A lead as the host keeps it: the lead, where it stands in its lifecycle,
+//! and the path it took to get there.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Lead, Qualification, Time, TrackState};
+use crate::runtime::Slot;
+
+/// Where a lead stands in its lifecycle. In JSON, `{"stage": "nurturing", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "kebab-case")]
+pub enum LeadStage {
+    /// Accepted, not yet qualified.
+    New,
+    /// The lead definition has answered; the host is acting on its verdict.
+    Qualified,
+    /// Ready for sales, waiting for the routing policy.
+    SalesReady,
+    /// The routing policy has decided; the lead waits in a queue, or for
+    /// the host to check and record the rep the policy chose.
+    Routed {
+        /// The queue, when the policy chose one rather than a rep.
+        queue: Option<String>,
+    },
+    /// A rep holds it and has not yet accepted it.
+    Assigned {
+        /// The rep's id.
+        rep: String,
+    },
+    /// The rep accepted it and is working it.
+    Accepted {
+        /// The rep's id.
+        rep: String,
+    },
+    /// Closed as won.
+    Won {
+        /// The rep who won it.
+        rep: String,
+    },
+    /// Closed as lost.
+    Lost {
+        /// The rep who lost it.
+        rep: String,
+        /// Why it was lost.
+        reason: String,
+    },
+    /// Passed back to marketing; it is nurtured again next.
+    Recycled {
+        /// Why it came back.
+        reason: String,
+    },
+    /// On a nurture track.
+    Nurturing {
+        /// The track.
+        track: String,
+        /// The step reached on it.
+        step: u32,
+    },
+    /// Not wanted, for now.
+    Discarded {
+        /// Why.
+        reason: String,
+    },
+    /// A plug-in call failed; the lead waits for someone to re-run it.
+    NeedsReview {
+        /// The slot whose plug-in failed or is missing.
+        slot: Slot,
+        /// A short, stable code (`trap`, `out-of-fuel`, `none-configured`, ...).
+        code: String,
+        /// What went wrong, naming the plug-in version.
+        error: String,
+    },
+}
+
+/// A [`LeadStage`] without its details: what transitions and reports are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StageKind {
+    /// See [`LeadStage::New`].
+    New,
+    /// See [`LeadStage::Qualified`].
+    Qualified,
+    /// See [`LeadStage::SalesReady`].
+    SalesReady,
+    /// See [`LeadStage::Routed`].
+    Routed,
+    /// See [`LeadStage::Assigned`].
+    Assigned,
+    /// See [`LeadStage::Accepted`].
+    Accepted,
+    /// See [`LeadStage::Won`].
+    Won,
+    /// See [`LeadStage::Lost`].
+    Lost,
+    /// See [`LeadStage::Recycled`].
+    Recycled,
+    /// See [`LeadStage::Nurturing`].
+    Nurturing,
+    /// See [`LeadStage::Discarded`].
+    Discarded,
+    /// See [`LeadStage::NeedsReview`].
+    NeedsReview,
+}
+
+impl StageKind {
+    /// Every kind, in lifecycle order.
+    pub const ALL: [StageKind; 12] = [
+        StageKind::New,
+        StageKind::Qualified,
+        StageKind::SalesReady,
+        StageKind::Routed,
+        StageKind::Assigned,
+        StageKind::Accepted,
+        StageKind::Won,
+        StageKind::Lost,
+        StageKind::Recycled,
+        StageKind::Nurturing,
+        StageKind::Discarded,
+        StageKind::NeedsReview,
+    ];
+
+    /// The name used in JSON and query strings (`sales-ready`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::New => "new",
+            StageKind::Qualified => "qualified",
+            StageKind::SalesReady => "sales-ready",
+            StageKind::Routed => "routed",
+            StageKind::Assigned => "assigned",
+            StageKind::Accepted => "accepted",
+            StageKind::Won => "won",
+            StageKind::Lost => "lost",
+            StageKind::Recycled => "recycled",
+            StageKind::Nurturing => "nurturing",
+            StageKind::Discarded => "discarded",
+            StageKind::NeedsReview => "needs-review",
+        }
+    }
+
+    /// Whether a lead here is with sales: it is never routed again, and
+    /// news of it goes to its owner.
+    pub fn with_sales(self) -> bool {
+        matches!(
+            self,
+            StageKind::Routed
+                | StageKind::Assigned
+                | StageKind::Accepted
+                | StageKind::Won
+                | StageKind::Lost
+        )
+    }
+}
+
+impl std::fmt::Display for StageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl LeadStage {
+    /// The stage without its details.
+    pub fn kind(&self) -> StageKind {
+        match self {
+            LeadStage::New => StageKind::New,
+            LeadStage::Qualified => StageKind::Qualified,
+            LeadStage::SalesReady => StageKind::SalesReady,
+            LeadStage::Routed { .. } => StageKind::Routed,
+            LeadStage::Assigned { .. } => StageKind::Assigned,
+            LeadStage::Accepted { .. } => StageKind::Accepted,
+            LeadStage::Won { .. } => StageKind::Won,
+            LeadStage::Lost { .. } => StageKind::Lost,
+            LeadStage::Recycled { .. } => StageKind::Recycled,
+            LeadStage::Nurturing { .. } => StageKind::Nurturing,
+            LeadStage::Discarded { .. } => StageKind::Discarded,
+            LeadStage::NeedsReview { .. } => StageKind::NeedsReview,
+        }
+    }
+}
+
+/// The moment a lead entered a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageEntry {
+    /// The stage entered.
+    pub stage: StageKind,
+    /// When.
+    pub at: Time,
+}
+
+/// A lead and everything the engine needs to move it on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadRecord {
+    /// The org it belongs to.
+    pub org: String,
+    /// The lead, normalized; `lead.id` is its id.
+    pub lead: Lead,
+    /// Where it stands now.
+    pub stage: LeadStage,
+    /// The latest successful qualification.
+    pub qualification: Option<Qualification>,
+    /// Its nurture track's state, once it has been nurtured.
+    pub track: Option<TrackState>,
+    /// The rep who holds it (set from assignment until it is recycled).
+    pub owner: Option<String>,
+    /// When the nurture track wants to be called again.
+    pub wake_at: Option<Time>,
+    /// Every stage it entered, oldest first: the funnel's raw material.
+    pub path: Vec<StageEntry>,
+    /// The sequence number the next activity, event or decision gets; the
+    /// timeline is ordered by it.
+    pub next_seq: u64,
+    /// When the record last changed.
+    pub updated_at: Time,
+}
+
+impl LeadRecord {
+    /// A lead just accepted, in stage `new`.
+    pub fn new(org: &str, lead: Lead, now: Time) -> Self {
+        LeadRecord {
+            org: org.to_string(),
+            lead,
+            stage: LeadStage::New,
+            qualification: None,
+            track: None,
+            owner: None,
+            wake_at: None,
+            path: vec![StageEntry {
+                stage: StageKind::New,
+                at: now,
+            }],
+            next_seq: 0,
+            updated_at: now,
+        }
+    }
+
+    /// The lead's id.
+    pub fn id(&self) -> &str {
+        &self.lead.id
+    }
+
+    /// Whether it ever entered `stage`.
+    pub fn reached(&self, stage: StageKind) -> bool {
+        self.path.iter().any(|entry| entry.stage == stage)
+    }
+
+    /// When it entered its current stage.
+    pub fn stage_since(&self) -> Time {
+        self.path
+            .last()
+            .map_or(self.lead.created_at, |entry| entry.at)
+    }
+}

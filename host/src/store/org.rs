@@ -1,0 +1,67 @@
+//! Org-level records: the org itself, assignments and outbox messages.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Time;
+
+/// An org (tenant): everything else it owns is keyed under its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRecord {
+    /// Its id: lowercase letters, digits and `-`, used in URLs and folders.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// When it was created.
+    pub created_at: Time,
+}
+
+/// A lead given to a rep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The lead.
+    pub lead: String,
+    /// The rep.
+    pub rep: String,
+    /// When.
+    pub at: Time,
+    /// The timeline sequence of the routing decision that made it.
+    pub decision_seq: u64,
+}
+
+/// Something to tell the outside world, written in the same commit as the
+/// change that caused it, so it is sent if and only if the change happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// The org.
+    pub org: String,
+    /// The lead.
+    pub lead: String,
+    /// When it was written.
+    pub at: Time,
+    /// What to tell.
+    #[serde(flatten)]
+    pub kind: OutboxKind,
+}
+
+/// What an outbox message says. In JSON, `{"kind": "lead-assigned", ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum OutboxKind {
+    /// A rep was given a lead.
+    LeadAssigned {
+        /// The rep.
+        rep: String,
+    },
+    /// A lead's owner should hear of new activity on it.
+    OwnerActivity {
+        /// The rep.
+        rep: String,
+        /// What happened.
+        what: String,
+    },
+    /// A nurture touch to send.
+    Touch {
+        /// The action as the track returned it.
+        action: crate::model::NurtureAction,
+    },
+}

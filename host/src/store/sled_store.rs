@@ -1,0 +1,353 @@
+//! The embedded store: sled in one data folder, one tree per kind of record.
+
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use sled::transaction::{TransactionError, Transactional};
+use sled::{Db, Tree};
+
+use super::codec::{decode, encode};
+use super::{
+    Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage, Store,
+    StoreError, TimelineEntry, TimelineItem, keys,
+};
+use crate::model::{Activity, Rep, Time};
+
+/// When a commit counts as done.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Durability {
+    /// After an fsync that covers it (shared by concurrent commits).
+    #[default]
+    Flush,
+    /// As soon as it is applied in memory; sled flushes in the background
+    /// every half second. A crash may lose the last moments: for benchmarks
+    /// and throwaway data only.
+    Relaxed,
+}
+
+/// The trees, in the order a commit's writes name them.
+const TREES: [&str; 11] = [
+    "orgs",
+    "leads",
+    "emails",
+    "activities",
+    "events",
+    "decisions",
+    "schedule",
+    "assignments",
+    "accounts",
+    "reps",
+    "outbox",
+];
+const ORGS: usize = 0;
+const LEADS: usize = 1;
+const EMAILS: usize = 2;
+const ACTIVITIES: usize = 3;
+const EVENTS: usize = 4;
+const DECISIONS: usize = 5;
+const SCHEDULE: usize = 6;
+const ASSIGNMENTS: usize = 7;
+const ACCOUNTS: usize = 8;
+const REPS: usize = 9;
+const OUTBOX: usize = 10;
+
+/// The sled store. Cheap to clone.
+#[derive(Clone)]
+pub struct SledStore {
+    /// The database and its trees.
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    db: Db,
+    /// Indexed by the constants above.
+    trees: Vec<Tree>,
+    durability: Durability,
+    group: GroupCommit,
+}
+
+/// One write of a commit: tree, key, value (`None` removes).
+type Write = (usize, Vec<u8>, Option<Vec<u8>>);
+
+impl SledStore {
+    /// Opens (or creates) the store in `path`.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        let db = sled::Config::new().path(path).open()?;
+        let trees = TREES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SledStore {
+            shared: Arc::new(Shared {
+                db,
+                trees,
+                durability,
+                group: GroupCommit::default(),
+            }),
+        })
+    }
+
+    /// How many flushes commits have shared so far.
+    pub fn flushes(&self) -> u64 {
+        self.shared.group.flushes()
+    }
+
+    /// Flushes everything written so far (for shutdown).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.shared.db.flush()?;
+        Ok(())
+    }
+
+    fn tree(&self, index: usize) -> &Tree {
+        &self.shared.trees[index]
+    }
+
+    fn get<T: DeserializeOwned>(&self, index: usize, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.tree(index).get(key)? {
+            Some(bytes) => decode(TREES[index], &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn scan<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, T)>, StoreError> {
+        self.tree(index)
+            .scan_prefix(prefix)
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((key.to_vec(), decode(TREES[index], &value)?))
+            })
+            .collect()
+    }
+
+    /// Applies writes in one transaction and waits until they are durable.
+    fn write_durably(&self, writes: &[Write]) -> Result<(), StoreError> {
+        let applied = self.write(writes)?;
+        self.wait_durable(applied)
+    }
+
+    /// Applies writes in one transaction.
+    fn write(&self, writes: &[Write]) -> Result<Applied, StoreError> {
+        let trees: Vec<&Tree> = self.shared.trees.iter().collect();
+        let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|view| {
+            for (index, key, value) in writes {
+                match value {
+                    Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
+                    None => view[*index].remove(key.as_slice())?,
+                };
+            }
+            Ok(())
+        });
+        result.map_err(|error| match error {
+            TransactionError::Storage(error) => StoreError::from(error),
+            TransactionError::Abort(()) => StoreError::Backend("transaction aborted".into()),
+        })?;
+        Ok(Applied(self.shared.group.ticket()))
+    }
+}
+
+impl Store for SledStore {
+    fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError> {
+        self.write_durably(&[(ORGS, org.id.as_bytes().to_vec(), Some(encode(org)))])
+    }
+
+    fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError> {
+        self.get(ORGS, id.as_bytes())
+    }
+
+    fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError> {
+        Ok(self
+            .scan(ORGS, b"")?
+            .into_iter()
+            .map(|(_, org)| org)
+            .collect())
+    }
+
+    fn new_lead_id(&self) -> Result<String, StoreError> {
+        Ok(format!("ld-{:08}", self.shared.db.generate_id()?))
+    }
+
+    fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError> {
+        self.get(LEADS, &keys::scoped(org, id))
+    }
+
+    fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError> {
+        self.get(EMAILS, &keys::scoped(org, email))
+    }
+
+    fn scan_leads(
+        &self,
+        org: &str,
+        visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        for entry in self.tree(LEADS).scan_prefix(keys::org_prefix(org)) {
+            let (_, value) = entry?;
+            if visit(decode(TREES[LEADS], &value)?).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn activities(&self, org: &str, lead: &str) -> Result<Vec<Activity>, StoreError> {
+        let prefix = keys::lead_prefix(org, lead);
+        Ok(self
+            .scan(ACTIVITIES, &prefix)?
+            .into_iter()
+            .map(|(_, activity)| activity)
+            .collect())
+    }
+
+    fn timeline(&self, org: &str, lead: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+        let prefix = keys::lead_prefix(org, lead);
+        let mut entries = Vec::new();
+        for (key, activity) in self.scan(ACTIVITIES, &prefix)? {
+            entries.push(TimelineEntry {
+                seq: keys::seq_of(&key),
+                item: TimelineItem::Activity(activity),
+            });
+        }
+        for (key, event) in self.scan(EVENTS, &prefix)? {
+            entries.push(TimelineEntry {
+                seq: keys::seq_of(&key),
+                item: TimelineItem::Event(event),
+            });
+        }
+        for (key, decision) in self.scan(DECISIONS, &prefix)? {
+            entries.push(TimelineEntry {
+                seq: keys::seq_of(&key),
+                item: TimelineItem::Decision(decision),
+            });
+        }
+        entries.sort_by_key(|entry| entry.seq);
+        Ok(entries)
+    }
+
+    fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError> {
+        Ok(self
+            .scan(REPS, &keys::org_prefix(org))?
+            .into_iter()
+            .map(|(_, rep)| rep)
+            .collect())
+    }
+
+    fn put_rep(&self, org: &str, rep: &Rep) -> Result<(), StoreError> {
+        self.write_durably(&[(REPS, keys::scoped(org, &rep.id), Some(encode(rep)))])
+    }
+
+    fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError> {
+        self.get(ACCOUNTS, &keys::scoped(org, domain))
+    }
+
+    fn assignment(&self, org: &str, lead: &str) -> Result<Option<Assignment>, StoreError> {
+        self.get(ASSIGNMENTS, &keys::scoped(org, lead))
+    }
+
+    fn due(&self, until: Time, limit: usize) -> Result<Vec<Due>, StoreError> {
+        let end = keys::time_bytes(until + chrono::Duration::milliseconds(1));
+        let mut due = Vec::new();
+        for entry in self.tree(SCHEDULE).range(..end.to_vec()).take(limit) {
+            let (key, _) = entry?;
+            let (at, org, lead) = keys::split_wake(&key).ok_or_else(|| StoreError::Corrupt {
+                tree: TREES[SCHEDULE],
+                detail: "a key that is not `time org \\0 lead`".into(),
+            })?;
+            due.push(Due { at, org, lead });
+        }
+        Ok(due)
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.tree(OUTBOX)
+            .iter()
+            .take(limit)
+            .map(|entry| decode(TREES[OUTBOX], &entry?.1))
+            .collect()
+    }
+
+    fn wait_durable(&self, applied: Applied) -> Result<(), StoreError> {
+        if self.shared.durability == Durability::Relaxed {
+            return Ok(());
+        }
+        self.shared.group.wait(applied.0, || {
+            self.shared.db.flush().map(drop).map_err(StoreError::from)
+        })
+    }
+
+    fn apply(&self, commit: Commit) -> Result<Applied, StoreError> {
+        let mut writes: Vec<Write> = Vec::new();
+        let Some(record) = &commit.lead else {
+            return self.write(&[]);
+        };
+        let (org, lead) = (record.org.as_str(), record.id());
+        writes.push((LEADS, keys::scoped(org, lead), Some(encode(record))));
+        if let Some((email, id)) = &commit.email {
+            writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
+        }
+        for (seq, activity) in &commit.activities {
+            writes.push((
+                ACTIVITIES,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(activity)),
+            ));
+        }
+        for (seq, event) in &commit.events {
+            writes.push((
+                EVENTS,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(event)),
+            ));
+        }
+        for (seq, decision) in &commit.decisions {
+            writes.push((
+                DECISIONS,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(decision)),
+            ));
+        }
+        if let Some(at) = commit.unschedule {
+            writes.push((SCHEDULE, keys::wake(at, org, lead), None));
+        }
+        if let Some(at) = commit.schedule {
+            writes.push((SCHEDULE, keys::wake(at, org, lead), Some(encode(&()))));
+        }
+        if let Some(assignment) = &commit.assignment {
+            writes.push((
+                ASSIGNMENTS,
+                keys::scoped(org, lead),
+                Some(encode(assignment)),
+            ));
+        }
+        if let Some((domain, rep)) = &commit.account {
+            writes.push((ACCOUNTS, keys::scoped(org, domain), Some(encode(rep))));
+        }
+        for rep in &commit.reps {
+            writes.push((REPS, keys::scoped(org, &rep.id), Some(encode(rep))));
+        }
+        for message in &commit.outbox {
+            let id = self.shared.db.generate_id()?;
+            writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
+        }
+        self.write(&writes)
+    }
+
+    fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.shared.db.size_on_disk()?)
+    }
+}

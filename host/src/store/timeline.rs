@@ -1,0 +1,141 @@
+//! What happened to a lead: its activities, the host's events and the
+//! plug-ins' decisions, sharing one sequence so they read back in order.
+
+use serde::{Deserialize, Serialize};
+
+use super::LeadStage;
+use crate::model::{Activity, Time};
+use crate::runtime::{ContentHash, Slot};
+
+/// Something the host did to a lead. In JSON, `{"event": "moved", ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum EventKind {
+    /// The lead was accepted for the first time.
+    Created {
+        /// Where it came from (`api`, `import`, ...).
+        via: String,
+    },
+    /// The same e-mail was submitted again and merged into this lead.
+    Merged {
+        /// The fields the submission filled in (they were empty before).
+        filled: Vec<String>,
+    },
+    /// The lead moved from one stage to another.
+    Moved {
+        /// The stage it left.
+        from: LeadStage,
+        /// The stage it entered.
+        to: LeadStage,
+        /// What moved it.
+        cause: String,
+    },
+    /// The lead's owner should hear of new activity (sent through the outbox).
+    OwnerNotified {
+        /// The rep.
+        rep: String,
+        /// What happened.
+        what: String,
+    },
+    /// Someone asked for the failed step to run again.
+    RetryRequested,
+}
+
+/// A host event with its time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When it happened.
+    pub at: Time,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// How a plug-in call ended. In JSON, `{"outcome": "decided", "output": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The plug-in answered; `output` is its answer as the API shows it.
+    Decided {
+        /// The answer.
+        output: serde_json::Value,
+    },
+    /// The call failed; nothing it said was acted on.
+    Failed {
+        /// A short, stable code (`trap`, `out-of-fuel`, ...).
+        code: String,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// The provenance of one plug-in call: enough to say exactly which version
+/// decided what, from which input, at what cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The org the call was made for.
+    pub org: String,
+    /// The lead it was about.
+    pub lead: String,
+    /// The slot called.
+    pub slot: Slot,
+    /// The plug-in's name.
+    pub plugin: String,
+    /// The sha256 of the component that answered.
+    pub plugin_hash: ContentHash,
+    /// The WIT version the component was built against.
+    pub wit_version: String,
+    /// The sha256 of the input as JSON: the same digest means the same input.
+    pub input_digest: String,
+    /// What came of it.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// The plug-in's reasons (empty when the call failed).
+    pub reasons: Vec<String>,
+    /// Wall-clock time of the call, in microseconds.
+    pub duration_us: u64,
+    /// Fuel the call used.
+    pub fuel_used: u64,
+    /// The time the call was made for (the input's `now`).
+    pub at: Time,
+}
+
+/// One entry of a lead's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "entry", rename_all = "kebab-case")]
+pub enum TimelineItem {
+    /// Something the lead did.
+    Activity(Activity),
+    /// Something the host did.
+    Event(Event),
+    /// Something a plug-in decided.
+    Decision(Decision),
+}
+
+/// A timeline entry with its place in the lead's sequence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Its position: entries of one lead never share a number.
+    pub seq: u64,
+    /// The entry.
+    #[serde(flatten)]
+    pub item: TimelineItem,
+}
+
+impl TimelineEntry {
+    /// The decision, when this entry is one.
+    pub fn decision(&self) -> Option<&Decision> {
+        match &self.item {
+            TimelineItem::Decision(decision) => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// The event, when this entry is one.
+    pub fn event(&self) -> Option<&Event> {
+        match &self.item {
+            TimelineItem::Event(event) => Some(event),
+            _ => None,
+        }
+    }
+}
