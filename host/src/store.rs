@@ -20,7 +20,7 @@ pub use codec::SCHEMA_VERSION;
 pub use group_commit::GroupCommit;
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage};
-pub use sled_store::{Durability, SledStore};
+pub use sled_store::{Durability, SledOptions, SledStore};
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
 use crate::model::{Activity, Rep, Time};

@@ -160,3 +160,7 @@ fn a_plugin_for_another_slot_is_refused() {
         "{stderr}"
     );
 }
+
+mod cli {
+    pub mod durability;
+}

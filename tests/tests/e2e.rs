@@ -3,7 +3,9 @@
 mod e2e {
     pub mod containment;
     pub mod first_party;
+    pub mod funnel;
     pub mod lifecycle;
+    pub mod review;
     pub mod sandbox;
     pub mod support;
     pub mod transitions;

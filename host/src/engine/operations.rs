@@ -294,9 +294,9 @@ fn merge(into: &mut Lead, from: Lead) -> Vec<String> {
         timeline_days
     );
     for (name, value) in from.custom {
-        if !into.custom.contains_key(&name) {
-            filled.push(format!("custom.{name}"));
-            into.custom.insert(name, value);
+        if let std::collections::btree_map::Entry::Vacant(gap) = into.custom.entry(name) {
+            filled.push(format!("custom.{}", gap.key()));
+            gap.insert(value);
         }
     }
     filled
