@@ -2,6 +2,7 @@
 
 mod eval;
 mod ingest;
+mod show;
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use eval::{EvalError, EvalOutput, eval};
 pub use ingest::{IngestError, IngestSummary, ingest};
+pub use show::{ShowError, show};
 
 use crate::store::Durability;
 
@@ -29,6 +31,27 @@ pub enum Command {
     /// Ingests leads from NDJSON (one JSON lead a line) into an org's store;
     /// each line is answered on stdout once its lead is durable.
     Ingest(IngestArgs),
+    /// Prints a lead (by id or e-mail) with its timeline: activities, host
+    /// events and plug-in decisions with their provenance, in order.
+    Show(ShowArgs),
+}
+
+/// Arguments of `leadhost show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The lead's id or e-mail address.
+    pub lead: String,
+    /// The data folder.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "LEADHOST_DATA_DIR",
+        default_value = "leadhost-data"
+    )]
+    pub data_dir: PathBuf,
+    /// The org the lead belongs to.
+    #[arg(long, default_value = "demo")]
+    pub org: String,
 }
 
 /// Arguments of `leadhost ingest`.
@@ -99,6 +122,9 @@ pub enum CliError {
     /// `ingest` failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// `show` failed.
+    #[error(transparent)]
+    Show(#[from] ShowError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -111,21 +137,25 @@ impl CliError {
             CliError::Eval(error) => error.exit_code(),
             CliError::Ingest(IngestError::Setup(_) | IngestError::Read(_)) => 2,
             CliError::Ingest(_) => 1,
+            CliError::Show(ShowError::Engine(crate::engine::EngineError::Store(_))) => 1,
+            CliError::Show(_) => 2,
             CliError::Output(_) => 1,
         }
     }
 }
 
+fn print(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, value).map_err(std::io::Error::from)?;
+    std::io::Write::write_all(&mut stdout, b"\n")?;
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Eval(args) => {
-            let output = eval(&args)?;
-            let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &output).map_err(std::io::Error::from)?;
-            std::io::Write::write_all(&mut stdout, b"\n")?;
-            Ok(())
-        }
+        Command::Eval(args) => print(&eval(&args)?),
+        Command::Show(args) => print(&show(&args)?),
         Command::Ingest(args) => {
             let summary = ingest(&args)?;
             eprintln!(

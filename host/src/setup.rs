@@ -9,9 +9,16 @@ use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
 use crate::engine::{Engine, EngineConfig, EngineError};
+use crate::model::Rep;
 use crate::plugins::Registry;
 use crate::runtime::{Limits, PluginError, Runtime, RuntimeConfig, RuntimeError};
 use crate::store::{Durability, SledStore, Store, StoreError};
+
+/// The org the embedded default runs: first-party plug-ins and sample reps.
+pub const DEMO_ORG: &str = "demo";
+
+/// The demo org's reps.
+const DEMO_REPS: &str = include_str!("../../examples/demo/reps.json");
 
 /// A data folder could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -107,15 +114,18 @@ impl Host {
     }
 
     /// Makes sure `org` exists, with the first-party plug-ins active.
+    /// The [`DEMO_ORG`] starts with the sample reps of `examples/demo/reps.json`.
     pub fn ensure_org(&self, org: &str) -> Result<(), SetupError> {
-        if self
-            .engine
-            .store()
-            .org(org)
-            .map_err(EngineError::from)?
-            .is_none()
-        {
+        let store = self.engine.store();
+        if store.org(org).map_err(EngineError::from)?.is_none() {
             self.engine.create_org(org, org)?;
+            if org == DEMO_ORG {
+                let reps: Vec<Rep> =
+                    serde_json::from_str(DEMO_REPS).expect("examples/demo/reps.json is valid");
+                for rep in reps {
+                    self.engine.put_rep(org, rep)?;
+                }
+            }
         }
         if self
             .engine

@@ -10,6 +10,7 @@ mod codec;
 mod group_commit;
 mod keys;
 mod lead;
+mod options;
 mod org;
 mod sled_store;
 mod timeline;
@@ -19,8 +20,9 @@ use std::ops::ControlFlow;
 pub use codec::SCHEMA_VERSION;
 pub use group_commit::GroupCommit;
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
+pub use options::{Durability, SledOptions};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage};
-pub use sled_store::{Durability, SledOptions, SledStore};
+pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
 use crate::model::{Activity, Rep, Time};

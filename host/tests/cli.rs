@@ -164,3 +164,65 @@ fn a_plugin_for_another_slot_is_refused() {
 mod cli {
     pub mod durability;
 }
+
+#[test]
+fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
+    let output = leadhost(&[
+        "ingest",
+        sample.to_str().unwrap(),
+        "--data-dir",
+        data,
+        "--workers",
+        "1",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("ingested: 4 new, 1 merged, 1 rejected")
+    );
+    let acks: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let by_line = |n: u64| acks.iter().find(|ack| ack["line"] == n).unwrap();
+    assert_eq!(by_line(1)["email"], "dana.fischer@northwind.example");
+    assert_eq!(by_line(1)["stage"], "assigned");
+    assert_eq!(by_line(6)["id"], by_line(1)["id"], "the duplicate merged");
+    assert_eq!(by_line(6)["created"], false);
+    assert_eq!(by_line(5)["fields"][0]["field"], "email");
+
+    let shown = json(&leadhost(&[
+        "show",
+        "Dana.Fischer@northwind.example",
+        "--data-dir",
+        data,
+    ]));
+    assert_eq!(
+        shown["owner"], "ana",
+        "a DE rep; among reps never assigned, round robin takes the smallest id"
+    );
+    let routing = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["entry"]["slot"] == "routing-policy")
+        .expect("a routing decision");
+    assert_eq!(routing["entry"]["plugin"], "round-robin");
+    assert_eq!(
+        routing["entry"]["plugin_hash"],
+        leadhost::runtime::ContentHash::of(ROUND_ROBIN.bytes).to_string()
+    );
+
+    let missing = leadhost(&["show", "ld-99999999", "--data-dir", data]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("lead ld-99999999 does not exist in org demo")
+    );
+}

@@ -1,0 +1,44 @@
+//! How the sled store is opened: durability and compression.
+
+/// When a commit counts as done.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Durability {
+    /// After an fsync that covers it (shared by concurrent commits).
+    #[default]
+    Flush,
+    /// As soon as it is applied in memory; sled flushes in the background
+    /// every half second. A crash may lose the last moments: for benchmarks
+    /// and throwaway data only.
+    Relaxed,
+}
+
+/// How to open the sled store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SledOptions {
+    /// When a commit counts as done.
+    pub durability: Durability,
+    /// Compress pages with zstd: about a third of the disk space for about
+    /// 40% less throughput (see the engine benchmark). Fixed when the
+    /// store is created; reopening with the other setting is refused.
+    pub compression: bool,
+}
+
+impl Default for SledOptions {
+    fn default() -> Self {
+        SledOptions {
+            durability: Durability::Flush,
+            compression: true,
+        }
+    }
+}
