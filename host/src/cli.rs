@@ -1,7 +1,9 @@
 //! The command line: `leadhost <command>`. Each command lives in its own file.
 
 mod eval;
+mod import;
 mod ingest;
+mod serve;
 mod show;
 
 use std::path::PathBuf;
@@ -9,7 +11,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use eval::{EvalError, EvalOutput, eval};
+pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
+pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 
 use crate::store::Durability;
@@ -34,6 +38,50 @@ pub enum Command {
     /// Prints a lead (by id or e-mail) with its timeline: activities, host
     /// events and plug-in decisions with their provenance, in order.
     Show(ShowArgs),
+    /// Serves the HTTP API (on the embedded default with no arguments:
+    /// `./leadhost-data`, a demo org with the first-party plug-ins).
+    Serve(ServeArgs),
+    /// Imports leads from a CSV file (header row first) into an org.
+    Import(ImportArgs),
+}
+
+/// Arguments of `leadhost serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// A TOML config file (`listen`, `data_dir`, `durability`, `[limits]`, `[http]`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder; wins over the file and `LEADHOST_DATA_DIR`.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on; wins over the file and `LEADHOST_LISTEN`.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+/// Arguments of `leadhost import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// The org the leads belong to (created with the first-party plug-ins if missing).
+    #[arg(long)]
+    pub org: String,
+    /// Maps a column to a lead field, `custom.NAME` or `-` (skip); repeatable.
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// The data folder.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "LEADHOST_DATA_DIR",
+        default_value = "leadhost-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Rows committed (and flushed) together.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
 }
 
 /// Arguments of `leadhost show`.
@@ -122,6 +170,15 @@ pub enum CliError {
     /// `ingest` failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// `serve` failed.
+    #[error(transparent)]
+    Serve(#[from] ServeCliError),
+    /// `import` failed.
+    #[error(transparent)]
+    Import(#[from] ImportCliError),
+    /// Some rows of an import were rejected (the others were imported).
+    #[error("{0} rows were rejected (listed above); the other rows were imported")]
+    Rejected(usize),
     /// `show` failed.
     #[error(transparent)]
     Show(#[from] ShowError),
@@ -139,6 +196,11 @@ impl CliError {
             CliError::Ingest(_) => 1,
             CliError::Show(ShowError::Engine(crate::engine::EngineError::Store(_))) => 1,
             CliError::Show(_) => 2,
+            CliError::Serve(ServeCliError::Config(_)) => 2,
+            CliError::Serve(_) => 1,
+            CliError::Import(ImportCliError::Engine(_)) => 1,
+            CliError::Import(_) => 2,
+            CliError::Rejected(_) => 1,
             CliError::Output(_) => 1,
         }
     }
@@ -156,6 +218,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Eval(args) => print(&eval(&args)?),
         Command::Show(args) => print(&show(&args)?),
+        Command::Serve(args) => Ok(serve(&args)?),
+        Command::Import(args) => {
+            let summary = import(&args)?;
+            eprintln!(
+                "imported: {} new, {} merged, {} rejected",
+                summary.created, summary.merged, summary.rejected
+            );
+            match summary.rejected {
+                0 => Ok(()),
+                rejected => Err(CliError::Rejected(rejected)),
+            }
+        }
         Command::Ingest(args) => {
             let summary = ingest(&args)?;
             eprintln!(

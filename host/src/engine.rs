@@ -78,6 +78,26 @@ pub enum EngineError {
     Store(#[from] StoreError),
 }
 
+impl EngineError {
+    /// The problems to report for one item of a batch or import: the fields
+    /// at fault, or else one entry for the whole item named `whole`. A store
+    /// failure is logged here and reported without its internals.
+    pub fn into_field_errors(self, whole: &str) -> Vec<FieldError> {
+        let problem = match self {
+            EngineError::Invalid(fields) => return fields,
+            EngineError::Store(error) => {
+                tracing::error!(%error, "the store failed on one item");
+                "the store failed; the item was not stored, send it again".to_string()
+            }
+            other => other.to_string(),
+        };
+        vec![FieldError {
+            field: whole.into(),
+            problem,
+        }]
+    }
+}
+
 fn list(errors: &[FieldError]) -> String {
     errors
         .iter()

@@ -9,12 +9,16 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
+pub mod auth;
 pub mod builtin;
 pub mod cli;
 pub mod clock;
 pub mod engine;
+pub mod import;
 pub mod model;
 pub mod plugins;
 pub mod runtime;
+pub mod server;
 pub mod setup;
 pub mod store;

@@ -3,6 +3,11 @@
 //! The engine looks a slot up for every call and keeps the [`Active`] it got
 //! for that call, so a swap never changes a call already running.
 
+mod folder;
+
+pub use folder::{InstallError, OrgFolders};
+
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -18,7 +23,20 @@ pub struct Active {
     /// The org's config values for it.
     pub config: Config,
     /// When it became active.
-    pub since: Time,
+    pub since: DateTime<Utc>,
+}
+
+/// A component that was refused for a slot: the version before it serves on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Refusal {
+    /// The name it came under.
+    pub name: String,
+    /// Its sha256.
+    pub hash: String,
+    /// Why it was refused.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// The active plug-ins of every org. Cheap to clone; clones share the table.
@@ -26,6 +44,8 @@ pub struct Active {
 pub struct Registry {
     /// `(org, slot)` → active version.
     slots: Arc<RwLock<HashMap<(String, Slot), Active>>>,
+    /// `(org, slot)` → the last component refused for it.
+    refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
 }
 
 impl Registry {
@@ -60,12 +80,30 @@ impl Registry {
             .cloned()
     }
 
+    /// Records that a component was refused for `org`'s `slot`.
+    pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal) {
+        tracing::warn!(org, %slot, name = %refusal.name, reason = %refusal.reason, "plug-in refused; the previous version keeps serving");
+        self.refusals
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert((org.to_string(), slot), refusal);
+    }
+
+    /// The last component refused for `org`'s `slot`.
+    pub fn last_refusal(&self, org: &str, slot: Slot) -> Option<Refusal> {
+        self.refusals
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&(org.to_string(), slot))
+            .cloned()
+    }
+
     /// Fills all three slots of `org` with the first-party plug-ins, default config.
     pub fn activate_builtins(
         &self,
         org: &str,
         runtime: &Runtime,
-        since: Time,
+        since: DateTime<Utc>,
     ) -> Result<(), PluginError> {
         for Builtin {
             name, slot, bytes, ..

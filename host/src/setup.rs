@@ -1,8 +1,9 @@
 //! Opening a data folder: the store, the compile cache and an engine whose
 //! orgs have their plug-ins active.
 //!
-//! Layout of a data folder: `store/` (sled), `cache/` (precompiled plug-ins).
-//! Until org folders arrive, every org runs the first-party plug-ins.
+//! Layout of a data folder: `store/` (sled), `cache/` (precompiled
+//! plug-ins), `orgs/<org>/<slot>/<name>.wasm` (each org's plug-ins; a new
+//! org starts with the first-party ones).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,9 +11,9 @@ use std::sync::Arc;
 use crate::clock::{Clock, SystemClock};
 use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::model::Rep;
-use crate::plugins::Registry;
-use crate::runtime::{Limits, PluginError, Runtime, RuntimeConfig, RuntimeError};
-use crate::store::{Durability, SledStore, Store, StoreError};
+use crate::plugins::{InstallError, OrgFolders, Registry};
+use crate::runtime::{Limits, Runtime, RuntimeConfig, RuntimeError};
+use crate::store::{Durability, OrgRecord, SledStore, Store, StoreError};
 
 /// The org the embedded default runs: first-party plug-ins and sample reps.
 pub const DEMO_ORG: &str = "demo";
@@ -42,9 +43,9 @@ pub enum SetupError {
     /// The plug-in runtime cannot start.
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
-    /// A first-party plug-in did not load (a broken build).
+    /// An org's plug-in folder could not be set up.
     #[error(transparent)]
-    Plugin(#[from] PluginError),
+    Plugins(#[from] InstallError),
     /// An org could not be created.
     #[error(transparent)]
     Engine(#[from] EngineError),
@@ -70,6 +71,8 @@ pub struct Host {
     pub store: SledStore,
     /// The plug-in runtime.
     pub runtime: Runtime,
+    /// The orgs' plug-in folders.
+    pub folders: OrgFolders,
 }
 
 impl Host {
@@ -100,43 +103,46 @@ impl Host {
             cache_dir: Some(path.join("cache")),
         })?;
         let plugins = Registry::new();
+        let folders = OrgFolders::new(path);
         let now = clock.now();
         let orgs = store.orgs().map_err(EngineError::from)?;
         for org in orgs {
-            plugins.activate_builtins(&org.id, &runtime, now)?;
+            folders.activate_org(&runtime, &plugins, &org.id, now)?;
         }
         let engine = Engine::new(Arc::new(store.clone()), plugins, clock, options.engine);
         Ok(Host {
             engine,
             store,
             runtime,
+            folders,
         })
     }
 
-    /// Makes sure `org` exists, with the first-party plug-ins active.
-    /// The [`DEMO_ORG`] starts with the sample reps of `examples/demo/reps.json`.
-    pub fn ensure_org(&self, org: &str) -> Result<(), SetupError> {
+    /// Makes sure `org` exists, with its plug-ins active (the first-party
+    /// ones for a new org). The [`DEMO_ORG`] starts with the sample reps of
+    /// `examples/demo/reps.json`. Returns whether the org was created.
+    pub fn ensure_org(&self, org: &str) -> Result<bool, SetupError> {
         let store = self.engine.store();
-        if store.org(org).map_err(EngineError::from)?.is_none() {
-            self.engine.create_org(org, org)?;
-            if org == DEMO_ORG {
-                let reps: Vec<Rep> =
-                    serde_json::from_str(DEMO_REPS).expect("examples/demo/reps.json is valid");
-                for rep in reps {
-                    self.engine.put_rep(org, rep)?;
-                }
+        if store.org(org).map_err(EngineError::from)?.is_some() {
+            return Ok(false);
+        }
+        self.create_org(org, org)?;
+        if org == DEMO_ORG {
+            let reps: Vec<Rep> =
+                serde_json::from_str(DEMO_REPS).expect("examples/demo/reps.json is valid");
+            for rep in reps {
+                self.engine.put_rep(org, rep)?;
             }
         }
-        if self
-            .engine
-            .plugins()
-            .active(org, crate::runtime::Slot::LeadDefinition)
-            .is_none()
-        {
-            self.engine
-                .plugins()
-                .activate_builtins(org, &self.runtime, self.engine.now())?;
-        }
-        Ok(())
+        Ok(true)
+    }
+
+    /// Creates an org and activates its plug-ins from its folder (the
+    /// first-party ones, written there, for a folder without any).
+    pub fn create_org(&self, id: &str, name: &str) -> Result<OrgRecord, SetupError> {
+        let org = self.engine.create_org(id, name)?;
+        self.folders
+            .activate_org(&self.runtime, self.engine.plugins(), id, self.engine.now())?;
+        Ok(org)
     }
 }

@@ -10,6 +10,7 @@ mod codec;
 mod group_commit;
 mod keys;
 mod lead;
+mod lead_ids;
 mod options;
 mod org;
 mod sled_store;
@@ -21,7 +22,7 @@ pub use codec::SCHEMA_VERSION;
 pub use group_commit::GroupCommit;
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use options::{Durability, SledOptions};
-pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage};
+pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
@@ -112,18 +113,29 @@ pub trait Store: Send + Sync + 'static {
     fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError>;
     /// Every org.
     fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError>;
-    /// A fresh lead id, never handed out before.
-    fn new_lead_id(&self) -> Result<String, StoreError>;
+    /// A fresh lead id for `org`, never handed out before in it. Ids count
+    /// up per org and sort in the order they were handed out.
+    fn new_lead_id(&self, org: &str) -> Result<String, StoreError>;
     /// A lead by id.
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError>;
     /// The id of the lead with this normalized e-mail.
     fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError>;
+    /// Calls `visit` for each of an org's leads with an id after `after`
+    /// (all when `None`), in id order, until it breaks.
+    fn scan_leads_after(
+        &self,
+        org: &str,
+        after: Option<&str>,
+        visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
+    ) -> Result<(), StoreError>;
     /// Calls `visit` for each of an org's leads, in id order, until it breaks.
     fn scan_leads(
         &self,
         org: &str,
         visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        self.scan_leads_after(org, None, visit)
+    }
     /// A lead's activities, oldest first.
     fn activities(&self, org: &str, lead: &str) -> Result<Vec<Activity>, StoreError>;
     /// A lead's activities, events and decisions, in order.
@@ -151,6 +163,12 @@ pub trait Store: Send + Sync + 'static {
         let applied = self.apply(commit)?;
         self.wait_durable(applied)
     }
+    /// Stores an API token by the sha256 of its secret; durable on return.
+    fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError>;
+    /// The token whose secret hashes to `hash`.
+    fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Every token, with the hash it is stored under.
+    fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
 }

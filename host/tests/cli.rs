@@ -163,6 +163,8 @@ fn a_plugin_for_another_slot_is_refused() {
 
 mod cli {
     pub mod durability;
+    pub mod import;
+    pub mod serve;
 }
 
 #[test]
@@ -211,11 +213,11 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|entry| entry["entry"]["slot"] == "routing-policy")
+        .find(|entry| entry["slot"] == "routing-policy")
         .expect("a routing decision");
-    assert_eq!(routing["entry"]["plugin"], "round-robin");
+    assert_eq!(routing["plugin"], "round-robin");
     assert_eq!(
-        routing["entry"]["plugin_hash"],
+        routing["plugin_hash"],
         leadhost::runtime::ContentHash::of(ROUND_ROBIN.bytes).to_string()
     );
 

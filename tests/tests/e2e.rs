@@ -4,6 +4,7 @@ mod e2e {
     pub mod containment;
     pub mod first_party;
     pub mod funnel;
+    pub mod http;
     pub mod lifecycle;
     pub mod review;
     pub mod sandbox;

@@ -66,6 +66,8 @@ where
     let org = change.record.org.clone();
     let Some(active) = shared.plugins.active(&org, slot) else {
         let error = format!("org {org} has no {slot} plug-in active");
+        metrics::counter!("leadhost_plugin_failures_total", "org" => org.clone(), "slot" => slot.world(), "code" => "none-configured")
+            .increment(1);
         change.move_to(
             needs_review(slot, "none-configured", error),
             "no plug-in to call",
@@ -93,6 +95,9 @@ where
         fuel_used,
         at: now,
     };
+    let outcome = if result.is_ok() { "decided" } else { "failed" };
+    metrics::counter!("leadhost_plugin_calls_total", "org" => org.clone(), "slot" => slot.world(), "outcome" => outcome)
+        .increment(1);
     match result {
         Ok(Called {
             value,
@@ -101,6 +106,8 @@ where
         }) => {
             let output = serde_json::to_value(&value).unwrap_or_default();
             let micros = u64::try_from(duration.as_micros()).unwrap_or(u64::MAX);
+            metrics::histogram!("leadhost_plugin_call_duration_seconds", "slot" => slot.world())
+                .record(duration.as_secs_f64());
             let made = decision(
                 Outcome::Decided { output },
                 value.reasons(),
@@ -113,6 +120,8 @@ where
         Err(PluginError { cause, .. }) => {
             let error = format!("plug-in {}: {cause}", plugin.id());
             let code = cause.code().to_string();
+            metrics::counter!("leadhost_plugin_failures_total", "org" => org.clone(), "slot" => slot.world(), "code" => code.clone())
+                .increment(1);
             let failed = decision(
                 Outcome::Failed {
                     code: code.clone(),

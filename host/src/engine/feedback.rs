@@ -9,7 +9,7 @@ use super::{Engine, EngineError, steps};
 use crate::store::{LeadRecord, LeadStage};
 
 /// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "feedback", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Feedback {
     /// The rep takes the lead on.

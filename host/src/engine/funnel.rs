@@ -6,6 +6,7 @@
 //! The milestone counts (`qualified`, `sales_ready`, `assigned`, `recycled`)
 //! count leads that ever reached that stage.
 
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
@@ -17,12 +18,12 @@ use crate::store::{LeadRecord, LeadStage, StageKind};
 
 /// Which leads a report covers: those created in `[from, to)`; an open end
 /// is unbounded.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Window {
     /// First instant included.
-    pub from: Option<Time>,
+    pub from: Option<DateTime<Utc>>,
     /// First instant excluded.
-    pub to: Option<Time>,
+    pub to: Option<DateTime<Utc>>,
 }
 
 impl Window {
@@ -32,7 +33,7 @@ impl Window {
 }
 
 /// An org's funnel, overall and by source and campaign.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Funnel {
     /// The org.
     pub org: String,
@@ -48,7 +49,7 @@ pub struct Funnel {
 }
 
 /// The funnel of one group of leads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FunnelSection {
     /// Leads taken in.
     pub leads: u64,
@@ -84,7 +85,7 @@ pub struct FunnelSection {
 
 /// Conversion rates between milestones, as fractions; `None` when nothing
 /// reached the earlier milestone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Conversion {
     /// Qualified of leads.
     pub qualified_of_leads: Option<f64>,

@@ -8,7 +8,7 @@ use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
 use crate::model::{Activity, ActivityKind, Lead, Rep};
 use crate::runtime::Slot;
 use crate::store::{
-    EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind, TimelineEntry,
+    Applied, EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind, TimelineEntry,
 };
 
 impl Engine {
@@ -80,6 +80,50 @@ impl Engine {
         submission: LeadSubmission,
         via: &str,
     ) -> Result<Ingested, EngineError> {
+        let (ingested, applied) = self.ingest_applied(org, submission, via)?;
+        self.shared.store.wait_durable(applied)?;
+        Ok(ingested)
+    }
+
+    /// Ingests many submissions and waits for durability once, after the
+    /// last: one flush for the whole batch. Each item succeeds or fails on
+    /// its own; an `Err` item (a line that did not parse) is passed through.
+    #[instrument(skip_all, fields(org, items = submissions.len()))]
+    pub fn ingest_batch(
+        &self,
+        org: &str,
+        submissions: Vec<Result<LeadSubmission, Vec<FieldError>>>,
+        via: &str,
+    ) -> Result<Vec<Result<Ingested, EngineError>>, EngineError> {
+        self.known_org(org)?;
+        let mut last = None;
+        let mut results = Vec::with_capacity(submissions.len());
+        for submission in submissions {
+            let result = submission
+                .map_err(EngineError::Invalid)
+                .and_then(|submission| self.ingest_applied(org, submission, via));
+            match result {
+                Ok((ingested, applied)) => {
+                    last = Some(applied);
+                    results.push(Ok(ingested));
+                }
+                Err(EngineError::Store(error)) => return Err(error.into()),
+                Err(error) => results.push(Err(error)),
+            }
+        }
+        if let Some(applied) = last {
+            self.shared.store.wait_durable(applied)?;
+        }
+        Ok(results)
+    }
+
+    /// Ingests one submission; its writes are applied but not yet durable.
+    fn ingest_applied(
+        &self,
+        org: &str,
+        submission: LeadSubmission,
+        via: &str,
+    ) -> Result<(Ingested, Applied), EngineError> {
         self.known_org(org)?;
         let now = self.now();
         let (lead, activities) = submission.validate(now).map_err(EngineError::Invalid)?;
@@ -100,14 +144,15 @@ impl Engine {
                 .into_iter()
                 .for_each(|activity| change.activity(activity));
             self.after_activity(&mut change, "the lead was submitted again")?;
-            let record = self.commit(change)?;
-            return Ok(Ingested {
+            let (record, applied) = self.apply(change)?;
+            let ingested = Ingested {
                 record,
                 created: false,
-            });
+            };
+            return Ok((ingested, applied));
         }
         let mut lead = lead;
-        lead.id = shared.store.new_lead_id()?;
+        lead.id = shared.store.new_lead_id(org)?;
         let mut change = Change::new(LeadRecord::new(org, lead, now), now);
         change.index_email();
         change.event(EventKind::Created { via: via.into() });
@@ -115,11 +160,14 @@ impl Engine {
             .into_iter()
             .for_each(|activity| change.activity(activity));
         steps::qualify_new(shared, &mut change)?;
-        let record = self.commit(change)?;
-        Ok(Ingested {
-            record,
-            created: true,
-        })
+        let (record, applied) = self.apply(change)?;
+        Ok((
+            Ingested {
+                record,
+                created: true,
+            },
+            applied,
+        ))
     }
 
     /// Records an activity (or an answer) on a lead; a lead marketing holds
@@ -258,12 +306,18 @@ impl Engine {
     /// Applies a change, releases the org's routing lock (the next router
     /// sees the new load), then waits until the change is durable.
     pub(super) fn commit(&self, change: Change<'_>) -> Result<LeadRecord, EngineError> {
+        let (record, applied) = self.apply(change)?;
+        self.shared.store.wait_durable(applied)?;
+        Ok(record)
+    }
+
+    /// Applies a change and releases the org's routing lock; not yet durable.
+    fn apply(&self, change: Change<'_>) -> Result<(LeadRecord, Applied), EngineError> {
         let (commit, routing) = change.finish();
         let record = commit.lead.clone().expect("a change commits its lead");
         let applied = self.shared.store.apply(commit)?;
         drop(routing);
-        self.shared.store.wait_durable(applied)?;
-        Ok(record)
+        Ok((record, applied))
     }
 }
 

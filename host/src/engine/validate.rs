@@ -1,6 +1,7 @@
 //! A submitted lead, checked and normalized before the engine keeps it.
 //! Every problem is reported at once, each naming its field.
 
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ const TIMELINE_MAX: u32 = 3650;
 
 /// A lead as a client submits it: the lead's fields, optionally with
 /// activities that came with it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadSubmission {
     /// E-mail address: the lead's identity within the org.
@@ -81,7 +82,9 @@ pub struct LeadSubmission {
 }
 
 /// One problem with one field of a submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema,
+)]
 #[error("{field}: {problem}")]
 pub struct FieldError {
     /// The field, as a JSON path (`email`, `custom.plan`, `activities[2].detail`).
@@ -328,7 +331,7 @@ fn check_custom(
 
 fn check_activities(
     activities: Vec<Activity>,
-    now: Time,
+    now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
 ) -> Vec<Activity> {
     if activities.len() > ACTIVITIES_MAX {
@@ -361,7 +364,7 @@ pub fn check_activity(activity: Activity, now: Time) -> Result<Activity, Vec<Fie
 fn check_one(
     path: &str,
     mut activity: Activity,
-    now: Time,
+    now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
 ) -> Activity {
     activity.detail = activity.detail.trim().to_string();

@@ -1,14 +1,13 @@
 //! A lead and its activity.
 
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Time;
-
 /// A scalar value: a custom lead field or a config entry. In JSON it is the
 /// bare string, number or boolean.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Scalar {
     /// A yes/no flag.
@@ -23,7 +22,7 @@ pub enum Scalar {
 pub type Config = BTreeMap<String, Scalar>;
 
 /// How much say the contact has in the purchase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Authority {
     /// Signs off the purchase.
@@ -37,7 +36,7 @@ pub enum Authority {
 }
 
 /// How strongly the contact's organization needs what is sold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Need {
     /// A pressing need.
@@ -51,7 +50,7 @@ pub enum Need {
 }
 
 /// A lead: the contact, what is known of BANT so far, and the org's own fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lead {
     /// The host's id for the lead, unique within the org.
@@ -102,11 +101,11 @@ pub struct Lead {
     #[serde(default)]
     pub custom: BTreeMap<String, Scalar>,
     /// When the host first saw the lead.
-    pub created_at: Time,
+    pub created_at: DateTime<Utc>,
 }
 
 /// What kind of thing a lead did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActivityKind {
     /// Visited a page.
@@ -134,13 +133,13 @@ pub enum ActivityKind {
 }
 
 /// One thing a lead did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     /// What kind of activity.
     pub kind: ActivityKind,
     /// When it happened.
-    pub at: Time,
+    pub at: DateTime<Utc>,
     /// The page, the content, the answer, ...
     #[serde(default)]
     pub detail: String,

@@ -1,11 +1,12 @@
 //! The nurture track's input and answer.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Config, Lead, Qualification, Time};
+use super::{Activity, Config, Lead, Qualification};
 
 /// Where a lead stands on its nurture track.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackState {
     /// The track's name.
@@ -35,11 +36,11 @@ pub struct NurtureInput {
     #[serde(default)]
     pub config: Config,
     /// The time of the call.
-    pub now: Time,
+    pub now: DateTime<Utc>,
 }
 
 /// A question asked in a touch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable id, echoed in the answer.
@@ -49,7 +50,7 @@ pub struct Question {
 }
 
 /// One thing a nurture track wants done. In JSON, `{"action": "send-touch", ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum NurtureAction {
     /// Send a touch.
@@ -95,7 +96,7 @@ pub enum NurtureAction {
 }
 
 /// A nurture track's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NurtureStep {
     /// Actions, in order.
@@ -104,5 +105,5 @@ pub struct NurtureStep {
     pub state: TrackState,
     /// When to call the track again; none waits for new activity.
     #[serde(default)]
-    pub wake_at: Option<Time>,
+    pub wake_at: Option<DateTime<Utc>>,
 }

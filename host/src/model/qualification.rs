@@ -1,8 +1,9 @@
 //! The lead definition's input and answer.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Config, Lead, Time};
+use super::{Activity, Config, Lead};
 
 /// The input of `qualify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,11 +18,11 @@ pub struct QualifyInput {
     #[serde(default)]
     pub config: Config,
     /// The time of the call.
-    pub now: Time,
+    pub now: DateTime<Utc>,
 }
 
 /// A lead definition's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Route to sales.
@@ -33,7 +34,7 @@ pub enum Stage {
 }
 
 /// A lead definition's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Qualification {
     /// The verdict.

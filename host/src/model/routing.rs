@@ -1,8 +1,9 @@
 //! The routing policy's input and answer.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Config, Lead, Qualification, Time};
+use super::{Config, Lead, Qualification};
 
 fn one() -> u32 {
     1
@@ -13,7 +14,7 @@ fn yes() -> bool {
 }
 
 /// A rep a lead may be routed to, with live load.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rep {
     /// The rep's id within the org.
@@ -40,7 +41,7 @@ pub struct Rep {
     pub available: bool,
     /// When the rep was last assigned a lead.
     #[serde(default)]
-    pub last_assigned_at: Option<Time>,
+    pub last_assigned_at: Option<DateTime<Utc>>,
 }
 
 /// The input of `route`.
@@ -61,11 +62,11 @@ pub struct RouteInput {
     #[serde(default)]
     pub config: Config,
     /// The time of the call.
-    pub now: Time,
+    pub now: DateTime<Utc>,
 }
 
 /// A routing policy's answer. In JSON, `{"decision": "assign", ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "decision", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RouteDecision {
     /// Give the lead to a rep.

@@ -80,7 +80,7 @@ impl fmt::Display for PluginId {
 }
 
 /// The three jobs a plug-in can do for an org, one WIT world each.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Slot {
     /// `qualify`: sales-ready, nurture or discard, and why.

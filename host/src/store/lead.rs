@@ -1,13 +1,14 @@
 //! A lead as the host keeps it: the lead, where it stands in its lifecycle,
 //! and the path it took to get there.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Lead, Qualification, Time, TrackState};
 use crate::runtime::Slot;
 
 /// Where a lead stands in its lifecycle. In JSON, `{"stage": "nurturing", ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "stage", rename_all = "kebab-case")]
 pub enum LeadStage {
     /// Accepted, not yet qualified.
@@ -73,7 +74,19 @@ pub enum LeadStage {
 }
 
 /// A [`LeadStage`] without its details: what transitions and reports are about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum StageKind {
     /// See [`LeadStage::New`].
@@ -183,7 +196,7 @@ pub struct StageEntry {
     /// The stage entered.
     pub stage: StageKind,
     /// When.
-    pub at: Time,
+    pub at: DateTime<Utc>,
 }
 
 /// A lead and everything the engine needs to move it on.
@@ -202,14 +215,14 @@ pub struct LeadRecord {
     /// The rep who holds it (set from assignment until it is recycled).
     pub owner: Option<String>,
     /// When the nurture track wants to be called again.
-    pub wake_at: Option<Time>,
+    pub wake_at: Option<DateTime<Utc>>,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
     /// The sequence number the next activity, event or decision gets; the
     /// timeline is ordered by it.
     pub next_seq: u64,
     /// When the record last changed.
-    pub updated_at: Time,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl LeadRecord {

@@ -15,6 +15,20 @@ pub struct OrgRecord {
     pub created_at: Time,
 }
 
+/// An API token. Only the sha256 of its secret is stored (as the key), so
+/// the store never holds a usable token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// A public id, to list and revoke it by.
+    pub id: String,
+    /// The org it reaches; `None` for an admin token.
+    pub org: Option<String>,
+    /// When it was issued.
+    pub created_at: Time,
+    /// When it was revoked; a revoked token is refused.
+    pub revoked_at: Option<Time>,
+}
+
 /// A lead given to a rep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {

@@ -9,15 +9,16 @@ use sled::transaction::{TransactionError, Transactional};
 use sled::{Db, Tree};
 
 use super::codec::{decode, encode};
+use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
     Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage, Store,
-    StoreError, TimelineEntry, TimelineItem, keys,
+    StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 11] = [
+const TREES: [&str; 12] = [
     "orgs",
     "leads",
     "emails",
@@ -29,6 +30,7 @@ const TREES: [&str; 11] = [
     "accounts",
     "reps",
     "outbox",
+    "tokens",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -41,6 +43,7 @@ const ASSIGNMENTS: usize = 7;
 const ACCOUNTS: usize = 8;
 const REPS: usize = 9;
 const OUTBOX: usize = 10;
+const TOKENS: usize = 11;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -55,6 +58,8 @@ struct Shared {
     trees: Vec<Tree>,
     durability: Durability,
     group: GroupCommit,
+    /// The last lead number handed out per org.
+    lead_numbers: LeadNumbers,
 }
 
 /// One write of a commit: tree, key, value (`None` removes).
@@ -90,7 +95,21 @@ impl SledStore {
                 trees,
                 durability,
                 group: GroupCommit::default(),
+                lead_numbers: LeadNumbers::default(),
             }),
+        })
+    }
+
+    /// The highest lead number `org` has stored (0 for none).
+    fn last_lead_number(&self, org: &str) -> Result<u64, StoreError> {
+        let prefix = keys::scoped(org, lead_ids::PREFIX);
+        let last = self.tree(LEADS).scan_prefix(&prefix).keys().next_back();
+        Ok(match last.transpose()? {
+            Some(key) => std::str::from_utf8(&key[prefix.len() - lead_ids::PREFIX.len()..])
+                .ok()
+                .and_then(lead_ids::number_of)
+                .unwrap_or(0),
+            None => 0,
         })
     }
 
@@ -188,8 +207,10 @@ impl Store for SledStore {
             .collect())
     }
 
-    fn new_lead_id(&self) -> Result<String, StoreError> {
-        Ok(format!("ld-{:08}", self.shared.db.generate_id()?))
+    fn new_lead_id(&self, org: &str) -> Result<String, StoreError> {
+        self.shared
+            .lead_numbers
+            .next(org, || self.last_lead_number(org))
     }
 
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError> {
@@ -200,12 +221,23 @@ impl Store for SledStore {
         self.get(EMAILS, &keys::scoped(org, email))
     }
 
-    fn scan_leads(
+    fn scan_leads_after(
         &self,
         org: &str,
+        after: Option<&str>,
         visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        for entry in self.tree(LEADS).scan_prefix(keys::org_prefix(org)) {
+        let prefix = keys::org_prefix(org);
+        let mut end = prefix.clone();
+        *end.last_mut().expect("the prefix ends in a separator") = 1;
+        let start = match after {
+            Some(after) => std::ops::Bound::Excluded(keys::scoped(org, after)),
+            None => std::ops::Bound::Included(prefix),
+        };
+        for entry in self
+            .tree(LEADS)
+            .range((start, std::ops::Bound::Excluded(end)))
+        {
             let (_, value) = entry?;
             if visit(decode(TREES[LEADS], &value)?).is_break() {
                 break;
@@ -354,6 +386,22 @@ impl Store for SledStore {
             writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
         }
         self.write(&writes)
+    }
+
+    fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {
+        self.write_durably(&[(TOKENS, hash.as_bytes().to_vec(), Some(encode(token)))])
+    }
+
+    fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        self.get(TOKENS, hash.as_bytes())
+    }
+
+    fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError> {
+        Ok(self
+            .scan(TOKENS, b"")?
+            .into_iter()
+            .map(|(key, token)| (String::from_utf8_lossy(&key).into_owned(), token))
+            .collect())
     }
 
     fn size_on_disk(&self) -> Result<u64, StoreError> {

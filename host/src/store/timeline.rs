@@ -1,14 +1,15 @@
 //! What happened to a lead: its activities, the host's events and the
 //! plug-ins' decisions, sharing one sequence so they read back in order.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::LeadStage;
-use crate::model::{Activity, Time};
+use crate::model::Activity;
 use crate::runtime::{ContentHash, Slot};
 
 /// Something the host did to a lead. In JSON, `{"event": "moved", ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum EventKind {
     /// The lead was accepted for the first time.
@@ -42,22 +43,23 @@ pub enum EventKind {
 }
 
 /// A host event with its time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     /// When it happened.
-    pub at: Time,
+    pub at: DateTime<Utc>,
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
 }
 
 /// How a plug-in call ended. In JSON, `{"outcome": "decided", "output": ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// The plug-in answered; `output` is its answer as the API shows it.
     Decided {
         /// The answer.
+        #[schema(value_type = Object)]
         output: serde_json::Value,
     },
     /// The call failed; nothing it said was acted on.
@@ -71,7 +73,7 @@ pub enum Outcome {
 
 /// The provenance of one plug-in call: enough to say exactly which version
 /// decided what, from which input, at what cost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Decision {
     /// The org the call was made for.
     pub org: String,
@@ -82,6 +84,7 @@ pub struct Decision {
     /// The plug-in's name.
     pub plugin: String,
     /// The sha256 of the component that answered.
+    #[schema(value_type = String)]
     pub plugin_hash: ContentHash,
     /// The WIT version the component was built against.
     pub wit_version: String,
@@ -97,12 +100,12 @@ pub struct Decision {
     /// Fuel the call used.
     pub fuel_used: u64,
     /// The time the call was made for (the input's `now`).
-    pub at: Time,
+    pub at: DateTime<Utc>,
 }
 
 /// One entry of a lead's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "entry", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum TimelineItem {
     /// Something the lead did.
     Activity(Activity),
@@ -113,7 +116,7 @@ pub enum TimelineItem {
 }
 
 /// A timeline entry with its place in the lead's sequence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     /// Its position: entries of one lead never share a number.
     pub seq: u64,

@@ -109,3 +109,26 @@ fn a_record_from_a_newer_schema_is_refused_by_name() {
 }
 
 const SCHEMA_VERSION_NEXT: u8 = crate::store::SCHEMA_VERSION + 1;
+
+#[test]
+fn lead_ids_count_on_per_org_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
+        for _ in 0..3 {
+            let id = store.new_lead_id("acme").unwrap();
+            store.commit(commit(record("acme", &id, None))).unwrap();
+        }
+    }
+    let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
+    assert_eq!(
+        store.new_lead_id("acme").unwrap(),
+        "ld-0000000004",
+        "no gap after the restart"
+    );
+    assert_eq!(
+        store.new_lead_id("acme-2").unwrap(),
+        "ld-0000000001",
+        "another org's volume shows nowhere"
+    );
+}

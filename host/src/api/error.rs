@@ -1,0 +1,212 @@
+//! The API's one error type. Every failure becomes an
+//! `application/problem+json` body here, with its status code chosen in one
+//! place; a 5xx is logged in full and shows the client nothing internal.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::auth::AuthError;
+use crate::engine::{EngineError, FieldError};
+use crate::plugins::InstallError;
+use crate::setup::SetupError;
+use crate::store::StoreError;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No or an invalid token.
+    #[error("{0}")]
+    Unauthorized(AuthError),
+    /// An org token on an admin endpoint.
+    #[error("this endpoint needs the admin token")]
+    Forbidden,
+    /// No such resource (or one the token may not see).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the resource's state.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is not what the endpoint takes; every bad field is listed.
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    /// The body or query cannot be read at all.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The body is larger than the endpoint accepts.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The body's media type is not one the endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A plug-in upload was refused; the previous version keeps serving.
+    #[error("{0}")]
+    PluginRefused(String),
+    /// The route exists, but not with this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// The request took longer than the server's limit.
+    #[error(
+        "the request took longer than {} ms; what it had stored stays stored, and sending it again is safe",
+        .0.as_millis()
+    )]
+    Timeout(std::time::Duration),
+    /// The server is shutting down or not ready.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Something failed inside; the details are in the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem (`/problems/invalid`, ...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short, stable summary of the kind.
+    pub title: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong in this request.
+    pub detail: String,
+    /// For invalid input: each field and its problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    fn status(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid input"),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout", "Request timeout"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Body too large"),
+            ApiError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            ),
+            ApiError::PluginRefused(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plugin-refused",
+                "Plug-in refused",
+            ),
+            ApiError::MethodNotAllowed(_) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let (status, kind, title) = self.status();
+        let detail = match self {
+            ApiError::Internal(_) => "the server failed; the error is in its log".to_string(),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            ApiError::Invalid(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            kind: format!("/problems/{kind}"),
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(error: EngineError) -> Self {
+        match error {
+            EngineError::Invalid(fields) => ApiError::Invalid(fields),
+            EngineError::UnknownOrg(_) | EngineError::UnknownLead { .. } => {
+                ApiError::NotFound(error.to_string())
+            }
+            EngineError::OrgExists(_)
+            | EngineError::NotInReview { .. }
+            | EngineError::Illegal(_) => ApiError::Conflict(error.to_string()),
+            EngineError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Store(error) => error.into(),
+            other => ApiError::Unauthorized(other),
+        }
+    }
+}
+
+impl From<InstallError> for ApiError {
+    fn from(error: InstallError) -> Self {
+        match error {
+            InstallError::Refused(error) => ApiError::PluginRefused(error.to_string()),
+            InstallError::BadName(_) => ApiError::Invalid(vec![FieldError {
+                field: "name".into(),
+                problem: error.to_string(),
+            }]),
+            InstallError::Io { .. } => ApiError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<SetupError> for ApiError {
+    fn from(error: SetupError) -> Self {
+        match error {
+            SetupError::Engine(error) => error.into(),
+            SetupError::Plugins(error) => error.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}

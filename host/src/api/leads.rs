@@ -1,0 +1,312 @@
+//! `/v1/orgs/{org}/leads`: take leads in, read them back with their
+//! timeline, record activity and sales feedback, re-run failed steps.
+
+use axum::Json;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{JsonBody, OrgAccess, parse_json, read_body};
+use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
+use super::{ApiError, AppState, blocking};
+use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadSubmission};
+use crate::model::Activity;
+use crate::store::StageKind;
+
+/// Most items in one batch.
+pub const BATCH_MAX: usize = 1000;
+
+/// Creates a lead, or merges it into the org's lead with the same e-mail.
+#[utoipa::path(post, path = "/v1/orgs/{org}/leads", tag = "leads",
+    params(("org" = String, Path, description = "The org's id")),
+    request_body = LeadSubmission,
+    responses(
+        (status = 201, description = "A new lead, qualified and acted on", body = LeadView),
+        (status = 200, description = "Merged into the existing lead with this e-mail", body = LeadView),
+        (status = 422, description = "Invalid fields", body = super::Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    JsonBody(submission): JsonBody<LeadSubmission>,
+) -> Result<(StatusCode, Json<LeadView>), ApiError> {
+    let ingested = blocking(&state, move |host| {
+        host.engine.ingest(&access.org, submission, "api")
+    })
+    .await?;
+    let status = if ingested.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(LeadView::of(ingested.record))))
+}
+
+/// Creates many leads: a JSON array, or NDJSON (`Content-Type:
+/// application/x-ndjson`, one lead a line). Each item gets its own result;
+/// the batch is acknowledged once, after one flush.
+#[utoipa::path(post, path = "/v1/orgs/{org}/leads/batch", tag = "leads",
+    params(("org" = String, Path, description = "The org's id")),
+    request_body(content = Vec<LeadSubmission>, description = "A JSON array, or NDJSON lines"),
+    responses((status = 200, description = "Every item's outcome", body = BatchResult)),
+    security(("bearer" = [])))]
+pub async fn batch(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    request: Request,
+) -> Result<Json<BatchResult>, ApiError> {
+    let ndjson = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-ndjson"));
+    let body = read_body(request, &state).await?;
+    let items: Vec<Result<LeadSubmission, Vec<FieldError>>> = if ndjson {
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
+        text.lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| LeadSubmission::from_json(line).map_err(|error| vec![error]))
+            .collect()
+    } else {
+        let values: Vec<serde_json::Value> = parse_json(&body)?;
+        values
+            .into_iter()
+            .map(|value| {
+                serde_json::from_value(value).map_err(|error| {
+                    vec![FieldError {
+                        field: "(item)".into(),
+                        problem: error.to_string(),
+                    }]
+                })
+            })
+            .collect()
+    };
+    if items.len() > BATCH_MAX {
+        return Err(ApiError::TooLarge(format!(
+            "a batch holds at most {BATCH_MAX} leads and this one has {}: split it",
+            items.len()
+        )));
+    }
+    let results = blocking(&state, move |host| {
+        host.engine.ingest_batch(&access.org, items, "api")
+    })
+    .await?;
+    Ok(Json(batch_result(results.into_iter().enumerate())))
+}
+
+/// Sums up per-item results, numbered by `item`.
+pub fn batch_result(
+    results: impl Iterator<Item = (usize, Result<Ingested, EngineError>)>,
+) -> BatchResult {
+    let mut batch = BatchResult::default();
+    for (item, result) in results {
+        let outcome = match result {
+            Ok(ingested) => {
+                if ingested.created {
+                    batch.created += 1
+                } else {
+                    batch.merged += 1
+                }
+                ItemResult {
+                    item,
+                    status: if ingested.created { 201 } else { 200 },
+                    id: Some(ingested.record.id().to_string()),
+                    stage: Some(ingested.record.stage.kind()),
+                    errors: Vec::new(),
+                }
+            }
+            Err(error) => {
+                batch.rejected += 1;
+                let status = match error {
+                    EngineError::Invalid(_) => 422,
+                    EngineError::Store(_) => 503,
+                    _ => 409,
+                };
+                let errors = error.into_field_errors("(item)");
+                ItemResult {
+                    item,
+                    status,
+                    id: None,
+                    stage: None,
+                    errors,
+                }
+            }
+        };
+        batch.results.push(outcome);
+    }
+    batch
+}
+
+/// A lead with its timeline: activities, events and decisions in order.
+#[utoipa::path(get, path = "/v1/orgs/{org}/leads/{id}", tag = "leads",
+    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id")),
+    responses((status = 200, body = LeadView), (status = 404, body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<LeadView>, ApiError> {
+    let view = blocking(&state, move |host| {
+        let record = host.engine.lead(&access.org, &id)?;
+        let timeline = host.engine.timeline(&access.org, &id)?;
+        let mut view = LeadView::of(record);
+        view.timeline = Some(timeline);
+        Ok::<_, EngineError>(view)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// Filters of the lead list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only leads in this stage (`nurturing`, `assigned`, ...).
+    pub stage: Option<StageKind>,
+    /// Only leads of this segment.
+    pub segment: Option<String>,
+    /// Only leads this rep holds.
+    pub owner: Option<String>,
+    /// Only leads from this source.
+    pub source: Option<String>,
+    /// Only leads created at or after this time.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only leads created before this time.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The org's leads, in id order, filtered, a page at a time.
+#[utoipa::path(get, path = "/v1/orgs/{org}/leads", tag = "leads",
+    params(("org" = String, Path, description = "The org's id"), ListQuery),
+    responses((status = 200, body = LeadPage)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<LeadPage>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::Invalid(vec![FieldError {
+            field: "limit".into(),
+            problem: "must be 1 to 500".into(),
+        }]));
+    }
+    let page = blocking(&state, move |host| {
+        let mut leads = Vec::with_capacity(limit);
+        let mut more = false;
+        host.engine.store().scan_leads_after(
+            &access.org,
+            query.cursor.as_deref(),
+            &mut |record| {
+                if leads.len() == limit {
+                    more = true;
+                    return std::ops::ControlFlow::Break(());
+                }
+                if matches_query(&query, &record) {
+                    leads.push(LeadView::of(record));
+                }
+                std::ops::ControlFlow::Continue(())
+            },
+        )?;
+        let next_cursor = more
+            .then(|| leads.last().map(|lead: &LeadView| lead.lead.id.clone()))
+            .flatten();
+        Ok::<_, EngineError>(LeadPage { leads, next_cursor })
+    })
+    .await?;
+    Ok(Json(page))
+}
+
+fn matches_query(query: &ListQuery, record: &crate::store::LeadRecord) -> bool {
+    let lead = &record.lead;
+    let segment = record
+        .qualification
+        .as_ref()
+        .and_then(|q| q.segment.as_deref());
+    query.stage.is_none_or(|stage| record.stage.kind() == stage)
+        && query
+            .segment
+            .as_deref()
+            .is_none_or(|want| segment == Some(want))
+        && query
+            .owner
+            .as_deref()
+            .is_none_or(|want| record.owner.as_deref() == Some(want))
+        && query
+            .source
+            .as_deref()
+            .is_none_or(|want| lead.source.as_deref() == Some(want))
+        && query
+            .created_from
+            .is_none_or(|from| lead.created_at >= from)
+        && query.created_to.is_none_or(|to| lead.created_at < to)
+}
+
+/// Records an activity or an answer; a lead marketing holds is re-qualified,
+/// the owner of a lead sales holds is told.
+#[utoipa::path(post, path = "/v1/orgs/{org}/leads/{id}/activities", tag = "leads",
+    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id")),
+    request_body = ActivityInput,
+    responses((status = 200, body = LeadView), (status = 404, body = super::Problem), (status = 422, body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn activity(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+    JsonBody(input): JsonBody<ActivityInput>,
+) -> Result<Json<LeadView>, ApiError> {
+    let record = blocking(&state, move |host| {
+        let activity = Activity {
+            kind: input.kind,
+            at: input.at.unwrap_or_else(|| host.engine.now()),
+            detail: input.detail,
+        };
+        host.engine.record_activity(&access.org, &id, activity)
+    })
+    .await?;
+    Ok(Json(LeadView::of(record)))
+}
+
+/// Sales feedback: accept, won, lost (with a reason) or pass back (with a reason).
+#[utoipa::path(post, path = "/v1/orgs/{org}/leads/{id}/feedback", tag = "leads",
+    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id")),
+    request_body = Feedback,
+    responses((status = 200, body = LeadView), (status = 409, description = "Not allowed from the lead's stage", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+    JsonBody(feedback): JsonBody<Feedback>,
+) -> Result<Json<LeadView>, ApiError> {
+    let record = blocking(&state, move |host| {
+        host.engine.feedback(&access.org, &id, feedback)
+    })
+    .await?;
+    Ok(Json(LeadView::of(record)))
+}
+
+/// Re-runs the failed step of a lead in needs-review with the plug-in now active.
+#[utoipa::path(post, path = "/v1/orgs/{org}/leads/{id}/retry", tag = "leads",
+    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id")),
+    responses((status = 200, body = LeadView), (status = 409, description = "The lead is not in needs-review", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn retry(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<LeadView>, ApiError> {
+    let record = blocking(&state, move |host| host.engine.retry(&access.org, &id)).await?;
+    Ok(Json(LeadView::of(record)))
+}

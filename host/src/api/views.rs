@@ -1,0 +1,140 @@
+//! What the API shows of the engine's records.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::model::{ActivityKind, Lead, Qualification};
+use crate::runtime::Slot;
+use crate::store::{LeadRecord, LeadStage, StageKind, TimelineEntry};
+
+/// A lead with where it stands; with its timeline when one lead is asked for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LeadView {
+    /// The lead's fields, `id` included.
+    #[serde(flatten)]
+    pub lead: Lead,
+    /// Its lifecycle stage.
+    pub stage: StageKind,
+    /// The rep holding it (or who closed it), if any.
+    pub owner: Option<String>,
+    /// The queue it waits in, when routed to one.
+    pub queue: Option<String>,
+    /// Why it was lost, discarded or recycled.
+    pub reason: Option<String>,
+    /// Its nurture track, when nurtured.
+    pub track: Option<String>,
+    /// The step reached on the track.
+    pub step: Option<u32>,
+    /// When the track wakes it next.
+    pub next_wake_at: Option<DateTime<Utc>>,
+    /// Why it waits in needs-review.
+    pub review: Option<Review>,
+    /// The latest qualification.
+    pub qualification: Option<Qualification>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Activities, events and decisions, in order (one lead only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<TimelineEntry>>,
+}
+
+/// Why a lead waits in needs-review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Review {
+    /// The slot whose plug-in failed or is missing.
+    pub slot: Slot,
+    /// A short, stable code (`trap`, `out-of-fuel`, `none-configured`, ...).
+    pub code: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+impl LeadView {
+    /// The view of a record, without its timeline.
+    pub fn of(record: LeadRecord) -> Self {
+        let (mut queue, mut reason, mut review) = (None, None, None);
+        match &record.stage {
+            LeadStage::Routed { queue: waiting } => queue = waiting.clone(),
+            LeadStage::Lost { reason: why, .. }
+            | LeadStage::Discarded { reason: why }
+            | LeadStage::Recycled { reason: why } => reason = Some(why.clone()),
+            LeadStage::NeedsReview { slot, code, error } => {
+                review = Some(Review {
+                    slot: *slot,
+                    code: code.clone(),
+                    error: error.clone(),
+                })
+            }
+            _ => {}
+        }
+        let nurtured = record.stage.kind() == StageKind::Nurturing;
+        let state = record.track.as_ref().filter(|_| nurtured);
+        LeadView {
+            stage: record.stage.kind(),
+            owner: record.owner,
+            queue,
+            reason,
+            track: state.map(|state| state.track.clone()),
+            step: state.map(|state| state.step),
+            next_wake_at: record.wake_at,
+            review,
+            qualification: record.qualification,
+            updated_at: record.updated_at,
+            lead: record.lead,
+            timeline: None,
+        }
+    }
+}
+
+/// A page of leads.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LeadPage {
+    /// The leads, in id order.
+    pub leads: Vec<LeadView>,
+    /// Pass as `cursor` for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// An activity (or an answer) to record on a lead.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    /// What kind of activity (`answer` for an answer: `detail` is `question-id: answer`).
+    pub kind: ActivityKind,
+    /// When it happened; now when absent.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    /// The page, the content, the answer, ...
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// The outcome of one item of a batch or import.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ItemResult {
+    /// The item's position: index in a batch (from 0), line in a CSV file.
+    pub item: usize,
+    /// 201 created, 200 merged into an existing lead, 422 refused.
+    pub status: u16,
+    /// The lead's id, when accepted.
+    pub id: Option<String>,
+    /// The lead's stage, when accepted.
+    pub stage: Option<StageKind>,
+    /// What was wrong, when refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::engine::FieldError>,
+}
+
+/// The outcome of a batch or import.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// New leads.
+    pub created: usize,
+    /// Items merged into existing leads.
+    pub merged: usize,
+    /// Items refused.
+    pub rejected: usize,
+    /// Every item's outcome, in order.
+    pub results: Vec<ItemResult>,
+}

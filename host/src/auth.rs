@@ -1,0 +1,143 @@
+//! API tokens: random secrets handed out once and stored only as their
+//! sha256, so a copy of the store holds no usable token.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::model::Time;
+use crate::store::{Store, StoreError, TokenRecord};
+
+/// Who a request speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The operator: may create orgs and issue tokens.
+    Admin,
+    /// One org: reaches only that org's resources.
+    Org(String),
+}
+
+/// A request could not be authenticated.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization: Bearer` header.
+    #[error("no bearer token: send `Authorization: Bearer <token>`")]
+    Missing,
+    /// The token is unknown or revoked.
+    #[error("the token is not valid")]
+    Invalid,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A token just issued: the secret is shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Issued {
+    /// Its public id, to revoke it by.
+    pub id: String,
+    /// The secret to send as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+/// The id admin tokens given in `LEADHOST_ADMIN_TOKEN` are stored under.
+const ENV_ADMIN_ID: &str = "tok-env-admin";
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).expect("the operating system provides randomness");
+    hex::encode(buffer)
+}
+
+/// The sha256 of a secret, as stored.
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Issues a token for `org` (an admin token when `None`).
+pub fn issue(store: &dyn Store, org: Option<&str>, now: Time) -> Result<Issued, StoreError> {
+    let secret = format!("lh_{}", random_hex(24));
+    let record = TokenRecord {
+        id: format!("tok-{}", random_hex(6)),
+        org: org.map(str::to_string),
+        created_at: now,
+        revoked_at: None,
+    };
+    store.put_token(&hash(&secret), &record)?;
+    Ok(Issued {
+        id: record.id,
+        token: secret,
+    })
+}
+
+/// Who `secret` speaks for.
+pub fn authenticate(store: &dyn Store, secret: Option<&str>) -> Result<Principal, AuthError> {
+    let secret = secret.ok_or(AuthError::Missing)?;
+    match store.token(&hash(secret))? {
+        Some(TokenRecord {
+            revoked_at: None,
+            org,
+            ..
+        }) => Ok(org.map_or(Principal::Admin, Principal::Org)),
+        _ => Err(AuthError::Invalid),
+    }
+}
+
+/// Revokes `org`'s token `id`; `false` if the org has no such live token.
+pub fn revoke(store: &dyn Store, org: &str, id: &str, now: Time) -> Result<bool, StoreError> {
+    for (hash, mut token) in store.tokens()? {
+        if token.id == id && token.org.as_deref() == Some(org) && token.revoked_at.is_none() {
+            token.revoked_at = Some(now);
+            store.put_token(&hash, &token)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Makes sure an admin token exists. With `from_env` (the value of
+/// `LEADHOST_ADMIN_TOKEN`), that secret becomes the admin token; otherwise
+/// one is issued on first start. Returns a token issued now, to be shown.
+pub fn ensure_admin(
+    store: &dyn Store,
+    from_env: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Issued>, StoreError> {
+    if let Some(secret) = from_env {
+        // A changed LEADHOST_ADMIN_TOKEN retires the one it replaces.
+        for (stored, mut token) in store.tokens()? {
+            if token.id == ENV_ADMIN_ID && stored != hash(secret) && token.revoked_at.is_none() {
+                token.revoked_at = Some(now);
+                store.put_token(&stored, &token)?;
+            }
+        }
+        let record = TokenRecord {
+            id: ENV_ADMIN_ID.into(),
+            org: None,
+            created_at: now,
+            revoked_at: None,
+        };
+        if store
+            .token(&hash(secret))?
+            .is_none_or(|known| known.revoked_at.is_some())
+        {
+            store.put_token(&hash(secret), &record)?;
+        }
+        return Ok(None);
+    }
+    let has_admin = store.tokens()?.iter().any(|(_, token)| {
+        token.org.is_none() && token.id != ENV_ADMIN_ID && token.revoked_at.is_none()
+    });
+    if has_admin {
+        Ok(None)
+    } else {
+        issue(store, None, now).map(Some)
+    }
+}
+
+/// Whether `org` has a live token (the demo org gets one on first start).
+pub fn has_token(store: &dyn Store, org: &str) -> Result<bool, StoreError> {
+    Ok(store
+        .tokens()?
+        .iter()
+        .any(|(_, token)| token.org.as_deref() == Some(org) && token.revoked_at.is_none()))
+}

@@ -1,0 +1,74 @@
+//! `leadhost serve`: opens the data folder (creating the demo org and the
+//! tokens on first start), prints where it listens, and serves until
+//! SIGTERM or Ctrl-C.
+
+use super::ServeArgs;
+use crate::auth;
+use crate::server::{self, ConfigError, ServeError, ServerConfig};
+use crate::setup::{DEMO_ORG, Host, SetupError};
+use crate::store::StoreError;
+
+/// `serve` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeCliError {
+    /// A setting is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The data folder cannot be opened.
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    /// The tokens cannot be stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The address cannot be bound, or the server failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The server stopped with an error.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+}
+
+/// Runs the server until a signal stops it.
+pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
+    let file = match &args.config {
+        Some(path) => ServerConfig::from_file(path)?,
+        None => ServerConfig::default(),
+    };
+    let mut config = file.with_env(|name| std::env::var(name).ok())?;
+    config.listen = args.listen.or(config.listen);
+    config.data_dir = args.data_dir.clone().or(config.data_dir);
+    let settings = config.resolve();
+    let host = Host::open(&settings.data_dir, settings.options.clone())?;
+    host.ensure_org(DEMO_ORG)?;
+    let store = host.engine.store().as_ref();
+    let now = host.engine.now();
+    let admin_env = std::env::var("LEADHOST_ADMIN_TOKEN")
+        .ok()
+        .filter(|token| !token.trim().is_empty());
+    let admin = auth::ensure_admin(store, admin_env.as_deref(), now)?;
+    let demo = if auth::has_token(store, DEMO_ORG)? {
+        None
+    } else {
+        Some(auth::issue(store, Some(DEMO_ORG), now)?)
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let stop = server::signal()?;
+        let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+        let address = listener.local_addr()?;
+        println!("leadhost serving http://{address} (data in {})", settings.data_dir.display());
+        match (&admin, &admin_env) {
+            (Some(issued), _) => println!("admin token:    {}   (shown once; stored hashed)", issued.token),
+            (None, Some(_)) => println!("admin token:    the value of LEADHOST_ADMIN_TOKEN"),
+            (None, None) => println!("admin token:    the one printed on first start (or set LEADHOST_ADMIN_TOKEN)"),
+        }
+        match &demo {
+            Some(issued) => println!("demo org token: {}   (shown once; stored hashed)", issued.token),
+            None => println!("demo org token: the one printed on first start (or POST /v1/orgs/demo/tokens with the admin token)"),
+        }
+        server::run(host, listener, settings.http, stop).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,118 @@
+//! `leadhost serve`: the API on a socket, the nurture wake-ups in the
+//! background, and a graceful stop that drains requests and flushes the store.
+
+mod config;
+
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use config::{ConfigError, HttpConfig, LimitsConfig, ServerConfig, Settings};
+
+use crate::api::{self, AppState, HttpLimits};
+use crate::setup::Host;
+use crate::store::StoreError;
+
+/// How long a stop waits for requests in flight before it gives up on them.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How often due nurture wake-ups are looked for.
+const WAKE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The socket failed.
+    #[error("the server failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The final flush failed: the last writes may not be durable.
+    #[error("the final flush failed: {0}")]
+    Flush(#[from] StoreError),
+}
+
+/// Serves `host` on `listener` until `shutdown` resolves, then stops
+/// accepting, lets requests in flight finish (up to [`DRAIN_TIMEOUT`]),
+/// stops the background work and flushes the store.
+pub async fn run(
+    host: Host,
+    listener: TcpListener,
+    http: HttpLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let state = AppState::new(host.clone());
+    let draining = state.draining.clone();
+    let (stop, stopped) = watch::channel(false);
+    let waker = tokio::spawn(wake_due(host.clone(), stopped.clone()));
+    let app = api::router(state, http);
+    let mut stopping = stopped.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    });
+    let mut server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = &mut server => result?,
+        () = shutdown => {
+            tracing::info!("shutting down: draining requests in flight");
+            draining.store(true, Ordering::Relaxed);
+            let _ = stop.send(true);
+            if tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await.is_err() {
+                tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight at the drain timeout were dropped");
+            }
+        }
+    }
+    let _ = stop.send(true);
+    let _ = waker.await;
+    let store = host.store.clone();
+    tokio::task::spawn_blocking(move || store.flush())
+        .await
+        .map_err(|error| std::io::Error::other(error.to_string()))??;
+    tracing::info!("stopped; the store is flushed");
+    Ok(())
+}
+
+/// Calls the nurture track for leads whose wake-up time has come, until stopped.
+async fn wake_due(host: Host, mut stopped: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(WAKE_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+        let engine = host.engine.clone();
+        match tokio::task::spawn_blocking(move || engine.run_due(500)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(woken)) => tracing::debug!(woken, "nurture wake-ups run"),
+            Ok(Err(error)) => tracing::error!(%error, "nurture wake-ups failed"),
+            Err(error) => tracing::error!(%error, "the wake-up task failed"),
+        }
+    }
+}
+
+/// Listens for SIGTERM and Ctrl-C (SIGINT) from now on; the future resolves
+/// on the first of them. The handlers are installed before this returns, so
+/// a signal that arrives while the server is still starting is not lost
+/// (nor does it kill the process the default way). Call it inside a tokio
+/// runtime.
+#[cfg(unix)]
+pub fn signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    })
+}
+
+/// Listens for Ctrl-C from now on; the future resolves on it.
+#[cfg(not(unix))]
+pub fn signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}

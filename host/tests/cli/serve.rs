@@ -1,0 +1,185 @@
+//! `leadhost serve` as a process: it prints where it listens and its tokens,
+//! answers `/healthz`, honours `LEADHOST_ADMIN_TOKEN`, and on SIGTERM stops
+//! accepting, finishes the request in flight, flushes and exits 0.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use leadhost::store::{Durability, SledStore, Store};
+
+const ADMIN: &str = "lh_test_admin_token_for_the_serve_test";
+
+struct Serving {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+    _stdout: BufReader<ChildStdout>,
+}
+
+/// Starts `leadhost serve` on an ephemeral loopback port and reads what it
+/// prints until the demo token line.
+fn start(data: &Path) -> Serving {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .env("LEADHOST_ADMIN_TOKEN", ADMIN)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start leadhost serve");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    while lines.len() < 3 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            panic!("serve exited early: {:?}", child.wait());
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    let url = lines[0]
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .expect("the URL on the first line")
+        .to_string();
+    Serving {
+        child,
+        url,
+        lines,
+        _stdout: stdout,
+    }
+}
+
+fn sigterm(child: &Child) {
+    // SAFETY: kill(2) with a pid we own and a valid signal number.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0, "SIGTERM sent");
+}
+
+fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut serving = start(dir.path());
+    let client = reqwest::blocking::Client::new();
+    let health = client
+        .get(format!("{}/healthz", serving.url))
+        .send()
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(
+        serving.lines[1].contains("LEADHOST_ADMIN_TOKEN"),
+        "{:?}",
+        serving.lines
+    );
+    let demo_token = serving.lines[2]
+        .split_whitespace()
+        .find(|word| word.starts_with("lh_"))
+        .expect("the demo token is printed on first start")
+        .to_string();
+
+    // The environment's admin token creates orgs.
+    let created = client
+        .post(format!("{}/v1/orgs", serving.url))
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({"name": "Acme"}))
+        .send()
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert!(
+        dir.path().join("orgs/acme").is_dir(),
+        "the org's plug-in folder"
+    );
+
+    // Batches big enough to still be running when SIGTERM arrives.
+    const BATCHES: usize = 3;
+    let in_flight: Vec<_> = (0..BATCHES)
+        .map(|batch| {
+            let body: String = (0..1000)
+                .map(|n| {
+                    format!(
+                        "{{\"email\":\"lead{batch}-{n}@northwind.example\",\"country\":\"DE\",\"need\":\"high\",\"budget\":{}}}\n",
+                        1000 + n
+                    )
+                })
+                .collect();
+            let url = format!("{}/v1/orgs/demo/leads/batch", serving.url);
+            let token = demo_token.clone();
+            std::thread::spawn(move || {
+                let response = reqwest::blocking::Client::builder()
+                    .timeout(Duration::from_secs(120))
+                    .build()
+                    .unwrap()
+                    .post(url)
+                    .bearer_auth(token)
+                    .header("content-type", "application/x-ndjson")
+                    .body(body)
+                    .send()?;
+                let status = response.status().as_u16();
+                let body: serde_json::Value = response.json()?;
+                Ok::<_, reqwest::Error>((status, body, Instant::now()))
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    sigterm(&serving.child);
+    let terminated = Instant::now();
+    let status = wait_exit(&mut serving.child);
+    assert!(status.success(), "exit: {status:?}");
+
+    let mut answered_after_sigterm = 0;
+    for request in in_flight {
+        let (code, body, at) = request
+            .join()
+            .unwrap()
+            .expect("every request in flight is answered");
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(body["created"], 1000, "{body}");
+        answered_after_sigterm += usize::from(at > terminated);
+    }
+    assert!(
+        answered_after_sigterm > 0,
+        "the batches were still running at SIGTERM (else the test proves nothing)"
+    );
+    assert!(
+        client
+            .get(format!("{}/healthz", serving.url))
+            .send()
+            .is_err(),
+        "nothing listens after the exit"
+    );
+
+    // Everything it answered for is on disk, and the store opens cleanly.
+    let store =
+        SledStore::open(&dir.path().join("store"), Durability::Flush).expect("the store opens");
+    let mut leads = 0;
+    store
+        .scan_leads("demo", &mut |_| {
+            leads += 1;
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(leads, BATCHES * 1000, "every acknowledged lead is stored");
+    drop(store);
+
+    // A restart prints no new demo token: it was shown once.
+    let mut again = start(dir.path());
+    assert!(!again.lines[2].contains("lh_"), "{:?}", again.lines);
+    sigterm(&again.child);
+    assert!(wait_exit(&mut again.child).success());
+}
