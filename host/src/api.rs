@@ -118,6 +118,7 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reps::list, reps::create))
         .routes(routes!(reps::update))
         .routes(routes!(plugins::list))
+        .routes(routes!(plugins::versions))
         .routes(routes!(reports::funnel))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
@@ -126,6 +127,7 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let bulk = OpenApiRouter::new()
         .routes(routes!(leads::batch))
         .routes(routes!(plugins::upload))
+        .routes(routes!(plugins::rollback))
         .routes(routes!(imports::create))
         .layer(bulk);
     single.merge(bulk).split_for_parts()

@@ -3,6 +3,7 @@
 mod eval;
 mod import;
 mod ingest;
+mod plugin;
 mod serve;
 mod show;
 
@@ -13,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use eval::{EvalError, EvalOutput, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
+pub use plugin::{PluginArgs, PluginCliError, PluginCommand, RollbackArgs, RolledBack, plugin};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 
@@ -43,6 +45,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Imports leads from a CSV file (header row first) into an org.
     Import(ImportArgs),
+    /// Manages an org's plug-in versions (`rollback`).
+    Plugin(PluginArgs),
 }
 
 /// Arguments of `leadhost serve`.
@@ -182,6 +186,9 @@ pub enum CliError {
     /// `show` failed.
     #[error(transparent)]
     Show(#[from] ShowError),
+    /// `plugin` failed.
+    #[error(transparent)]
+    Plugin(#[from] PluginCliError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -201,6 +208,8 @@ impl CliError {
             CliError::Import(ImportCliError::Engine(_)) => 1,
             CliError::Import(_) => 2,
             CliError::Rejected(_) => 1,
+            CliError::Plugin(PluginCliError::Refused(_)) => 1,
+            CliError::Plugin(_) => 2,
             CliError::Output(_) => 1,
         }
     }
@@ -219,6 +228,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Eval(args) => print(&eval(&args)?),
         Command::Show(args) => print(&show(&args)?),
         Command::Serve(args) => Ok(serve(&args)?),
+        Command::Plugin(args) => print(&plugin(&args)?),
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(

@@ -136,6 +136,17 @@ pub(crate) struct Shared {
     config: EngineConfig,
 }
 
+impl Shared {
+    /// The track a lead starts on when its qualification names none: the
+    /// org's `[nurture] default_track`, else the engine's.
+    fn default_track(&self, org: &str) -> String {
+        self.plugins
+            .nurture(org)
+            .default_track
+            .unwrap_or_else(|| self.config.default_track.clone())
+    }
+}
+
 impl Engine {
     /// An engine over `store`, calling the plug-ins `plugins` has active.
     pub fn new(

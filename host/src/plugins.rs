@@ -3,9 +3,19 @@
 //! The engine looks a slot up for every call and keeps the [`Active`] it got
 //! for that call, so a swap never changes a call already running.
 
+mod cases;
 mod folder;
+mod install;
+mod loader;
+mod org_file;
+mod watcher;
 
-pub use folder::{InstallError, OrgFolders};
+pub use cases::{CaseResult, CasesError, SampleCase, cases_path, read_cases, run_cases};
+pub use folder::{FolderError, OrgFolders, write_atomically};
+pub use install::{InstallError, valid_name};
+pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
+pub use org_file::{NurtureSettings, ORG_FILE, OrgFile, OrgFileError, SlotEntry};
+pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -46,6 +56,19 @@ pub struct Registry {
     slots: Arc<RwLock<HashMap<(String, Slot), Active>>>,
     /// `(org, slot)` → the last component refused for it.
     refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
+    /// org → its `[nurture]` settings from `org.toml`.
+    nurture: Arc<RwLock<HashMap<String, NurtureSettings>>>,
+    /// org → why its `org.toml` was last refused, while it stays broken.
+    org_file_errors: Arc<RwLock<HashMap<String, String>>>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Registry {
@@ -63,39 +86,51 @@ impl Registry {
             config,
             since,
         };
-        self.write().insert((org.to_string(), slot), active);
+        write(&self.slots).insert((org.to_string(), slot), active);
     }
 
     /// Empties a slot of `org`: leads needing it go to needs-review.
     pub fn deactivate(&self, org: &str, slot: Slot) -> Option<Active> {
-        self.write().remove(&(org.to_string(), slot))
+        write(&self.slots).remove(&(org.to_string(), slot))
     }
 
     /// The active version of `org`'s `slot`.
     pub fn active(&self, org: &str, slot: Slot) -> Option<Active> {
-        self.slots
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(&(org.to_string(), slot))
-            .cloned()
+        read(&self.slots).get(&(org.to_string(), slot)).cloned()
     }
 
     /// Records that a component was refused for `org`'s `slot`.
     pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal) {
         tracing::warn!(org, %slot, name = %refusal.name, reason = %refusal.reason, "plug-in refused; the previous version keeps serving");
-        self.refusals
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert((org.to_string(), slot), refusal);
+        write(&self.refusals).insert((org.to_string(), slot), refusal);
     }
 
     /// The last component refused for `org`'s `slot`.
     pub fn last_refusal(&self, org: &str, slot: Slot) -> Option<Refusal> {
-        self.refusals
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(&(org.to_string(), slot))
-            .cloned()
+        read(&self.refusals).get(&(org.to_string(), slot)).cloned()
+    }
+
+    /// Sets `org`'s nurture settings.
+    pub fn set_nurture(&self, org: &str, settings: NurtureSettings) {
+        write(&self.nurture).insert(org.to_string(), settings);
+    }
+
+    /// `org`'s nurture settings (defaults when `org.toml` has none).
+    pub fn nurture(&self, org: &str) -> NurtureSettings {
+        read(&self.nurture).get(org).cloned().unwrap_or_default()
+    }
+
+    /// Records (or, with `None`, clears) why `org`'s `org.toml` is refused.
+    pub fn set_org_file_error(&self, org: &str, error: Option<String>) {
+        match error {
+            Some(error) => write(&self.org_file_errors).insert(org.to_string(), error),
+            None => write(&self.org_file_errors).remove(org),
+        };
+    }
+
+    /// Why `org`'s `org.toml` is refused, while it is.
+    pub fn org_file_error(&self, org: &str) -> Option<String> {
+        read(&self.org_file_errors).get(org).cloned()
     }
 
     /// Fills all three slots of `org` with the first-party plug-ins, default config.
@@ -113,11 +148,5 @@ impl Registry {
             self.activate(org, plugin, Config::new(), since);
         }
         Ok(())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<(String, Slot), Active>> {
-        self.slots
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

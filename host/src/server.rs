@@ -28,20 +28,25 @@ pub enum ServeError {
     /// The socket failed.
     #[error("the server failed: {0}")]
     Io(#[from] std::io::Error),
+    /// The org folders cannot be watched.
+    #[error(transparent)]
+    Watch(#[from] crate::plugins::WatchError),
     /// The final flush failed: the last writes may not be durable.
     #[error("the final flush failed: {0}")]
     Flush(#[from] StoreError),
 }
 
-/// Serves `host` on `listener` until `shutdown` resolves, then stops
-/// accepting, lets requests in flight finish (up to [`DRAIN_TIMEOUT`]),
-/// stops the background work and flushes the store.
+/// Serves `host` on `listener`, watching its org folders for new plug-in
+/// versions, until `shutdown` resolves; then stops accepting, lets requests
+/// in flight finish (up to [`DRAIN_TIMEOUT`]), stops the background work and
+/// flushes the store.
 pub async fn run(
     host: Host,
     listener: TcpListener,
     http: HttpLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let watcher = crate::plugins::watch(host.plugins.clone(), crate::plugins::DEFAULT_DEBOUNCE)?;
     let state = AppState::new(host.clone());
     let draining = state.draining.clone();
     let (stop, stopped) = watch::channel(false);
@@ -65,6 +70,7 @@ pub async fn run(
     }
     let _ = stop.send(true);
     let _ = waker.await;
+    drop(watcher);
     let store = host.store.clone();
     tokio::task::spawn_blocking(move || store.flush())
         .await

@@ -2,8 +2,9 @@
 //! orgs have their plug-ins active.
 //!
 //! Layout of a data folder: `store/` (sled), `cache/` (precompiled
-//! plug-ins), `orgs/<org>/<slot>/<name>.wasm` (each org's plug-ins; a new
-//! org starts with the first-party ones).
+//! plug-ins), `components/<sha256>.wasm` (every version ever activated),
+//! `orgs/<org>/` (each org's `org.toml` and components; a new org starts
+//! with the first-party ones).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,9 +12,9 @@ use std::sync::Arc;
 use crate::clock::{Clock, SystemClock};
 use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::model::Rep;
-use crate::plugins::{InstallError, OrgFolders, Registry};
+use crate::plugins::{FolderError, LoadError, OrgFolders, PluginLoader, Registry};
 use crate::runtime::{Limits, Runtime, RuntimeConfig, RuntimeError};
-use crate::store::{Durability, OrgRecord, SledStore, Store, StoreError};
+use crate::store::{Activation, Durability, OrgRecord, SledStore, Store, StoreError};
 
 /// The org the embedded default runs: first-party plug-ins and sample reps.
 pub const DEMO_ORG: &str = "demo";
@@ -45,7 +46,10 @@ pub enum SetupError {
     Runtime(#[from] RuntimeError),
     /// An org's plug-in folder could not be set up.
     #[error(transparent)]
-    Plugins(#[from] InstallError),
+    OrgFolder(#[from] FolderError),
+    /// An org's plug-ins could not be loaded.
+    #[error(transparent)]
+    Plugins(#[from] LoadError),
     /// An org could not be created.
     #[error(transparent)]
     Engine(#[from] EngineError),
@@ -71,8 +75,8 @@ pub struct Host {
     pub store: SledStore,
     /// The plug-in runtime.
     pub runtime: Runtime,
-    /// The orgs' plug-in folders.
-    pub folders: OrgFolders,
+    /// Loads and swaps the orgs' plug-ins from their folders.
+    pub plugins: PluginLoader,
 }
 
 impl Host {
@@ -102,19 +106,22 @@ impl Host {
             limits: options.limits,
             cache_dir: Some(path.join("cache")),
         })?;
-        let plugins = Registry::new();
-        let folders = OrgFolders::new(path);
-        let now = clock.now();
         let orgs = store.orgs().map_err(EngineError::from)?;
+        let engine = Engine::new(
+            Arc::new(store.clone()),
+            Registry::new(),
+            clock,
+            options.engine,
+        );
+        let plugins = PluginLoader::new(runtime.clone(), engine.clone(), OrgFolders::new(path));
         for org in orgs {
-            folders.activate_org(&runtime, &plugins, &org.id, now)?;
+            plugins.reload(&org.id, Activation::File)?;
         }
-        let engine = Engine::new(Arc::new(store.clone()), plugins, clock, options.engine);
         Ok(Host {
             engine,
             store,
             runtime,
-            folders,
+            plugins,
         })
     }
 
@@ -141,8 +148,8 @@ impl Host {
     /// first-party ones, written there, for a folder without any).
     pub fn create_org(&self, id: &str, name: &str) -> Result<OrgRecord, SetupError> {
         let org = self.engine.create_org(id, name)?;
-        self.folders
-            .activate_org(&self.runtime, self.engine.plugins(), id, self.engine.now())?;
+        self.plugins.folders().init_org(id)?;
+        self.plugins.reload(id, Activation::FirstParty)?;
         Ok(org)
     }
 }

@@ -22,7 +22,9 @@ pub use codec::SCHEMA_VERSION;
 pub use group_commit::GroupCommit;
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use options::{Durability, SledOptions};
-pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
+pub use org::{
+    Activation, Assignment, OrgRecord, OutboxKind, OutboxMessage, PluginVersion, TokenRecord,
+};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
@@ -169,6 +171,10 @@ pub trait Store: Send + Sync + 'static {
     fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
     /// Every token, with the hash it is stored under.
     fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError>;
+    /// Records that a plug-in version became active for `org`; durable on return.
+    fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError>;
+    /// Every plug-in version `org` has activated, oldest first.
+    fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::auth::AuthError;
 use crate::engine::{EngineError, FieldError};
-use crate::plugins::InstallError;
+use crate::plugins::{InstallError, LoadError};
 use crate::setup::SetupError;
 use crate::store::StoreError;
 
@@ -191,12 +191,28 @@ impl From<AuthError> for ApiError {
 impl From<InstallError> for ApiError {
     fn from(error: InstallError) -> Self {
         match error {
-            InstallError::Refused(error) => ApiError::PluginRefused(error.to_string()),
+            InstallError::Refused(refusal) => ApiError::PluginRefused(refusal.reason),
             InstallError::BadName(_) => ApiError::Invalid(vec![FieldError {
                 field: "name".into(),
                 problem: error.to_string(),
             }]),
-            InstallError::Io { .. } => ApiError::Internal(error.to_string()),
+            InstallError::UnknownVersion { .. } => ApiError::NotFound(error.to_string()),
+            InstallError::AmbiguousVersion { .. } => ApiError::Invalid(vec![FieldError {
+                field: "to".into(),
+                problem: error.to_string(),
+            }]),
+            InstallError::OrgFile(_) => ApiError::Conflict(error.to_string()),
+            InstallError::Load(error) => error.into(),
+        }
+    }
+}
+
+impl From<LoadError> for ApiError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Store(error) => error.into(),
+            LoadError::Engine(error) => error.into(),
+            LoadError::Folder(error) => ApiError::Internal(error.to_string()),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `/v1/orgs/{org}/plugins`: which version fills each slot, and uploads.
+//! `/v1/orgs/{org}/plugins`: which version fills each slot, uploads,
+//! history and rollback.
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
@@ -6,11 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{OrgAccess, read_body};
+use super::extract::{JsonBody, OrgAccess, read_body};
 use super::{ApiError, AppState, blocking};
 use crate::engine::FieldError;
 use crate::plugins::Refusal;
 use crate::runtime::Slot;
+use crate::store::PluginVersion;
 
 /// A slot of an org: its active version and the last refused one.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -19,8 +21,12 @@ pub struct SlotView {
     pub slot: Slot,
     /// The active version; `null` when the slot is empty.
     pub active: Option<ActiveView>,
-    /// The last component refused for the slot.
+    /// The last component refused for the slot (a bad file, a failed
+    /// sample case, a missing file); the active version served on.
     pub last_refusal: Option<Refusal>,
+    /// Why the org's `org.toml` is refused, while it is (the active
+    /// versions keep serving).
+    pub org_file_error: Option<String>,
 }
 
 /// A plug-in version serving a slot.
@@ -47,7 +53,20 @@ fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
             since: active.since,
         }),
         last_refusal: registry.last_refusal(org, slot),
+        org_file_error: registry.org_file_error(org),
     }
+}
+
+/// The slot named by a path segment.
+fn parse_slot(slot: &str) -> Result<Slot, ApiError> {
+    Slot::ALL
+        .into_iter()
+        .find(|known| known.world() == slot)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no slot `{slot}`: use lead-definition, nurture-track or routing-policy"
+            ))
+        })
 }
 
 /// The org's three slots.
@@ -88,14 +107,7 @@ pub async fn upload(
     query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
     request: Request,
 ) -> Result<Json<SlotView>, ApiError> {
-    let slot = Slot::ALL
-        .into_iter()
-        .find(|known| known.world() == slot)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no slot `{slot}`: use lead-definition, nurture-track or routing-policy"
-            ))
-        })?;
+    let slot = parse_slot(&slot)?;
     let Query(query) = query.map_err(|_| {
         ApiError::Invalid(vec![FieldError {
             field: "name".into(),
@@ -105,17 +117,66 @@ pub async fn upload(
     let bytes = read_body(request, &state).await?;
     let org = access.org.clone();
     blocking(&state, move |host| {
-        host.folders
-            .install(
-                &host.runtime,
-                host.engine.plugins(),
-                &org,
-                slot,
-                &query.name,
-                &bytes,
-                host.engine.now(),
-            )
-            .map(drop)
+        host.plugins.install(&org, slot, &query.name, &bytes)
+    })
+    .await?;
+    Ok(Json(slot_view(&state, &access.org, slot)))
+}
+
+/// Every version the slot has had, oldest first: name, hash, how it came
+/// (`first-party`, `file`, `upload`, `rollback`, `restored`) and when.
+#[utoipa::path(get, path = "/v1/orgs/{org}/plugins/{slot}/versions", tag = "plugins",
+    params(("org" = String, Path, description = "The org's id"),
+        ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`")),
+    responses((status = 200, body = Vec<PluginVersion>)),
+    security(("bearer" = [])))]
+pub async fn versions(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, slot)): Path<(String, String)>,
+) -> Result<Json<Vec<PluginVersion>>, ApiError> {
+    let slot = parse_slot(&slot)?;
+    let org = access.org.clone();
+    let versions = blocking(&state, move |host| {
+        host.engine.store().plugin_versions(&org)
+    })
+    .await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .filter(|version| version.slot == slot)
+            .collect(),
+    ))
+}
+
+/// Which version to go back to.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackRequest {
+    /// The version's sha256, or enough of its start to name one version.
+    pub to: String,
+}
+
+/// Makes an earlier version of the slot active again. It goes through the
+/// same path as a file drop: written into the org's folder, checked, swapped.
+#[utoipa::path(post, path = "/v1/orgs/{org}/plugins/{slot}/rollback", tag = "plugins",
+    params(("org" = String, Path, description = "The org's id"),
+        ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`")),
+    request_body = RollbackRequest,
+    responses((status = 200, body = SlotView),
+        (status = 404, description = "No such version", body = super::Problem),
+        (status = 422, description = "Refused; the active version keeps serving", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn rollback(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, slot)): Path<(String, String)>,
+    JsonBody(request): JsonBody<RollbackRequest>,
+) -> Result<Json<SlotView>, ApiError> {
+    let slot = parse_slot(&slot)?;
+    let org = access.org.clone();
+    blocking(&state, move |host| {
+        host.plugins.rollback(&org, slot, &request.to)
     })
     .await?;
     Ok(Json(slot_view(&state, &access.org, slot)))

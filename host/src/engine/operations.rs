@@ -214,7 +214,7 @@ impl Engine {
             }
             Slot::NurtureTrack => {
                 let (track, step) = change.record.track.as_ref().map_or_else(
-                    || (shared.config.default_track.clone(), 0),
+                    || (shared.default_track(org), 0),
                     |state| (state.track.clone(), state.step),
                 );
                 change.move_to(

@@ -125,7 +125,7 @@ fn start_nurture<'a>(
     let track = qualification
         .track
         .clone()
-        .unwrap_or_else(|| shared.config.default_track.clone());
+        .unwrap_or_else(|| shared.default_track(&change.record.org));
     let state = match change.record.track.take() {
         Some(state) if state.track == track => state,
         _ => TrackState {
@@ -221,7 +221,7 @@ pub(super) fn recycle<'a>(
         stage: Stage::Nurture,
         score: previous.score,
         segment: previous.segment,
-        track: Some(shared.config.default_track.clone()),
+        track: Some(shared.default_track(&change.record.org)),
         reasons: vec![format!("passed back to marketing: {reason}")],
     });
     nurture(shared, change)
@@ -271,7 +271,7 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
             track: qualification
                 .track
                 .clone()
-                .unwrap_or_else(|| shared.config.default_track.clone()),
+                .unwrap_or_else(|| shared.default_track(&change.record.org)),
             step: 0,
             data: String::new(),
         },
@@ -280,13 +280,23 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
     change.record.track = Some(state.clone());
     let activities = activities(shared, change)?;
     let (lead, now) = (change.record.lead.clone(), change.now);
-    let made = call(shared, change, |config| NurtureInput {
-        lead,
-        activities,
-        qualification,
-        state,
-        config,
-        now,
+    // The track's own values from `org.toml` go over the slot's config.
+    let track_config = shared
+        .plugins
+        .nurture(&change.record.org)
+        .tracks
+        .remove(&state.track)
+        .unwrap_or_default();
+    let made = call(shared, change, |mut config| {
+        config.extend(track_config);
+        NurtureInput {
+            lead,
+            activities,
+            qualification,
+            state,
+            config,
+            now,
+        }
     })?;
     let Some((step, _)) = made else {
         return Ok(());

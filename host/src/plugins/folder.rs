@@ -1,151 +1,176 @@
-//! An org's plug-in folder: `<data>/orgs/<org>/<slot>/<name>.wasm`, one
-//! component per slot. Uploads are written here and loaded from here, so
-//! a restart serves what was last activated.
+//! The files behind the plug-ins: each org's folder
+//! (`<data>/orgs/<org>/org.toml` and its components) and the kept copy of
+//! every version ever activated (`<data>/components/<sha256>.wasm`), which
+//! rollbacks and restarts restore from. File operations only; deciding what
+//! is active is the loader's job.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Refusal, Registry};
+use super::org_file::{ORG_FILE, OrgFile, SlotEntry};
 use crate::builtin;
-use crate::model::{Config, Time};
-use crate::runtime::{Plugin, PluginError, Runtime, Slot};
+use crate::runtime::ContentHash;
 
-/// A component could not be installed.
+/// A file operation failed.
 #[derive(Debug, thiserror::Error)]
-pub enum InstallError {
-    /// The component was refused; the previous version keeps serving.
-    #[error(transparent)]
-    Refused(#[from] PluginError),
-    /// The name cannot be a file name.
-    #[error("`{0}` is not a plug-in name: use 1 to 64 letters, digits, `-` or `_`")]
-    BadName(String),
-    /// The folder cannot be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+#[error("{path}: {source}")]
+pub struct FolderError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
 }
 
-/// The plug-in folders of every org, under `<data>/orgs`.
+/// The plug-in files of every org, under a data folder.
 #[derive(Debug, Clone)]
 pub struct OrgFolders {
     /// `<data>/orgs`.
-    root: PathBuf,
+    orgs: PathBuf,
+    /// `<data>/components`.
+    kept: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
+    move |source| FolderError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `path` so that readers see the old file or the whole
+/// new one, never a part: a hidden file beside it, synced, then renamed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |name| name.to_string_lossy().into_owned());
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    let mut file = std::fs::File::create(&partial).map_err(io(&partial))?;
+    file.write_all(bytes).map_err(io(&partial))?;
+    file.sync_all().map_err(io(&partial))?;
+    drop(file);
+    std::fs::rename(&partial, path).map_err(io(path))
 }
 
 impl OrgFolders {
-    /// The folders under `<data>/orgs`.
+    /// The folders of the data folder `data_dir`.
     pub fn new(data_dir: &Path) -> Self {
         OrgFolders {
-            root: data_dir.join("orgs"),
+            orgs: data_dir.join("orgs"),
+            kept: data_dir.join("components"),
         }
     }
 
-    /// `<data>/orgs/<org>/<slot>`.
-    pub fn slot_dir(&self, org: &str, slot: Slot) -> PathBuf {
-        self.root.join(org).join(slot.world())
+    /// `<data>/orgs`: what the watcher watches.
+    pub fn root(&self) -> &Path {
+        &self.orgs
     }
 
-    /// The component filling `slot` for `org`, if the folder has one.
-    fn component(&self, org: &str, slot: Slot) -> Option<PathBuf> {
-        let entries = std::fs::read_dir(self.slot_dir(org, slot)).ok()?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
-            .collect();
-        files.sort();
-        files.pop()
+    /// `<data>/orgs/<org>`.
+    pub fn org_dir(&self, org: &str) -> PathBuf {
+        self.orgs.join(org)
     }
 
-    /// Checks `bytes` as a component for `slot` and, only if it loads,
-    /// writes it into the org's folder (atomically, replacing the slot's
-    /// previous file) and makes it the active version.
-    #[allow(clippy::too_many_arguments)]
-    pub fn install(
-        &self,
-        runtime: &Runtime,
-        registry: &Registry,
-        org: &str,
-        slot: Slot,
-        name: &str,
-        bytes: &[u8],
-        now: Time,
-    ) -> Result<Plugin, InstallError> {
-        let valid = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
-            return Err(InstallError::BadName(name.into()));
+    /// The org a changed path under [`OrgFolders::root`] belongs to, unless
+    /// it is a hidden file (an editor's or our own partial write).
+    pub fn org_of(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.orgs).ok()?;
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        let org = relative.components().next()?.as_os_str().to_str()?;
+        (!hidden && !org.starts_with('.')).then(|| org.to_string())
+    }
+
+    /// Gives a new org's folder the first-party plug-ins and an `org.toml`
+    /// naming them, unless it already has an `org.toml` (an admin may
+    /// prepare the folder before creating the org).
+    pub fn init_org(&self, org: &str) -> Result<(), FolderError> {
+        let dir = self.org_dir(org);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        if dir.join(ORG_FILE).exists() {
+            return Ok(());
         }
-        let plugin = runtime.load(name, bytes, Some(slot)).inspect_err(|error| {
-            registry.refuse(
-                org,
-                slot,
-                Refusal {
-                    name: name.into(),
-                    hash: error.plugin.hash.to_string(),
-                    reason: error.cause.to_string(),
-                    at: now,
+        let mut file = OrgFile::default();
+        for plugin in builtin::ALL {
+            let component = format!("{}.wasm", plugin.name);
+            write_atomically(&dir.join(&component), plugin.bytes)?;
+            file.plugins.set(
+                plugin.slot,
+                SlotEntry {
+                    component,
+                    config: Default::default(),
                 },
             );
-        })?;
-        let dir = self.slot_dir(org, slot);
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| InstallError::Io { path, source }
-        };
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let target = dir.join(format!("{name}.wasm"));
-        let partial = dir.join(format!(".{name}.wasm.partial"));
-        std::fs::write(&partial, bytes).map_err(io(&partial))?;
-        std::fs::rename(&partial, &target).map_err(io(&target))?;
-        for entry in std::fs::read_dir(&dir).map_err(io(&dir))?.flatten() {
-            let path = entry.path();
-            if path != target && path.extension().is_some_and(|ext| ext == "wasm") {
-                std::fs::remove_file(&path).map_err(io(&path))?;
-            }
         }
-        registry.activate(org, plugin.clone(), Config::new(), now);
-        Ok(plugin)
+        self.write_org_file(org, &file)
     }
 
-    /// Activates `org`'s plug-ins from its folder; a slot without a
-    /// component gets the first-party one, written into the folder. A
-    /// component that no longer loads is logged and its slot left empty, so
-    /// leads needing it wait in needs-review rather than meet another rule.
-    pub fn activate_org(
-        &self,
-        runtime: &Runtime,
-        registry: &Registry,
-        org: &str,
-        now: Time,
-    ) -> Result<(), InstallError> {
-        for builtin in builtin::ALL {
-            let slot = builtin.slot;
-            match self.component(org, slot) {
-                Some(path) => match runtime.load_file(&path, Some(slot)) {
-                    Ok(plugin) => registry.activate(org, plugin, Config::new(), now),
-                    Err(error) => {
-                        tracing::error!(org, %slot, path = %path.display(), %error, "plug-in refused at start; the slot is empty");
-                    }
-                },
-                None => {
-                    self.install(
-                        runtime,
-                        registry,
-                        org,
-                        slot,
-                        builtin.name,
-                        builtin.bytes,
-                        now,
-                    )?;
-                }
-            }
+    /// Replaces `org.toml` atomically.
+    pub fn write_org_file(&self, org: &str, file: &OrgFile) -> Result<(), FolderError> {
+        write_atomically(&self.org_dir(org).join(ORG_FILE), file.to_text().as_bytes())
+    }
+
+    /// `<data>/components/<hash>.wasm`.
+    pub fn kept_path(&self, hash: &ContentHash) -> PathBuf {
+        self.kept.join(format!("{hash}.wasm"))
+    }
+
+    /// Keeps a copy of a version about to be activated (once per hash).
+    pub fn keep(&self, hash: &ContentHash, bytes: &[u8]) -> Result<(), FolderError> {
+        let path = self.kept_path(hash);
+        if path.exists() {
+            return Ok(());
         }
-        Ok(())
+        std::fs::create_dir_all(&self.kept).map_err(io(&self.kept))?;
+        write_atomically(&path, bytes)
+    }
+
+    /// The kept versions whose hash starts with `prefix` (hex).
+    pub fn find_kept(&self, prefix: &str) -> Vec<ContentHash> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        let Ok(entries) = std::fs::read_dir(&self.kept) else {
+            return Vec::new();
+        };
+        let mut found: Vec<ContentHash> = entries
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+                let hash = name.strip_suffix(".wasm")?;
+                hash.starts_with(&prefix).then(|| hash.parse().ok())?
+            })
+            .collect();
+        found.sort_by_key(ToString::to_string);
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_org_gets_the_first_party_plugins_and_an_org_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders = OrgFolders::new(dir.path());
+        folders.init_org("acme").unwrap();
+        let file = OrgFile::read(&folders.org_dir("acme")).unwrap();
+        for plugin in builtin::ALL {
+            let entry = file.plugins.get(plugin.slot).unwrap();
+            let bytes = std::fs::read(folders.org_dir("acme").join(&entry.component)).unwrap();
+            assert_eq!(bytes, plugin.bytes);
+        }
+        let hidden = folders.org_dir("acme").join(".x.wasm.partial");
+        assert_eq!(folders.org_of(&hidden), None);
+        let component = folders.org_dir("acme").join("x.wasm");
+        assert_eq!(folders.org_of(&component).as_deref(), Some("acme"));
+    }
+
+    #[test]
+    fn kept_versions_are_found_by_hash_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders = OrgFolders::new(dir.path());
+        let hash = ContentHash::of(b"one");
+        folders.keep(&hash, b"one").unwrap();
+        assert_eq!(folders.find_kept(&hash.short()), [hash]);
+        assert!(folders.find_kept("zz").is_empty());
     }
 }

@@ -12,13 +12,13 @@ use super::codec::{decode, encode};
 use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
-    Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage, Store,
-    StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
+    Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
+    PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 12] = [
+const TREES: [&str; 13] = [
     "orgs",
     "leads",
     "emails",
@@ -31,6 +31,7 @@ const TREES: [&str; 12] = [
     "reps",
     "outbox",
     "tokens",
+    "plugin_versions",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -44,6 +45,7 @@ const ACCOUNTS: usize = 8;
 const REPS: usize = 9;
 const OUTBOX: usize = 10;
 const TOKENS: usize = 11;
+const PLUGIN_VERSIONS: usize = 12;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -401,6 +403,20 @@ impl Store for SledStore {
             .scan(TOKENS, b"")?
             .into_iter()
             .map(|(key, token)| (String::from_utf8_lossy(&key).into_owned(), token))
+            .collect())
+    }
+
+    fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError> {
+        let key = keys::sequenced(org, "", self.shared.db.generate_id()?);
+        self.write_durably(&[(PLUGIN_VERSIONS, key, Some(encode(version)))])
+    }
+
+    fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError> {
+        let prefix = keys::lead_prefix(org, "");
+        Ok(self
+            .scan(PLUGIN_VERSIONS, &prefix)?
+            .into_iter()
+            .map(|(_, version)| version)
             .collect())
     }
 

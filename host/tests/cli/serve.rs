@@ -183,3 +183,112 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
     sigterm(&again.child);
     assert!(wait_exit(&mut again.child).success());
 }
+
+/// `bytes` with a custom section appended: the same plug-in, another hash.
+fn variant(bytes: &[u8]) -> Vec<u8> {
+    let name = b"leadhost-test-variant";
+    let mut out = bytes.to_vec();
+    out.push(0);
+    out.push((1 + name.len() + 1) as u8);
+    out.push(name.len() as u8);
+    out.extend_from_slice(name);
+    out.push(1);
+    out
+}
+
+#[test]
+fn plugin_rollback_goes_through_the_folder_of_a_running_server() {
+    use leadhost::builtin::BANT_QUALIFIER;
+    use leadhost::runtime::ContentHash;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut serving = start(dir.path());
+    let client = reqwest::blocking::Client::new();
+    let slot = format!("{}/v1/orgs/demo/plugins/lead-definition", serving.url);
+    let active = |client: &reqwest::blocking::Client| -> String {
+        let slots: serde_json::Value = client
+            .get(format!("{}/v1/orgs/demo/plugins", serving.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        slots[0]["active"]["hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let original = ContentHash::of(BANT_QUALIFIER.bytes).to_string();
+    assert_eq!(active(&client), original);
+    let upload = client
+        .put(format!("{slot}?name=bant-v2"))
+        .bearer_auth(ADMIN)
+        .header("content-type", "application/wasm")
+        .body(variant(BANT_QUALIFIER.bytes))
+        .send()
+        .unwrap();
+    assert_eq!(upload.status().as_u16(), 200);
+    assert_ne!(active(&client), original);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args([
+            "plugin",
+            "rollback",
+            "--org",
+            "demo",
+            "--slot",
+            "lead-definition",
+        ])
+        .args(["--to", &original[..12], "--data-dir"])
+        .arg(dir.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["hash"], original.as_str());
+    assert_eq!(
+        report["activated"], false,
+        "the server holds the store: {report}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while active(&client) != original {
+        assert!(Instant::now() < deadline, "the watcher did not activate it");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let versions: serde_json::Value = client
+        .get(format!("{slot}/versions"))
+        .bearer_auth(ADMIN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let last = versions.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["hash"].as_str(), last["how"].as_str()),
+        (Some(original.as_str()), Some("rollback")),
+        "{versions}"
+    );
+
+    let wrong = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args([
+            "plugin",
+            "rollback",
+            "--org",
+            "demo",
+            "--slot",
+            "lead-definition",
+        ])
+        .args(["--to", "ffffffff", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("no kept version"));
+    sigterm(&serving.child);
+    assert!(wait_exit(&mut serving.child).success());
+}

@@ -23,6 +23,14 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::PATCH, format!("{org}/reps/ana")),
         (Method::GET, format!("{org}/plugins")),
         (Method::PUT, format!("{org}/plugins/routing-policy?name=x")),
+        (
+            Method::GET,
+            format!("{org}/plugins/routing-policy/versions"),
+        ),
+        (
+            Method::POST,
+            format!("{org}/plugins/routing-policy/rollback"),
+        ),
         (Method::GET, format!("{org}/reports/funnel")),
         (Method::POST, format!("{org}/imports")),
     ]
@@ -51,6 +59,8 @@ fn body(method: &Method, path: &str) -> Option<serde_json::Value> {
         json!({"id": "zed", "capacity": 3})
     } else if path.ends_with("/reps/ana") {
         json!({"available": false})
+    } else if path.ends_with("/rollback") {
+        json!({"to": "0000"})
     } else if path.ends_with("/batch") {
         json!([])
     } else {

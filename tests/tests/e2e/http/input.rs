@@ -263,12 +263,20 @@ fn an_upload_is_checked_like_a_file_drop() {
         routing["plugin"], "fair-share",
         "the next lead is routed by the upload"
     );
-    let stored = server
-        .host
-        .folders
-        .slot_dir("demo", leadhost::runtime::Slot::RoutingPolicy)
-        .join("fair-share.wasm");
-    assert!(stored.exists(), "the upload is in the org's folder");
+    let folder = server.host.plugins.folders().org_dir("demo");
+    assert!(
+        folder.join("fair-share.wasm").exists(),
+        "the upload is in the org's folder"
+    );
+    let org_file = std::fs::read_to_string(folder.join("org.toml")).unwrap();
+    assert!(
+        org_file.contains("component = \"fair-share.wasm\""),
+        "and org.toml names it: {org_file}"
+    );
+    assert!(
+        !folder.join("garbage.wasm").exists(),
+        "a refused upload writes nothing"
+    );
 }
 
 #[test]

@@ -1,0 +1,157 @@
+//! `leadhost plugin`: managing an org's plug-in versions from the shell.
+//!
+//! `rollback` takes the same path as a file drop: it writes the kept copy
+//! of an earlier version into the org's folder, where a running server's
+//! watcher checks and activates it. With no server running it reloads the
+//! org itself, so the change and its history entry are there on return.
+
+use std::path::PathBuf;
+
+use crate::plugins::{OrgFile, OrgFolders, write_atomically};
+use crate::runtime::{ContentHash, Runtime, RuntimeConfig, Slot};
+use crate::setup::{Host, Options};
+use crate::store::Activation;
+
+/// Arguments of `leadhost plugin`.
+#[derive(Debug, clap::Args)]
+pub struct PluginArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PluginCommand,
+}
+
+/// The `plugin` commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum PluginCommand {
+    /// Makes an earlier version of an org's slot active again.
+    Rollback(RollbackArgs),
+}
+
+/// Arguments of `leadhost plugin rollback`.
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// The org.
+    #[arg(long)]
+    pub org: String,
+    /// The slot: `lead-definition`, `nurture-track` or `routing-policy`.
+    #[arg(long, value_parser = parse_slot)]
+    pub slot: Slot,
+    /// The version's sha256, or enough of its start to name one version.
+    #[arg(long, value_name = "HASH")]
+    pub to: String,
+    /// The data folder.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "LEADHOST_DATA_DIR",
+        default_value = "leadhost-data"
+    )]
+    pub data_dir: PathBuf,
+}
+
+fn parse_slot(text: &str) -> Result<Slot, String> {
+    Slot::ALL
+        .into_iter()
+        .find(|slot| slot.world() == text)
+        .ok_or_else(|| "expected lead-definition, nurture-track or routing-policy".into())
+}
+
+/// `plugin` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PluginCliError {
+    /// No kept version matches, or more than one does.
+    #[error("{0}")]
+    Version(String),
+    /// The org's folder or `org.toml` is unusable.
+    #[error("{0}")]
+    Folder(String),
+    /// The version does not load for the slot (any more).
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// What a rollback did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RolledBack {
+    /// The version now in the org's folder.
+    pub hash: String,
+    /// The file it was written to.
+    pub file: PathBuf,
+    /// `true` when this command activated it (no server running);
+    /// `false` when a running server's watcher will.
+    pub activated: bool,
+    /// Why this command could not activate it itself, when it could not.
+    pub note: Option<String>,
+}
+
+/// Runs a `plugin` command.
+pub fn plugin(args: &PluginArgs) -> Result<RolledBack, PluginCliError> {
+    match &args.command {
+        PluginCommand::Rollback(args) => rollback(args),
+    }
+}
+
+fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
+    let folders = OrgFolders::new(&args.data_dir);
+    let hash: ContentHash = match folders.find_kept(&args.to).as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(PluginCliError::Version(format!(
+                "no kept version has a hash starting with `{}` (see GET /v1/orgs/{}/plugins/{}/versions)",
+                args.to, args.org, args.slot
+            )));
+        }
+        many => {
+            return Err(PluginCliError::Version(format!(
+                "`{}` matches {} versions: give more of the hash",
+                args.to,
+                many.len()
+            )));
+        }
+    };
+    let bytes = std::fs::read(folders.kept_path(&hash))
+        .map_err(|error| PluginCliError::Version(error.to_string()))?;
+    let runtime = Runtime::new(RuntimeConfig {
+        cache_dir: Some(args.data_dir.join("cache")),
+        ..RuntimeConfig::default()
+    })
+    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
+    runtime
+        .load("rollback", &bytes, Some(args.slot))
+        .map_err(|error| PluginCliError::Refused(error.to_string()))?;
+    let dir = folders.org_dir(&args.org);
+    let file = OrgFile::read(&dir).map_err(|error| PluginCliError::Folder(error.to_string()))?;
+    let entry = file.plugins.get(args.slot).ok_or_else(|| {
+        PluginCliError::Folder(format!(
+            "{}/org.toml names no component for {}",
+            dir.display(),
+            args.slot
+        ))
+    })?;
+    let path = dir.join(&entry.component);
+    write_atomically(&path, &bytes).map_err(|error| PluginCliError::Folder(error.to_string()))?;
+    // With no server holding the store, apply it here; otherwise the
+    // server's watcher has already seen the file.
+    let (activated, note) = match Host::open(&args.data_dir, Options::default()) {
+        Ok(host) => match host.plugins.reload(&args.org, Activation::Rollback) {
+            Ok(_) => {
+                let active = host.engine.plugins().active(&args.org, args.slot);
+                let serving = active.is_some_and(|active| active.plugin.id().hash == hash);
+                (serving, None)
+            }
+            Err(error) => (false, Some(error.to_string())),
+        },
+        Err(error) => (
+            false,
+            Some(format!(
+                "the store is in use ({error}); a running server's watcher activates the file"
+            )),
+        ),
+    };
+    Ok(RolledBack {
+        hash: hash.to_string(),
+        file: path,
+        activated,
+        note,
+    })
+}

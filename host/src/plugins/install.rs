@@ -1,0 +1,178 @@
+//! Uploads and rollbacks: both write into the org's folder and then reload
+//! it, the same path a file drop takes, under the org's reload lock so the
+//! watcher cannot take the change for a plain file edit.
+
+use super::loader::{LoadError, PluginLoader, SlotOutcome};
+use super::org_file::{OrgFile, SlotEntry};
+use super::{Refusal, folder::write_atomically};
+use crate::runtime::{ContentHash, Slot};
+use crate::store::{Activation, PluginVersion};
+
+/// An upload or rollback was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// The component was refused; the previous version keeps serving.
+    #[error("{}", .0.reason)]
+    Refused(Refusal),
+    /// The name cannot be a file name.
+    #[error("`{0}` is not a plug-in name: use 1 to 64 letters, digits, `-` or `_`")]
+    BadName(String),
+    /// No version of the slot has a hash starting with this.
+    #[error("no version of {slot} has a hash starting with `{prefix}`")]
+    UnknownVersion {
+        /// The slot.
+        slot: Slot,
+        /// The prefix asked for.
+        prefix: String,
+    },
+    /// More than one version matches.
+    #[error("`{prefix}` matches {count} versions of {slot}: give more of the hash")]
+    AmbiguousVersion {
+        /// The slot.
+        slot: Slot,
+        /// The prefix asked for.
+        prefix: String,
+        /// How many matched.
+        count: usize,
+    },
+    /// `org.toml` is broken: fix it first.
+    #[error("{0}")]
+    OrgFile(String),
+    /// Files or the store failed.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+/// Whether `name` can name a plug-in (and its file).
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl PluginLoader {
+    /// Checks `bytes` for `org`'s `slot`; only if they pass, writes them
+    /// into the folder as `<name>.wasm`, points `org.toml` at them and
+    /// reloads. A refused upload touches no file.
+    pub fn install(
+        &self,
+        org: &str,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<PluginVersion, InstallError> {
+        if !valid_name(name) {
+            return Err(InstallError::BadName(name.into()));
+        }
+        self.locked(org, || {
+            self.place(org, slot, name, bytes, Activation::Upload)
+        })
+    }
+
+    /// Makes the version of `org`'s `slot` whose hash starts with `prefix`
+    /// active again, from its kept copy.
+    pub fn rollback(
+        &self,
+        org: &str,
+        slot: Slot,
+        prefix: &str,
+    ) -> Result<PluginVersion, InstallError> {
+        let history = self
+            .engine
+            .store()
+            .plugin_versions(org)
+            .map_err(LoadError::from)?;
+        let prefix = prefix.trim().to_ascii_lowercase();
+        let mut matching: Vec<&PluginVersion> = history
+            .iter()
+            .filter(|version| version.slot == slot && version.hash.starts_with(&prefix))
+            .collect();
+        matching.dedup_by(|a, b| a.hash == b.hash);
+        let version = match matching.as_slice() {
+            [] => return Err(InstallError::UnknownVersion { slot, prefix }),
+            [one] => *one,
+            many => {
+                let count = many.len();
+                return Err(InstallError::AmbiguousVersion {
+                    slot,
+                    prefix,
+                    count,
+                });
+            }
+        };
+        let hash: ContentHash = version
+            .hash
+            .parse()
+            .map_err(|_| InstallError::UnknownVersion {
+                slot,
+                prefix: prefix.clone(),
+            })?;
+        let path = self.folders.kept_path(&hash);
+        let bytes = std::fs::read(&path)
+            .map_err(|source| LoadError::Folder(super::folder::FolderError { path, source }))?;
+        self.locked(org, || {
+            self.place(org, slot, &version.name, &bytes, Activation::Rollback)
+        })
+    }
+
+    /// Checks, writes and reloads; the org's lock is held.
+    fn place(
+        &self,
+        org: &str,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        how: Activation,
+    ) -> Result<PluginVersion, InstallError> {
+        let dir = self.folders.org_dir(org);
+        let mut file =
+            OrgFile::read(&dir).map_err(|error| InstallError::OrgFile(error.to_string()))?;
+        let component = format!("{name}.wasm");
+        let config = file
+            .plugins
+            .get(slot)
+            .map(|entry| entry.config.clone())
+            .unwrap_or_default();
+        let path = dir.join(&component);
+        if let Err(reason) = self.check(name, bytes, slot, &path, &config) {
+            let refusal = Refusal {
+                name: name.into(),
+                hash: ContentHash::of(bytes).to_string(),
+                reason,
+                at: self.engine.now(),
+            };
+            self.engine.plugins().refuse(org, slot, refusal.clone());
+            metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
+                .increment(1);
+            return Err(InstallError::Refused(refusal));
+        }
+        write_atomically(&path, bytes).map_err(LoadError::from)?;
+        if file.plugins.get(slot).map(|entry| &entry.component) != Some(&component) {
+            file.plugins.set(slot, SlotEntry { component, config });
+            self.folders
+                .write_org_file(org, &file)
+                .map_err(LoadError::from)?;
+        }
+        let reload = self.reload_locked(org, how)?;
+        match reload.slot(slot) {
+            Some(SlotOutcome::Activated(version)) => Ok(version.clone()),
+            Some(SlotOutcome::Refused(refusal)) => Err(InstallError::Refused(refusal.clone())),
+            _ => {
+                // Already active with this content: report the active version.
+                let active = self.engine.plugins().active(org, slot);
+                Ok(PluginVersion {
+                    slot,
+                    name: name.into(),
+                    hash: active.map_or_else(
+                        || ContentHash::of(bytes).to_string(),
+                        |active| active.plugin.id().hash.to_string(),
+                    ),
+                    how,
+                    at: self.engine.now(),
+                })
+            }
+        }
+    }
+}

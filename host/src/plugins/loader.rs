@@ -1,0 +1,350 @@
+//! The one path by which a plug-in version becomes active. A file dropped
+//! into an org's folder, an edit of `org.toml`, an API upload, a rollback
+//! and a start-up all end in [`PluginLoader::reload`]: read `org.toml`,
+//! check each slot's component (compiles, a supported world for the slot,
+//! grants-only imports, sample cases pass), keep a copy and a history entry,
+//! then swap it in. Anything refused leaves the version before it serving.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::cases::{cases_path, read_cases, run_cases};
+use super::folder::{FolderError, OrgFolders};
+use super::org_file::{OrgFile, OrgFileError, SlotEntry};
+use super::{Refusal, Registry};
+use crate::engine::{Engine, EngineError};
+use crate::model::Config;
+use crate::runtime::{ContentHash, Plugin, Runtime, Slot};
+use crate::store::{Activation, PluginVersion, StoreError};
+
+/// A reload could not finish (a refused component is not an error: it is
+/// an outcome, and the old version serves on).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file could not be written.
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    /// The history could not be written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The org's reps from `org.toml` could not be applied.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// What a reload did to one slot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlotOutcome {
+    /// The same component and config as before.
+    Unchanged,
+    /// A new version, or new config, is active.
+    Activated(PluginVersion),
+    /// The component was refused; the version before it serves on.
+    Refused(Refusal),
+    /// `org.toml` names no component for the slot: it is empty now.
+    Empty,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reload {
+    /// Each slot's outcome; empty when `org.toml` could not be used.
+    pub slots: Vec<(Slot, SlotOutcome)>,
+    /// Why `org.toml` could not be used, if it could not.
+    pub org_file: Option<OrgFileError>,
+}
+
+impl Reload {
+    /// The outcome for `slot`.
+    pub fn slot(&self, slot: Slot) -> Option<&SlotOutcome> {
+        self.slots
+            .iter()
+            .find_map(|(each, outcome)| (*each == slot).then_some(outcome))
+    }
+}
+
+/// Loads and swaps plug-in versions. Cheap to clone.
+#[derive(Clone)]
+pub struct PluginLoader {
+    /// Compiles and checks components (one compiled copy per hash).
+    pub(super) runtime: Runtime,
+    /// The engine whose registry is swapped and whose store keeps history.
+    pub(super) engine: Engine,
+    /// The files.
+    pub(super) folders: OrgFolders,
+    /// One reload at a time per org.
+    locks: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
+}
+
+impl PluginLoader {
+    /// A loader for `engine`'s orgs, with their files in `folders`.
+    pub fn new(runtime: Runtime, engine: Engine, folders: OrgFolders) -> Self {
+        PluginLoader {
+            runtime,
+            engine,
+            folders,
+            locks: Arc::default(),
+        }
+    }
+
+    /// The files.
+    pub fn folders(&self) -> &OrgFolders {
+        &self.folders
+    }
+
+    fn registry(&self) -> &Registry {
+        self.engine.plugins()
+    }
+
+    /// Holds `org`'s reload lock while `work` runs.
+    pub(super) fn locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> T {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(org.to_string())
+            .or_default()
+            .clone();
+        let _guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        work()
+    }
+
+    /// Reads `org`'s folder and makes what it names active, slot by slot.
+    pub fn reload(&self, org: &str, how: Activation) -> Result<Reload, LoadError> {
+        self.locked(org, || self.reload_locked(org, how))
+    }
+
+    /// [`PluginLoader::reload`], the org's lock already held.
+    pub(super) fn reload_locked(&self, org: &str, how: Activation) -> Result<Reload, LoadError> {
+        let dir = self.folders.org_dir(org);
+        let file = match OrgFile::read(&dir) {
+            Ok(file) => file,
+            Err(error) => {
+                tracing::warn!(org, %error, "org.toml refused; everything active keeps serving");
+                metrics::counter!("leadhost_org_file_refusals_total", "org" => org.to_string())
+                    .increment(1);
+                self.registry()
+                    .set_org_file_error(org, Some(error.to_string()));
+                if self.registry().active(org, Slot::LeadDefinition).is_none() {
+                    self.restore_all(org)?;
+                }
+                return Ok(Reload {
+                    slots: Vec::new(),
+                    org_file: Some(error),
+                });
+            }
+        };
+        self.registry().set_org_file_error(org, None);
+        self.registry().set_nurture(org, file.nurture.clone());
+        for rep in &file.reps {
+            self.engine.put_rep(org, rep.clone())?;
+        }
+        let mut slots = Vec::new();
+        for slot in Slot::ALL {
+            let outcome = match file.plugins.get(slot) {
+                Some(entry) => self.reload_slot(org, &dir, slot, entry, how)?,
+                None => {
+                    if self.registry().deactivate(org, slot).is_some() {
+                        tracing::warn!(org, %slot, "org.toml names no component: the slot is empty");
+                    }
+                    SlotOutcome::Empty
+                }
+            };
+            slots.push((slot, outcome));
+        }
+        Ok(Reload {
+            slots,
+            org_file: None,
+        })
+    }
+
+    fn reload_slot(
+        &self,
+        org: &str,
+        dir: &Path,
+        slot: Slot,
+        entry: &SlotEntry,
+        how: Activation,
+    ) -> Result<SlotOutcome, LoadError> {
+        let path = dir.join(&entry.component);
+        let name = entry.component.trim_end_matches(".wasm").to_string();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let reason = if error.kind() == std::io::ErrorKind::NotFound {
+                    format!("{} is missing", entry.component)
+                } else {
+                    format!("cannot read {}: {error}", entry.component)
+                };
+                return self.refuse(org, slot, &name, None, reason, &entry.config);
+            }
+        };
+        let hash = ContentHash::of(&bytes);
+        let active = self.registry().active(org, slot);
+        if let Some(active) = &active {
+            let same = active.plugin.id().hash == hash && active.plugin.id().name == name;
+            if same && active.config == entry.config {
+                return Ok(SlotOutcome::Unchanged);
+            }
+        }
+        let plugin = match self.check(&name, &bytes, slot, &path, &entry.config) {
+            Ok(plugin) => plugin,
+            Err(reason) => {
+                return self.refuse(org, slot, &name, Some(hash), reason, &entry.config);
+            }
+        };
+        let version = self.record(org, slot, &plugin, &bytes, how)?;
+        self.registry()
+            .activate(org, plugin, entry.config.clone(), version.at);
+        metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => how_label(version.how))
+            .increment(1);
+        tracing::info!(org, %slot, name = %version.name, hash = %version.hash, how = how_label(version.how), "plug-in version active");
+        Ok(SlotOutcome::Activated(version))
+    }
+
+    /// Everything a component must pass before it may serve: it compiles,
+    /// fills `slot` in a supported WIT version, imports only what the host
+    /// grants, and passes the sample cases beside it (if any).
+    pub fn check(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        slot: Slot,
+        path: &Path,
+        config: &Config,
+    ) -> Result<Plugin, String> {
+        let plugin = self
+            .runtime
+            .load(name, bytes, Some(slot))
+            .map_err(|error| error.cause.to_string())?;
+        let cases = cases_path(path);
+        if cases.exists() {
+            let cases = read_cases(&cases).map_err(|error| error.to_string())?;
+            let results = run_cases(&plugin, &cases, config).map_err(|error| error.to_string())?;
+            if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
+                return Err(format!(
+                    "sample case `{}` failed: {}",
+                    failed.name,
+                    failed.failure.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        Ok(plugin)
+    }
+
+    /// Keeps the bytes and, for a hash the slot did not have last, writes a
+    /// history entry (durably, before the swap).
+    fn record(
+        &self,
+        org: &str,
+        slot: Slot,
+        plugin: &Plugin,
+        bytes: &[u8],
+        how: Activation,
+    ) -> Result<PluginVersion, LoadError> {
+        let hash = plugin.id().hash;
+        self.folders.keep(&hash, bytes)?;
+        let store = self.engine.store();
+        let history: Vec<PluginVersion> = store
+            .plugin_versions(org)?
+            .into_iter()
+            .filter(|version| version.slot == slot)
+            .collect();
+        let hex = hash.to_string();
+        let how = match how {
+            Activation::File if history.iter().any(|version| version.hash == hex) => {
+                Activation::Rollback
+            }
+            how => how,
+        };
+        let version = PluginVersion {
+            slot,
+            name: plugin.id().name.clone(),
+            hash: hex,
+            how,
+            at: self.engine.now(),
+        };
+        let last = history.last();
+        if last.is_none_or(|last| last.hash != version.hash || last.name != version.name) {
+            store.put_plugin_version(org, &version)?;
+        }
+        Ok(version)
+    }
+
+    fn refuse(
+        &self,
+        org: &str,
+        slot: Slot,
+        name: &str,
+        hash: Option<ContentHash>,
+        reason: String,
+        config: &Config,
+    ) -> Result<SlotOutcome, LoadError> {
+        let serving = self.registry().active(org, slot);
+        let refusal = Refusal {
+            name: name.to_string(),
+            hash: hash.map(|hash| hash.to_string()).unwrap_or_default(),
+            reason: match &serving {
+                Some(active) => format!("{reason}; {} keeps serving", active.plugin.id()),
+                None => reason,
+            },
+            at: self.engine.now(),
+        };
+        metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
+            .increment(1);
+        self.registry().refuse(org, slot, refusal.clone());
+        if serving.is_none() {
+            self.restore(org, slot, config)?;
+        }
+        Ok(SlotOutcome::Refused(refusal))
+    }
+
+    /// With nothing serving in `slot` (a start-up whose file is unusable),
+    /// serves the version the slot last had, from the kept copies.
+    fn restore(&self, org: &str, slot: Slot, config: &Config) -> Result<(), LoadError> {
+        let history = self.engine.store().plugin_versions(org)?;
+        let Some(last) = history.iter().rev().find(|version| version.slot == slot) else {
+            return Ok(());
+        };
+        let Ok(hash) = last.hash.parse::<ContentHash>() else {
+            return Ok(());
+        };
+        let loaded = std::fs::read(self.folders.kept_path(&hash))
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| {
+                self.runtime
+                    .load(&last.name, &bytes, Some(slot))
+                    .map_err(|error| error.to_string())
+            });
+        match loaded {
+            Ok(plugin) => {
+                tracing::warn!(org, %slot, plugin = %plugin.id(), "serving the last good version");
+                self.registry()
+                    .activate(org, plugin, config.clone(), self.engine.now());
+            }
+            Err(error) => {
+                tracing::error!(org, %slot, %error, "the last good version cannot be restored; the slot is empty");
+            }
+        }
+        Ok(())
+    }
+
+    fn restore_all(&self, org: &str) -> Result<(), LoadError> {
+        for slot in Slot::ALL {
+            self.restore(org, slot, &Config::new())?;
+        }
+        Ok(())
+    }
+}
+
+/// The metrics label of an activation.
+fn how_label(how: Activation) -> &'static str {
+    match how {
+        Activation::FirstParty => "first-party",
+        Activation::File => "file",
+        Activation::Upload => "upload",
+        Activation::Rollback => "rollback",
+        Activation::Restored => "restored",
+    }
+}

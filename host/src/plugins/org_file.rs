@@ -1,0 +1,223 @@
+//! `org.toml`: which component fills which slot of an org, with what
+//! config; the org's nurture settings; optionally its reps. An admin edits
+//! it in place; the watcher applies it like a dropped component.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Config, Rep};
+use crate::runtime::Slot;
+
+/// The file's name in an org's folder.
+pub const ORG_FILE: &str = "org.toml";
+
+/// `org.toml` cannot be used; everything active keeps serving.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgFileError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The file is not TOML of the expected shape.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line, column and key.
+        message: String,
+    },
+}
+
+/// The whole file. Every table is optional; a slot without an entry is
+/// empty (leads that need it wait in needs-review).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgFile {
+    /// `[plugins.<slot>]`: the component of each slot.
+    #[serde(default)]
+    pub plugins: SlotEntries,
+    /// `[nurture]`: the org's nurture tracks.
+    #[serde(default, skip_serializing_if = "NurtureSettings::is_unset")]
+    pub nurture: NurtureSettings,
+    /// `[[reps]]`: reps to create or update (their live load is kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reps: Vec<Rep>,
+}
+
+/// One entry per slot, by the slot's world name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SlotEntries {
+    /// `[plugins.lead-definition]`.
+    pub lead_definition: Option<SlotEntry>,
+    /// `[plugins.nurture-track]`.
+    pub nurture_track: Option<SlotEntry>,
+    /// `[plugins.routing-policy]`.
+    pub routing_policy: Option<SlotEntry>,
+}
+
+impl SlotEntries {
+    /// The entry of `slot`.
+    pub fn get(&self, slot: Slot) -> Option<&SlotEntry> {
+        match slot {
+            Slot::LeadDefinition => self.lead_definition.as_ref(),
+            Slot::NurtureTrack => self.nurture_track.as_ref(),
+            Slot::RoutingPolicy => self.routing_policy.as_ref(),
+        }
+    }
+
+    /// Sets the entry of `slot`.
+    pub fn set(&mut self, slot: Slot, entry: SlotEntry) {
+        let place = match slot {
+            Slot::LeadDefinition => &mut self.lead_definition,
+            Slot::NurtureTrack => &mut self.nurture_track,
+            Slot::RoutingPolicy => &mut self.routing_policy,
+        };
+        *place = Some(entry);
+    }
+}
+
+/// What fills one slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotEntry {
+    /// The component's file name in the org's folder (`bant-qualifier.wasm`).
+    /// Its sample cases, if any, are beside it as `<stem>.cases.json`.
+    pub component: String,
+    /// Config values passed to every call.
+    #[serde(default, skip_serializing_if = "Config::is_empty")]
+    pub config: Config,
+}
+
+/// `[nurture]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NurtureSettings {
+    /// The track a lead starts on when its qualification names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_track: Option<String>,
+    /// `[nurture.tracks.<name>]`: config values for the nurture-track
+    /// plug-in on that track, over the slot's config.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tracks: std::collections::BTreeMap<String, Config>,
+}
+
+impl NurtureSettings {
+    /// Nothing set: the engine's defaults apply.
+    pub fn is_unset(&self) -> bool {
+        self.default_track.is_none() && self.tracks.is_empty()
+    }
+}
+
+impl OrgFile {
+    /// Parses the text of an `org.toml` at `path` (for messages).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, OrgFileError> {
+        let file: OrgFile = toml::from_str(text).map_err(|error| OrgFileError::Parse {
+            path: path.to_path_buf(),
+            message: error.to_string().trim_end().replace('\n', " "),
+        })?;
+        for slot in Slot::ALL {
+            if let Some(entry) = file.plugins.get(slot)
+                && !is_component_name(&entry.component)
+            {
+                return Err(OrgFileError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "plugins.{slot}.component = {:?}: expected a file name in the org's folder ending in `.wasm`",
+                        entry.component
+                    ),
+                });
+            }
+        }
+        Ok(file)
+    }
+
+    /// Reads `<folder>/org.toml`.
+    pub fn read(folder: &Path) -> Result<Self, OrgFileError> {
+        let path = folder.join(ORG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|error| OrgFileError::Read {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+        OrgFile::parse(&path, &text)
+    }
+
+    /// The file's text, with a header saying what it is.
+    pub fn to_text(&self) -> String {
+        let body = toml::to_string_pretty(self).expect("an org file serializes");
+        format!(
+            "# leadhost org folder: which component fills which slot (see the README,\n\
+             # \"Org folders\"). Edits are applied while the server runs.\n\n{body}"
+        )
+    }
+}
+
+/// A plain file name ending in `.wasm` (no folders, nothing hidden).
+pub fn is_component_name(name: &str) -> bool {
+    name.ends_with(".wasm")
+        && name.len() > ".wasm".len()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_file_parses_and_round_trips() {
+        let text = r#"
+[plugins.lead-definition]
+component = "bant-qualifier.wasm"
+config = { min-budget = 20000 }
+
+[plugins.routing-policy]
+component = "round-robin.wasm"
+
+[nurture]
+default_track = "education"
+[nurture.tracks.evaluation]
+interval-days = 5
+
+[[reps]]
+id = "ana"
+territories = ["DE"]
+capacity = 10
+"#;
+        let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+        let definition = file.plugins.get(Slot::LeadDefinition).unwrap();
+        assert_eq!(definition.component, "bant-qualifier.wasm");
+        assert_eq!(definition.config.len(), 1);
+        assert!(file.plugins.get(Slot::NurtureTrack).is_none());
+        assert_eq!(file.nurture.default_track.as_deref(), Some("education"));
+        assert_eq!(file.reps[0].id, "ana");
+        let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
+        assert_eq!(again, file);
+    }
+
+    #[test]
+    fn mistakes_name_the_key() {
+        let unknown = OrgFile::parse(
+            Path::new("org.toml"),
+            "[plugins.lead-defintion]\ncomponent = \"a.wasm\"\n",
+        )
+        .unwrap_err();
+        assert!(unknown.to_string().contains("lead-defintion"), "{unknown}");
+        let outside = OrgFile::parse(
+            Path::new("org.toml"),
+            "[plugins.routing-policy]\ncomponent = \"../other/a.wasm\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            outside
+                .to_string()
+                .contains("plugins.routing-policy.component"),
+            "{outside}"
+        );
+    }
+}

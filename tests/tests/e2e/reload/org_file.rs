@@ -1,0 +1,136 @@
+//! `org.toml` edits through the watcher, and rollback through the folder.
+
+use leadhost::builtin::BANT_QUALIFIER;
+use leadhost::plugins::InstallError;
+use leadhost::runtime::{ContentHash, Slot};
+use leadhost::store::Activation;
+
+use super::{Folder, variant, wait_for};
+
+fn org_file(folder: &Folder) -> String {
+    std::fs::read_to_string(folder.org_dir.join("org.toml")).unwrap()
+}
+
+#[test]
+fn config_and_tracks_from_org_toml_apply_and_a_broken_file_changes_nothing() {
+    let folder = Folder::new();
+    let text = org_file(&folder).replace(
+        "component = \"bant-qualifier.wasm\"",
+        "component = \"bant-qualifier.wasm\"\nconfig = { min-budget = 100000 }",
+    ) + "\n[nurture]\ndefault_track = \"evaluation\"\n[nurture.tracks.trial-incentive]\ninterval-days = 30\n";
+    std::fs::write(folder.org_dir.join("org.toml"), text).unwrap();
+    let registry = folder.host.engine.plugins();
+    wait_for("the config", || {
+        registry
+            .active("acme", Slot::LeadDefinition)
+            .is_some_and(|active| !active.config.is_empty())
+    });
+    assert_eq!(
+        registry.nurture("acme").default_track.as_deref(),
+        Some("evaluation")
+    );
+    folder.qualify_one(0);
+    let lead = folder
+        .host
+        .engine
+        .lead(
+            "acme",
+            &folder
+                .host
+                .engine
+                .store()
+                .lead_by_email("acme", "lead0@northwind.example")
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+    let reasons = lead.qualification.unwrap().reasons.join("; ");
+    assert!(
+        reasons.contains("100000"),
+        "the budget of 60000 is now short of the org's minimum: {reasons}"
+    );
+
+    // Budget without timing: the trial-incentive track, whose values from
+    // org.toml go over the plug-in's own 7-day interval.
+    let submission = serde_json::from_value(serde_json::json!({
+        "email": "later@northwind.example", "budget": 150000, "authority": "decision-maker",
+        "need": "medium", "timeline_days": 400
+    }))
+    .unwrap();
+    let nurtured = folder
+        .host
+        .engine
+        .ingest("acme", submission, "test")
+        .unwrap()
+        .record;
+    assert_eq!(
+        nurtured.track.as_ref().map(|state| state.track.as_str()),
+        Some("trial-incentive"),
+        "{:?} {:?}",
+        nurtured.stage,
+        nurtured.qualification
+    );
+    let wait = nurtured.wake_at.unwrap() - folder.host.engine.now();
+    assert!(
+        wait.num_days() >= 29,
+        "the track's interval from org.toml: {wait}"
+    );
+
+    let version = folder.active(Slot::LeadDefinition);
+    std::fs::write(folder.org_dir.join("org.toml"), "[plugins\n").unwrap();
+    wait_for("the refusal", || registry.org_file_error("acme").is_some());
+    let error = registry.org_file_error("acme").unwrap();
+    assert!(error.contains("org.toml"), "{error}");
+    assert_eq!(
+        folder.active(Slot::LeadDefinition),
+        version,
+        "still serving"
+    );
+    folder.qualify_one(1);
+}
+
+#[test]
+fn rollback_restores_an_earlier_version_through_the_folder() {
+    let folder = Folder::new();
+    let original = ContentHash::of(BANT_QUALIFIER.bytes);
+    let rebuilt = variant(BANT_QUALIFIER.bytes, 11);
+    folder.drop_file("bant-qualifier.wasm", &rebuilt);
+    wait_for("the drop", || {
+        folder.active(Slot::LeadDefinition) == ContentHash::of(&rebuilt)
+    });
+
+    let loader = &folder.host.plugins;
+    let unknown = loader
+        .rollback("acme", Slot::LeadDefinition, "ffff")
+        .unwrap_err();
+    assert!(
+        matches!(unknown, InstallError::UnknownVersion { .. }),
+        "{unknown}"
+    );
+    let version = loader
+        .rollback("acme", Slot::LeadDefinition, &original.short())
+        .unwrap();
+    assert_eq!(version.hash, original.to_string());
+    assert_eq!(version.how, Activation::Rollback);
+    assert_eq!(folder.active(Slot::LeadDefinition), original);
+    assert_eq!(folder.qualify_one(0), original.to_string());
+    let on_disk = std::fs::read(folder.org_dir.join("bant-qualifier.wasm")).unwrap();
+    assert_eq!(
+        on_disk, BANT_QUALIFIER.bytes,
+        "the folder holds what serves"
+    );
+    let history = folder.host.engine.store().plugin_versions("acme").unwrap();
+    let hows: Vec<Activation> = history
+        .iter()
+        .filter(|version| version.slot == Slot::LeadDefinition)
+        .map(|version| version.how)
+        .collect();
+    assert_eq!(
+        hows,
+        [
+            Activation::FirstParty,
+            Activation::File,
+            Activation::Rollback
+        ]
+    );
+}
