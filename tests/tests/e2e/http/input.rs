@@ -238,6 +238,17 @@ fn an_upload_is_checked_like_a_file_drop() {
         "the old version serves on"
     );
     assert_eq!(routing["last_refusal"]["name"], "garbage");
+    let metrics = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        metrics.contains("leadhost_plugin_refusals_total{org=\"demo\",slot=\"routing-policy\"}"),
+        "{metrics}"
+    );
 
     let (status, slot) = upload("fair-share", ROUND_ROBIN.bytes.to_vec());
     assert_eq!(status, 200, "{slot}");

@@ -134,3 +134,47 @@ fn rollback_restores_an_earlier_version_through_the_folder() {
         ]
     );
 }
+
+#[test]
+fn the_example_org_folder_loads_with_its_cases_config_tracks_and_reps() {
+    use leadhost::builtin;
+    use leadhost::setup::{Host, Options};
+
+    let dir = tempfile::tempdir().unwrap();
+    let org_dir = dir.path().join("orgs/acme");
+    std::fs::create_dir_all(&org_dir).unwrap();
+    let example = leadhost_tests::examples_dir().join("org-folder");
+    for file in ["org.toml", "bant-qualifier.cases.json"] {
+        std::fs::copy(example.join(file), org_dir.join(file)).unwrap();
+    }
+    for plugin in builtin::ALL {
+        std::fs::write(org_dir.join(format!("{}.wasm", plugin.name)), plugin.bytes).unwrap();
+    }
+    let host = Host::open(dir.path(), Options::default()).unwrap();
+    host.create_org("acme", "Acme").unwrap();
+    let registry = host.engine.plugins();
+    for slot in Slot::ALL {
+        assert!(
+            registry.last_refusal("acme", slot).is_none(),
+            "{slot}: {:?}",
+            registry.last_refusal("acme", slot)
+        );
+        let active = registry.active("acme", slot).expect("serving");
+        assert!(!active.config.is_empty(), "{slot} has its config");
+    }
+    assert_eq!(
+        registry.nurture("acme").default_track.as_deref(),
+        Some("education")
+    );
+    assert_eq!(registry.nurture("acme").tracks.len(), 2);
+    let reps: Vec<String> = host
+        .engine
+        .reps("acme")
+        .unwrap()
+        .into_iter()
+        .map(|rep| rep.id)
+        .collect();
+    assert_eq!(reps, ["ana", "ola"]);
+    let cases = leadhost::plugins::read_cases(&org_dir.join("bant-qualifier.cases.json")).unwrap();
+    assert_eq!(cases.len(), 4, "every case ran and passed at activation");
+}
