@@ -113,7 +113,10 @@ impl Host {
             clock,
             options.engine,
         );
-        let plugins = PluginLoader::new(runtime.clone(), engine.clone(), OrgFolders::new(path));
+        // Absolute, so the watcher's events name the same paths.
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let plugins =
+            PluginLoader::new(runtime.clone(), engine.clone(), OrgFolders::new(&absolute));
         for org in orgs {
             plugins.reload(&org.id, Activation::File)?;
         }

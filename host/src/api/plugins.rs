@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{JsonBody, OrgAccess, read_body};
 use super::{ApiError, AppState, blocking};
 use crate::engine::FieldError;
+use crate::model::Config;
 use crate::plugins::Refusal;
 use crate::runtime::Slot;
 use crate::store::PluginVersion;
@@ -40,6 +41,8 @@ pub struct ActiveView {
     pub wit_version: String,
     /// When it became active.
     pub since: DateTime<Utc>,
+    /// The org's config values for it, from `org.toml`.
+    pub config: Config,
 }
 
 fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
@@ -51,6 +54,7 @@ fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
             hash: active.plugin.id().hash.to_string(),
             wit_version: active.plugin.wit_version().to_string(),
             since: active.since,
+            config: active.config,
         }),
         last_refusal: registry.last_refusal(org, slot),
         org_file_error: registry.org_file_error(org),

@@ -265,9 +265,13 @@ impl PluginLoader {
             how,
             at: self.engine.now(),
         };
-        let last = history.last();
-        if last.is_none_or(|last| last.hash != version.hash || last.name != version.name) {
-            store.put_plugin_version(org, &version)?;
+        match history.last() {
+            // The version the slot last had (a restart, a config change):
+            // not a new version, and active since it first was.
+            Some(last) if last.hash == version.hash && last.name == version.name => {
+                return Ok(last.clone());
+            }
+            _ => store.put_plugin_version(org, &version)?,
         }
         Ok(version)
     }

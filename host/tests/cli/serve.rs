@@ -18,12 +18,13 @@ struct Serving {
     _stdout: BufReader<ChildStdout>,
 }
 
-/// Starts `leadhost serve` on an ephemeral loopback port and reads what it
-/// prints until the demo token line.
-fn start(data: &Path) -> Serving {
+/// Starts `leadhost serve` in `dir` on the data folder `dir/data`, named
+/// relatively as a user would, on an ephemeral loopback port, and reads what
+/// it prints until the demo token line.
+fn start(dir: &Path) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leadhost"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
+        .current_dir(dir)
         .env("LEADHOST_ADMIN_TOKEN", ADMIN)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
@@ -102,7 +103,7 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
     assert!(
-        dir.path().join("orgs/acme").is_dir(),
+        dir.path().join("data/orgs/acme").is_dir(),
         "the org's plug-in folder"
     );
 
@@ -165,8 +166,8 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
     );
 
     // Everything it answered for is on disk, and the store opens cleanly.
-    let store =
-        SledStore::open(&dir.path().join("store"), Durability::Flush).expect("the store opens");
+    let store = SledStore::open(&dir.path().join("data/store"), Durability::Flush)
+        .expect("the store opens");
     let mut leads = 0;
     store
         .scan_leads("demo", &mut |_| {
@@ -240,7 +241,7 @@ fn plugin_rollback_goes_through_the_folder_of_a_running_server() {
             "lead-definition",
         ])
         .args(["--to", &original[..12], "--data-dir"])
-        .arg(dir.path())
+        .arg(dir.path().join("data"))
         .env_remove("RUST_LOG")
         .output()
         .unwrap();
@@ -284,7 +285,7 @@ fn plugin_rollback_goes_through_the_folder_of_a_running_server() {
             "lead-definition",
         ])
         .args(["--to", "ffffffff", "--data-dir"])
-        .arg(dir.path())
+        .arg(dir.path().join("data"))
         .output()
         .unwrap();
     assert_eq!(wrong.status.code(), Some(2));

@@ -300,9 +300,33 @@ fn a_deleted_component_leaves_the_last_good_version_serving_across_a_restart() {
 }
 
 #[test]
-fn restart_takes_compiled_code_from_the_disk_cache() {
+fn restart_takes_compiled_code_from_the_disk_cache_and_adds_no_history() {
     let folder = Folder::new();
+    let history = folder.host.engine.store().plugin_versions("acme").unwrap();
+    let since = folder
+        .host
+        .engine
+        .plugins()
+        .active("acme", Slot::RoutingPolicy)
+        .unwrap()
+        .since;
     let folder = folder.restart();
+    assert_eq!(
+        folder.host.engine.store().plugin_versions("acme").unwrap(),
+        history,
+        "a restart is no new version"
+    );
+    assert_eq!(
+        folder
+            .host
+            .engine
+            .plugins()
+            .active("acme", Slot::RoutingPolicy)
+            .unwrap()
+            .since,
+        since,
+        "active since it first was"
+    );
     for slot in Slot::ALL {
         let active = folder.host.engine.plugins().active("acme", slot).unwrap();
         assert_eq!(active.plugin.cache_source(), CacheSource::Disk, "{slot}");
