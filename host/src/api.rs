@@ -12,6 +12,7 @@ mod imports;
 mod leads;
 mod openapi;
 mod orgs;
+mod outbox;
 mod plugins;
 mod reports;
 mod reps;
@@ -120,6 +121,10 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plugins::list))
         .routes(routes!(plugins::versions))
         .routes(routes!(reports::funnel))
+        .routes(routes!(outbox::tasks))
+        .routes(routes!(outbox::task_done))
+        .routes(routes!(outbox::dead_letters))
+        .routes(routes!(outbox::replay))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))

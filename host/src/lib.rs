@@ -14,6 +14,7 @@ pub mod auth;
 pub mod builtin;
 pub mod cli;
 pub mod clock;
+pub mod delivery;
 pub mod engine;
 pub mod import;
 pub mod model;

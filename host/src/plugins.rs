@@ -14,7 +14,9 @@ pub use cases::{CaseResult, CasesError, SampleCase, cases_path, read_cases, run_
 pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
-pub use org_file::{NurtureSettings, ORG_FILE, OrgFile, OrgFileError, SlotEntry};
+pub use org_file::{
+    NurtureSettings, ORG_FILE, OrgFile, OrgFileError, SlotEntry, Webhook, Webhooks,
+};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
 use chrono::{DateTime, Utc};
@@ -58,6 +60,8 @@ pub struct Registry {
     refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
     /// org → its `[nurture]` settings from `org.toml`.
     nurture: Arc<RwLock<HashMap<String, NurtureSettings>>>,
+    /// org → its webhook endpoints from `org.toml`.
+    webhooks: Arc<RwLock<HashMap<String, Webhooks>>>,
     /// org → why its `org.toml` was last refused, while it stays broken.
     org_file_errors: Arc<RwLock<HashMap<String, String>>>,
 }
@@ -118,6 +122,16 @@ impl Registry {
     /// `org`'s nurture settings (defaults when `org.toml` has none).
     pub fn nurture(&self, org: &str) -> NurtureSettings {
         read(&self.nurture).get(org).cloned().unwrap_or_default()
+    }
+
+    /// Sets `org`'s webhook endpoints.
+    pub fn set_webhooks(&self, org: &str, webhooks: Webhooks) {
+        write(&self.webhooks).insert(org.to_string(), webhooks);
+    }
+
+    /// `org`'s webhook endpoints.
+    pub fn webhooks(&self, org: &str) -> Webhooks {
+        read(&self.webhooks).get(org).cloned().unwrap_or_default()
     }
 
     /// Records (or, with `None`, clears) why `org`'s `org.toml` is refused.

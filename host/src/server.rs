@@ -13,6 +13,7 @@ use tokio::sync::watch;
 pub use config::{ConfigError, HttpConfig, LimitsConfig, ServerConfig, Settings};
 
 use crate::api::{self, AppState, HttpLimits};
+use crate::delivery::{Dispatcher, RetryPolicy, Round};
 use crate::setup::Host;
 use crate::store::StoreError;
 
@@ -21,6 +22,12 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How often due nurture wake-ups are looked for.
 const WAKE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Wake-ups run per store scan.
+const WAKE_BATCH: usize = 500;
+
+/// How often the outbox is looked at.
+const DELIVERY_INTERVAL: Duration = Duration::from_millis(250);
 
 /// The server stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +58,8 @@ pub async fn run(
     let draining = state.draining.clone();
     let (stop, stopped) = watch::channel(false);
     let waker = tokio::spawn(wake_due(host.clone(), stopped.clone()));
+    let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
+    let delivering = tokio::spawn(deliver(dispatcher, stopped.clone()));
     let app = api::router(state, http);
     let mut stopping = stopped.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -70,6 +79,7 @@ pub async fn run(
     }
     let _ = stop.send(true);
     let _ = waker.await;
+    let _ = delivering.await;
     drop(watcher);
     let store = host.store.clone();
     tokio::task::spawn_blocking(move || store.flush())
@@ -87,12 +97,33 @@ async fn wake_due(host: Host, mut stopped: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = stopped.wait_for(|stop| *stop) => return,
         }
-        let engine = host.engine.clone();
-        match tokio::task::spawn_blocking(move || engine.run_due(500)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(woken)) => tracing::debug!(woken, "nurture wake-ups run"),
-            Ok(Err(error)) => tracing::error!(%error, "nurture wake-ups failed"),
-            Err(error) => tracing::error!(%error, "the wake-up task failed"),
+        // Drain what is due, a batch at a time, before sleeping again.
+        loop {
+            let engine = host.engine.clone();
+            match tokio::task::spawn_blocking(move || engine.run_due(WAKE_BATCH)).await {
+                Ok(Ok(woken)) if woken == WAKE_BATCH && !*stopped.borrow() => continue,
+                Ok(Ok(0)) => {}
+                Ok(Ok(woken)) => tracing::debug!(woken, "nurture wake-ups run"),
+                Ok(Err(error)) => tracing::error!(%error, "nurture wake-ups failed"),
+                Err(error) => tracing::error!(%error, "the wake-up task failed"),
+            }
+            break;
+        }
+    }
+}
+
+/// Delivers the outbox to the orgs' webhooks, until stopped.
+async fn deliver(dispatcher: Dispatcher, mut stopped: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(DELIVERY_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+        match dispatcher.run_once().await {
+            Ok(round) if round != Round::default() => tracing::debug!(?round, "outbox delivered"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "outbox delivery failed"),
         }
     }
 }

@@ -13,6 +13,7 @@ mod lead;
 mod lead_ids;
 mod options;
 mod org;
+mod outbox;
 mod sled_store;
 mod timeline;
 
@@ -25,6 +26,7 @@ pub use options::{Durability, SledOptions};
 pub use org::{
     Activation, Assignment, OrgRecord, OutboxKind, OutboxMessage, PluginVersion, TokenRecord,
 };
+pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
@@ -89,6 +91,8 @@ pub struct Commit {
     pub reps: Vec<Rep>,
     /// Messages for the outside world.
     pub outbox: Vec<OutboxMessage>,
+    /// Calls a nurture track asked for.
+    pub call_tasks: Vec<CallTask>,
 }
 
 /// The receipt of an applied commit, to wait for its durability with.
@@ -108,7 +112,7 @@ pub struct Due {
 }
 
 /// What the engine needs from a store.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: OutboxStore + Send + Sync + 'static {
     /// Creates or replaces an org; durable on return.
     fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError>;
     /// An org by id.

@@ -6,6 +6,7 @@ mod e2e {
     pub mod funnel;
     pub mod http;
     pub mod lifecycle;
+    pub mod nurture;
     pub mod reload;
     pub mod review;
     pub mod sandbox;

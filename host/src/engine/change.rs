@@ -6,7 +6,7 @@ use std::sync::MutexGuard;
 use super::lifecycle::{self, IllegalTransition};
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
-    Assignment, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
+    Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
     OutboxMessage, StageEntry,
 };
 
@@ -97,6 +97,11 @@ impl<'a> Change<'a> {
     }
 
     /// Queues a message for the outside world.
+    /// Records a call task with the change.
+    pub fn call_task(&mut self, task: CallTask) {
+        self.commit.call_tasks.push(task);
+    }
+
     pub fn outbox(&mut self, kind: OutboxKind) {
         self.commit.outbox.push(OutboxMessage {
             org: self.record.org.clone(),

@@ -10,7 +10,7 @@ use crate::model::{
     RouteInput, Stage, TrackState,
 };
 use crate::runtime::Slot;
-use crate::store::{LeadStage, OutboxKind, StageKind};
+use crate::store::{CallTask, EventKind, LeadStage, OutboxKind, StageKind};
 
 /// The lead's activities: the stored ones and this change's new ones.
 fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, EngineError> {
@@ -305,7 +305,42 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
     let mut leave = None;
     for action in &step.actions {
         match action {
-            NurtureAction::SendTouch { .. } | NurtureAction::CreateCallTask { .. } => {
+            NurtureAction::SendTouch {
+                channel,
+                content,
+                question,
+            } => {
+                change.event(EventKind::TouchSent {
+                    channel: channel.clone(),
+                    content: content.clone(),
+                    question: question.clone(),
+                });
+                change.outbox(OutboxKind::Touch {
+                    action: action.clone(),
+                });
+            }
+            NurtureAction::CreateCallTask { assignee, reason } => {
+                // One task per lead, track and step: a re-run of the step
+                // replaces it rather than adding a second call.
+                let task = CallTask {
+                    id: format!(
+                        "{}.{}.{}",
+                        change.record.id(),
+                        step.state.track,
+                        step.state.step
+                    ),
+                    lead: change.record.id().to_string(),
+                    assignee: assignee.clone(),
+                    reason: reason.clone(),
+                    at: change.now,
+                    done_at: None,
+                };
+                change.event(EventKind::CallTaskCreated {
+                    task: task.id.clone(),
+                    assignee: assignee.clone(),
+                    reason: reason.clone(),
+                });
+                change.call_task(task);
                 change.outbox(OutboxKind::Touch {
                     action: action.clone(),
                 });

@@ -44,6 +44,9 @@ pub struct OrgFile {
     /// `[nurture]`: the org's nurture tracks.
     #[serde(default, skip_serializing_if = "NurtureSettings::is_unset")]
     pub nurture: NurtureSettings,
+    /// `[webhooks.<event>]`: where the org's outbox messages go.
+    #[serde(default, skip_serializing_if = "Webhooks::is_unset")]
+    pub webhooks: Webhooks,
     /// `[[reps]]`: reps to create or update (their live load is kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reps: Vec<Rep>,
@@ -94,6 +97,61 @@ pub struct SlotEntry {
     pub config: Config,
 }
 
+/// One endpoint per event kind; an event with no endpoint is not sent
+/// anywhere (it stays on the lead's timeline).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Webhooks {
+    /// `[webhooks.touch]`: a nurture touch to send.
+    pub touch: Option<Webhook>,
+    /// `[webhooks.call-task]`: a call a nurture track asks a person to make.
+    pub call_task: Option<Webhook>,
+    /// `[webhooks.lead-assigned]`: a rep was given a lead.
+    pub lead_assigned: Option<Webhook>,
+    /// `[webhooks.owner-activity]`: a lead's owner should hear of new activity.
+    pub owner_activity: Option<Webhook>,
+}
+
+impl Webhooks {
+    /// No endpoint at all.
+    pub fn is_unset(&self) -> bool {
+        self == &Webhooks::default()
+    }
+
+    /// The endpoint for `event` (`touch`, `call-task`, `lead-assigned`,
+    /// `owner-activity`).
+    pub fn get(&self, event: &str) -> Option<&Webhook> {
+        match event {
+            "touch" => self.touch.as_ref(),
+            "call-task" => self.call_task.as_ref(),
+            "lead-assigned" => self.lead_assigned.as_ref(),
+            "owner-activity" => self.owner_activity.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = (&'static str, &Webhook)> {
+        [
+            ("touch", &self.touch),
+            ("call-task", &self.call_task),
+            ("lead-assigned", &self.lead_assigned),
+            ("owner-activity", &self.owner_activity),
+        ]
+        .into_iter()
+        .filter_map(|(event, hook)| Some((event, hook.as_ref()?)))
+    }
+}
+
+/// An endpoint and the secret its deliveries are signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    /// `http://` or `https://` URL.
+    pub url: String,
+    /// The HMAC-SHA256 key of the `X-Leadhost-Signature` header.
+    pub secret: String,
+}
+
 /// `[nurture]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +189,22 @@ impl OrgFile {
                         "plugins.{slot}.component = {:?}: expected a file name in the org's folder ending in `.wasm`",
                         entry.component
                     ),
+                });
+            }
+        }
+        for (event, hook) in file.webhooks.all() {
+            let scheme_ok = hook.url.starts_with("http://") || hook.url.starts_with("https://");
+            let problem = if !scheme_ok {
+                Some("url: expected an http:// or https:// URL")
+            } else if hook.secret.len() < 16 {
+                Some("secret: use at least 16 characters")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(OrgFileError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!("webhooks.{event}.{problem}"),
                 });
             }
         }

@@ -18,7 +18,7 @@ use super::{
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 13] = [
+const TREES: [&str; 16] = [
     "orgs",
     "leads",
     "emails",
@@ -32,6 +32,9 @@ const TREES: [&str; 13] = [
     "outbox",
     "tokens",
     "plugin_versions",
+    "attempts",
+    "dead_letters",
+    "call_tasks",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -46,6 +49,9 @@ const REPS: usize = 9;
 const OUTBOX: usize = 10;
 const TOKENS: usize = 11;
 const PLUGIN_VERSIONS: usize = 12;
+const ATTEMPTS: usize = 13;
+const DEAD_LETTERS: usize = 14;
+const CALL_TASKS: usize = 15;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -387,6 +393,9 @@ impl Store for SledStore {
             let id = self.shared.db.generate_id()?;
             writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
         }
+        for task in &commit.call_tasks {
+            writes.push((CALL_TASKS, keys::scoped(org, &task.id), Some(encode(task))));
+        }
         self.write(&writes)
     }
 
@@ -427,3 +436,5 @@ impl Store for SledStore {
 
 #[cfg(test)]
 mod tests;
+
+mod outbox;

@@ -40,6 +40,24 @@ pub enum EventKind {
     },
     /// Someone asked for the failed step to run again.
     RetryRequested,
+    /// A nurture touch went to the outbox.
+    TouchSent {
+        /// The channel.
+        channel: String,
+        /// Template or content id.
+        content: String,
+        /// The question asked, if any.
+        question: Option<crate::model::Question>,
+    },
+    /// A nurture track asked for a call.
+    CallTaskCreated {
+        /// The task's id (`GET /v1/orgs/{org}/tasks`).
+        task: String,
+        /// Rep id or team, if the track named one.
+        assignee: Option<String>,
+        /// What the call is for.
+        reason: String,
+    },
 }
 
 /// A host event with its time.

@@ -32,6 +32,10 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
             format!("{org}/plugins/routing-policy/rollback"),
         ),
         (Method::GET, format!("{org}/reports/funnel")),
+        (Method::GET, format!("{org}/tasks")),
+        (Method::POST, format!("{org}/tasks/{lead}/done")),
+        (Method::GET, format!("{org}/dead-letters")),
+        (Method::POST, format!("{org}/dead-letters/{lead}/replay")),
         (Method::POST, format!("{org}/imports")),
     ]
 }

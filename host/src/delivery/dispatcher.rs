@@ -1,0 +1,179 @@
+//! One round of delivery: the due messages, each to its webhook, and the
+//! store told what came of it before the next round.
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::retry::RetryPolicy;
+use super::signature::sign;
+use crate::engine::Engine;
+use crate::model::NurtureAction;
+use crate::store::{Attempts, DeadLetter, OutboxKind, OutboxMessage, Pending, Store, StoreError};
+
+/// Most messages taken in one round.
+const ROUND_SIZE: usize = 200;
+
+/// The event kind of a message, as webhooks and headers name it.
+pub fn event_name(message: &OutboxMessage) -> &'static str {
+    match &message.kind {
+        OutboxKind::LeadAssigned { .. } => "lead-assigned",
+        OutboxKind::OwnerActivity { .. } => "owner-activity",
+        OutboxKind::Touch {
+            action: NurtureAction::CreateCallTask { .. },
+        } => "call-task",
+        OutboxKind::Touch { .. } => "touch",
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Answered 2xx by their webhook.
+    pub delivered: usize,
+    /// For events the org has no webhook for: done, nothing sent.
+    pub unrouted: usize,
+    /// Failed, to be tried again later.
+    pub retried: usize,
+    /// Failed for the last time: now dead letters.
+    pub buried: usize,
+}
+
+/// Delivers the outbox of every org. Cheap to clone.
+#[derive(Clone)]
+pub struct Dispatcher {
+    engine: Engine,
+    client: reqwest::Client,
+    policy: RetryPolicy,
+}
+
+enum Outcome {
+    Delivered,
+    Unrouted,
+    Failed(String),
+}
+
+impl Dispatcher {
+    /// A dispatcher for `engine`'s store, with `policy`.
+    pub fn new(engine: Engine, policy: RetryPolicy) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(policy.timeout)
+            .user_agent(concat!("leadhost/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("an HTTP client with default TLS roots");
+        Dispatcher {
+            engine,
+            client,
+            policy,
+        }
+    }
+
+    /// Delivers each message due now once, in order, and records what came
+    /// of it (durably) before returning.
+    pub async fn run_once(&self) -> Result<Round, StoreError> {
+        let store = self.engine.store().clone();
+        let now = self.engine.now();
+        let due = blocking(&store, move |store| store.due_messages(now, ROUND_SIZE)).await?;
+        let mut round = Round::default();
+        for pending in due {
+            let outcome = self.send(&pending).await;
+            let event = event_name(&pending.message);
+            let label = match &outcome {
+                Outcome::Delivered => "delivered",
+                Outcome::Unrouted => "unrouted",
+                Outcome::Failed(_) if pending.attempts + 1 >= self.policy.attempts => "dead",
+                Outcome::Failed(_) => "failed",
+            };
+            metrics::counter!("leadhost_webhook_deliveries_total", "org" => pending.message.org.clone(), "event" => event, "outcome" => label)
+                .increment(1);
+            let id = pending.id;
+            match outcome {
+                Outcome::Delivered | Outcome::Unrouted => {
+                    blocking(&store, move |store| store.delivered(id)).await?;
+                    if label == "delivered" {
+                        round.delivered += 1;
+                    } else {
+                        round.unrouted += 1;
+                    }
+                }
+                Outcome::Failed(error) => {
+                    let failures = pending.attempts + 1;
+                    tracing::warn!(org = %pending.message.org, event, id, failures, %error, "webhook delivery failed");
+                    if failures >= self.policy.attempts {
+                        let letter = DeadLetter {
+                            id,
+                            message: pending.message,
+                            attempts: failures,
+                            last_error: error,
+                            dead_at: now,
+                        };
+                        blocking(&store, move |store| store.bury(&letter)).await?;
+                        round.buried += 1;
+                    } else {
+                        let wait = self.policy.delay(failures, fastrand::f64());
+                        let attempts = Attempts {
+                            attempts: failures,
+                            next_at: now
+                                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX),
+                            last_error: error,
+                        };
+                        blocking(&store, move |store| store.retry_later(id, &attempts)).await?;
+                        round.retried += 1;
+                    }
+                }
+            }
+        }
+        Ok(round)
+    }
+
+    async fn send(&self, pending: &Pending) -> Outcome {
+        let message = &pending.message;
+        let event = event_name(message);
+        let webhooks = self.engine.plugins().webhooks(&message.org);
+        let Some(hook) = webhooks.get(event) else {
+            return Outcome::Unrouted;
+        };
+        let key = format!("{}:{}", message.org, pending.id);
+        let body = json!({
+            "id": key,
+            "event": event,
+            "org": message.org,
+            "lead": message.lead,
+            "at": message.at,
+            "attempt": pending.attempts + 1,
+            "data": message.kind,
+        })
+        .to_string();
+        let timestamp = self.engine.now().timestamp();
+        let response = self
+            .client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header("idempotency-key", &key)
+            .header("x-leadhost-event", event)
+            .header("x-leadhost-timestamp", timestamp.to_string())
+            .header(
+                "x-leadhost-signature",
+                sign(&hook.secret, timestamp, body.as_bytes()),
+            )
+            .body(body)
+            .send()
+            .await;
+        match response {
+            Ok(response) if response.status().is_success() => Outcome::Delivered,
+            Ok(response) => Outcome::Failed(format!("the webhook answered {}", response.status())),
+            Err(error) => Outcome::Failed(format!("the webhook could not be reached: {error}")),
+        }
+    }
+}
+
+/// Runs a store call off the async threads (it may wait for a flush).
+async fn blocking<T: Send + 'static>(
+    store: &Arc<dyn Store>,
+    work: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || work(store.as_ref()))
+        .await
+        .map_err(|error| StoreError::Backend(format!("a blocking task failed: {error}")))?
+}

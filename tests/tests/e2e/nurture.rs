@@ -1,0 +1,169 @@
+//! The nurture engine over virtual time: a track's steps run when due, each
+//! touch goes to the outbox and the timeline, a call becomes a task; the
+//! schedule survives a restart; webhooks deliver each message once to a
+//! receiver that honours the idempotency key, through failures, dead
+//! letters and replay; a hot-reloaded track plug-in takes the next step.
+
+mod webhooks;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use leadhost::builtin::STANDARD_NURTURE;
+use leadhost::clock::ManualClock;
+use leadhost::engine::LeadSubmission;
+use leadhost::runtime::{ContentHash, Slot};
+use leadhost::setup::{Host, Options};
+use leadhost::store::{EventKind, LeadStage, TimelineItem};
+
+use super::reload::variant;
+use super::support::start_time;
+
+/// A data folder with org `acme` on a clock the test moves.
+pub struct Nurture {
+    /// The host.
+    pub host: Host,
+    /// Its clock.
+    pub clock: ManualClock,
+    dir: tempfile::TempDir,
+}
+
+impl Nurture {
+    /// A fresh folder.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start_time());
+        let host = open(dir.path(), &clock);
+        host.create_org("acme", "Acme").unwrap();
+        Nurture { host, clock, dir }
+    }
+
+    /// Closes the store and opens the folder again, same clock.
+    pub fn restart(self) -> Self {
+        let Nurture { host, clock, dir } = self;
+        drop(host);
+        let host = open(dir.path(), &clock);
+        Nurture { host, clock, dir }
+    }
+
+    /// A lead researching without authority: the find-decision-maker track
+    /// (touch, call, touch, a week apart).
+    pub fn researcher(&self, email: &str) -> String {
+        let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
+            "email": email, "country": "DE", "authority": "user", "need": "high"
+        }))
+        .unwrap();
+        let record = self
+            .host
+            .engine
+            .ingest("acme", submission, "test")
+            .unwrap()
+            .record;
+        assert_eq!(
+            record.track.as_ref().map(|state| state.track.as_str()),
+            Some("find-decision-maker")
+        );
+        record.id().to_string()
+    }
+
+    /// Moves the clock by `days` and runs what is due; returns how many ran.
+    pub fn days(&self, days: i64) -> usize {
+        self.clock.advance(chrono::Duration::days(days));
+        self.host.engine.run_due(1000).unwrap()
+    }
+
+    /// The lead's host events.
+    pub fn events(&self, lead: &str) -> Vec<EventKind> {
+        self.host
+            .engine
+            .timeline("acme", lead)
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| match entry.item {
+                TimelineItem::Event(event) => Some(event.kind),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many touches the lead's timeline shows.
+    pub fn touches(&self, lead: &str) -> usize {
+        self.events(lead)
+            .iter()
+            .filter(|kind| matches!(kind, EventKind::TouchSent { .. }))
+            .count()
+    }
+}
+
+fn open(path: &Path, clock: &ManualClock) -> Host {
+    Host::open_with_clock(path, Options::default(), Arc::new(clock.clone())).unwrap()
+}
+
+#[test]
+fn a_track_runs_over_weeks_of_virtual_time_and_survives_a_restart() {
+    let nurture = Nurture::new();
+    let lead = nurture.researcher("kim@fjord.example");
+    assert_eq!(
+        nurture.touches(&lead),
+        1,
+        "the first touch goes out at once"
+    );
+    assert_eq!(nurture.days(3), 0, "nothing is due before the interval");
+
+    assert_eq!(nurture.days(4), 1, "a week later: the call step");
+    let tasks = nurture.host.engine.store().call_tasks("acme").unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].lead, lead);
+    assert!(nurture.events(&lead).iter().any(
+        |kind| matches!(kind, EventKind::CallTaskCreated { task, .. } if *task == tasks[0].id)
+    ));
+
+    // Restart between steps: the schedule is in the store.
+    let nurture = nurture.restart();
+    assert_eq!(nurture.days(7), 1, "the third step, after the restart");
+    assert_eq!(nurture.touches(&lead), 2, "no touch skipped, none twice");
+    assert_eq!(nurture.days(0), 0, "nothing runs twice");
+    let record = nurture.host.engine.lead("acme", &lead).unwrap();
+    assert!(matches!(record.stage, LeadStage::Nurturing { .. }));
+    let now = leadhost::clock::Clock::now(&nurture.clock);
+    let outbox = nurture.host.engine.store().due_messages(now, 100).unwrap();
+    assert_eq!(
+        outbox.len(),
+        3,
+        "two touches and a call task for the outside world"
+    );
+}
+
+#[test]
+fn a_hot_reloaded_track_plugin_takes_the_next_step() {
+    let nurture = Nurture::new();
+    let lead = nurture.researcher("lee@fjord.example");
+    let rebuilt = variant(STANDARD_NURTURE.bytes, 5);
+    nurture
+        .host
+        .plugins
+        .install("acme", Slot::NurtureTrack, "standard-nurture-v2", &rebuilt)
+        .unwrap();
+    assert_eq!(nurture.days(7), 1);
+    let hashes: Vec<ContentHash> = nurture
+        .host
+        .engine
+        .timeline("acme", &lead)
+        .unwrap()
+        .into_iter()
+        .filter_map(|entry| match entry.item {
+            TimelineItem::Decision(decision) if decision.slot == Slot::NurtureTrack => {
+                Some(decision.plugin_hash)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hashes,
+        [
+            ContentHash::of(STANDARD_NURTURE.bytes),
+            ContentHash::of(&rebuilt)
+        ],
+        "step one by the old version, step two by the new"
+    );
+}
