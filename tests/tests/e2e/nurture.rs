@@ -167,3 +167,48 @@ fn a_hot_reloaded_track_plugin_takes_the_next_step() {
         "step one by the old version, step two by the new"
     );
 }
+
+#[test]
+fn an_activity_moves_a_nurtured_lead_to_the_track_its_new_segment_needs() {
+    use leadhost::model::{Activity, ActivityKind};
+    let nurture = Nurture::new();
+    let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
+        "email": "ola@fjord.example", "country": "NO", "need": "low"
+    }))
+    .unwrap();
+    let lead = nurture
+        .host
+        .engine
+        .ingest("acme", submission, "test")
+        .unwrap()
+        .record;
+    assert_eq!(lead.track.as_ref().unwrap().track, "education");
+    let now = leadhost::clock::Clock::now(&nurture.clock);
+    let mut moved = lead.clone();
+    for (n, kind) in [
+        ActivityKind::Webinar,
+        ActivityKind::Download,
+        ActivityKind::EmailReply,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let activity = Activity {
+            kind,
+            at: now,
+            detail: format!("engaged {n}"),
+        };
+        moved = nurture
+            .host
+            .engine
+            .record_activity("acme", lead.id(), activity)
+            .unwrap();
+    }
+    assert_eq!(
+        moved.track.as_ref().map(|state| state.track.as_str()),
+        Some("find-decision-maker"),
+        "researching now, still without authority: {:?}",
+        moved.qualification
+    );
+    assert!(matches!(moved.stage, LeadStage::Nurturing { .. }));
+}
