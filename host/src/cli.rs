@@ -3,6 +3,7 @@
 mod eval;
 mod import;
 mod ingest;
+mod nurture;
 mod plugin;
 mod serve;
 mod show;
@@ -14,6 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use eval::{EvalError, EvalOutput, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
+pub use nurture::{NurtureArgs, NurtureCliError, NurtureCommand, NurtureRun, RunArgs, nurture};
 pub use plugin::{PluginArgs, PluginCliError, PluginCommand, RollbackArgs, RolledBack, plugin};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
@@ -47,6 +49,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Manages an org's plug-in versions (`rollback`).
     Plugin(PluginArgs),
+    /// Runs nurture steps ahead of time, in order (`run --days N`), for
+    /// demos and dry runs on a copy of the data.
+    Nurture(NurtureArgs),
 }
 
 /// Arguments of `leadhost serve`.
@@ -189,6 +194,9 @@ pub enum CliError {
     /// `plugin` failed.
     #[error(transparent)]
     Plugin(#[from] PluginCliError),
+    /// `nurture` failed.
+    #[error(transparent)]
+    Nurture(#[from] NurtureCliError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -210,6 +218,8 @@ impl CliError {
             CliError::Rejected(_) => 1,
             CliError::Plugin(PluginCliError::Refused(_)) => 1,
             CliError::Plugin(_) => 2,
+            CliError::Nurture(NurtureCliError::Setup(_)) => 2,
+            CliError::Nurture(_) => 1,
             CliError::Output(_) => 1,
         }
     }
@@ -229,6 +239,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Show(args) => print(&show(&args)?),
         Command::Serve(args) => Ok(serve(&args)?),
         Command::Plugin(args) => print(&plugin(&args)?),
+        Command::Nurture(args) => print(&nurture(&args)?),
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(

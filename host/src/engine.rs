@@ -9,10 +9,12 @@ mod call;
 mod change;
 mod feedback;
 mod funnel;
+mod keep_in_touch;
 mod lifecycle;
 mod locks;
 mod operations;
 mod steps;
+mod touches;
 mod validate;
 
 use std::sync::Arc;

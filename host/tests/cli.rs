@@ -228,3 +228,39 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
             .contains("lead ld-99999999 does not exist in org demo")
     );
 }
+
+#[test]
+fn nurture_run_moves_the_sample_leads_through_their_tracks() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
+    let touches = |email: &str| {
+        let shown = json(&leadhost(&["show", email, "--data-dir", data]));
+        shown["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["event"] == "touch-sent")
+            .count()
+    };
+    leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
+    assert_eq!(
+        touches("sam.okafor@brightpath.example"),
+        1,
+        "the first touch at once"
+    );
+
+    let run = json(&leadhost(&[
+        "nurture",
+        "run",
+        "--days",
+        "45",
+        "--data-dir",
+        data,
+    ]));
+    assert!(run["steps"].as_u64().unwrap() >= 2, "{run}");
+    assert!(
+        touches("sam.okafor@brightpath.example") >= 3,
+        "six weeks of a fortnightly track"
+    );
+}

@@ -67,11 +67,13 @@ impl Engine {
             }
             Feedback::Won => {
                 change.move_to(LeadStage::Won { rep }, &cause)?;
+                change.wake_at(None);
                 self.release(&mut change)?;
             }
             Feedback::Lost { reason } => {
                 let reason = reason.trim().to_string();
                 change.move_to(LeadStage::Lost { rep, reason }, &cause)?;
+                change.wake_at(None);
                 self.release(&mut change)?;
             }
             Feedback::PassBack { reason } => {

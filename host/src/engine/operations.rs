@@ -3,6 +3,7 @@
 use tracing::instrument;
 
 use super::change::Change;
+use super::keep_in_touch;
 use super::validate::{FieldError, check_activity};
 use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
 use crate::model::{Activity, ActivityKind, Lead, Rep};
@@ -237,11 +238,17 @@ impl Engine {
             let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
                 continue;
             };
-            if record.wake_at != Some(due.at) || record.stage.kind() != StageKind::Nurturing {
+            if record.wake_at != Some(due.at) {
                 continue;
             }
             let mut change = Change::new(record, now);
-            steps::nurture(&self.shared, &mut change)?;
+            if change.record.stage.kind() == StageKind::Nurturing {
+                steps::nurture(&self.shared, &mut change)?;
+            } else if keep_in_touch::applies(&self.shared, &change) {
+                keep_in_touch::step(&self.shared, &mut change)?;
+            } else {
+                continue;
+            }
             self.commit(change)?;
             woken += 1;
         }

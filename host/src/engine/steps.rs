@@ -5,12 +5,13 @@
 use super::call::{call, needs_review};
 use super::change::Change;
 use super::{EngineError, Shared};
+use super::{keep_in_touch, touches};
 use crate::model::{
-    Activity, NurtureAction, NurtureInput, Qualification, QualifyInput, Rep, RouteDecision,
-    RouteInput, Stage, TrackState,
+    Activity, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, Rep,
+    RouteDecision, RouteInput, Stage, TrackState,
 };
 use crate::runtime::Slot;
-use crate::store::{CallTask, EventKind, LeadStage, OutboxKind, StageKind};
+use crate::store::{LeadStage, OutboxKind, StageKind};
 
 /// The lead's activities: the stored ones and this change's new ones.
 fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, EngineError> {
@@ -185,6 +186,7 @@ pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(
             change.record.owner = Some(rep.clone());
             change.assign(chosen, seq);
             change.outbox(OutboxKind::LeadAssigned { rep });
+            keep_in_touch::start(shared, change);
             Ok(())
         }
         RouteDecision::Queue { queue, reason } => {
@@ -278,72 +280,15 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
     };
     // Kept even if the call fails, so a re-run resumes from this state.
     change.record.track = Some(state.clone());
-    let activities = activities(shared, change)?;
-    let (lead, now) = (change.record.lead.clone(), change.now);
-    // The track's own values from `org.toml` go over the slot's config.
-    let track_config = shared
-        .plugins
-        .nurture(&change.record.org)
-        .tracks
-        .remove(&state.track)
-        .unwrap_or_default();
-    let made = call(shared, change, |mut config| {
-        config.extend(track_config);
-        NurtureInput {
-            lead,
-            activities,
-            qualification,
-            state,
-            config,
-            now,
-        }
-    })?;
-    let Some((step, _)) = made else {
+    let Some(step) = call_track(shared, change, state)? else {
         return Ok(());
     };
     let mut wake = step.wake_at;
     let mut leave = None;
     for action in &step.actions {
         match action {
-            NurtureAction::SendTouch {
-                channel,
-                content,
-                question,
-            } => {
-                change.event(EventKind::TouchSent {
-                    channel: channel.clone(),
-                    content: content.clone(),
-                    question: question.clone(),
-                });
-                change.outbox(OutboxKind::Touch {
-                    action: action.clone(),
-                });
-            }
-            NurtureAction::CreateCallTask { assignee, reason } => {
-                // One task per lead, track and step: a re-run of the step
-                // replaces it rather than adding a second call.
-                let task = CallTask {
-                    id: format!(
-                        "{}.{}.{}",
-                        change.record.id(),
-                        step.state.track,
-                        step.state.step
-                    ),
-                    lead: change.record.id().to_string(),
-                    assignee: assignee.clone(),
-                    reason: reason.clone(),
-                    at: change.now,
-                    done_at: None,
-                };
-                change.event(EventKind::CallTaskCreated {
-                    task: task.id.clone(),
-                    assignee: assignee.clone(),
-                    reason: reason.clone(),
-                });
-                change.call_task(task);
-                change.outbox(OutboxKind::Touch {
-                    action: action.clone(),
-                });
+            NurtureAction::SendTouch { .. } | NurtureAction::CreateCallTask { .. } => {
+                touches::record(change, action, &step.state);
             }
             NurtureAction::Wait | NurtureAction::MoveToTrack { .. } => {}
             NurtureAction::Finish { .. } => wake = None,
@@ -372,6 +317,38 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
             Ok(())
         }
     }
+}
+
+/// Calls the nurture-track plug-in for the lead on `state`, with the
+/// track's values from `org.toml` over the slot's config; `None` when the
+/// call failed (the lead is in needs-review).
+pub(super) fn call_track<'a>(
+    shared: &'a Shared,
+    change: &mut Change<'a>,
+    state: TrackState,
+) -> Result<Option<NurtureStep>, EngineError> {
+    let qualification = latest_qualification(change);
+    let activities = activities(shared, change)?;
+    let (lead, now) = (change.record.lead.clone(), change.now);
+    // The track's own values from `org.toml` go over the slot's config.
+    let track_config = shared
+        .plugins
+        .nurture(&change.record.org)
+        .tracks
+        .remove(&state.track)
+        .unwrap_or_default();
+    let made = call(shared, change, |mut config| {
+        config.extend(track_config);
+        NurtureInput {
+            lead,
+            activities,
+            qualification,
+            state,
+            config,
+            now,
+        }
+    })?;
+    Ok(made.map(|(step, _)| step))
 }
 
 #[cfg(test)]

@@ -159,6 +159,11 @@ pub struct NurtureSettings {
     /// The track a lead starts on when its qualification names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_track: Option<String>,
+    /// The light track a lead stays on once sales has it (e.g.
+    /// `stay-in-touch`): touches only, never competing with the owner.
+    /// None: leads leave nurture when they go to sales.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_hand_off: Option<String>,
     /// `[nurture.tracks.<name>]`: config values for the nurture-track
     /// plug-in on that track, over the slot's config.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -168,7 +173,7 @@ pub struct NurtureSettings {
 impl NurtureSettings {
     /// Nothing set: the engine's defaults apply.
     pub fn is_unset(&self) -> bool {
-        self.default_track.is_none() && self.tracks.is_empty()
+        self.default_track.is_none() && self.after_hand_off.is_none() && self.tracks.is_empty()
     }
 }
 

@@ -212,3 +212,84 @@ fn an_activity_moves_a_nurtured_lead_to_the_track_its_new_segment_needs() {
     );
     assert!(matches!(moved.stage, LeadStage::Nurturing { .. }));
 }
+
+#[test]
+fn after_the_hand_off_a_lead_stays_in_touch_without_competing_with_its_owner() {
+    use leadhost::engine::Feedback;
+    use leadhost::model::Rep;
+    let nurture = Nurture::new();
+    let rep: Rep = serde_json::from_value(serde_json::json!({
+        "id": "ana", "territories": ["DE"], "capacity": 10
+    }))
+    .unwrap();
+    nurture.host.engine.put_rep("acme", rep).unwrap();
+    let strong = |email: &str| -> LeadSubmission {
+        serde_json::from_value(serde_json::json!({
+            "email": email, "country": "DE", "budget": 60000,
+            "authority": "decision-maker", "need": "high", "timeline_days": 30
+        }))
+        .unwrap()
+    };
+    let before = nurture
+        .host
+        .engine
+        .ingest("acme", strong("off@northwind.example"), "test")
+        .unwrap()
+        .record;
+    assert_eq!(
+        before.wake_at, None,
+        "off by default: sales has the lead alone"
+    );
+
+    let path = nurture
+        .host
+        .plugins
+        .folders()
+        .org_dir("acme")
+        .join("org.toml");
+    let text = std::fs::read_to_string(&path).unwrap()
+        + "\n[nurture]\nafter_hand_off = \"stay-in-touch\"\n";
+    std::fs::write(&path, text).unwrap();
+    nurture
+        .host
+        .plugins
+        .reload("acme", leadhost::store::Activation::File)
+        .unwrap();
+
+    let lead = nurture
+        .host
+        .engine
+        .ingest("acme", strong("on@northwind.example"), "test")
+        .unwrap()
+        .record;
+    assert!(
+        matches!(lead.stage, LeadStage::Assigned { .. }),
+        "{:?}",
+        lead.stage
+    );
+    assert_eq!(lead.track.as_ref().unwrap().track, "stay-in-touch");
+    let id = lead.id().to_string();
+    assert_eq!(nurture.days(13), 0, "the owner has it alone at first");
+    assert_eq!(nurture.days(1), 1, "then a light touch");
+    assert_eq!(nurture.touches(&id), 1);
+    let after = nurture.host.engine.lead("acme", &id).unwrap();
+    assert!(
+        matches!(after.stage, LeadStage::Assigned { .. }),
+        "the stage is the owner's: {:?}",
+        after.stage
+    );
+    assert!(after.wake_at.is_some(), "and the track goes on");
+
+    nurture
+        .host
+        .engine
+        .feedback("acme", &id, Feedback::Accept)
+        .unwrap();
+    nurture
+        .host
+        .engine
+        .feedback("acme", &id, Feedback::Won)
+        .unwrap();
+    assert_eq!(nurture.days(90), 0, "a won deal stops the track");
+    assert_eq!(nurture.touches(&id), 1);
+}
