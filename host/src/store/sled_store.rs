@@ -108,19 +108,6 @@ impl SledStore {
         })
     }
 
-    /// The highest lead number `org` has stored (0 for none).
-    fn last_lead_number(&self, org: &str) -> Result<u64, StoreError> {
-        let prefix = keys::scoped(org, lead_ids::PREFIX);
-        let last = self.tree(LEADS).scan_prefix(&prefix).keys().next_back();
-        Ok(match last.transpose()? {
-            Some(key) => std::str::from_utf8(&key[prefix.len() - lead_ids::PREFIX.len()..])
-                .ok()
-                .and_then(lead_ids::number_of)
-                .unwrap_or(0),
-            None => 0,
-        })
-    }
-
     /// How many flushes commits have shared so far.
     pub fn flushes(&self) -> u64 {
         self.shared.group.flushes()
@@ -130,21 +117,6 @@ impl SledStore {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.shared.db.flush()?;
         Ok(())
-    }
-
-    /// Bytes of live keys and values in every tree, by tree: what the
-    /// records take before sled's own overhead.
-    pub fn live_bytes(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        let mut sizes = Vec::with_capacity(TREES.len());
-        for (name, tree) in TREES.iter().zip(&self.shared.trees) {
-            let mut bytes = 0u64;
-            for entry in tree.iter() {
-                let (key, value) = entry?;
-                bytes += (key.len() + value.len()) as u64;
-            }
-            sizes.push((*name, bytes));
-        }
-        Ok(sizes)
     }
 
     fn tree(&self, index: usize) -> &Tree {
@@ -436,5 +408,7 @@ impl Store for SledStore {
 
 #[cfg(test)]
 mod tests;
+
+mod stats;
 
 mod outbox;
