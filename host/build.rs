@@ -20,5 +20,15 @@ fn main() {
             purpose: "routing policy: account owner, then territory, then the longest-waiting rep.",
             embed: true,
         },
+        Guest {
+            package: "weighted",
+            purpose: "routing policy: shares in proportion to each rep's weight.",
+            embed: true,
+        },
+        Guest {
+            package: "capacity-aware",
+            purpose: "routing policy: the rep with the most room relative to capacity.",
+            embed: true,
+        },
     ]);
 }

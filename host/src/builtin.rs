@@ -20,8 +20,27 @@ pub struct Builtin {
     pub path: &'static str,
 }
 
-/// Every first-party plug-in.
+/// The first-party plug-in of each slot: what a new org starts with.
 pub const ALL: [Builtin; 3] = [BANT_QUALIFIER, STANDARD_NURTURE, ROUND_ROBIN];
+
+/// The other first-party routing policies, for an org to choose.
+pub const OTHER_ROUTING_POLICIES: [Builtin; 2] = [WEIGHTED, CAPACITY_AWARE];
+
+/// `weighted`: shares in proportion to each rep's weight.
+pub const WEIGHTED: Builtin = Builtin {
+    name: "weighted",
+    slot: Slot::RoutingPolicy,
+    bytes: built::WEIGHTED,
+    path: built::WEIGHTED_PATH,
+};
+
+/// `capacity-aware`: the rep with the most room relative to capacity.
+pub const CAPACITY_AWARE: Builtin = Builtin {
+    name: "capacity-aware",
+    slot: Slot::RoutingPolicy,
+    bytes: built::CAPACITY_AWARE,
+    path: built::CAPACITY_AWARE_PATH,
+};
 
 /// `bant-qualifier`: BANT scoring with behaviour; discards on agreed criteria.
 pub const BANT_QUALIFIER: Builtin = Builtin {

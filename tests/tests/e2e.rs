@@ -9,6 +9,7 @@ mod e2e {
     pub mod nurture;
     pub mod reload;
     pub mod review;
+    pub mod routing;
     pub mod sandbox;
     pub mod support;
     pub mod transitions;

@@ -81,8 +81,8 @@ impl OrgFolders {
         (!hidden && !org.starts_with('.')).then(|| org.to_string())
     }
 
-    /// Gives a new org's folder the first-party plug-ins and an `org.toml`
-    /// naming them, unless it already has an `org.toml` (an admin may
+    /// Gives a new org's folder the first-party plug-ins, an `org.toml`
+    /// naming the default of each slot, and the other routing policies, unless it already has an `org.toml` (an admin may
     /// prepare the folder before creating the org).
     pub fn init_org(&self, org: &str) -> Result<(), FolderError> {
         let dir = self.org_dir(org);
@@ -101,6 +101,11 @@ impl OrgFolders {
                     config: Default::default(),
                 },
             );
+        }
+        // The other first-party routing policies sit beside them, so an
+        // admin can switch by naming one in org.toml.
+        for plugin in builtin::OTHER_ROUTING_POLICIES {
+            write_atomically(&dir.join(format!("{}.wasm", plugin.name)), plugin.bytes)?;
         }
         self.write_org_file(org, &file)
     }

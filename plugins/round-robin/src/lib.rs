@@ -93,12 +93,15 @@ impl RoutingPolicy for RoundRobin {
             covering
         };
 
-        // Never assigned sorts before any time; ties go to the smaller id so the choice is stable.
+        // Never assigned sorts before any time. Assignments in the same
+        // millisecond (a batch) tie on time: fewer open leads goes first,
+        // then the smaller id, so bursts stay fair and the choice stable.
         let chosen = pool
             .into_iter()
             .min_by(|a, b| {
                 a.last_assigned_at
                     .cmp(&b.last_assigned_at)
+                    .then_with(|| a.open_leads.cmp(&b.open_leads))
                     .then_with(|| a.id.cmp(&b.id))
             })
             .expect("the pool is not empty");

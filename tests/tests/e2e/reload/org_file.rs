@@ -178,3 +178,18 @@ fn the_example_org_folder_loads_with_its_cases_config_tracks_and_reps() {
     let cases = leadhost::plugins::read_cases(&org_dir.join("bant-qualifier.cases.json")).unwrap();
     assert_eq!(cases.len(), 4, "every case ran and passed at activation");
 }
+
+#[test]
+fn naming_another_first_party_policy_in_org_toml_switches_routing() {
+    let folder = Folder::new();
+    let path = folder.org_dir.join("org.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "component = \"round-robin.wasm\"",
+        "component = \"capacity-aware.wasm\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    wait_for("the switch", || {
+        folder.active(Slot::RoutingPolicy)
+            == ContentHash::of(leadhost::builtin::CAPACITY_AWARE.bytes)
+    });
+}
