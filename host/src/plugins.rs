@@ -103,9 +103,12 @@ impl Registry {
         read(&self.slots).get(&(org.to_string(), slot)).cloned()
     }
 
-    /// Records that a component was refused for `org`'s `slot`.
+    /// Records that a component was refused for `org`'s `slot`: kept for
+    /// `GET …/plugins`, logged, and counted in `/metrics`.
     pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal) {
         tracing::warn!(org, %slot, name = %refusal.name, reason = %refusal.reason, "plug-in refused; the previous version keeps serving");
+        metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
+            .increment(1);
         write(&self.refusals).insert((org.to_string(), slot), refusal);
     }
 

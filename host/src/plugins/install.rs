@@ -144,8 +144,6 @@ impl PluginLoader {
                 at: self.engine.now(),
             };
             self.engine.plugins().refuse(org, slot, refusal.clone());
-            metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
-                .increment(1);
             return Err(InstallError::Refused(refusal));
         }
         write_atomically(&path, bytes).map_err(LoadError::from)?;

@@ -296,8 +296,6 @@ impl PluginLoader {
             },
             at: self.engine.now(),
         };
-        metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
-            .increment(1);
         self.registry().refuse(org, slot, refusal.clone());
         if serving.is_none() {
             self.restore(org, slot, config)?;
