@@ -5,14 +5,20 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// The signature header's value for `body` sent at `timestamp` (Unix seconds).
-pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+/// The MAC over `<timestamp>.<body>`, not yet finalized.
+fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any size");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    mac
+}
+
+/// The signature header's value for `body` sent at `timestamp` (Unix seconds).
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let digest = mac(secret, timestamp, body).finalize().into_bytes();
+    format!("sha256={}", hex::encode(digest))
 }
 
 /// Whether `signature` is [`sign`]'s for these inputs (in constant time).
@@ -23,12 +29,7 @@ pub fn verify(secret: &str, timestamp: i64, body: &[u8], signature: &str) -> boo
     let Ok(expected) = hex::decode(hex_part) else {
         return false;
     };
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any size");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.verify_slice(&expected).is_ok()
+    mac(secret, timestamp, body).verify_slice(&expected).is_ok()
 }
 
 #[cfg(test)]

@@ -73,6 +73,20 @@ impl Folder {
         std::fs::rename(&hidden, self.org_dir.join(name)).unwrap();
     }
 
+    /// Waits for the lead definition's refusal of `bytes` and returns it.
+    pub fn refusal_of(&self, what: &str, bytes: &[u8]) -> leadhost::plugins::Refusal {
+        let hash = ContentHash::of(bytes).to_string();
+        let refusal = || {
+            self.host
+                .engine
+                .plugins()
+                .last_refusal("acme", Slot::LeadDefinition)
+                .filter(|refusal| refusal.hash == hash)
+        };
+        wait_for(what, || refusal().is_some());
+        refusal().expect("refused")
+    }
+
     /// A strong lead in; the hash of the plug-in that qualified it.
     pub fn qualify_one(&self, n: usize) -> String {
         let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
@@ -188,21 +202,7 @@ fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     for (n, (kind, bytes, reason)) in cases.into_iter().enumerate() {
         // Written in place, not renamed: the watcher sees it as it lands.
         std::fs::write(folder.org_dir.join("bant-qualifier.wasm"), &bytes).unwrap();
-        let hash = ContentHash::of(&bytes).to_string();
-        wait_for(kind, || {
-            folder
-                .host
-                .engine
-                .plugins()
-                .last_refusal("acme", Slot::LeadDefinition)
-                .is_some_and(|refusal| refusal.hash == hash)
-        });
-        let refusal = folder
-            .host
-            .engine
-            .plugins()
-            .last_refusal("acme", Slot::LeadDefinition)
-            .unwrap();
+        let refusal = folder.refusal_of(kind, &bytes);
         assert!(
             refusal.reason.contains(reason),
             "{kind}: {}",
@@ -230,21 +230,7 @@ fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     .unwrap();
     let rebuilt = variant(BANT_QUALIFIER.bytes, 7);
     folder.drop_file("bant-qualifier.wasm", &rebuilt);
-    let hash = ContentHash::of(&rebuilt).to_string();
-    wait_for("the failing sample case", || {
-        folder
-            .host
-            .engine
-            .plugins()
-            .last_refusal("acme", Slot::LeadDefinition)
-            .is_some_and(|refusal| refusal.hash == hash)
-    });
-    let refusal = folder
-        .host
-        .engine
-        .plugins()
-        .last_refusal("acme", Slot::LeadDefinition)
-        .unwrap();
+    let refusal = folder.refusal_of("the failing sample case", &rebuilt);
     assert!(
         refusal.reason.contains(
             "sample case `a strong lead is discarded (wrongly)` failed: `stage`: expected \"discard\", got \"sales-ready\""
