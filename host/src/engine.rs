@@ -7,12 +7,15 @@
 
 mod call;
 mod change;
+mod escalation;
 mod feedback;
 mod funnel;
 mod keep_in_touch;
 mod lifecycle;
 mod locks;
 mod operations;
+mod rosters;
+mod routing;
 mod steps;
 mod touches;
 mod validate;
@@ -134,6 +137,8 @@ pub(crate) struct Shared {
     clock: Arc<dyn Clock>,
     /// Serializes work on one e-mail, lead or org's reps.
     locks: locks::Locks,
+    /// Each org's reps as the store holds them, for routing.
+    rosters: rosters::Rosters,
     /// Defaults the plug-ins leave open.
     config: EngineConfig,
 }
@@ -163,6 +168,7 @@ impl Engine {
                 plugins,
                 clock,
                 locks: locks::Locks::new(),
+                rosters: rosters::Rosters::default(),
                 config,
             }),
         }

@@ -13,7 +13,7 @@ mod routing;
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};
 pub use nurture::{NurtureAction, NurtureInput, NurtureStep, Question, TrackState};
 pub use qualification::{Qualification, QualifyInput, Stage};
-pub use routing::{Rep, RouteDecision, RouteInput};
+pub use routing::{Absence, Rep, RouteDecision, RouteInput};
 
 /// A point in time, as RFC 3339 text in JSON.
 pub type Time = chrono::DateTime<chrono::Utc>;

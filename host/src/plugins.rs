@@ -8,15 +8,15 @@ mod folder;
 mod install;
 mod loader;
 mod org_file;
+mod settings;
 mod watcher;
 
 pub use cases::{CaseResult, CasesError, SampleCase, cases_path, read_cases, run_cases};
 pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
-pub use org_file::{
-    NurtureSettings, ORG_FILE, OrgFile, OrgFileError, SlotEntry, Webhook, Webhooks,
-};
+pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry, Webhook, Webhooks};
+pub use settings::{NurtureSettings, RoutingSettings};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
 use chrono::{DateTime, Utc};
@@ -60,6 +60,8 @@ pub struct Registry {
     refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
     /// org → its `[nurture]` settings from `org.toml`.
     nurture: Arc<RwLock<HashMap<String, NurtureSettings>>>,
+    /// org → its `[routing]` settings from `org.toml`.
+    routing: Arc<RwLock<HashMap<String, RoutingSettings>>>,
     /// org → its webhook endpoints from `org.toml`.
     webhooks: Arc<RwLock<HashMap<String, Webhooks>>>,
     /// org → why its `org.toml` was last refused, while it stays broken.
@@ -125,6 +127,16 @@ impl Registry {
     /// `org`'s nurture settings (defaults when `org.toml` has none).
     pub fn nurture(&self, org: &str) -> NurtureSettings {
         read(&self.nurture).get(org).cloned().unwrap_or_default()
+    }
+
+    /// Sets `org`'s routing settings.
+    pub fn set_routing(&self, org: &str, settings: RoutingSettings) {
+        write(&self.routing).insert(org.to_string(), settings);
+    }
+
+    /// `org`'s routing settings (no SLA when `org.toml` has none).
+    pub fn routing(&self, org: &str) -> RoutingSettings {
+        read(&self.routing).get(org).cloned().unwrap_or_default()
     }
 
     /// Sets `org`'s webhook endpoints.

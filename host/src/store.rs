@@ -14,6 +14,7 @@ mod lead_ids;
 mod options;
 mod org;
 mod outbox;
+mod routing_view;
 mod sled_store;
 mod timeline;
 
@@ -27,6 +28,7 @@ pub use org::{
     Activation, Assignment, OrgRecord, OutboxKind, OutboxMessage, PluginVersion, TokenRecord,
 };
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
+pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
@@ -79,10 +81,10 @@ pub struct Commit {
     pub events: Vec<(u64, Event)>,
     /// Decisions to append, with their sequence numbers.
     pub decisions: Vec<(u64, Decision)>,
-    /// A nurture wake-up to cancel.
-    pub unschedule: Option<Time>,
-    /// A nurture wake-up to set.
-    pub schedule: Option<Time>,
+    /// Wake-ups to cancel (nurture steps, SLA checks).
+    pub unschedule: Vec<Time>,
+    /// Wake-ups to set.
+    pub schedule: Vec<Time>,
     /// An assignment to record.
     pub assignment: Option<Assignment>,
     /// `(domain, rep)`: the rep now owning the lead's account.

@@ -186,7 +186,7 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("ingested: 4 new, 1 merged, 1 rejected")
+        String::from_utf8_lossy(&output.stderr).contains("ingested: 7 new, 1 merged, 1 rejected")
     );
     let acks: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -220,6 +220,31 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
         routing["plugin_hash"],
         leadhost::runtime::ContentHash::of(ROUND_ROBIN.bytes).to_string()
     );
+
+    // The demo's sales-ready leads are spread over all four sample reps by
+    // territory and turn, each decision with its reasons and the candidates
+    // it saw.
+    let mut owners = Vec::new();
+    for line in [1, 4, 7, 8, 9] {
+        let id = by_line(line)["id"].as_str().unwrap().to_string();
+        assert_eq!(by_line(line)["stage"], "assigned", "line {line}");
+        let shown = json(&leadhost(&["show", &id, "--data-dir", data]));
+        let routing = shown["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["slot"] == "routing-policy")
+            .expect("a routing decision")
+            .clone();
+        assert!(!routing["reasons"].as_array().unwrap().is_empty());
+        assert_eq!(routing["routing"]["total"], 4, "{routing}");
+        assert_eq!(
+            routing["routing"]["candidates"][0]["id"], shown["owner"],
+            "the chosen rep is shown first, with its load"
+        );
+        owners.push(shown["owner"].as_str().unwrap().to_string());
+    }
+    assert_eq!(owners, ["ana", "ola", "ben", "dev", "ana"]);
 
     let missing = leadhost(&["show", "ld-99999999", "--data-dir", data]);
     assert_eq!(missing.status.code(), Some(2));

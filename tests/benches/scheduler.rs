@@ -101,7 +101,7 @@ fn main() {
             store
                 .commit(Commit {
                     email: Some((email, id)),
-                    schedule: Some(wake),
+                    schedule: vec![wake],
                     lead: Some(record),
                     ..Commit::default()
                 })

@@ -51,8 +51,10 @@ pub struct RepUpdate {
     pub capacity: Option<u32>,
     /// Relative share for weighted policies.
     pub weight: Option<u32>,
-    /// Whether the rep can take leads now.
+    /// Whether the rep takes leads at all.
     pub available: Option<bool>,
+    /// Planned absences (replaces the list).
+    pub out_of_office: Option<Vec<crate::model::Absence>>,
 }
 
 /// Updates a rep's capacity, availability, territories, ...
@@ -84,6 +86,7 @@ pub async fn update(
         rep.capacity = update.capacity.unwrap_or(rep.capacity);
         rep.weight = update.weight.unwrap_or(rep.weight);
         rep.available = update.available.unwrap_or(rep.available);
+        rep.out_of_office = update.out_of_office.unwrap_or(rep.out_of_office);
         Ok(engine.put_rep(&access.org, rep)?)
     })
     .await?;

@@ -28,6 +28,11 @@ pub struct LeadView {
     pub step: Option<u32>,
     /// When the track wakes it next.
     pub next_wake_at: Option<DateTime<Utc>>,
+    /// While assigned: when the routing SLA lapses unless the rep accepts.
+    pub accept_by: Option<DateTime<Utc>>,
+    /// Reps who let its SLA lapse; it is not routed to them again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lapsed_reps: Vec<String>,
     /// Why it waits in needs-review.
     pub review: Option<Review>,
     /// The latest qualification.
@@ -78,6 +83,8 @@ impl LeadView {
             track: state.map(|state| state.track.clone()),
             step: state.map(|state| state.step),
             next_wake_at: record.wake_at,
+            accept_by: record.accept_by,
+            lapsed_reps: record.lapsed_reps,
             review,
             qualification: record.qualification,
             updated_at: record.updated_at,

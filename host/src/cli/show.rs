@@ -39,6 +39,8 @@ pub fn show(args: &ShowArgs) -> Result<serde_json::Value, ShowError> {
         "qualification": record.qualification,
         "track": record.track,
         "next_wake_at": record.wake_at,
+        "accept_by": record.accept_by,
+        "lapsed_reps": record.lapsed_reps,
         "timeline": timeline,
     }))
 }

@@ -19,6 +19,7 @@ pub fn event_name(message: &OutboxMessage) -> &'static str {
     match &message.kind {
         OutboxKind::LeadAssigned { .. } => "lead-assigned",
         OutboxKind::OwnerActivity { .. } => "owner-activity",
+        OutboxKind::SlaEscalation { .. } => "sla-escalation",
         OutboxKind::Touch {
             action: NurtureAction::CreateCallTask { .. },
         } => "call-task",
@@ -176,4 +177,56 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || work(store.as_ref()))
         .await
         .map_err(|error| StoreError::Backend(format!("a blocking task failed: {error}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugins::{Webhook, Webhooks};
+
+    #[test]
+    fn every_outbox_kind_has_an_org_toml_webhook_of_its_name() {
+        let hook = Webhook {
+            url: "http://127.0.0.1:9/hook".into(),
+            secret: "0123456789abcdef".into(),
+        };
+        let all = Webhooks {
+            touch: Some(hook.clone()),
+            call_task: Some(hook.clone()),
+            lead_assigned: Some(hook.clone()),
+            owner_activity: Some(hook.clone()),
+            sla_escalation: Some(hook),
+        };
+        let kinds = [
+            OutboxKind::LeadAssigned { rep: "ana".into() },
+            OutboxKind::OwnerActivity {
+                rep: "ana".into(),
+                what: "webinar activity".into(),
+            },
+            OutboxKind::SlaEscalation {
+                lapsed: "ana".into(),
+                rep: Some("ben".into()),
+                stage: "assigned".into(),
+            },
+            OutboxKind::Touch {
+                action: NurtureAction::Wait,
+            },
+        ];
+        let mut names = Vec::new();
+        for kind in kinds {
+            let message = OutboxMessage {
+                org: "acme".into(),
+                lead: "ld-0000000001".into(),
+                at: chrono::Utc::now(),
+                kind,
+            };
+            let name = event_name(&message);
+            assert!(all.get(name).is_some(), "no [webhooks.{name}]");
+            names.push(name);
+        }
+        assert_eq!(
+            names,
+            ["lead-assigned", "owner-activity", "sla-escalation", "touch"]
+        );
+    }
 }

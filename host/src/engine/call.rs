@@ -7,9 +7,12 @@ use sha2::{Digest, Sha256};
 
 use super::change::Change;
 use super::{EngineError, Shared};
-use crate::model::{Config, NurtureAction, NurtureStep, Qualification, RouteDecision};
+use crate::model::{
+    Config, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, RouteDecision,
+    RouteInput,
+};
 use crate::runtime::{CallContext, Called, PluginError, SlotInput};
-use crate::store::{Decision, LeadStage, Outcome};
+use crate::store::{Decision, LeadStage, Outcome, RoutingView};
 
 /// What a decision's reasons are, for each slot's answer.
 pub(super) trait Explained: Serialize {
@@ -50,6 +53,28 @@ impl Explained for NurtureStep {
     }
 }
 
+/// What a decision keeps of its input beyond the digest, to explain it.
+pub(super) trait Shown: SlotInput {
+    /// The routing view, for routing inputs; `chosen` is the answer, if any.
+    fn routing_view(&self, _chosen: Option<&Self::Output>) -> Option<RoutingView> {
+        None
+    }
+}
+
+impl Shown for QualifyInput {}
+
+impl Shown for NurtureInput {}
+
+impl Shown for RouteInput {
+    fn routing_view(&self, chosen: Option<&RouteDecision>) -> Option<RoutingView> {
+        let rep = match chosen {
+            Some(RouteDecision::Assign { rep, .. }) => Some(rep.as_str()),
+            _ => None,
+        };
+        Some(RoutingView::of(self, rep))
+    }
+}
+
 /// Calls the plug-in active in `I`'s slot for the lead's org with the input
 /// `build` makes from the org's config. Records a decision either way; on
 /// failure moves the lead to needs-review and returns `None`.
@@ -59,7 +84,7 @@ pub(super) fn call<I>(
     build: impl FnOnce(Config) -> I,
 ) -> Result<Option<(I::Output, u64)>, EngineError>
 where
-    I: SlotInput,
+    I: Shown,
     I::Output: Explained,
 {
     let slot = I::SLOT;
@@ -81,7 +106,7 @@ where
     let plugin = &active.plugin;
     let (lead, now) = (change.record.id().to_string(), change.now);
     let result = plugin.call(&CallContext::for_org(&org), &input);
-    let decision = |outcome, reasons, duration_us, fuel_used| Decision {
+    let decision = |outcome, reasons, routing, duration_us, fuel_used| Decision {
         org: org.clone(),
         lead: lead.clone(),
         slot,
@@ -91,6 +116,7 @@ where
         input_digest: digest.clone(),
         outcome,
         reasons,
+        routing,
         duration_us,
         fuel_used,
         at: now,
@@ -111,6 +137,7 @@ where
             let made = decision(
                 Outcome::Decided { output },
                 value.reasons(),
+                input.routing_view(Some(&value)),
                 micros,
                 fuel_used,
             );
@@ -128,6 +155,7 @@ where
                     error: error.clone(),
                 },
                 Vec::new(),
+                input.routing_view(None),
                 0,
                 0,
             );

@@ -7,7 +7,7 @@ use super::lifecycle::{self, IllegalTransition};
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
     Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
-    OutboxMessage, StageEntry,
+    OutboxMessage, StageEntry, StageKind,
 };
 
 /// A lead being changed by one engine operation.
@@ -18,8 +18,8 @@ pub(super) struct Change<'a> {
     pub now: Time,
     /// Everything else to write with the record.
     commit: Commit,
-    /// The wake-up the store has for the lead now, to cancel if it changes.
-    stored_wake: Option<Time>,
+    /// The wake-ups the store has for the lead now, to cancel those that change.
+    stored_wakes: Vec<Time>,
     /// Held while the change touches reps' load: one router per org at a time.
     routing: Option<MutexGuard<'a, ()>>,
 }
@@ -27,12 +27,12 @@ pub(super) struct Change<'a> {
 impl<'a> Change<'a> {
     /// Starts changing `record` (as loaded, or new) at `now`.
     pub fn new(record: LeadRecord, now: Time) -> Self {
-        let stored_wake = record.wake_at;
+        let stored_wakes = record.wake_ups();
         Change {
             record,
             now,
             commit: Commit::default(),
-            stored_wake,
+            stored_wakes,
             routing: None,
         }
     }
@@ -81,6 +81,10 @@ impl<'a> Change<'a> {
                 stage: to.kind(),
                 at: self.now,
             });
+        }
+        if to.kind() != StageKind::Assigned {
+            // The SLA clock runs only while a rep holds the lead unaccepted.
+            self.record.accept_by = None;
         }
         let from = std::mem::replace(&mut self.record.stage, to.clone());
         self.event(EventKind::Moved {
@@ -144,10 +148,18 @@ impl<'a> Change<'a> {
     /// The commit to apply, and the routing lock to release once it is applied.
     pub fn finish(mut self) -> (Commit, Option<MutexGuard<'a, ()>>) {
         self.record.updated_at = self.now;
-        if self.record.wake_at != self.stored_wake {
-            self.commit.unschedule = self.stored_wake;
-            self.commit.schedule = self.record.wake_at;
-        }
+        let wakes = self.record.wake_ups();
+        let (stored, wanted) = (&self.stored_wakes, &wakes);
+        self.commit.unschedule = stored
+            .iter()
+            .filter(|at| !wanted.contains(at))
+            .copied()
+            .collect();
+        self.commit.schedule = wanted
+            .iter()
+            .filter(|at| !stored.contains(at))
+            .copied()
+            .collect();
         self.commit.lead = Some(self.record);
         (self.commit, self.routing)
     }

@@ -5,7 +5,7 @@ use tracing::instrument;
 
 use super::change::Change;
 use super::validate::FieldError;
-use super::{Engine, EngineError, steps};
+use super::{Engine, EngineError, routing, steps};
 use crate::store::{LeadRecord, LeadStage};
 
 /// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`.
@@ -68,43 +68,21 @@ impl Engine {
             Feedback::Won => {
                 change.move_to(LeadStage::Won { rep }, &cause)?;
                 change.wake_at(None);
-                self.release(&mut change)?;
+                routing::release(&self.shared, &mut change)?;
             }
             Feedback::Lost { reason } => {
                 let reason = reason.trim().to_string();
                 change.move_to(LeadStage::Lost { rep, reason }, &cause)?;
                 change.wake_at(None);
-                self.release(&mut change)?;
+                routing::release(&self.shared, &mut change)?;
             }
             Feedback::PassBack { reason } => {
                 let reason = reason.trim().to_string();
-                self.release(&mut change)?;
+                routing::release(&self.shared, &mut change)?;
                 steps::recycle(&self.shared, &mut change, reason, &cause)?;
             }
         }
         self.commit(change)
-    }
-
-    /// Frees the owner's capacity: the lead no longer counts as open.
-    fn release<'a>(&'a self, change: &mut Change<'a>) -> Result<(), EngineError> {
-        let Some(owner) = change.record.owner.clone() else {
-            return Ok(());
-        };
-        let org = change.record.org.clone();
-        if !change.holds_routing() {
-            change.hold_routing(self.shared.locks.routing(&org));
-        }
-        if let Some(mut rep) = self
-            .shared
-            .store
-            .reps(&org)?
-            .into_iter()
-            .find(|rep| rep.id == owner)
-        {
-            rep.open_leads = rep.open_leads.saturating_sub(1);
-            change.rep(rep);
-        }
-        Ok(())
     }
 }
 

@@ -12,7 +12,8 @@ pub fn next_stages(from: StageKind) -> &'static [StageKind] {
         Qualified => &[SalesReady, Nurturing, Discarded],
         SalesReady => &[Routed, Recycled, NeedsReview],
         Routed => &[Assigned, Recycled, NeedsReview],
-        Assigned => &[Accepted, Recycled],
+        // Back to sales-ready when the SLA lapses, to be routed again.
+        Assigned => &[Accepted, Recycled, SalesReady],
         Accepted => &[Won, Lost, Recycled],
         Won | Lost => &[],
         Recycled => &[Nurturing, NeedsReview],
@@ -76,7 +77,7 @@ mod tests {
         let error = check("ld-1", Assigned, Won).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "lead ld-1 is assigned; it cannot become won (from assigned it can become: accepted, recycled)"
+            "lead ld-1 is assigned; it cannot become won (from assigned it can become: accepted, recycled, sales-ready)"
         );
         assert!(
             check("ld-1", Won, Recycled)

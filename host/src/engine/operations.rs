@@ -3,9 +3,9 @@
 use tracing::instrument;
 
 use super::change::Change;
-use super::keep_in_touch;
 use super::validate::{FieldError, check_activity};
 use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
+use super::{escalation, keep_in_touch, routing};
 use crate::model::{Activity, ActivityKind, Lead, Rep};
 use crate::runtime::Slot;
 use crate::store::{
@@ -51,17 +51,31 @@ impl Engine {
                 problem: "a rep id needs 1 to 64 printable characters".into(),
             }]));
         }
+        let problems: Vec<FieldError> = rep
+            .out_of_office
+            .iter()
+            .enumerate()
+            .filter(|(_, away)| away.until <= away.from)
+            .map(|(at, _)| FieldError {
+                field: format!("out_of_office[{at}].until"),
+                problem: "must be after `from`".into(),
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(EngineError::Invalid(problems));
+        }
         let _routing = self.shared.locks.routing(org);
-        let store = &self.shared.store;
-        if let Some(known) = store
-            .reps(org)?
-            .into_iter()
+        let (store, rosters) = (&self.shared.store, &self.shared.rosters);
+        if let Some(known) = rosters
+            .get(&**store, org)?
+            .iter()
             .find(|known| known.id == rep.id)
         {
             rep.open_leads = known.open_leads;
             rep.last_assigned_at = known.last_assigned_at;
         }
         store.put_rep(org, &rep)?;
+        rosters.written(org, std::slice::from_ref(&rep));
         Ok(rep)
     }
 
@@ -211,7 +225,7 @@ impl Engine {
             }
             Slot::RoutingPolicy => {
                 change.move_to(LeadStage::SalesReady, "re-run of the routing policy")?;
-                steps::route(shared, &mut change)?;
+                routing::route(shared, &mut change)?;
             }
             Slot::NurtureTrack => {
                 let (track, step) = change.record.track.as_ref().map_or_else(
@@ -238,11 +252,16 @@ impl Engine {
             let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
                 continue;
             };
-            if record.wake_at != Some(due.at) {
-                continue;
-            }
+            let (step_due, sla_due) = (
+                record.wake_at == Some(due.at),
+                record.accept_by == Some(due.at),
+            );
             let mut change = Change::new(record, now);
-            if change.record.stage.kind() == StageKind::Nurturing {
+            if sla_due && escalation::lapsed(&change) {
+                escalation::escalate(&self.shared, &mut change)?;
+            } else if !step_due {
+                continue;
+            } else if change.record.stage.kind() == StageKind::Nurturing {
                 steps::nurture(&self.shared, &mut change)?;
             } else if keep_in_touch::applies(&self.shared, &change) {
                 keep_in_touch::step(&self.shared, &mut change)?;
@@ -322,7 +341,10 @@ impl Engine {
     fn apply(&self, change: Change<'_>) -> Result<(LeadRecord, Applied), EngineError> {
         let (commit, routing) = change.finish();
         let record = commit.lead.clone().expect("a change commits its lead");
+        let reps = commit.reps.clone();
         let applied = self.shared.store.apply(commit)?;
+        // Still under the routing lock: the next router sees the new load.
+        self.shared.rosters.written(&record.org, &reps);
         drop(routing);
         Ok((record, applied))
     }

@@ -2,16 +2,16 @@
 //! nurture. Each calls one plug-in through [`call`] and moves the lead on;
 //! a failed call leaves the lead in needs-review and ends the chain.
 
-use super::call::{call, needs_review};
+use super::call::call;
 use super::change::Change;
+use super::routing::route;
+use super::touches;
 use super::{EngineError, Shared};
-use super::{keep_in_touch, touches};
 use crate::model::{
-    Activity, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, Rep,
-    RouteDecision, RouteInput, Stage, TrackState,
+    Activity, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, Stage,
+    TrackState,
 };
-use crate::runtime::Slot;
-use crate::store::{LeadStage, OutboxKind, StageKind};
+use crate::store::{LeadStage, StageKind};
 
 /// The lead's activities: the stored ones and this change's new ones.
 fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, EngineError> {
@@ -144,64 +144,6 @@ fn start_nurture<'a>(
     nurture(shared, change)
 }
 
-/// Sends a sales-ready lead to the routing policy and records what it chose.
-pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
-    let org = change.record.org.clone();
-    if !change.holds_routing() {
-        change.hold_routing(shared.locks.routing(&org));
-    }
-    let reps = shared.store.reps(&org)?;
-    let account_owner = match &change.record.lead.domain {
-        Some(domain) => shared.store.account_owner(&org, domain)?,
-        None => None,
-    };
-    let qualification = latest_qualification(change);
-    let (lead, now, candidates) = (change.record.lead.clone(), change.now, reps.clone());
-    let made = call(shared, change, |config| RouteInput {
-        lead,
-        qualification,
-        candidates,
-        account_owner,
-        config,
-        now,
-    })?;
-    let Some((decision, seq)) = made else {
-        return Ok(());
-    };
-    match decision {
-        RouteDecision::Assign { rep, .. } => {
-            change.move_to(
-                LeadStage::Routed { queue: None },
-                &format!("routed to rep {rep}"),
-            )?;
-            let Some(mut chosen) = check_rep(change, &reps, &rep)? else {
-                return Ok(());
-            };
-            chosen.open_leads += 1;
-            chosen.last_assigned_at = Some(change.now);
-            change.move_to(
-                LeadStage::Assigned { rep: rep.clone() },
-                "the routing policy chose this rep",
-            )?;
-            change.record.owner = Some(rep.clone());
-            change.assign(chosen, seq);
-            change.outbox(OutboxKind::LeadAssigned { rep });
-            keep_in_touch::start(shared, change);
-            Ok(())
-        }
-        RouteDecision::Queue { queue, reason } => {
-            change.move_to(LeadStage::Routed { queue: Some(queue) }, &reason)?;
-            Ok(())
-        }
-        RouteDecision::ReturnToMarketing { reason } => recycle(
-            shared,
-            change,
-            reason,
-            "the routing policy returned it to marketing",
-        ),
-    }
-}
-
 /// Passes a lead back to marketing and starts nurturing it. Whoever passed
 /// it back overrides the lead definition's verdict until new activity
 /// re-qualifies it, so the track does not hand it straight back to sales.
@@ -229,27 +171,7 @@ pub(super) fn recycle<'a>(
     nurture(shared, change)
 }
 
-/// The rep the policy chose, if the host may give them the lead; otherwise
-/// the lead goes to needs-review naming why.
-fn check_rep(change: &mut Change<'_>, reps: &[Rep], id: &str) -> Result<Option<Rep>, EngineError> {
-    let problem = match reps.iter().find(|rep| rep.id == id) {
-        None => format!("rep `{id}` does not exist in org {}", change.record.org),
-        Some(rep) if !rep.available => format!("rep `{id}` is not available"),
-        Some(rep) if rep.open_leads >= rep.capacity => format!(
-            "rep `{id}` is at capacity ({}/{} open leads)",
-            rep.open_leads, rep.capacity
-        ),
-        Some(rep) => return Ok(Some(rep.clone())),
-    };
-    let error = format!("the routing policy's choice was refused: {problem}");
-    change.move_to(
-        needs_review(Slot::RoutingPolicy, "refused-assignment", error),
-        "assignment refused",
-    )?;
-    Ok(None)
-}
-
-fn latest_qualification(change: &Change<'_>) -> Qualification {
+pub(super) fn latest_qualification(change: &Change<'_>) -> Qualification {
     change
         .record
         .qualification
@@ -350,6 +272,3 @@ pub(super) fn call_track<'a>(
     })?;
     Ok(made.map(|(step, _)| step))
 }
-
-#[cfg(test)]
-mod tests;

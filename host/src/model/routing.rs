@@ -36,12 +36,52 @@ pub struct Rep {
     /// Relative share for weighted policies.
     #[serde(default = "one")]
     pub weight: u32,
-    /// Whether the rep can take leads now.
+    /// Whether the rep takes leads at all (an admin's switch). A routing
+    /// policy sees `false` also while an out-of-office window is open.
     #[serde(default = "yes")]
     pub available: bool,
+    /// Planned absences: no lead is routed to the rep while one is open.
+    /// The host folds them into `available` for the policy, so plug-ins
+    /// need no calendar logic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_office: Vec<Absence>,
     /// When the rep was last assigned a lead.
     #[serde(default)]
     pub last_assigned_at: Option<DateTime<Utc>>,
+}
+
+impl Rep {
+    /// Whether the rep can take a lead at `now`: switched on and not away.
+    pub fn available_at(&self, now: DateTime<Utc>) -> bool {
+        self.available && !self.out_of_office.iter().any(|away| away.covers(now))
+    }
+
+    /// The rep as a routing policy sees it at `now`: availability folded
+    /// in, absences left out.
+    pub fn as_candidate(&self, now: DateTime<Utc>) -> Rep {
+        Rep {
+            available: self.available_at(now),
+            out_of_office: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// An out-of-office window, `from` inclusive, `until` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Absence {
+    /// When the rep leaves.
+    pub from: DateTime<Utc>,
+    /// When the rep is back.
+    pub until: DateTime<Utc>,
+}
+
+impl Absence {
+    /// Whether the rep is away at `at`.
+    pub fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.from <= at && at < self.until
+    }
 }
 
 /// The input of `route`.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::settings::{NurtureSettings, RoutingSettings};
 use crate::model::{Config, Rep};
 use crate::runtime::Slot;
 
@@ -44,6 +45,9 @@ pub struct OrgFile {
     /// `[nurture]`: the org's nurture tracks.
     #[serde(default, skip_serializing_if = "NurtureSettings::is_unset")]
     pub nurture: NurtureSettings,
+    /// `[routing]`: the org's routing settings (the SLA).
+    #[serde(default, skip_serializing_if = "RoutingSettings::is_unset")]
+    pub routing: RoutingSettings,
     /// `[webhooks.<event>]`: where the org's outbox messages go.
     #[serde(default, skip_serializing_if = "Webhooks::is_unset")]
     pub webhooks: Webhooks,
@@ -110,6 +114,9 @@ pub struct Webhooks {
     pub lead_assigned: Option<Webhook>,
     /// `[webhooks.owner-activity]`: a lead's owner should hear of new activity.
     pub owner_activity: Option<Webhook>,
+    /// `[webhooks.sla-escalation]`: an assignment's SLA lapsed and the lead
+    /// was routed again.
+    pub sla_escalation: Option<Webhook>,
 }
 
 impl Webhooks {
@@ -119,13 +126,14 @@ impl Webhooks {
     }
 
     /// The endpoint for `event` (`touch`, `call-task`, `lead-assigned`,
-    /// `owner-activity`).
+    /// `owner-activity`, `sla-escalation`).
     pub fn get(&self, event: &str) -> Option<&Webhook> {
         match event {
             "touch" => self.touch.as_ref(),
             "call-task" => self.call_task.as_ref(),
             "lead-assigned" => self.lead_assigned.as_ref(),
             "owner-activity" => self.owner_activity.as_ref(),
+            "sla-escalation" => self.sla_escalation.as_ref(),
             _ => None,
         }
     }
@@ -136,6 +144,7 @@ impl Webhooks {
             ("call-task", &self.call_task),
             ("lead-assigned", &self.lead_assigned),
             ("owner-activity", &self.owner_activity),
+            ("sla-escalation", &self.sla_escalation),
         ]
         .into_iter()
         .filter_map(|(event, hook)| Some((event, hook.as_ref()?)))
@@ -150,31 +159,6 @@ pub struct Webhook {
     pub url: String,
     /// The HMAC-SHA256 key of the `X-Leadhost-Signature` header.
     pub secret: String,
-}
-
-/// `[nurture]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NurtureSettings {
-    /// The track a lead starts on when its qualification names none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_track: Option<String>,
-    /// The light track a lead stays on once sales has it (e.g.
-    /// `stay-in-touch`): touches only, never competing with the owner.
-    /// None: leads leave nurture when they go to sales.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_hand_off: Option<String>,
-    /// `[nurture.tracks.<name>]`: config values for the nurture-track
-    /// plug-in on that track, over the slot's config.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub tracks: std::collections::BTreeMap<String, Config>,
-}
-
-impl NurtureSettings {
-    /// Nothing set: the engine's defaults apply.
-    pub fn is_unset(&self) -> bool {
-        self.default_track.is_none() && self.after_hand_off.is_none() && self.tracks.is_empty()
-    }
 }
 
 impl OrgFile {
@@ -263,6 +247,13 @@ default_track = "education"
 [nurture.tracks.evaluation]
 interval-days = 5
 
+[routing]
+accept_within = "4h"
+
+[webhooks.sla-escalation]
+url = "https://crm.example/hooks/leadhost"
+secret = "0123456789abcdef"
+
 [[reps]]
 id = "ana"
 territories = ["DE"]
@@ -275,6 +266,8 @@ capacity = 10
         assert!(file.plugins.get(Slot::NurtureTrack).is_none());
         assert_eq!(file.nurture.default_track.as_deref(), Some("education"));
         assert_eq!(file.reps[0].id, "ana");
+        assert_eq!(file.routing.sla(), Some(chrono::Duration::hours(4)));
+        assert!(file.webhooks.get("sla-escalation").is_some());
         let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
         assert_eq!(again, file);
     }

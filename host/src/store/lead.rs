@@ -216,6 +216,12 @@ pub struct LeadRecord {
     pub owner: Option<String>,
     /// When the nurture track wants to be called again.
     pub wake_at: Option<DateTime<Utc>>,
+    /// While assigned: when the routing SLA lapses unless the rep accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_by: Option<DateTime<Utc>>,
+    /// Reps who let this lead's SLA lapse: it is never routed to them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lapsed_reps: Vec<String>,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
     /// The sequence number the next activity, event or decision gets; the
@@ -236,6 +242,8 @@ impl LeadRecord {
             track: None,
             owner: None,
             wake_at: None,
+            accept_by: None,
+            lapsed_reps: Vec::new(),
             path: vec![StageEntry {
                 stage: StageKind::New,
                 at: now,
@@ -243,6 +251,14 @@ impl LeadRecord {
             next_seq: 0,
             updated_at: now,
         }
+    }
+
+    /// Every time the store must wake the lead at (one schedule entry each):
+    /// its nurture step and its SLA check.
+    pub fn wake_ups(&self) -> Vec<DateTime<Utc>> {
+        let mut wakes: Vec<_> = self.wake_at.into_iter().chain(self.accept_by).collect();
+        wakes.dedup();
+        wakes
     }
 
     /// The lead's id.

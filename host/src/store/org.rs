@@ -109,6 +109,17 @@ pub enum OutboxKind {
         /// What happened.
         what: String,
     },
+    /// An assignment was not accepted within the org's SLA; the lead was
+    /// routed again without the rep who let it lapse.
+    SlaEscalation {
+        /// The rep who let it lapse.
+        lapsed: String,
+        /// The rep it went to now, if one took it.
+        rep: Option<String>,
+        /// The lead's stage after re-routing (`assigned`, `routed` with a
+        /// queue, `needs-review`).
+        stage: String,
+    },
     /// A nurture touch to send.
     Touch {
         /// The action as the track returned it.

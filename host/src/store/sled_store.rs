@@ -342,11 +342,11 @@ impl Store for SledStore {
                 Some(encode(decision)),
             ));
         }
-        if let Some(at) = commit.unschedule {
-            writes.push((SCHEDULE, keys::wake(at, org, lead), None));
+        for at in &commit.unschedule {
+            writes.push((SCHEDULE, keys::wake(*at, org, lead), None));
         }
-        if let Some(at) = commit.schedule {
-            writes.push((SCHEDULE, keys::wake(at, org, lead), Some(encode(&()))));
+        for at in &commit.schedule {
+            writes.push((SCHEDULE, keys::wake(*at, org, lead), Some(encode(&()))));
         }
         if let Some(assignment) = &commit.assignment {
             writes.push((

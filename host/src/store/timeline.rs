@@ -40,6 +40,16 @@ pub enum EventKind {
     },
     /// Someone asked for the failed step to run again.
     RetryRequested,
+    /// The rep did not accept the lead within the org's SLA: it goes back
+    /// to routing without them.
+    SlaLapsed {
+        /// The rep who let it lapse.
+        rep: String,
+        /// When they were given it.
+        assigned_at: DateTime<Utc>,
+        /// When the SLA ran out.
+        accept_by: DateTime<Utc>,
+    },
     /// A nurture touch went to the outbox.
     TouchSent {
         /// The channel.
@@ -113,6 +123,9 @@ pub struct Decision {
     pub outcome: Outcome,
     /// The plug-in's reasons (empty when the call failed).
     pub reasons: Vec<String>,
+    /// For a routing policy: the candidates it saw, with their load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<super::RoutingView>,
     /// Wall-clock time of the call, in microseconds.
     pub duration_us: u64,
     /// Fuel the call used.

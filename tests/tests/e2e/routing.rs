@@ -1,6 +1,9 @@
 //! The first-party routing policies at volume, through the real engine:
 //! round robin stays fair over 10,000 leads, weighted shares follow the
-//! weights, and capacity holds under routing from two threads.
+//! weights, and capacity holds under routing from two threads. The SLA,
+//! absences and the timeline's explanation are in `sla`.
+
+mod sla;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

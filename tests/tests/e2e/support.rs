@@ -84,6 +84,7 @@ impl TestOrg {
                 open_leads: 0,
                 weight: 1,
                 available: true,
+                out_of_office: vec![],
                 last_assigned_at: None,
             };
             engine.put_rep("acme", rep).expect("create rep");

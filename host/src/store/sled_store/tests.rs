@@ -19,7 +19,7 @@ fn record(org: &str, id: &str, wake: Option<Time>) -> LeadRecord {
 fn commit(record: LeadRecord) -> Commit {
     Commit {
         email: Some((record.lead.email.clone(), record.id().to_string())),
-        schedule: record.wake_at,
+        schedule: record.wake_at.into_iter().collect(),
         lead: Some(record),
         ..Commit::default()
     }

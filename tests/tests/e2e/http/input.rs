@@ -336,3 +336,35 @@ fn probes_and_metrics_answer() {
         "{metrics}"
     );
 }
+
+#[test]
+fn a_reps_absences_are_set_by_patch_and_a_backwards_one_is_named() {
+    let server = TestServer::start();
+    let (_, reps) = server.demo(Method::GET, "/v1/orgs/demo/reps", None);
+    let id = reps[0]["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/orgs/demo/reps/{id}");
+    let (status, problem) = server.demo(
+        Method::PATCH,
+        &path,
+        Some(json!({"out_of_office": [
+            {"from": "2026-12-21T00:00:00Z", "until": "2027-01-04T00:00:00Z"},
+            {"from": "2027-02-10T00:00:00Z", "until": "2027-02-01T00:00:00Z"}
+        ]})),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "out_of_office[1].until");
+    assert_eq!(problem["errors"][0]["problem"], "must be after `from`");
+
+    let away = json!([{"from": "2026-12-21T00:00:00Z", "until": "2027-01-04T00:00:00Z"}]);
+    let (status, rep) = server.demo(Method::PATCH, &path, Some(json!({"out_of_office": away})));
+    assert_eq!(status, 200, "{rep}");
+    let (_, reps) = server.demo(Method::GET, "/v1/orgs/demo/reps", None);
+    let stored = reps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rep| rep["id"] == json!(id))
+        .unwrap();
+    assert_eq!(stored["out_of_office"], away);
+    assert_eq!(stored["available"], true, "the switch is separate");
+}

@@ -167,14 +167,15 @@ fn the_example_org_folder_loads_with_its_cases_config_tracks_and_reps() {
         Some("education")
     );
     assert_eq!(registry.nurture("acme").tracks.len(), 2);
-    let reps: Vec<String> = host
-        .engine
-        .reps("acme")
-        .unwrap()
-        .into_iter()
-        .map(|rep| rep.id)
-        .collect();
-    assert_eq!(reps, ["ana", "ola"]);
+    assert_eq!(
+        registry.routing("acme").sla(),
+        Some(chrono::Duration::hours(4))
+    );
+    assert!(registry.webhooks("acme").get("sla-escalation").is_some());
+    let reps = host.engine.reps("acme").unwrap();
+    let ids: Vec<&str> = reps.iter().map(|rep| rep.id.as_str()).collect();
+    assert_eq!(ids, ["ana", "ola"]);
+    assert_eq!(reps[0].out_of_office.len(), 1, "ana's absence");
     let cases = leadhost::plugins::read_cases(&org_dir.join("bant-qualifier.cases.json")).unwrap();
     assert_eq!(cases.len(), 4, "every case ran and passed at activation");
 }

@@ -1,0 +1,65 @@
+//! The routing SLA (`[routing] accept_within` in `org.toml`). A rep who has
+//! not accepted an assignment when the SLA runs out loses it: the lapse goes
+//! on the lead's timeline, the rep's load is freed, the lead is routed again
+//! without every rep who let it lapse, and the outbox announces the outcome
+//! (`sla-escalation`). The check is a wake-up of its own in the schedule,
+//! beside any nurture step, so it survives restarts like any other.
+
+use super::change::Change;
+use super::routing::{release, route};
+use super::{EngineError, Shared};
+use crate::store::{EventKind, LeadStage, OutboxKind, StageKind};
+
+/// Starts the SLA clock of a lead just assigned, if the org has an SLA.
+pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
+    let Some(sla) = shared.plugins.routing(&change.record.org).sla() else {
+        return;
+    };
+    // Whole milliseconds: the precision of the schedule's keys.
+    let by = (change.now + sla).timestamp_millis();
+    change.record.accept_by = chrono::DateTime::from_timestamp_millis(by);
+}
+
+/// Whether the lead's SLA has run out with the lead still unaccepted.
+pub(super) fn lapsed(change: &Change<'_>) -> bool {
+    change.record.stage.kind() == StageKind::Assigned
+        && change.record.accept_by.is_some_and(|by| by <= change.now)
+}
+
+/// Takes a lapsed assignment away from its rep and routes the lead again.
+pub(super) fn escalate<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+    let LeadStage::Assigned { rep: lapsed } = change.record.stage.clone() else {
+        return Ok(());
+    };
+    let accept_by = change.record.accept_by.unwrap_or(change.now);
+    let assigned_at = change
+        .record
+        .path
+        .iter()
+        .rev()
+        .find(|entry| entry.stage == StageKind::Assigned)
+        .map_or(change.now, |entry| entry.at);
+    change.event(EventKind::SlaLapsed {
+        rep: lapsed.clone(),
+        assigned_at,
+        accept_by,
+    });
+    release(shared, change)?;
+    change.record.owner = None;
+    change.record.lapsed_reps.push(lapsed.clone());
+    change.move_to(
+        LeadStage::SalesReady,
+        &format!("rep {lapsed} did not accept it within the SLA"),
+    )?;
+    route(shared, change)?;
+    let rep = match &change.record.stage {
+        LeadStage::Assigned { rep } => Some(rep.clone()),
+        _ => None,
+    };
+    change.outbox(OutboxKind::SlaEscalation {
+        lapsed,
+        rep,
+        stage: change.record.stage.kind().as_str().to_string(),
+    });
+    Ok(())
+}
