@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the plug-ins' native tests, the CLI tests and
-# the end-to-end tests with plug-ins compiled from source. Ends with the
+# the end-to-end tests with plug-ins compiled from source (Rust by the build
+# scripts, Python, JavaScript and C by examples/plugins/build.sh). Ends with the
 # total over every test binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+
+# The example plug-ins in Python, JavaScript and C (their toolchains are
+# installed under target/tools the first time); the e2e tests load them.
+export LEADHOST_EXAMPLES_DIR="$PWD/target/examples"
+examples/plugins/build.sh "$LEADHOST_EXAMPLES_DIR"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

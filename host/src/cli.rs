@@ -5,6 +5,8 @@ mod import;
 mod ingest;
 mod nurture;
 mod plugin;
+mod plugin_check;
+mod plugin_test;
 mod serve;
 mod show;
 
@@ -16,7 +18,11 @@ pub use eval::{EvalError, EvalOutput, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
 pub use nurture::{NurtureArgs, NurtureCliError, NurtureCommand, NurtureRun, RunArgs, nurture};
-pub use plugin::{PluginArgs, PluginCliError, PluginCommand, RollbackArgs, RolledBack, plugin};
+pub use plugin::{
+    PluginArgs, PluginCliError, PluginCommand, PluginOutput, RollbackArgs, RolledBack, plugin,
+};
+pub use plugin_check::PluginCheckArgs;
+pub use plugin_test::PluginTestArgs;
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 
@@ -216,7 +222,11 @@ impl CliError {
             CliError::Import(ImportCliError::Engine(_)) => 1,
             CliError::Import(_) => 2,
             CliError::Rejected(_) => 1,
-            CliError::Plugin(PluginCliError::Refused(_)) => 1,
+            CliError::Plugin(
+                PluginCliError::Refused(_)
+                | PluginCliError::CasesFailed { .. }
+                | PluginCliError::CheckRefused(_),
+            ) => 1,
             CliError::Plugin(_) => 2,
             CliError::Nurture(NurtureCliError::Setup(_)) => 2,
             CliError::Nurture(_) => 1,
@@ -238,7 +248,28 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Eval(args) => print(&eval(&args)?),
         Command::Show(args) => print(&show(&args)?),
         Command::Serve(args) => Ok(serve(&args)?),
-        Command::Plugin(args) => print(&plugin(&args)?),
+        Command::Plugin(args) => match plugin(&args) {
+            Ok(PluginOutput::Text(report)) => {
+                println!("{report}");
+                Ok(())
+            }
+            Ok(PluginOutput::RolledBack(rolled_back)) => print(&rolled_back),
+            // The report goes to stdout like a passing one; the error says
+            // in one line why the exit code is not 0.
+            Err(PluginCliError::CasesFailed { report, failed }) => {
+                println!("{report}");
+                Err(PluginCliError::CasesFailed {
+                    report: String::new(),
+                    failed,
+                }
+                .into())
+            }
+            Err(PluginCliError::CheckRefused(report)) => {
+                println!("{report}");
+                Err(PluginCliError::CheckRefused(String::new()).into())
+            }
+            Err(error) => Err(error.into()),
+        },
         Command::Nurture(args) => print(&nurture(&args)?),
         Command::Import(args) => {
             let summary = import(&args)?;

@@ -180,6 +180,49 @@ impl Runtime {
         ))
     }
 
+    /// Everything `leadhost plugin check` reports of a component, whether
+    /// or not the host would load it: compiled afresh (never from the
+    /// cache) so the compile time is what a new version costs.
+    pub fn inspect(&self, name: &str, bytes: &[u8]) -> Inspection {
+        let engine = &self.shared.engine;
+        let started = std::time::Instant::now();
+        let compiled = inspect::check_header(bytes).and_then(|()| {
+            wasmtime::component::Component::new(engine, bytes)
+                .map_err(|error| Cause::Invalid(format!("{error:#}")))
+        });
+        let compile_time = started.elapsed();
+        let (imports, exports) = match &compiled {
+            Ok(component) => (
+                inspect::imports(component, engine)
+                    .into_iter()
+                    .map(|name| {
+                        let granted = inspect::is_granted(&name);
+                        (name, granted)
+                    })
+                    .collect(),
+                inspect::exports(component, engine),
+            ),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+        Inspection {
+            size: bytes.len(),
+            hash: ContentHash::of(bytes),
+            imports,
+            exports,
+            compile_time,
+            loaded: match compiled {
+                Ok(_) => self.load(name, bytes, None),
+                Err(cause) => Err(PluginError {
+                    plugin: PluginId {
+                        name: name.to_string(),
+                        hash: ContentHash::of(bytes),
+                    },
+                    cause,
+                }),
+            },
+        }
+    }
+
     /// Loads a component from a file, named by its file name.
     pub fn load_file(&self, path: &Path, expected: Option<Slot>) -> Result<Plugin, LoadFileError> {
         let bytes = std::fs::read(path).map_err(|source| LoadFileError::Read {
@@ -192,6 +235,23 @@ impl Runtime {
         );
         Ok(self.load(&name, &bytes, expected)?)
     }
+}
+
+/// A component as `leadhost plugin check` sees it.
+#[derive(Debug)]
+pub struct Inspection {
+    /// Its size in bytes.
+    pub size: usize,
+    /// Its sha256.
+    pub hash: ContentHash,
+    /// What it imports, each with whether the host grants it.
+    pub imports: Vec<(String, bool)>,
+    /// What it exports.
+    pub exports: Vec<String>,
+    /// How long Cranelift took to compile it (uncached).
+    pub compile_time: std::time::Duration,
+    /// The plug-in as the host would load it, or why it would refuse it.
+    pub loaded: Result<Plugin, PluginError>,
 }
 
 /// A plug-in file could not be loaded.

@@ -5,6 +5,7 @@ mod e2e {
     pub mod first_party;
     pub mod funnel;
     pub mod http;
+    pub mod languages;
     pub mod lifecycle;
     pub mod nurture;
     pub mod reload;

@@ -137,7 +137,7 @@ pub fn parse<I: SlotInput + DeserializeOwned>(
 }
 
 /// Parses `--config KEY=VALUE` arguments; `true`/`false` and numbers are typed.
-fn parse_overrides(arguments: &[String]) -> Result<Config, EvalError> {
+pub(super) fn parse_overrides(arguments: &[String]) -> Result<Config, EvalError> {
     arguments
         .iter()
         .map(|argument| {

@@ -1,4 +1,5 @@
-//! `leadhost plugin`: managing an org's plug-in versions from the shell.
+//! `leadhost plugin`: the plug-in author's tools (`test`, `check`, `new`)
+//! and managing an org's plug-in versions from the shell (`rollback`).
 //!
 //! `rollback` takes the same path as a file drop: it writes the kept copy
 //! of an earlier version into the org's folder, where a running server's
@@ -23,6 +24,11 @@ pub struct PluginArgs {
 /// The `plugin` commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum PluginCommand {
+    /// Runs a plug-in's sample cases and prints a pass/fail table.
+    Test(super::plugin_test::PluginTestArgs),
+    /// Says what a component is (world, WIT version, imports, size, compile
+    /// and call time) and why the host would refuse it, if it would.
+    Check(super::plugin_check::PluginCheckArgs),
     /// Makes an earlier version of an org's slot active again.
     Rollback(RollbackArgs),
 }
@@ -49,7 +55,8 @@ pub struct RollbackArgs {
     pub data_dir: PathBuf,
 }
 
-fn parse_slot(text: &str) -> Result<Slot, String> {
+/// Parses a slot by its world name.
+pub(super) fn parse_slot(text: &str) -> Result<Slot, String> {
     Slot::ALL
         .into_iter()
         .find(|slot| slot.world() == text)
@@ -59,6 +66,26 @@ fn parse_slot(text: &str) -> Result<Slot, String> {
 /// `plugin` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PluginCliError {
+    /// The plug-in file cannot be read.
+    #[error("{0}")]
+    Read(String),
+    /// A `--config` argument is not `KEY=VALUE`.
+    #[error("{0}")]
+    Config(String),
+    /// The cases file is missing or unusable.
+    #[error("{0}")]
+    Cases(String),
+    /// Some sample cases failed; the table says which and how.
+    #[error("{failed} sample case(s) failed")]
+    CasesFailed {
+        /// The pass/fail table.
+        report: String,
+        /// How many failed.
+        failed: usize,
+    },
+    /// `check`: the host would refuse the component; the report says why.
+    #[error("the host would refuse it")]
+    CheckRefused(String),
     /// No kept version matches, or more than one does.
     #[error("{0}")]
     Version(String),
@@ -84,11 +111,46 @@ pub struct RolledBack {
     pub note: Option<String>,
 }
 
+/// What a `plugin` command prints.
+#[derive(Debug)]
+pub enum PluginOutput {
+    /// A report for people (`test`, `check`).
+    Text(String),
+    /// A result for scripts (`rollback`).
+    RolledBack(RolledBack),
+}
+
 /// Runs a `plugin` command.
-pub fn plugin(args: &PluginArgs) -> Result<RolledBack, PluginCliError> {
+pub fn plugin(args: &PluginArgs) -> Result<PluginOutput, PluginCliError> {
     match &args.command {
-        PluginCommand::Rollback(args) => rollback(args),
+        PluginCommand::Test(args) => super::plugin_test::test(args).map(PluginOutput::Text),
+        PluginCommand::Check(args) => super::plugin_check::check(args).map(PluginOutput::Text),
+        PluginCommand::Rollback(args) => rollback(args).map(PluginOutput::RolledBack),
     }
+}
+
+/// Loads a plug-in file for `test`: a component, or an admin script run
+/// by the first-party script component of its slot.
+pub(super) fn load_plugin_file(
+    file: &std::path::Path,
+    slot: Option<Slot>,
+    cache_dir: Option<PathBuf>,
+) -> Result<crate::runtime::Plugin, PluginCliError> {
+    let runtime = Runtime::new(RuntimeConfig {
+        cache_dir,
+        ..RuntimeConfig::default()
+    })
+    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
+    runtime.load_file(file, slot).map_err(|error| match error {
+        crate::runtime::LoadFileError::Read { .. } => PluginCliError::Read(error.to_string()),
+        other => PluginCliError::Refused(other.to_string()),
+    })
+}
+
+/// Parses `--config KEY=VALUE` arguments as `eval` does.
+pub(super) fn parse_config(arguments: &[String]) -> Result<crate::model::Config, PluginCliError> {
+    super::eval::parse_overrides(arguments)
+        .map_err(|error| PluginCliError::Config(error.to_string()))
 }
 
 fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {

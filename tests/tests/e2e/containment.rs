@@ -170,6 +170,27 @@ fn an_ungranted_import_is_refused_by_name() {
 }
 
 #[test]
+fn plugin_check_marks_the_ungranted_imports_and_names_the_refusal() {
+    use leadhost::cli::{PluginArgs, PluginCheckArgs, PluginCliError, PluginCommand, plugin};
+    let args = PluginArgs {
+        command: PluginCommand::Check(PluginCheckArgs {
+            file: fixtures::FIXTURE_NET_ACCESS_PATH.into(),
+        }),
+    };
+    let Err(PluginCliError::CheckRefused(report)) = plugin(&args) else {
+        panic!("the host would load a component importing sockets")
+    };
+    assert!(
+        report.contains("wasi:sockets/tcp@") && report.contains("(NOT GRANTED)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("verdict  REFUSED: imports `wasi:sockets/"),
+        "{report}"
+    );
+}
+
+#[test]
 fn files_that_are_not_components_are_refused_with_the_reason() {
     let bant = std::fs::read(BANT_QUALIFIER.path).unwrap();
     let cases: [(&str, Vec<u8>, &str); 4] = [

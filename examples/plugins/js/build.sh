@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the JavaScript example plug-ins into OUT_DIR:
+#   js-qualifier.wasm  (lead-definition)   js-routing.wasm  (routing-policy)
+# each with its sample cases beside it (<stem>.cases.json), as an org folder wants them.
+#
+# Usage: build.sh [OUT_DIR]      (default: <repo>/target/examples)
+#
+# The toolchain (componentize-qjs, pinned in toolchain/package-lock.json) is
+# installed with npm into ${LEADHOST_TOOLS:-<repo>/target/tools}/js the first
+# time and reused while the lock file is unchanged. Needs node >= 18 and npm.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+out="${1:-$repo/target/examples}"
+tools="${LEADHOST_TOOLS:-$repo/target/tools}/js"
+wit="$repo/wit/v0.1.0"
+tool_name="componentize-qjs@$(sed -n 's/.*"componentize-qjs": "\(.*\)".*/\1/p' "$here/toolchain/package.json" | head -1)"
+
+fail() { echo "js plug-ins: $*" >&2; exit 1; }
+
+install_toolchain() {
+  local stamp="$tools/.installed" lock="$here/toolchain/package-lock.json"
+  # The stamp holds the lock file it was installed from: a changed pin reinstalls.
+  installed() { [[ -f "$tools/node_modules/componentize-qjs/cli.mjs" && -f "$stamp" ]] && cmp -s "$stamp" "$lock"; }
+  if installed; then return; fi
+  command -v npm >/dev/null || fail "npm could not install $tool_name: npm is not on PATH (install Node.js 18 or newer)"
+  mkdir -p "$tools"
+  # Parallel first builds (CI jobs) must not run `npm ci` in one folder at once.
+  if command -v flock >/dev/null; then
+    exec 9>"$tools/.lock"
+    flock 9
+    if installed; then return; fi
+  fi
+  echo "js plug-ins: installing $tool_name into $tools" >&2
+  rm -f "$stamp"
+  cp "$here/toolchain/package.json" "$lock" "$tools/"
+  local log
+  # `npm ci` installs exactly the lock file, integrity-checked.
+  if ! log="$(cd "$tools" && npm ci --no-audit --no-fund --loglevel=error 2>&1)"; then
+    # npm's own words, without its stack trace and blank lines.
+    log="$(grep -v -e '^npm error  *at ' -e '^npm error *$' -e '^npm error *[{}]' <<<"$log" | head -6)"
+    fail "npm could not install $tool_name: ${log:-npm ci failed}"
+  fi
+  cp "$lock" "$stamp"
+}
+
+build() { # build <world> <entry.js> <stem>
+  local world="$1" entry="$2" stem="$3"
+  # componentize-qjs output is not bit-reproducible (about 130 bytes of the
+  # snapshot differ run to run), and the host treats a new hash as a new
+  # version: rebuild only when an input changed, so the hash stays put.
+  local inputs stamp="$out/.$stem.inputs"
+  inputs="$(cd "$here" && sha256sum "$(dirname "$entry")"/*.js shared/*.js toolchain/package-lock.json build.sh "$wit"/*.wit)"
+  if [[ -f "$out/$stem.wasm" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$inputs" ]]; then
+    echo "$out/$stem.wasm (up to date, $(wc -c <"$out/$stem.wasm") bytes)"
+    return
+  fi
+  # Write beside the target and rename, so a watching host never sees half a file.
+  local partial="$out/.$stem.wasm.partial"
+  # --stub-wasi: the host grants no WASI, so every WASI import becomes a trap stub
+  #              and the component imports only leadhost:plugin/log.
+  # --sync:      the host's wasmtime runs without component-model async.
+  # --module-root: the entry imports ../shared/*.js, resolved at build time.
+  node "$tools/node_modules/componentize-qjs/cli.mjs" \
+    --wit "$wit" --world "$world" --js "$entry" --module-root "$here" \
+    --stub-wasi --sync --output "$partial" >/dev/null \
+    || { rm -f "$partial"; fail "$tool_name could not build $stem.wasm from $entry"; }
+  mv -f "$partial" "$out/$stem.wasm"
+  printf '%s\n' "$inputs" >"$stamp"
+  echo "$out/$stem.wasm ($(wc -c <"$out/$stem.wasm") bytes)"
+}
+
+command -v node >/dev/null || fail "node is not on PATH (install Node.js 18 or newer)"
+install_toolchain
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+build lead-definition "$here/qualifier/qualifier.js" js-qualifier
+cp "$here/qualifier/js-qualifier.cases.json" "$out/js-qualifier.cases.json"
+build routing-policy "$here/routing/routing.js" js-routing
+cp "$here/routing/js-routing.cases.json" "$out/js-routing.cases.json"
