@@ -30,5 +30,20 @@ fn main() {
             purpose: "routing policy: the rep with the most room relative to capacity.",
             embed: true,
         },
+        Guest {
+            package: "script-qualify",
+            purpose: "runs an admin's `qualify` Rhai script inside the sandbox.",
+            embed: true,
+        },
+        Guest {
+            package: "script-nurture",
+            purpose: "runs an admin's `next_step` Rhai script inside the sandbox.",
+            embed: true,
+        },
+        Guest {
+            package: "script-route",
+            purpose: "runs an admin's `route` Rhai script inside the sandbox.",
+            embed: true,
+        },
     ]);
 }

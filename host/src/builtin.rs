@@ -65,3 +65,43 @@ pub const ROUND_ROBIN: Builtin = Builtin {
     bytes: built::ROUND_ROBIN,
     path: built::ROUND_ROBIN_PATH,
 };
+
+/// `script-qualify`, `script-nurture`, `script-route`: run an admin's Rhai
+/// script (`.rhai` in an org's folder) for one slot, inside the sandbox.
+pub const SCRIPT_RUNNERS: [Builtin; 3] = [
+    Builtin {
+        name: "script-qualify",
+        slot: Slot::LeadDefinition,
+        bytes: built::SCRIPT_QUALIFY,
+        path: built::SCRIPT_QUALIFY_PATH,
+    },
+    Builtin {
+        name: "script-nurture",
+        slot: Slot::NurtureTrack,
+        bytes: built::SCRIPT_NURTURE,
+        path: built::SCRIPT_NURTURE_PATH,
+    },
+    Builtin {
+        name: "script-route",
+        slot: Slot::RoutingPolicy,
+        bytes: built::SCRIPT_ROUTE,
+        path: built::SCRIPT_ROUTE_PATH,
+    },
+];
+
+/// The script component of `slot`.
+pub fn script_runner(slot: Slot) -> Builtin {
+    SCRIPT_RUNNERS
+        .into_iter()
+        .find(|runner| runner.slot == slot)
+        .expect("a script component for every slot")
+}
+
+/// The example input of each slot (`examples/eval`), shipped in the
+/// binary: what `plugin check` times a call on, and what a script must
+/// answer before it may serve.
+pub const SAMPLE_QUALIFY: &str = include_str!("../../examples/eval/strong-lead.json");
+/// The nurture slot's example input.
+pub const SAMPLE_NURTURE: &str = include_str!("../../examples/eval/nurture.json");
+/// The routing slot's example input.
+pub const SAMPLE_ROUTE: &str = include_str!("../../examples/eval/route.json");

@@ -7,6 +7,7 @@ mod nurture;
 mod plugin;
 mod plugin_check;
 mod plugin_test;
+mod scaffold;
 mod serve;
 mod show;
 
@@ -23,6 +24,7 @@ pub use plugin::{
 };
 pub use plugin_check::PluginCheckArgs;
 pub use plugin_test::PluginTestArgs;
+pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 

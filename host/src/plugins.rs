@@ -8,6 +8,7 @@ mod folder;
 mod install;
 mod loader;
 mod org_file;
+mod script;
 mod settings;
 mod watcher;
 
@@ -16,6 +17,7 @@ pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry, Webhook, Webhooks};
+pub use script::{load_plugin, load_plugin_file, slot_of};
 pub use settings::{NurtureSettings, RoutingSettings};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 

@@ -165,6 +165,7 @@ mod cli {
     pub mod durability;
     pub mod import;
     pub mod plugin_tools;
+    pub mod scaffold;
     pub mod serve;
 }
 

@@ -69,7 +69,14 @@ pub fn workspace_root() -> PathBuf {
 /// output when a guest does not compile.
 pub fn build(guests: &[Guest]) -> PathBuf {
     let root = workspace_root();
-    for watched in ["wit", "sdk", "Cargo.lock", ".cargo/config.toml"] {
+    // The script components share their engine crate.
+    for watched in [
+        "wit",
+        "sdk",
+        "plugins/script/engine",
+        "Cargo.lock",
+        ".cargo/config.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let target_dir = root.join("target").join("guests");
@@ -191,8 +198,10 @@ fn collect_sources(dir: &Path, into: &mut String) {
 /// Finds a package's folder among the workspace's guest folders.
 fn package_dir(root: &Path, package: &str) -> PathBuf {
     let short = package.strip_prefix("fixture-").unwrap_or(package);
+    let script = package.strip_prefix("script-").unwrap_or(package);
     [
         root.join("plugins").join(package),
+        root.join("plugins/script").join(script),
         root.join("tests/fixtures").join(short),
     ]
     .into_iter()

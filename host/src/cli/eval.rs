@@ -91,19 +91,34 @@ pub fn eval(args: &EvalArgs) -> Result<EvalOutput, EvalError> {
         EvalSlot::Qualify => {
             let mut input: QualifyInput = parse(&args.input, &text)?;
             input.config.extend(overrides);
-            let plugin = runtime.load_file(&args.plugin, Some(Slot::LeadDefinition))?;
+            let plugin = crate::plugins::load_plugin_file(
+                &runtime,
+                &args.plugin,
+                Some(Slot::LeadDefinition),
+                &input.config,
+            )?;
             output(&plugin, plugin.call(&context, &input)?)
         }
         EvalSlot::Nurture => {
             let mut input: NurtureInput = parse(&args.input, &text)?;
             input.config.extend(overrides);
-            let plugin = runtime.load_file(&args.plugin, Some(Slot::NurtureTrack))?;
+            let plugin = crate::plugins::load_plugin_file(
+                &runtime,
+                &args.plugin,
+                Some(Slot::NurtureTrack),
+                &input.config,
+            )?;
             output(&plugin, plugin.call(&context, &input)?)
         }
         EvalSlot::Route => {
             let mut input: RouteInput = parse(&args.input, &text)?;
             input.config.extend(overrides);
-            let plugin = runtime.load_file(&args.plugin, Some(Slot::RoutingPolicy))?;
+            let plugin = crate::plugins::load_plugin_file(
+                &runtime,
+                &args.plugin,
+                Some(Slot::RoutingPolicy),
+                &input.config,
+            )?;
             output(&plugin, plugin.call(&context, &input)?)
         }
     }

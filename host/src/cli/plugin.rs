@@ -24,6 +24,9 @@ pub struct PluginArgs {
 /// The `plugin` commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum PluginCommand {
+    /// Makes a new plug-in folder (sources, build script, sample cases,
+    /// README) that builds and passes its own cases out of the box.
+    New(NewArgs),
     /// Runs a plug-in's sample cases and prints a pass/fail table.
     Test(super::plugin_test::PluginTestArgs),
     /// Says what a component is (world, WIT version, imports, size, compile
@@ -31,6 +34,24 @@ pub enum PluginCommand {
     Check(super::plugin_check::PluginCheckArgs),
     /// Makes an earlier version of an org's slot active again.
     Rollback(RollbackArgs),
+}
+
+/// Arguments of `leadhost plugin new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The language.
+    #[arg(long, value_enum)]
+    pub lang: super::scaffold::Lang,
+    /// The slot: `lead-definition`, `nurture-track` or `routing-policy`.
+    #[arg(long, value_parser = parse_slot)]
+    pub slot: Slot,
+    /// The plug-in's name (lowercase letters, digits and `-`): the folder,
+    /// crate and component are named after it.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Where to make the `NAME` folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `leadhost plugin rollback`.
@@ -86,6 +107,9 @@ pub enum PluginCliError {
     /// `check`: the host would refuse the component; the report says why.
     #[error("the host would refuse it")]
     CheckRefused(String),
+    /// `new` could not make the folder.
+    #[error(transparent)]
+    Scaffold(#[from] super::scaffold::ScaffoldError),
     /// No kept version matches, or more than one does.
     #[error("{0}")]
     Version(String),
@@ -123,6 +147,15 @@ pub enum PluginOutput {
 /// Runs a `plugin` command.
 pub fn plugin(args: &PluginArgs) -> Result<PluginOutput, PluginCliError> {
     match &args.command {
+        PluginCommand::New(args) => {
+            let made = super::scaffold::scaffold(args.lang, args.slot, &args.name, &args.dir)?;
+            Ok(PluginOutput::Text(format!(
+                "made {} ({} files)\nnext:\n{}",
+                made.folder.display(),
+                made.files.len(),
+                made.next_steps.trim_end()
+            )))
+        }
         PluginCommand::Test(args) => super::plugin_test::test(args).map(PluginOutput::Text),
         PluginCommand::Check(args) => super::plugin_check::check(args).map(PluginOutput::Text),
         PluginCommand::Rollback(args) => rollback(args).map(PluginOutput::RolledBack),
@@ -135,13 +168,14 @@ pub(super) fn load_plugin_file(
     file: &std::path::Path,
     slot: Option<Slot>,
     cache_dir: Option<PathBuf>,
+    config: &crate::model::Config,
 ) -> Result<crate::runtime::Plugin, PluginCliError> {
     let runtime = Runtime::new(RuntimeConfig {
         cache_dir,
         ..RuntimeConfig::default()
     })
     .map_err(|error| PluginCliError::Refused(error.to_string()))?;
-    runtime.load_file(file, slot).map_err(|error| match error {
+    crate::plugins::load_plugin_file(&runtime, file, slot, config).map_err(|error| match error {
         crate::runtime::LoadFileError::Read { .. } => PluginCliError::Read(error.to_string()),
         other => PluginCliError::Refused(other.to_string()),
     })

@@ -19,11 +19,7 @@ pub struct PluginCheckArgs {
     pub file: PathBuf,
 }
 
-/// The sample inputs a call is timed on when the component has no cases
-/// file: the examples every plug-in author starts from.
-const SAMPLE_QUALIFY: &str = include_str!("../../../examples/eval/strong-lead.json");
-const SAMPLE_NURTURE: &str = include_str!("../../../examples/eval/nurture.json");
-const SAMPLE_ROUTE: &str = include_str!("../../../examples/eval/route.json");
+use crate::builtin::{SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE};
 
 /// Calls timed for the per-call figure (the median is reported).
 const TIMED_CALLS: usize = 21;

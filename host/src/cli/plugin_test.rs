@@ -35,7 +35,7 @@ pub struct PluginTestArgs {
 /// (with the table) when any case fails.
 pub fn test(args: &PluginTestArgs) -> Result<String, PluginCliError> {
     let config = parse_config(&args.config)?;
-    let plugin = load_plugin_file(&args.file, args.slot, args.cache_dir.clone())?;
+    let plugin = load_plugin_file(&args.file, args.slot, args.cache_dir.clone(), &config)?;
     let cases_file = args.cases.clone().unwrap_or_else(|| cases_path(&args.file));
     let cases = read_cases(&cases_file).map_err(|error| {
         if args.cases.is_none() && !cases_file.exists() {

@@ -129,7 +129,13 @@ impl PluginLoader {
         let dir = self.folders.org_dir(org);
         let mut file =
             OrgFile::read(&dir).map_err(|error| InstallError::OrgFile(error.to_string()))?;
-        let component = format!("{name}.wasm");
+        // A script keeps its own name (`qualify.rhai`); a component's name
+        // is its file's stem.
+        let component = if crate::runtime::is_script(name) {
+            name.to_string()
+        } else {
+            format!("{name}.wasm")
+        };
         let config = file
             .plugins
             .get(slot)

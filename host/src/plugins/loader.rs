@@ -216,9 +216,7 @@ impl PluginLoader {
         path: &Path,
         config: &Config,
     ) -> Result<Plugin, String> {
-        let plugin = self
-            .runtime
-            .load(name, bytes, Some(slot))
+        let plugin = super::load_plugin(&self.runtime, name, bytes, Some(slot), config)
             .map_err(|error| error.cause.to_string())?;
         let cases = cases_path(path);
         if cases.exists() {
@@ -317,8 +315,7 @@ impl PluginLoader {
         let loaded = std::fs::read(self.folders.kept_path(&hash))
             .map_err(|error| error.to_string())
             .and_then(|bytes| {
-                self.runtime
-                    .load(&last.name, &bytes, Some(slot))
+                super::load_plugin(&self.runtime, &last.name, &bytes, Some(slot), config)
                     .map_err(|error| error.to_string())
             });
         match loaded {

@@ -175,7 +175,7 @@ impl OrgFile {
                 return Err(OrgFileError::Parse {
                     path: path.to_path_buf(),
                     message: format!(
-                        "plugins.{slot}.component = {:?}: expected a file name in the org's folder ending in `.wasm`",
+                        "plugins.{slot}.component = {:?}: expected a file name in the org's folder ending in `.wasm` (a component) or `.rhai` (an admin script)",
                         entry.component
                     ),
                 });
@@ -220,10 +220,12 @@ impl OrgFile {
     }
 }
 
-/// A plain file name ending in `.wasm` (no folders, nothing hidden).
+/// A plain file name ending in `.wasm` or `.rhai` (no folders, nothing
+/// hidden).
 pub fn is_component_name(name: &str) -> bool {
-    name.ends_with(".wasm")
-        && name.len() > ".wasm".len()
+    [".wasm", crate::runtime::SCRIPT_EXTENSION]
+        .iter()
+        .any(|extension| name.len() > extension.len() && name.ends_with(extension))
         && !name.starts_with('.')
         && !name.contains(['/', '\\'])
 }

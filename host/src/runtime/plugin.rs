@@ -11,6 +11,10 @@ use super::sandbox::{CallContext, CallState};
 use super::{CacheSource, Cause, PluginError, PluginId, Runtime, Slot, v0_1_0};
 use crate::model::{self, PluginInput};
 
+mod reusable;
+
+pub use reusable::ReusableInstance;
+
 /// A plug-in version ready to call. Cheap to clone; calls may run
 /// concurrently from any thread, each in its own `Store`.
 #[derive(Clone)]
@@ -40,6 +44,8 @@ struct Inner {
     source: CacheSource,
     /// The runtime it was loaded into (engine and limits).
     runtime: Runtime,
+    /// For an admin script: its text, passed to the script component.
+    script: Option<super::script::ScriptSource>,
 }
 
 /// A pre-linked component, by the WIT version it was built against.
@@ -70,11 +76,14 @@ impl Prepared {
 }
 
 /// One slot's input: what its call returns and how to make it.
-pub trait SlotInput: PluginInput {
+pub trait SlotInput: PluginInput + Clone {
     /// The slot's answer.
     type Output: AnswerSize;
     /// The slot.
     const SLOT: Slot;
+    /// The org's config in the input (a script plug-in adds its text).
+    #[doc(hidden)]
+    fn config_mut(&mut self) -> &mut model::Config;
     /// Calls the slot's function on `instance`.
     #[doc(hidden)]
     fn call(
@@ -90,6 +99,9 @@ pub struct InstanceRef<'a>(&'a Instance);
 impl SlotInput for model::QualifyInput {
     type Output = model::Qualification;
     const SLOT: Slot = Slot::LeadDefinition;
+    fn config_mut(&mut self) -> &mut model::Config {
+        &mut self.config
+    }
     fn call(
         instance: &InstanceRef<'_>,
         store: &mut Store<CallState>,
@@ -104,6 +116,9 @@ impl SlotInput for model::QualifyInput {
 impl SlotInput for model::NurtureInput {
     type Output = model::NurtureStep;
     const SLOT: Slot = Slot::NurtureTrack;
+    fn config_mut(&mut self) -> &mut model::Config {
+        &mut self.config
+    }
     fn call(
         instance: &InstanceRef<'_>,
         store: &mut Store<CallState>,
@@ -118,6 +133,9 @@ impl SlotInput for model::NurtureInput {
 impl SlotInput for model::RouteInput {
     type Output = model::RouteDecision;
     const SLOT: Slot = Slot::RoutingPolicy;
+    fn config_mut(&mut self) -> &mut model::Config {
+        &mut self.config
+    }
     fn call(
         instance: &InstanceRef<'_>,
         store: &mut Store<CallState>,
@@ -155,6 +173,23 @@ impl Plugin {
                 prepared,
                 source,
                 runtime,
+                script: None,
+            }),
+        }
+    }
+
+    /// The script component `self` run for the admin script `source`,
+    /// known by `id` (the script's name and hash).
+    pub(super) fn for_script(&self, id: PluginId, source: super::script::ScriptSource) -> Self {
+        let inner = &self.inner;
+        Plugin {
+            inner: Arc::new(Inner {
+                id,
+                slot: inner.slot,
+                prepared: inner.prepared.clone(),
+                source: inner.source,
+                runtime: inner.runtime.clone(),
+                script: Some(source),
             }),
         }
     }
@@ -213,6 +248,19 @@ impl Plugin {
         input: &I,
     ) -> Result<Called<I::Output>, PluginError> {
         self.check_slot::<I>()?;
+        if let Some(script) = &self.inner.script {
+            let mut input = input.clone();
+            script.apply(input.config_mut());
+            return self.call_prepared(context, &input);
+        }
+        self.call_prepared(context, input)
+    }
+
+    fn call_prepared<I: SlotInput>(
+        &self,
+        context: &CallContext,
+        input: &I,
+    ) -> Result<Called<I::Output>, PluginError> {
         let started = Instant::now();
         let mut store = self.new_store(context, input);
         let result = match self.inner.prepared.instantiate(&mut store) {
@@ -221,28 +269,6 @@ impl Plugin {
         };
         store.data().flush_stdio();
         result
-    }
-
-    /// An instance kept across calls. Only for components known to keep
-    /// nothing between calls but a cache (and for benchmarks): plug-ins are
-    /// otherwise called fresh, so no state leaks from one lead to the next.
-    pub fn reusable_instance(
-        &self,
-        context: &CallContext,
-        first: &impl PluginInput,
-    ) -> Result<ReusableInstance, PluginError> {
-        let mut store = self.new_store(context, first);
-        let instance = self
-            .inner
-            .prepared
-            .instantiate(&mut store)
-            .map_err(|error| self.classify(error, &store))?;
-        Ok(ReusableInstance {
-            plugin: self.clone(),
-            store,
-            instance,
-            dead: false,
-        })
     }
 
     fn check_slot<I: SlotInput>(&self) -> Result<(), PluginError> {
@@ -353,44 +379,4 @@ fn arm(store: &mut Store<CallState>, limits: &super::Limits) {
         .expect("the engine consumes fuel");
     store.set_epoch_deadline(limits.deadline_ticks());
     store.epoch_deadline_trap();
-}
-
-/// An instance called many times (see [`Plugin::reusable_instance`]). A trap
-/// kills it: later calls are refused and a new instance must be made.
-pub struct ReusableInstance {
-    /// The plug-in it belongs to.
-    plugin: Plugin,
-    /// Its store, owned by whoever owns this value.
-    store: Store<CallState>,
-    /// The instance.
-    instance: Instance,
-    /// Set once a call failed inside the guest; a trapped instance cannot be entered again.
-    dead: bool,
-}
-
-impl ReusableInstance {
-    /// Calls the plug-in; each call gets the full fuel and deadline again.
-    pub fn call<I: SlotInput>(&mut self, input: &I) -> Result<Called<I::Output>, PluginError> {
-        self.plugin.check_slot::<I>()?;
-        if self.dead {
-            return Err(self.plugin.error(Cause::Trap {
-                message: "this instance trapped in an earlier call and cannot be entered again"
-                    .into(),
-                stderr: String::new(),
-            }));
-        }
-        let started = Instant::now();
-        arm(&mut self.store, self.plugin.inner.runtime.limits());
-        self.store.data_mut().set_now(input.now());
-        let result = self
-            .plugin
-            .invoke(&self.instance, &mut self.store, input, started);
-        if let Err(error) = &result {
-            self.dead = !matches!(
-                error.cause,
-                Cause::Refused(_) | Cause::InvalidAnswer(_) | Cause::OutputTooLarge { .. }
-            );
-        }
-        result
-    }
 }

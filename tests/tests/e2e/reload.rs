@@ -2,6 +2,7 @@
 //! bad files, deletions, `org.toml` changes, rollback and restarts.
 
 mod org_file;
+mod scripts;
 mod swap;
 
 use std::path::{Path, PathBuf};

@@ -161,7 +161,10 @@ pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
                 capacity: rep.capacity,
                 open_leads: rep.open_leads,
                 weight: rep.weight,
-                available: rep.available,
+                // Absences are folded in here, so a candidate given with
+                // `out_of_office` (eval, sample cases) is seen as the
+                // engine's candidates are.
+                available: rep.available_at(input.now),
                 last_assigned_at: rep.last_assigned_at.map(millis),
             })
             .collect(),
