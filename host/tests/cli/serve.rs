@@ -293,3 +293,74 @@ fn plugin_rollback_goes_through_the_folder_of_a_running_server() {
     sigterm(&serving.child);
     assert!(wait_exit(&mut serving.child).success());
 }
+
+#[test]
+fn an_admin_script_dropped_into_the_demo_folder_decides_the_next_lead() {
+    use leadhost::runtime::ContentHash;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut serving = start(dir.path());
+    let client = reqwest::blocking::Client::new();
+    let script = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/script/examples/qualify.rhai"),
+    )
+    .unwrap();
+    let hash = ContentHash::of(&script).to_string();
+    let folder = dir.path().join("data/orgs/demo");
+    // As an admin would: the script beside the components, then org.toml
+    // pointed at it (written whole, renamed into place).
+    std::fs::write(folder.join(".qualify.rhai.tmp"), &script).unwrap();
+    std::fs::rename(
+        folder.join(".qualify.rhai.tmp"),
+        folder.join("qualify.rhai"),
+    )
+    .unwrap();
+    let org_file = std::fs::read_to_string(folder.join("org.toml"))
+        .unwrap()
+        .replace(
+            "component = \"bant-qualifier.wasm\"",
+            "component = \"qualify.rhai\"",
+        );
+    std::fs::write(folder.join(".org.toml.tmp"), org_file).unwrap();
+    std::fs::rename(folder.join(".org.toml.tmp"), folder.join("org.toml")).unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let decided_by = loop {
+        let lead: serde_json::Value = client
+            .post(format!("{}/v1/orgs/demo/leads", serving.url))
+            .bearer_auth(ADMIN)
+            .json(&serde_json::json!({
+                "email": format!("buyer{}@kranwerk.example", Instant::now().elapsed().as_nanos()),
+                "country": "DE", "budget": 60000, "authority": "decision-maker",
+                "need": "high", "timeline_days": 30
+            }))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let id = lead["id"].as_str().unwrap();
+        let shown: serde_json::Value = client
+            .get(format!("{}/v1/orgs/demo/leads/{id}", serving.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let decision = shown["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["slot"] == "lead-definition")
+            .cloned()
+            .expect("a qualification");
+        if decision["plugin_hash"] == hash.as_str() || Instant::now() > deadline {
+            break decision;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(decided_by["plugin_hash"], hash.as_str(), "{decided_by}");
+    assert_eq!(decided_by["plugin"], "qualify.rhai");
+    assert_eq!(decided_by["output"]["stage"], "sales-ready", "{decided_by}");
+    sigterm(&serving.child);
+    assert!(wait_exit(&mut serving.child).success());
+}
