@@ -207,14 +207,6 @@ fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
     };
     let bytes = std::fs::read(folders.kept_path(&hash))
         .map_err(|error| PluginCliError::Version(error.to_string()))?;
-    let runtime = Runtime::new(RuntimeConfig {
-        cache_dir: Some(args.data_dir.join("cache")),
-        ..RuntimeConfig::default()
-    })
-    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
-    runtime
-        .load("rollback", &bytes, Some(args.slot))
-        .map_err(|error| PluginCliError::Refused(error.to_string()))?;
     let dir = folders.org_dir(&args.org);
     let file = OrgFile::read(&dir).map_err(|error| PluginCliError::Folder(error.to_string()))?;
     let entry = file.plugins.get(args.slot).ok_or_else(|| {
@@ -224,6 +216,33 @@ fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
             args.slot
         ))
     })?;
+    // The version goes into the file the slot names, so it must be of the
+    // same kind: a component for a `.wasm`, a script for a `.rhai`.
+    let is_component = bytes.starts_with(b"\0asm");
+    if is_component == crate::runtime::is_script(&entry.component) {
+        let kind = if is_component {
+            "a component"
+        } else {
+            "an admin script"
+        };
+        return Err(PluginCliError::Refused(format!(
+            "version {hash} is {kind} and org.toml names {} for {}: point org.toml at a file of that kind, or roll back through the API",
+            entry.component, args.slot
+        )));
+    }
+    let runtime = Runtime::new(RuntimeConfig {
+        cache_dir: Some(args.data_dir.join("cache")),
+        ..RuntimeConfig::default()
+    })
+    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
+    crate::plugins::load_plugin(
+        &runtime,
+        &entry.component,
+        &bytes,
+        Some(args.slot),
+        &entry.config,
+    )
+    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
     let path = dir.join(&entry.component);
     write_atomically(&path, &bytes).map_err(|error| PluginCliError::Folder(error.to_string()))?;
     // With no server holding the store, apply it here; otherwise the

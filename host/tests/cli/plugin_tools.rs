@@ -107,3 +107,72 @@ fn plugin_check_says_why_a_file_is_refused() {
     assert!(stdout.contains("verdict  REFUSED: "), "{stdout}");
     assert!(stdout.contains("not a WebAssembly"), "{stdout}");
 }
+
+#[test]
+fn an_admin_script_is_rolled_back_like_a_component() {
+    use leadhost::runtime::ContentHash;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let lead = dir.path().join("lead.ndjson");
+    let ingest = |n: u32| {
+        let line = format!(
+            r#"{{"email": "buyer{n}@kranwerk.example", "budget": 60000, "authority": "decision-maker", "need": "high", "timeline_days": 30}}"#
+        );
+        std::fs::write(&lead, line).unwrap();
+        let output = leadhost(&["ingest", lead.to_str().unwrap(), "--data-dir", data_arg]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    ingest(0); // makes the demo org and its folder
+    let folder = data.join("orgs/demo");
+    let first = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/script/examples/qualify.rhai"),
+    )
+    .unwrap();
+    let second = format!("{first}\n// the second version\n");
+    std::fs::write(folder.join("qualify.rhai"), &first).unwrap();
+    let org_file = std::fs::read_to_string(folder.join("org.toml"))
+        .unwrap()
+        .replace(
+            "component = \"bant-qualifier.wasm\"",
+            "component = \"qualify.rhai\"",
+        );
+    std::fs::write(folder.join("org.toml"), org_file).unwrap();
+    ingest(1); // opening the folder activates the first version
+    std::fs::write(folder.join("qualify.rhai"), &second).unwrap();
+    ingest(2);
+
+    let hash = ContentHash::of(first.as_bytes()).to_string();
+    let output = leadhost(&[
+        "plugin",
+        "rollback",
+        "--org",
+        "demo",
+        "--slot",
+        "lead-definition",
+        "--to",
+        &hash[..12],
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (report["hash"].as_str(), report["activated"].as_bool()),
+        (Some(hash.as_str()), Some(true)),
+        "{report}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("qualify.rhai")).unwrap(),
+        first
+    );
+}
