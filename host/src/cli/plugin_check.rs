@@ -14,12 +14,14 @@ use crate::runtime::{CallContext, Plugin, Runtime, RuntimeConfig, Slot, SlotInpu
 /// Arguments of `leadhost plugin check`.
 #[derive(Debug, clap::Args)]
 pub struct PluginCheckArgs {
-    /// The component (`.wasm`).
+    /// The component (`.wasm`) or admin script (`.rhai`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
 
-use crate::builtin::{SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE};
+use crate::builtin::{SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE, script_runner};
+use crate::model::Config;
+use crate::runtime::{ContentHash, is_script};
 
 /// Calls timed for the per-call figure (the median is reported).
 const TIMED_CALLS: usize = 21;
@@ -36,6 +38,14 @@ pub fn check(args: &PluginCheckArgs) -> Result<String, PluginCliError> {
     );
     let runtime = Runtime::new(RuntimeConfig::default())
         .map_err(|error| PluginCliError::Refused(error.to_string()))?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_script(&file_name) {
+        return check_script(args, &runtime, &file_name, &bytes);
+    }
     let inspection = runtime.inspect(&name, &bytes);
     let mut report = String::new();
     let _ = writeln!(report, "file     {}", args.file.display());
@@ -74,6 +84,45 @@ pub fn check(args: &PluginCheckArgs) -> Result<String, PluginCliError> {
     match &inspection.loaded {
         Ok(plugin) => {
             let _ = writeln!(report, "call     {}", timed_call(plugin, &args.file));
+            let _ = write!(report, "verdict  the host would load it");
+            Ok(report)
+        }
+        Err(error) => {
+            let _ = write!(report, "verdict  REFUSED: {}", error.cause);
+            Err(PluginCliError::CheckRefused(report))
+        }
+    }
+}
+
+/// The report on an admin script: the slot it fills (from its function),
+/// the component that runs it, the cost of a call, and whether the host
+/// would take it (it must answer the slot's example input).
+fn check_script(
+    args: &PluginCheckArgs,
+    runtime: &Runtime,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<String, PluginCliError> {
+    let mut report = String::new();
+    let _ = writeln!(report, "file     {}", args.file.display());
+    let _ = writeln!(report, "size     {} bytes of script", bytes.len());
+    let _ = writeln!(report, "sha256   {}", ContentHash::of(bytes));
+    match crate::plugins::load_plugin(runtime, file_name, bytes, None, &Config::new()) {
+        Ok(plugin) => {
+            let runner = script_runner(plugin.slot());
+            let _ = writeln!(
+                report,
+                "world    {} (leadhost:plugin@{}), an admin script",
+                plugin.slot(),
+                plugin.wit_version()
+            );
+            let _ = writeln!(
+                report,
+                "runs in  {} ({} bytes), the host's script component",
+                runner.name,
+                runner.bytes.len()
+            );
+            let _ = writeln!(report, "call     {}", timed_call(&plugin, &args.file));
             let _ = write!(report, "verdict  the host would load it");
             Ok(report)
         }

@@ -176,3 +176,31 @@ fn an_admin_script_is_rolled_back_like_a_component() {
         first
     );
 }
+
+#[test]
+fn plugin_check_reads_an_admin_script_and_names_the_line_of_its_error() {
+    let route = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/script/examples/route.rhai");
+    let output = leadhost(&["plugin", "check", route.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("world    routing-policy (leadhost:plugin@0.1.0), an admin script"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("runs in  script-route"), "{stdout}");
+    assert!(
+        stdout.contains("verdict  the host would load it"),
+        "{stdout}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.rhai");
+    std::fs::write(&broken, "fn qualify(input) {\n    let score = ;\n}\n").unwrap();
+    let output = leadhost(&["plugin", "check", broken.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("verdict  REFUSED: ") && stdout.contains("broken.rhai line 2"),
+        "{stdout}"
+    );
+}
