@@ -127,12 +127,13 @@ build() {
     done
     "$clang" "${cflags[@]}" -nostartfiles -Wl,--no-entry -Wl,-z,stack-size=65536 -Wl,--strip-all \
         "${objects[@]}" -o "$work/core.wasm" || fail "wasm-ld could not link $name"
-    # The host grants no WASI: a core module importing it (libc's stdio does,
-    # through printf, snprintf, strtod, ...) is refused here, by name.
+    # A rule needs no WASI (the host would only link a deny-all one): a core
+    # module importing it (libc's stdio does, through printf, snprintf,
+    # strtod, ...) is refused here, by name, to keep the component pure.
     local imports
     imports="$("$wasm_tools" print "$work/core.wasm" | sed -n 's/^ *(import "\([^"]*\)" "\([^"]*\)".*/\1#\2/p' |
         grep -v '^leadhost:plugin/' || true)"
-    [[ -z "$imports" ]] || fail "$name imports $(paste -sd, <<<"$imports" | sed 's/,/, /g'): the host grants no WASI;" \
+    [[ -z "$imports" ]] || fail "$name imports $(paste -sd, <<<"$imports" | sed 's/,/, /g'): a rule needs no WASI;" \
         "avoid libc functions that do I/O (stdio: printf, snprintf, strtod, ...)"
     "$wasm_tools" component embed "$wit" --world "$world" "$work/core.wasm" -o "$work/embedded.wasm" ||
         fail "wasm-tools could not embed the $world world into $name"

@@ -58,8 +58,9 @@ build() { # build <world> <entry.js> <stem>
   fi
   # Write beside the target and rename, so a watching host never sees half a file.
   local partial="$out/.$stem.wasm.partial"
-  # --stub-wasi: the host grants no WASI, so every WASI import becomes a trap stub
-  #              and the component imports only leadhost:plugin/log.
+  # --stub-wasi: a rule needs no WASI (the host links only a deny-all one), so
+  #              every WASI import becomes a trap stub and the component
+  #              imports only leadhost:plugin/log.
   # --sync:      the host's wasmtime runs without component-model async.
   # --module-root: the entry imports ../shared/*.js, resolved at build time.
   node "$tools/node_modules/componentize-qjs/cli.mjs" \

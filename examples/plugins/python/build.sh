@@ -66,8 +66,8 @@ build() {
         return
     fi
     local started=$SECONDS
-    # --stub-wasi: Python's runtime imports WASI, which the host grants no
-    # plug-in; stubs (trapping if ever called) leave `log` as the only import.
+    # --stub-wasi: Python's runtime imports WASI, sockets included, which the
+    # host refuses; stubs (trapping if ever called) leave `log` as the only import.
     # Written beside the target and renamed, so a folder watcher never sees
     # half a component.
     "$tool" --quiet -d "$wit" -w "$world" componentize app \
