@@ -93,10 +93,7 @@ where
         let error = format!("org {org} has no {slot} plug-in active");
         metrics::counter!("leadhost_plugin_failures_total", "org" => org.clone(), "slot" => slot.world(), "code" => "none-configured")
             .increment(1);
-        change.move_to(
-            needs_review(slot, "none-configured", error),
-            "no plug-in to call",
-        )?;
+        to_review(change, slot, "none-configured", error, "no plug-in to call")?;
         return Ok(None);
     };
     let input = build(active.config.clone());
@@ -161,10 +158,27 @@ where
             );
             change.decision(failed);
             tracing::warn!(%org, lead = change.record.id(), %slot, %error, "plug-in call failed; lead needs review");
-            change.move_to(needs_review(slot, &code, error), "the plug-in call failed")?;
+            to_review(change, slot, &code, error, "the plug-in call failed")?;
             Ok(None)
         }
     }
+}
+
+/// Moves the lead to needs-review after a failed call — unless sales has
+/// it: a failed keep-in-touch step must not take a lead from its owner, so
+/// there the failure stays on the timeline (as the failed decision) only.
+fn to_review(
+    change: &mut Change<'_>,
+    slot: crate::runtime::Slot,
+    code: &str,
+    error: String,
+    cause: &str,
+) -> Result<(), EngineError> {
+    if change.record.stage.kind().with_sales() {
+        return Ok(());
+    }
+    change.move_to(needs_review(slot, code, error), cause)?;
+    Ok(())
 }
 
 /// The needs-review stage for a failed call of `slot`.

@@ -16,8 +16,10 @@ pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
         return;
     };
     // Whole milliseconds: the precision of the schedule's keys.
-    let by = (change.now + sla).timestamp_millis();
-    change.record.accept_by = chrono::DateTime::from_timestamp_millis(by);
+    change.record.accept_by = change
+        .now
+        .checked_add_signed(sla)
+        .and_then(|by| chrono::DateTime::from_timestamp_millis(by.timestamp_millis()));
 }
 
 /// Whether the lead's SLA has run out with the lead still unaccepted.
@@ -47,6 +49,9 @@ pub(super) fn escalate<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Resul
     release(shared, change)?;
     change.record.owner = None;
     change.record.lapsed_reps.push(lapsed.clone());
+    // Keep-in-touch was the lapsed owner's; a new assignment starts it again.
+    change.wake_at(None);
+    change.record.track = None;
     change.move_to(
         LeadStage::SalesReady,
         &format!("rep {lapsed} did not accept it within the SLA"),

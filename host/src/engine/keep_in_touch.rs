@@ -16,6 +16,9 @@ use crate::store::StageKind;
 /// owner has the lead to themselves first.
 pub const FIRST_STEP_AFTER: chrono::Duration = chrono::Duration::days(14);
 
+/// How long after a failed keep-in-touch call the step is tried again.
+const RETRY_AFTER: chrono::Duration = chrono::Duration::days(1);
+
 /// The org's keep-in-touch track, if it has one.
 fn track_of(shared: &Shared, org: &str) -> Option<String> {
     shared.plugins.nurture(org).after_hand_off
@@ -54,6 +57,9 @@ pub(super) fn step<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<()
     };
     let track = state.track.clone();
     let Some(step) = call_track(shared, change, state)? else {
+        // The failed call is on the timeline; try again later rather than
+        // every tick.
+        change.wake_at(Some(change.now + RETRY_AFTER));
         return Ok(());
     };
     let mut wake = step.wake_at;

@@ -74,7 +74,11 @@ impl Engine {
             rep.open_leads = known.open_leads;
             rep.last_assigned_at = known.last_assigned_at;
         }
-        store.put_rep(org, &rep)?;
+        if let Err(error) = store.put_rep(org, &rep) {
+            // The write may have landed before the flush failed.
+            rosters.forget(org);
+            return Err(error.into());
+        }
         rosters.written(org, std::slice::from_ref(&rep));
         Ok(rep)
     }
@@ -266,7 +270,10 @@ impl Engine {
             } else if keep_in_touch::applies(&self.shared, &change) {
                 keep_in_touch::step(&self.shared, &mut change)?;
             } else {
-                continue;
+                // Nothing handles this wake-up any more (say, keep-in-touch
+                // after the lead left sales): drop it, or it would come
+                // due on every tick ahead of everything else.
+                change.wake_at(None);
             }
             self.commit(change)?;
             woken += 1;

@@ -42,6 +42,15 @@ impl Rosters {
         Ok(reps)
     }
 
+    /// Forgets `org`'s roster (the next read takes it from the store): for
+    /// a write whose outcome is unknown, e.g. one whose flush failed.
+    pub fn forget(&self, org: &str) {
+        self.orgs
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(org);
+    }
+
     /// Takes in reps the store has just written, under the routing lock.
     pub fn written(&self, org: &str, changed: &[Rep]) {
         if changed.is_empty() {

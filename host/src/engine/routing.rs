@@ -25,10 +25,12 @@ pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(
     hold_routing(shared, change);
     let org = change.record.org.clone();
     let reps = shared.rosters.get(&*shared.store, &org)?;
+    // An owner who let this lead lapse is not offered again, as owner either.
     let account_owner = match &change.record.lead.domain {
         Some(domain) => shared.store.account_owner(&org, domain)?,
         None => None,
-    };
+    }
+    .filter(|owner| !change.record.lapsed_reps.contains(owner));
     let now = change.now;
     // Reps who let this lead's SLA lapse are not shown again; everyone else
     // is shown as they stand now, absences folded into `available`.

@@ -160,6 +160,8 @@ pub(super) fn recycle<'a>(
         cause,
     )?;
     change.record.owner = None;
+    // Back with marketing, the lead starts afresh with sales next time.
+    change.record.lapsed_reps.clear();
     let previous = latest_qualification(change);
     change.record.qualification = Some(Qualification {
         stage: Stage::Nurture,

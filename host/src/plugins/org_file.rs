@@ -181,6 +181,23 @@ impl OrgFile {
                 });
             }
         }
+        // Checked here, so a wrong window refuses the file (naming it)
+        // instead of failing the reload half-way through its reps.
+        for (at, rep) in file.reps.iter().enumerate() {
+            if let Some(window) = rep
+                .out_of_office
+                .iter()
+                .position(|away| away.until <= away.from)
+            {
+                return Err(OrgFileError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "reps[{at}] ({}): out_of_office[{window}].until must be after `from`",
+                        rep.id
+                    ),
+                });
+            }
+        }
         for (event, hook) in file.webhooks.all() {
             let scheme_ok = hook.url.starts_with("http://") || hook.url.starts_with("https://");
             let problem = if !scheme_ok {
@@ -223,9 +240,14 @@ impl OrgFile {
 /// A plain file name ending in `.wasm` or `.rhai` (no folders, nothing
 /// hidden).
 pub fn is_component_name(name: &str) -> bool {
-    [".wasm", crate::runtime::SCRIPT_EXTENSION]
+    let script = crate::runtime::SCRIPT_EXTENSION;
+    [".wasm", script]
         .iter()
         .any(|extension| name.len() > extension.len() && name.ends_with(extension))
+        // `x.rhai.wasm` would be a component whose name says script.
+        && !name
+            .strip_suffix(".wasm")
+            .is_some_and(|stem| stem.ends_with(script))
         && !name.starts_with('.')
         && !name.contains(['/', '\\'])
 }
@@ -292,6 +314,27 @@ capacity = 10
                 .to_string()
                 .contains("plugins.routing-policy.component"),
             "{outside}"
+        );
+        let confusing = OrgFile::parse(
+            Path::new("org.toml"),
+            "[plugins.lead-definition]\ncomponent = \"rule.rhai.wasm\"\n",
+        );
+        assert!(confusing.is_err());
+        let script = OrgFile::parse(
+            Path::new("org.toml"),
+            "[plugins.lead-definition]\ncomponent = \"rule.rhai\"\n",
+        );
+        assert!(script.is_ok(), "{script:?}");
+        let backwards = OrgFile::parse(
+            Path::new("org.toml"),
+            "[[reps]]\nid = \"ana\"\ncapacity = 5\nout_of_office = [{ from = \"2026-12-21T00:00:00Z\", until = \"2026-12-01T00:00:00Z\" }]\n",
+        )
+        .unwrap_err();
+        assert!(
+            backwards
+                .to_string()
+                .contains("reps[0] (ana): out_of_office[0].until must be after `from`"),
+            "{backwards}"
         );
     }
 }

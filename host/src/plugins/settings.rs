@@ -60,8 +60,8 @@ impl RoutingSettings {
     }
 }
 
-/// `accept_within` as humantime text (`"4h"`); zero is refused, since it
-/// would escalate every assignment at once.
+/// `accept_within` as humantime text (`"4h"`), from a minute (shorter
+/// would escalate before anyone could look) to a year.
 mod humantime_option {
     use std::time::Duration;
 
@@ -81,8 +81,10 @@ mod humantime_option {
                 "expected a duration such as \"4h\", \"30m\" or \"2d\": {error}"
             ))
         })?;
-        if duration.is_zero() {
-            return Err(D::Error::custom("must be longer than zero"));
+        const SHORTEST: Duration = Duration::from_secs(60);
+        const LONGEST: Duration = Duration::from_secs(366 * 24 * 3600);
+        if !(SHORTEST..=LONGEST).contains(&duration) {
+            return Err(D::Error::custom("must be between 1 minute and 366 days"));
         }
         Ok(Some(duration))
     }
@@ -110,7 +112,9 @@ mod tests {
         let error = parse(r#"accept_within = "soon""#).unwrap_err();
         assert!(error.contains("accept_within"), "{error}");
         assert!(error.contains("a duration such as \"4h\""), "{error}");
-        let error = parse(r#"accept_within = "0s""#).unwrap_err();
-        assert!(error.contains("longer than zero"), "{error}");
+        for out_of_range in ["0s", "500us", "300000y"] {
+            let error = parse(&format!("accept_within = \"{out_of_range}\"")).unwrap_err();
+            assert!(error.contains("between 1 minute and 366 days"), "{error}");
+        }
     }
 }

@@ -102,7 +102,13 @@ fn a_script_without_its_function_or_failing_its_cases_is_refused() {
     folder.drop_file("qualify.rhai", wrong.as_bytes());
     name_in_org_file(&folder, "qualify.rhai");
     let refusal = folder.refusal_of("the script without qualify", wrong.as_bytes());
-    assert!(refusal.reason.contains("qualify"), "{}", refusal.reason);
+    assert!(
+        refusal
+            .reason
+            .contains("no function `qualify`: define `fn qualify(input) { ... }` (the script defines `qualfy`)"),
+        "{}",
+        refusal.reason
+    );
     assert_eq!(folder.active(Slot::LeadDefinition), before);
 
     // Sample cases beside a script are checked like a component's.

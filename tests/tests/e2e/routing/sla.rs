@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use leadhost::model::{Absence, Time};
-use leadhost::plugins::RoutingSettings;
+use leadhost::plugins::{NurtureSettings, RoutingSettings};
 use leadhost::store::{EventKind, LeadStage, OutboxKind, TimelineEntry};
 
 use super::super::support::{TestOrg, start_time};
@@ -148,6 +148,47 @@ fn when_every_rep_lets_it_lapse_the_lead_waits_in_the_fallback_queue() {
     assert_eq!(last, ("dev".into(), None, "routed".into()));
     // A queued lead has no SLA clock.
     assert_eq!(org.lead(&lead).accept_by, None);
+}
+
+#[test]
+fn keep_in_touch_follows_the_owner_through_escalations_and_leaves_no_stale_wake_up() {
+    let org = org_with_sla();
+    org.engine.plugins().set_nurture(
+        org.org,
+        NurtureSettings {
+            after_hand_off: Some("stay-in-touch".into()),
+            ..NurtureSettings::default()
+        },
+    );
+    let lead = german_lead(&org, 7);
+    let record = org.lead(&lead);
+    assert_eq!(
+        record.wake_at,
+        Some(hours(14 * 24)),
+        "keep-in-touch for ana"
+    );
+    assert_eq!(record.accept_by, Some(hours(4)));
+
+    // Ben gets it: keep-in-touch starts again, 14 days from his assignment.
+    org.clock.set(hours(4));
+    assert_eq!(org.engine.run_due(100).unwrap(), 1);
+    assert_eq!(owner(&org, &lead).as_deref(), Some("ben"));
+    assert_eq!(org.lead(&lead).wake_at, Some(hours(4 + 14 * 24)));
+
+    // Everyone lapses: the queued lead has no wake-up left at all...
+    for step in 2..=3 {
+        org.clock.set(hours(4 * step));
+        assert_eq!(org.engine.run_due(100).unwrap(), 1);
+    }
+    let record = org.lead(&lead);
+    assert!(matches!(record.stage, LeadStage::Routed { queue: Some(_) }));
+    assert_eq!((record.wake_at, record.accept_by), (None, None));
+    // ...and nothing of it is left in the schedule to come due.
+    let far = hours(400 * 24);
+    let due = org.engine.store().due(far, 1_000).unwrap();
+    assert!(due.iter().all(|entry| entry.lead != lead), "{due:?}");
+    org.clock.set(far);
+    assert_eq!(org.engine.run_due(100).unwrap(), 0);
 }
 
 #[test]
