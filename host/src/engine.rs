@@ -75,6 +75,16 @@ pub enum EngineError {
         /// Its stage.
         stage: crate::store::StageKind,
     },
+    /// Feedback names a rep who does not hold the lead (any more).
+    #[error("lead {lead} is not rep {rep}'s{}", match owner { Some(owner) => format!(": {owner} holds it"), None => ": no rep holds it".into() })]
+    NotOwner {
+        /// The lead.
+        lead: String,
+        /// The rep the feedback came from.
+        rep: String,
+        /// Who holds it now.
+        owner: Option<String>,
+    },
     /// The lifecycle does not allow the move.
     #[error(transparent)]
     Illegal(#[from] IllegalTransition),

@@ -167,6 +167,7 @@ impl From<EngineError> for ApiError {
             }
             EngineError::OrgExists(_)
             | EngineError::NotInReview { .. }
+            | EngineError::NotOwner { .. }
             | EngineError::Illegal(_) => ApiError::Conflict(error.to_string()),
             EngineError::Store(error) => error.into(),
         }

@@ -12,8 +12,14 @@ use crate::store::{LeadRecord, LeadStage};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "feedback", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Feedback {
-    /// The rep takes the lead on.
-    Accept,
+    /// The rep takes the lead on. With `rep`, the host checks the lead is
+    /// still theirs: an accept from a rep whose SLA lapsed (the lead has
+    /// moved on) is refused, not applied to the new owner.
+    Accept {
+        /// The rep accepting, when the caller knows who clicked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep: Option<String>,
+    },
     /// The deal is won.
     Won,
     /// The deal is lost.
@@ -32,7 +38,7 @@ impl Feedback {
     fn reason(&self) -> Option<&str> {
         match self {
             Feedback::Lost { reason } | Feedback::PassBack { reason } => Some(reason),
-            Feedback::Accept | Feedback::Won => None,
+            Feedback::Accept { .. } | Feedback::Won => None,
         }
     }
 }
@@ -62,7 +68,16 @@ impl Engine {
         let rep = change.record.owner.clone().unwrap_or_default();
         let cause = format!("sales feedback: {}", feedback_name(&feedback));
         match feedback {
-            Feedback::Accept => {
+            Feedback::Accept { rep: Some(who) }
+                if change.record.owner.as_deref() != Some(who.as_str()) =>
+            {
+                return Err(EngineError::NotOwner {
+                    lead: lead.into(),
+                    rep: who,
+                    owner: change.record.owner.clone(),
+                });
+            }
+            Feedback::Accept { .. } => {
                 change.move_to(LeadStage::Accepted { rep }, &cause)?;
             }
             Feedback::Won => {
@@ -88,7 +103,7 @@ impl Engine {
 
 fn feedback_name(feedback: &Feedback) -> &'static str {
     match feedback {
-        Feedback::Accept => "accept",
+        Feedback::Accept { .. } => "accept",
         Feedback::Won => "won",
         Feedback::Lost { .. } => "lost",
         Feedback::PassBack { .. } => "pass back",

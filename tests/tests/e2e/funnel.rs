@@ -38,8 +38,8 @@ fn the_funnel_adds_up_and_follows_the_leads() {
 
     org.clock.advance(Duration::hours(2));
     let feedback = |id: &str, feedback| org.engine.feedback(org.org, id, feedback).unwrap();
-    feedback(&won, Feedback::Accept);
-    feedback(&lost, Feedback::Accept);
+    feedback(&won, Feedback::Accept { rep: None });
+    feedback(&lost, Feedback::Accept { rep: None });
     feedback(
         &back,
         Feedback::PassBack {

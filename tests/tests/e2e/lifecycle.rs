@@ -71,7 +71,10 @@ fn sales_feedback_closes_the_loop_and_frees_the_reps_capacity() {
         .to_string();
     let rep = org.lead(&id).owner.unwrap();
     org.clock.advance(Duration::hours(3));
-    let accepted = org.engine.feedback(org.org, &id, Feedback::Accept).unwrap();
+    let accepted = org
+        .engine
+        .feedback(org.org, &id, Feedback::Accept { rep: None })
+        .unwrap();
     assert_eq!(accepted.stage, LeadStage::Accepted { rep: rep.clone() });
     assert_eq!(
         org.rep(&rep).open_leads,
@@ -92,7 +95,9 @@ fn a_lost_lead_keeps_its_reason_and_a_reason_is_required() {
         .record
         .id()
         .to_string();
-    org.engine.feedback(org.org, &id, Feedback::Accept).unwrap();
+    org.engine
+        .feedback(org.org, &id, Feedback::Accept { rep: None })
+        .unwrap();
     let error = org
         .engine
         .feedback(

@@ -283,7 +283,7 @@ fn after_the_hand_off_a_lead_stays_in_touch_without_competing_with_its_owner() {
     nurture
         .host
         .engine
-        .feedback("acme", &id, Feedback::Accept)
+        .feedback("acme", &id, Feedback::Accept { rep: None })
         .unwrap();
     nurture
         .host

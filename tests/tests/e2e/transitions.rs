@@ -59,9 +59,9 @@ fn lead_in(org: &TestOrg, stage: StageKind, n: usize) -> String {
         other => panic!("{other} is not a resting stage"),
     };
     match stage {
-        Accepted => drop(feedback(&id, Feedback::Accept)),
+        Accepted => drop(feedback(&id, Feedback::Accept { rep: None })),
         Won | Lost => {
-            feedback(&id, Feedback::Accept);
+            feedback(&id, Feedback::Accept { rep: None });
             let last = if stage == Won {
                 Feedback::Won
             } else {
@@ -80,7 +80,7 @@ fn lead_in(org: &TestOrg, stage: StageKind, n: usize) -> String {
 fn run(org: &TestOrg, id: &str, op: Op) -> Result<StageKind, EngineError> {
     let feedback = |feedback| org.engine.feedback(org.org, id, feedback);
     let record = match op {
-        Op::Accept => feedback(Feedback::Accept),
+        Op::Accept => feedback(Feedback::Accept { rep: None }),
         Op::Won => feedback(Feedback::Won),
         Op::Lost => feedback(Feedback::Lost {
             reason: "budget cut".into(),

@@ -77,8 +77,19 @@ fn a_lead_goes_from_post_to_assigned_and_feedback_closes_the_loop() {
             .unwrap()
             .contains("cannot become won")
     );
+    let (status, problem) = feedback(json!({"feedback": "accept", "rep": "someone-else"}));
     assert_eq!(
-        feedback(json!({"feedback": "accept"})).1["stage"],
+        status, 409,
+        "an accept from a rep who does not hold it: {problem}"
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not rep someone-else's")
+    );
+    assert_eq!(
+        feedback(json!({"feedback": "accept", "rep": owner})).1["stage"],
         "accepted"
     );
     assert_eq!(feedback(json!({"feedback": "won"})).1["stage"], "won");

@@ -117,9 +117,32 @@ fn an_unaccepted_lead_is_rerouted_without_every_rep_who_let_it_lapse() {
         .collect();
     assert_eq!(seen, ["dev"]);
 
+    // Ana's late accept is refused: the lead is dev's now.
+    let late = org
+        .engine
+        .feedback(
+            org.org,
+            &lead,
+            leadhost::engine::Feedback::Accept {
+                rep: Some("ana".into()),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        late.to_string(),
+        format!("lead {lead} is not rep ana's: dev holds it")
+    );
+    assert_eq!(owner(&org, &lead).as_deref(), Some("dev"));
+
     // Dev accepts: the clock stops, and nothing escalates later.
     org.engine
-        .feedback(org.org, &lead, leadhost::engine::Feedback::Accept)
+        .feedback(
+            org.org,
+            &lead,
+            leadhost::engine::Feedback::Accept {
+                rep: Some("dev".into()),
+            },
+        )
         .unwrap();
     assert_eq!(org.lead(&lead).accept_by, None);
     org.clock.set(hours(48));
