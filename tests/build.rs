@@ -5,7 +5,7 @@ use std::path::Path;
 
 use leadhost_guest_build::{Guest, build, require_used};
 
-const FIXTURES: [Guest; 7] = [
+const FIXTURES: [Guest; 9] = [
     Guest {
         package: "fixture-infinite-loop",
         purpose: "never returns; fuel or the deadline must stop it.",
@@ -39,6 +39,16 @@ const FIXTURES: [Guest; 7] = [
     Guest {
         package: "fixture-sandbox-probe",
         purpose: "reports the clock, random, env, args and files it sees.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-blocker",
+        purpose: "sleeps, reads stdin, prints, refuses or answers big: must never block or copy past the limits.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-past-waker",
+        purpose: "nurture track asking to wake a day in the past: clamped to the minimum interval.",
         embed: false,
     },
 ];

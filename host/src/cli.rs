@@ -60,6 +60,22 @@ pub enum Command {
     /// Runs nurture steps ahead of time, in order (`run --days N`), for
     /// demos and dry runs on a copy of the data.
     Nurture(NurtureArgs),
+    /// Compiles one component for `serve` in a process of its own, within
+    /// a CPU-time budget (internal: the server runs it).
+    #[command(hide = true, name = "compile-worker")]
+    CompileWorker(CompileWorkerArgs),
+}
+
+/// Arguments of the internal `leadhost compile-worker`.
+#[derive(Debug, clap::Args)]
+pub struct CompileWorkerArgs {
+    /// The engine's per-call limits, as JSON (they shape the compiled code).
+    #[arg(long)]
+    pub limits: String,
+    /// The component.
+    pub input: PathBuf,
+    /// Where to write the precompiled code.
+    pub output: PathBuf,
 }
 
 /// Arguments of `leadhost serve`.
@@ -208,6 +224,9 @@ pub enum CliError {
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    /// The compile worker failed (its reason is on stderr already).
+    #[error("the compile worker failed")]
+    CompileWorker(u8),
 }
 
 impl CliError {
@@ -233,6 +252,7 @@ impl CliError {
             CliError::Nurture(NurtureCliError::Setup(_)) => 2,
             CliError::Nurture(_) => 1,
             CliError::Output(_) => 1,
+            CliError::CompileWorker(code) => *code,
         }
     }
 }
@@ -273,6 +293,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Err(error) => Err(error.into()),
         },
         Command::Nurture(args) => print(&nurture(&args)?),
+        Command::CompileWorker(args) => {
+            match crate::runtime::run_worker(&args.limits, &args.input, &args.output) {
+                0 => Ok(()),
+                code => Err(CliError::CompileWorker(u8::try_from(code).unwrap_or(1))),
+            }
+        }
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(

@@ -8,6 +8,7 @@ mod folder;
 mod install;
 mod loader;
 mod org_file;
+mod reloader;
 mod script;
 mod settings;
 mod watcher;
@@ -176,6 +177,7 @@ impl Registry {
         } in builtin::ALL
         {
             let plugin = runtime.load(name, bytes, Some(slot))?;
+            runtime.keep(&plugin);
             self.activate(org, plugin, Config::new(), since);
         }
         Ok(())

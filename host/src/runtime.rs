@@ -15,6 +15,7 @@
 
 mod answer;
 mod cache;
+mod compiler;
 mod engine;
 mod error;
 mod identity;
@@ -24,6 +25,7 @@ mod plugin;
 mod sandbox;
 mod script;
 mod v0_1_0;
+mod wasi;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +35,7 @@ use wasmtime::component::Linker;
 
 pub use answer::AnswerSize;
 pub use cache::CacheSource;
+pub use compiler::{Cancel, CancelOnDrop, CompileError, Compiler, WORKER_COMMAND, run_worker};
 pub use error::{Cause, PluginError};
 pub use identity::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
@@ -52,6 +55,8 @@ pub struct RuntimeConfig {
     pub limits: Limits,
     /// Where precompiled code is kept across restarts; memory only if `None`.
     pub cache_dir: Option<PathBuf>,
+    /// How components are compiled (size limit, CPU-time bound, worker).
+    pub compiler: Compiler,
 }
 
 /// The runtime could not start.
@@ -86,6 +91,8 @@ struct Shared {
     cache: cache::CompileCache,
     /// Per-call limits.
     limits: Limits,
+    /// Compiles within bounds.
+    compiler: Compiler,
     /// Ticks the epoch for deadlines; stops when the runtime is dropped.
     _ticker: engine::EpochTicker,
 }
@@ -96,7 +103,7 @@ impl Runtime {
         let engine = engine::build(&config.limits)
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+        wasi::add_to_linker(&mut linker)
             .and_then(|()| v0_1_0::add_to_linker(&mut linker))
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let fingerprint = engine::fingerprint(&engine);
@@ -113,6 +120,7 @@ impl Runtime {
                 linker,
                 cache,
                 limits: config.limits,
+                compiler: config.compiler,
                 _ticker: ticker,
             }),
         })
@@ -136,6 +144,18 @@ impl Runtime {
         bytes: &[u8],
         expected: Option<Slot>,
     ) -> Result<Plugin, PluginError> {
+        self.load_with(name, bytes, expected, &Cancel::new())
+    }
+
+    /// [`Runtime::load`], whose compile (if it needs one) stops once
+    /// `cancel` is cancelled.
+    pub fn load_with(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        expected: Option<Slot>,
+        cancel: &Cancel,
+    ) -> Result<Plugin, PluginError> {
         let hash = ContentHash::of(bytes);
         let id = PluginId {
             name: name.to_string(),
@@ -147,11 +167,21 @@ impl Runtime {
         };
         inspect::check_header(bytes).map_err(fail)?;
         let engine = &self.shared.engine;
+        let compile = || {
+            self.shared
+                .compiler
+                .compile(engine, &self.shared.limits, bytes, cancel)
+        };
         let (component, source) = self
             .shared
             .cache
-            .get_or_compile(engine, hash, bytes)
-            .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
+            .get_or_compile(engine, hash, compile)
+            .map_err(|error| {
+                fail(match error {
+                    CompileError::Invalid(message) => Cause::Invalid(message),
+                    other => Cause::Compile(other.to_string()),
+                })
+            })?;
         inspect::check_imports(&component, engine).map_err(fail)?;
         let slot = inspect::slot_of(&component, engine).map_err(fail)?;
         if let Some(expected) = expected.filter(|expected| *expected != slot) {
@@ -180,6 +210,14 @@ impl Runtime {
             source,
             self.clone(),
         ))
+    }
+
+    /// Keeps `plugin`'s compiled code in the compile cache (memory and
+    /// disk): call it once the host accepted the plug-in, so that a refused
+    /// component leaves nothing behind.
+    pub fn keep(&self, plugin: &Plugin) {
+        let (hash, component) = plugin.compiled();
+        self.shared.cache.keep(hash, component);
     }
 
     /// Loads an admin script for `slot`, run by `runner` (the first-party
@@ -218,6 +256,9 @@ impl Runtime {
         let component = self
             .load("script-runner", runner, Some(slot))
             .map_err(|error| fail(error.cause))?;
+        // The runner is first-party: keep its compiled code whatever comes
+        // of the script (it takes seconds to compile).
+        self.keep(&component);
         Ok(component.for_script(id, script::ScriptSource::new(name, text)))
     }
 

@@ -64,6 +64,8 @@ pub struct Options {
     pub limits: Limits,
     /// Engine defaults.
     pub engine: EngineConfig,
+    /// How components are compiled (size limit, CPU-time bound, worker).
+    pub compiler: crate::runtime::Compiler,
 }
 
 /// An opened data folder.
@@ -105,6 +107,7 @@ impl Host {
         let runtime = Runtime::new(RuntimeConfig {
             limits: options.limits,
             cache_dir: Some(path.join("cache")),
+            compiler: options.compiler,
         })?;
         let orgs = store.orgs().map_err(EngineError::from)?;
         let engine = Engine::new(

@@ -162,6 +162,7 @@ fn a_plugin_for_another_slot_is_refused() {
 }
 
 mod cli {
+    pub mod compile;
     pub mod durability;
     pub mod import;
     pub mod plugin_tools;

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{JsonBody, OrgAccess, read_body};
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::engine::FieldError;
 use crate::model::Config;
 use crate::plugins::Refusal;
-use crate::runtime::Slot;
+use crate::runtime::{Cancel, Slot};
 use crate::store::PluginVersion;
 
 /// A slot of an org: its active version and the last refused one.
@@ -120,8 +120,12 @@ pub async fn upload(
     })?;
     let bytes = read_body(request, &state).await?;
     let org = access.org.clone();
-    blocking(&state, move |host| {
-        host.plugins.install(&org, slot, &query.name, &bytes)
+    // A request dropped at its deadline (or by its client) stops its compile.
+    let cancel = Cancel::new();
+    let _stop_when_gone = cancel.on_drop();
+    blocking_in(&state, org.clone(), move |host| {
+        host.plugins
+            .install_with(&org, slot, &query.name, &bytes, &cancel)
     })
     .await?;
     Ok(Json(slot_view(&state, &access.org, slot)))
@@ -141,7 +145,7 @@ pub async fn versions(
 ) -> Result<Json<Vec<PluginVersion>>, ApiError> {
     let slot = parse_slot(&slot)?;
     let org = access.org.clone();
-    let versions = blocking(&state, move |host| {
+    let versions = blocking_in(&state, org.clone(), move |host| {
         host.engine.store().plugin_versions(&org)
     })
     .await?;
@@ -179,7 +183,7 @@ pub async fn rollback(
 ) -> Result<Json<SlotView>, ApiError> {
     let slot = parse_slot(&slot)?;
     let org = access.org.clone();
-    blocking(&state, move |host| {
+    blocking_in(&state, org.clone(), move |host| {
         host.plugins.rollback(&org, slot, &request.to)
     })
     .await?;

@@ -37,7 +37,10 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     let mut config = file.with_env(|name| std::env::var(name).ok())?;
     config.listen = args.listen.or(config.listen);
     config.data_dir = args.data_dir.clone().or(config.data_dir);
-    let settings = config.resolve();
+    let mut settings = config.resolve();
+    // Compiles run in a child `leadhost compile-worker` within their CPU
+    // budget; without our own path (an unusual platform), in-process.
+    settings.options.compiler.worker = std::env::current_exe().ok();
     let host = Host::open(&settings.data_dir, settings.options.clone())?;
     host.ensure_org(DEMO_ORG)?;
     let store = host.engine.store().as_ref();
@@ -54,7 +57,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served: Result<(), ServeCliError> = runtime.block_on(async move {
         let stop = server::signal()?;
         let listener = tokio::net::TcpListener::bind(settings.listen).await?;
         let address = listener.local_addr()?;
@@ -70,5 +73,15 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
         }
         server::run(host, listener, settings.http, stop).await?;
         Ok(())
-    })
+    });
+    // Everything the server started has stopped or been given up on within
+    // its drain timeout, and the store is flushed; a blocking task still
+    // running (work a timed-out request left behind) must not keep the
+    // process from exiting.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    served
 }
+
+/// How long the process waits, after the server stopped, for blocking
+/// tasks still running before it exits anyway.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);

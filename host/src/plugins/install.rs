@@ -5,7 +5,7 @@
 use super::loader::{LoadError, PluginLoader, SlotOutcome};
 use super::org_file::{OrgFile, SlotEntry};
 use super::{Refusal, folder::write_atomically};
-use crate::runtime::{ContentHash, Slot};
+use crate::runtime::{Cancel, ContentHash, Slot};
 use crate::store::{Activation, PluginVersion};
 
 /// An upload or rollback was not done.
@@ -63,11 +63,24 @@ impl PluginLoader {
         name: &str,
         bytes: &[u8],
     ) -> Result<PluginVersion, InstallError> {
+        self.install_with(org, slot, name, bytes, &Cancel::new())
+    }
+
+    /// [`PluginLoader::install`] for a request: its compile stops once
+    /// `cancel` is cancelled (the request timed out or its client left).
+    pub fn install_with(
+        &self,
+        org: &str,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        cancel: &Cancel,
+    ) -> Result<PluginVersion, InstallError> {
         if !valid_name(name) {
             return Err(InstallError::BadName(name.into()));
         }
         self.locked(org, || {
-            self.place(org, slot, name, bytes, Activation::Upload)
+            self.place(org, slot, name, bytes, Activation::Upload, cancel)
         })
     }
 
@@ -113,7 +126,14 @@ impl PluginLoader {
         let bytes = std::fs::read(&path)
             .map_err(|source| LoadError::Folder(super::folder::FolderError { path, source }))?;
         self.locked(org, || {
-            self.place(org, slot, &version.name, &bytes, Activation::Rollback)
+            self.place(
+                org,
+                slot,
+                &version.name,
+                &bytes,
+                Activation::Rollback,
+                &Cancel::new(),
+            )
         })
     }
 
@@ -125,6 +145,7 @@ impl PluginLoader {
         name: &str,
         bytes: &[u8],
         how: Activation,
+        cancel: &Cancel,
     ) -> Result<PluginVersion, InstallError> {
         let dir = self.folders.org_dir(org);
         let mut file =
@@ -142,7 +163,13 @@ impl PluginLoader {
             .map(|entry| entry.config.clone())
             .unwrap_or_default();
         let path = dir.join(&component);
-        if let Err(reason) = self.check(name, bytes, slot, &path, &config) {
+        let checked = self.check(name, bytes, slot, &path, &config, cancel);
+        if let Ok(plugin) = &checked {
+            // It passed every check: keep its compiled code, so the reload
+            // below does not compile it again.
+            self.runtime.keep(plugin);
+        }
+        if let Err(reason) = checked {
             let refusal = Refusal {
                 name: name.into(),
                 hash: ContentHash::of(bytes).to_string(),

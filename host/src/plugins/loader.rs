@@ -15,7 +15,7 @@ use super::org_file::{OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
 use crate::engine::{Engine, EngineError};
 use crate::model::Config;
-use crate::runtime::{ContentHash, Plugin, Runtime, Slot};
+use crate::runtime::{Cancel, ContentHash, Plugin, Runtime, Slot};
 use crate::store::{Activation, PluginVersion, StoreError};
 
 /// A reload could not finish (a refused component is not an error: it is
@@ -190,13 +190,14 @@ impl PluginLoader {
                 return Ok(SlotOutcome::Unchanged);
             }
         }
-        let plugin = match self.check(&name, &bytes, slot, &path, &entry.config) {
+        let plugin = match self.check(&name, &bytes, slot, &path, &entry.config, &Cancel::new()) {
             Ok(plugin) => plugin,
             Err(reason) => {
                 return self.refuse(org, slot, &name, Some(hash), reason, &entry.config);
             }
         };
         let version = self.record(org, slot, &plugin, &bytes, how)?;
+        self.runtime.keep(&plugin);
         self.registry()
             .activate(org, plugin, entry.config.clone(), version.at);
         metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => how_label(version.how))
@@ -207,7 +208,8 @@ impl PluginLoader {
 
     /// Everything a component must pass before it may serve: it compiles,
     /// fills `slot` in a supported WIT version, imports only what the host
-    /// grants, and passes the sample cases beside it (if any).
+    /// grants, and passes the sample cases beside it (if any). A compile
+    /// still running when `cancel` is cancelled is stopped.
     pub fn check(
         &self,
         name: &str,
@@ -215,9 +217,11 @@ impl PluginLoader {
         slot: Slot,
         path: &Path,
         config: &Config,
+        cancel: &Cancel,
     ) -> Result<Plugin, String> {
-        let plugin = super::load_plugin(&self.runtime, name, bytes, Some(slot), config)
-            .map_err(|error| error.cause.to_string())?;
+        let plugin =
+            super::script::load_plugin_with(&self.runtime, name, bytes, Some(slot), config, cancel)
+                .map_err(|error| error.cause.to_string())?;
         let cases = cases_path(path);
         if cases.exists() {
             let cases = read_cases(&cases).map_err(|error| error.to_string())?;
@@ -321,6 +325,7 @@ impl PluginLoader {
         match loaded {
             Ok(plugin) => {
                 tracing::warn!(org, %slot, plugin = %plugin.id(), "serving the last good version");
+                self.runtime.keep(&plugin);
                 self.registry()
                     .activate(org, plugin, config.clone(), self.engine.now());
             }

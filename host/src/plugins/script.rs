@@ -8,8 +8,8 @@
 use crate::builtin;
 use crate::model::{Config, NurtureInput, QualifyInput, RouteInput};
 use crate::runtime::{
-    CallContext, Cause, ContentHash, Plugin, PluginError, PluginId, Runtime, Slot, SlotInput,
-    is_script,
+    CallContext, Cancel, Cause, ContentHash, Plugin, PluginError, PluginId, Runtime, Slot,
+    SlotInput, is_script,
 };
 
 /// Loads a plug-in file's bytes by its name: an admin script when the name
@@ -23,8 +23,20 @@ pub fn load_plugin(
     expected: Option<Slot>,
     config: &Config,
 ) -> Result<Plugin, PluginError> {
+    load_plugin_with(runtime, name, bytes, expected, config, &Cancel::new())
+}
+
+/// [`load_plugin`], whose compile stops once `cancel` is cancelled.
+pub fn load_plugin_with(
+    runtime: &Runtime,
+    name: &str,
+    bytes: &[u8],
+    expected: Option<Slot>,
+    config: &Config,
+    cancel: &Cancel,
+) -> Result<Plugin, PluginError> {
     if !is_script(name) {
-        return runtime.load(name, bytes, expected);
+        return runtime.load_with(name, bytes, expected, cancel);
     }
     let slot = match expected {
         Some(slot) => slot,

@@ -26,6 +26,8 @@ pub enum CacheSource {
 }
 
 /// One compiled copy per content hash, shared by every org that uses it.
+/// Only components the host accepted are kept ([`CompileCache::keep`]): a
+/// refused upload leaves nothing behind, in memory or on disk.
 pub struct CompileCache {
     /// `<cache dir>/<engine fingerprint>`: code from another wasmtime
     /// version or engine setting lives elsewhere and is never loaded.
@@ -48,30 +50,42 @@ impl CompileCache {
         })
     }
 
-    /// The compiled component for `bytes` (whose hash is `hash`).
-    pub fn get_or_compile(
+    /// The compiled component for `bytes` (whose hash is `hash`): from the
+    /// cache, or compiled now (and not kept until [`CompileCache::keep`]).
+    pub fn get_or_compile<E>(
         &self,
         engine: &Engine,
         hash: ContentHash,
-        bytes: &[u8],
-    ) -> wasmtime::Result<(Component, CacheSource)> {
+        compile: impl FnOnce() -> Result<Component, E>,
+    ) -> Result<(Component, CacheSource), E> {
         if let Some(component) = self.compiled.lock().expect("cache lock").get(&hash) {
             return Ok((component.clone(), CacheSource::Memory));
         }
         let (component, source) = match self.load_precompiled(engine, hash) {
             Some(component) => (component, CacheSource::Disk),
-            None => {
-                let component = Component::new(engine, bytes)?;
-                self.store_precompiled(hash, &component);
-                (component, CacheSource::Compiled)
-            }
+            None => (compile()?, CacheSource::Compiled),
         };
-        self.compiled
-            .lock()
-            .expect("cache lock")
-            .entry(hash)
-            .or_insert_with(|| component.clone());
+        if source == CacheSource::Disk {
+            self.remember(hash, &component);
+        }
         Ok((component, source))
+    }
+
+    /// Keeps `component` (accepted by the host) in memory and on disk.
+    pub fn keep(&self, hash: ContentHash, component: &Component) {
+        if self.remember(hash, component) {
+            self.store_precompiled(hash, component);
+        }
+    }
+
+    /// Keeps `component` in memory; `false` if it already was.
+    fn remember(&self, hash: ContentHash, component: &Component) -> bool {
+        let mut compiled = self.compiled.lock().expect("cache lock");
+        if compiled.contains_key(&hash) {
+            return false;
+        }
+        compiled.insert(hash, component.clone());
+        true
     }
 
     fn path(&self, hash: ContentHash) -> Option<PathBuf> {

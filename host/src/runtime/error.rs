@@ -33,6 +33,10 @@ pub enum Cause {
     /// The component does not validate or compile (truncated, corrupt, ...).
     #[error("not a valid component: {0}")]
     Invalid(String),
+    /// The component was not compiled: over the size limit, over its
+    /// compile CPU-time budget, or cancelled.
+    #[error("{0}")]
+    Compile(String),
     /// The component imports something the host does not grant.
     #[error(
         "imports `{0}`, which the host does not grant (plug-ins may import only `leadhost:plugin/log` and the deny-all WASI)"
@@ -85,11 +89,15 @@ pub enum Cause {
         /// The guest's stderr.
         stderr: String,
     },
-    /// The answer is bigger than the limit.
-    #[error("returned a {size}-byte answer, over the limit of {limit} bytes")]
+    /// The answer, a refusal's text or a log line is bigger than the limit.
+    #[error("{}, over the limit of {limit} bytes", match size {
+        Some(size) => format!("returned a {size}-byte answer"),
+        None => "moved too much data to the host in one go (an answer, a refusal or a log line); refused before it was copied".into(),
+    })]
     OutputTooLarge {
-        /// The answer's size.
-        size: usize,
+        /// The answer's size, when it was measured; `None` when the
+        /// transfer was stopped before the copy.
+        size: Option<usize>,
         /// The limit.
         limit: usize,
     },
@@ -112,6 +120,7 @@ impl Cause {
             Cause::NotWasm => "not-wasm",
             Cause::CoreModule => "core-module",
             Cause::Invalid(_) => "invalid",
+            Cause::Compile(_) => "compile-limit",
             Cause::ForbiddenImport(_) => "forbidden-import",
             Cause::WrongWorld { .. } => "wrong-world",
             Cause::NoSlotExport(_) => "no-slot-export",

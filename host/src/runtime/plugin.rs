@@ -8,7 +8,7 @@ use wasmtime::{Store, Trap};
 
 use super::answer::{Answer, AnswerSize};
 use super::sandbox::{CallContext, CallState};
-use super::{CacheSource, Cause, PluginError, PluginId, Runtime, Slot, v0_1_0};
+use super::{CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, v0_1_0};
 use crate::model::{self, PluginInput};
 
 mod reusable;
@@ -46,6 +46,8 @@ struct Inner {
     runtime: Runtime,
     /// For an admin script: its text, passed to the script component.
     script: Option<super::script::ScriptSource>,
+    /// The content hash the compiled component is cached under.
+    compiled_hash: ContentHash,
 }
 
 /// A pre-linked component, by the WIT version it was built against.
@@ -71,6 +73,12 @@ impl Prepared {
     fn version(&self) -> &'static str {
         match self {
             Prepared::V0_1_0(_) => v0_1_0::VERSION,
+        }
+    }
+
+    fn component(&self) -> &wasmtime::component::Component {
+        match self {
+            Prepared::V0_1_0(prepared) => prepared.component(),
         }
     }
 }
@@ -166,6 +174,7 @@ impl Plugin {
         source: CacheSource,
         runtime: Runtime,
     ) -> Self {
+        let compiled_hash = id.hash;
         Plugin {
             inner: Arc::new(Inner {
                 id,
@@ -174,6 +183,7 @@ impl Plugin {
                 source,
                 runtime,
                 script: None,
+                compiled_hash,
             }),
         }
     }
@@ -190,6 +200,7 @@ impl Plugin {
                 source: inner.source,
                 runtime: inner.runtime.clone(),
                 script: Some(source),
+                compiled_hash: inner.compiled_hash,
             }),
         }
     }
@@ -212,6 +223,13 @@ impl Plugin {
     /// Where its compiled code came from when it was loaded.
     pub fn cache_source(&self) -> CacheSource {
         self.inner.source
+    }
+
+    /// The compiled component and the hash it is cached under (for an
+    /// admin script, the script component's).
+    pub(super) fn compiled(&self) -> (ContentHash, &wasmtime::component::Component) {
+        let component = self.inner.prepared.component();
+        (self.inner.compiled_hash, component)
     }
 
     /// Qualifies a lead (lead-definition plug-ins).
@@ -294,6 +312,12 @@ impl Plugin {
         );
         let mut store = Store::new(runtime.engine(), state);
         store.limiter(|state| &mut state.limiter);
+        // What the guest may move to the host in one transfer (an answer
+        // being lifted, a host call's arguments) is checked before the
+        // copy: twice the output limit leaves room for the lists' own
+        // bookkeeping, and the exact answer size is checked after.
+        store.set_hostcall_fuel(limits.output_bytes.saturating_mul(2));
+        super::wasi::charge(&mut store);
         arm(&mut store, limits);
         store
     }
@@ -311,6 +335,12 @@ impl Plugin {
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
         let value = match answer {
             Answer::Decided(value) => value,
+            Answer::Refused(reason) if reason.len() > limits.output_bytes => {
+                return Err(self.error(Cause::OutputTooLarge {
+                    size: Some(reason.len()),
+                    limit: limits.output_bytes,
+                }));
+            }
             Answer::Refused(reason) => return Err(self.error(Cause::Refused(reason))),
             Answer::Invalid(problem) => return Err(self.error(Cause::InvalidAnswer(problem))),
             Answer::WrongSlot => {
@@ -323,7 +353,7 @@ impl Plugin {
         let size = value.answer_size();
         if size > limits.output_bytes {
             return Err(self.error(Cause::OutputTooLarge {
-                size,
+                size: Some(size),
                 limit: limits.output_bytes,
             }));
         }
@@ -354,6 +384,10 @@ impl Plugin {
             {
                 Cause::Busy(error.to_string())
             }
+            _ if transfer_refused(&error) => Cause::OutputTooLarge {
+                size: None,
+                limit: limits.output_bytes,
+            },
             _ => match state.limiter.refused {
                 Some(requested) => Cause::MemoryLimit {
                     requested,
@@ -370,6 +404,17 @@ impl Plugin {
         };
         self.error(cause)
     }
+}
+
+/// Whether wasmtime stopped a transfer from the guest at the store's
+/// hostcall fuel (its error type is private, so it is known by its message;
+/// the runtime tests pin it for the wasmtime version in use).
+fn transfer_refused(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .to_string()
+            .contains("fuel allocated for hostcalls has been exhausted")
+    })
 }
 
 /// Sets a call's fuel and deadline.

@@ -9,12 +9,12 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{
     Deterministic, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView,
     WasiView,
 };
 
+use super::wasi::pipe::CappedPipe;
 use super::{Limits, PluginId};
 use crate::model::Time;
 
@@ -57,12 +57,15 @@ pub struct CallState {
     table: ResourceTable,
     /// Caps the guest's memory.
     pub(super) limiter: MemoryLimiter,
-    /// The guest's stdout, kept for the host's log.
-    stdout: MemoryOutputPipe,
-    /// The guest's stderr, kept for the log and for trap messages (panics).
-    stderr: MemoryOutputPipe,
+    /// The guest's stdout, kept (capped) for the host's log.
+    stdout: CappedPipe,
+    /// The guest's stderr, kept (capped) for the log and for trap messages (panics).
+    stderr: CappedPipe,
     /// Tags and caps for the guest's `log` lines.
     log: GuestLog,
+    /// Fuel the call's host calls owe for the data they moved; collected
+    /// when the host returns to the guest (see `wasi::charge`).
+    owed: u64,
 }
 
 impl CallState {
@@ -74,8 +77,8 @@ impl CallState {
         now: Time,
         limits: &Limits,
     ) -> Self {
-        let stdout = MemoryOutputPipe::new(limits.stdio_bytes);
-        let stderr = MemoryOutputPipe::new(limits.stdio_bytes);
+        let stdout = CappedPipe::new(limits.stdio_bytes);
+        let stderr = CappedPipe::new(limits.stdio_bytes);
         // The same plug-in, lead and time always see the same "random" bytes,
         // so a decision can be replayed exactly.
         let seed: [u8; 32] = Sha256::new()
@@ -95,6 +98,7 @@ impl CallState {
             .insecure_random_seed(u128::from_le_bytes(
                 seed[..16].try_into().expect("16 bytes"),
             ))
+            .max_random_size(super::wasi::MAX_RANDOM_BYTES)
             .allow_ip_name_lookup(false)
             .allow_tcp(false)
             .allow_udp(false)
@@ -117,12 +121,40 @@ impl CallState {
                 max_lines: limits.log_lines,
                 max_line_bytes: limits.log_line_bytes,
             },
+            owed: 0,
         }
+    }
+
+    /// The call's WASI resources and the fuel its host calls owe.
+    pub(super) fn resources(&mut self) -> (&mut ResourceTable, &mut u64) {
+        (&mut self.table, &mut self.owed)
+    }
+
+    /// The call's random sources and the fuel its host calls owe.
+    pub(super) fn random_and_owed(
+        &mut self,
+    ) -> (&mut wasmtime_wasi::random::WasiRandomCtx, &mut u64) {
+        (self.wasi.random(), &mut self.owed)
+    }
+
+    /// Takes the fuel owed so far (see `wasi::charge`).
+    pub(super) fn take_owed(&mut self) -> u64 {
+        std::mem::take(&mut self.owed)
+    }
+
+    /// Charges `bytes` of data a host call moved to the call's fuel.
+    pub(super) fn owe(&mut self, bytes: usize) {
+        self.owed = self.owed.saturating_add(bytes as u64);
     }
 
     /// Moves the guest's wall clock to `now` (for an instance reused across calls).
     pub(super) fn set_now(&mut self, now: Time) {
         self.wall.store(now.timestamp_millis(), Ordering::Relaxed);
+    }
+
+    /// The longest `log` line kept, in bytes.
+    pub(super) fn log_line_cap(&self) -> usize {
+        self.log.max_line_bytes
     }
 
     /// Writes one guest `log` line to the host's log.
@@ -143,6 +175,12 @@ impl CallState {
         }
         for line in String::from_utf8_lossy(&self.stderr.contents()).lines() {
             tracing::warn!(target: "leadhost::guest", org, plugin, stream = "stderr", "{line}");
+        }
+        for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            let dropped = pipe.dropped();
+            if dropped > 0 {
+                tracing::warn!(target: "leadhost::guest", org, plugin, stream, dropped, "output past the cap was dropped");
+            }
         }
     }
 }

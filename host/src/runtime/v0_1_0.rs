@@ -6,8 +6,8 @@
 
 mod convert;
 
-use wasmtime::Store;
-use wasmtime::component::{HasSelf, InstancePre, Linker};
+use wasmtime::component::{InstancePre, Linker, WasmStr};
+use wasmtime::{AsContext, Store, StoreContextMut};
 
 use super::sandbox::{CallState, GuestLevel};
 use super::{Slot, answer::Answer};
@@ -51,23 +51,38 @@ use generated::lead_definition::{LeadDefinition, LeadDefinitionPre};
 use generated::nurture_track::{NurtureTrack, NurtureTrackPre};
 use generated::routing_policy::{RoutingPolicy, RoutingPolicyPre};
 
-impl generated::log::Host for CallState {
-    fn log(&mut self, level: generated::log::Level, message: String) {
-        use generated::log::Level;
-        let level = match level {
-            Level::Trace => GuestLevel::Trace,
-            Level::Debug => GuestLevel::Debug,
-            Level::Info => GuestLevel::Info,
-            Level::Warn => GuestLevel::Warn,
-            Level::Error => GuestLevel::Error,
-        };
-        CallState::log(self, level, &message);
-    }
-}
-
-/// Adds this version's host interface (`log`) to the linker.
+/// Adds this version's host interface (`log`) to the linker. The message
+/// is taken as a view of guest memory: only the part kept (the call's
+/// line cap) is copied, the whole length is charged to the call's fuel, and
+/// a message over the call's transfer limit traps before anything is
+/// copied (see `Plugin::new_store`).
 pub fn add_to_linker(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
-    generated::log::add_to_linker::<CallState, HasSelf<CallState>>(linker, |state| state)
+    use generated::log::Level;
+    linker.instance("leadhost:plugin/log@0.1.0")?.func_wrap(
+        "log",
+        |mut store: StoreContextMut<'_, CallState>, (level, message): (Level, WasmStr)| {
+            let cap = store.data().log_line_cap();
+            let (length, kept) = {
+                let text = message.to_str(store.as_context())?;
+                let mut end = text.len().min(cap);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                (text.len(), text[..end].to_string())
+            };
+            let level = match level {
+                Level::Trace => GuestLevel::Trace,
+                Level::Debug => GuestLevel::Debug,
+                Level::Info => GuestLevel::Info,
+                Level::Warn => GuestLevel::Warn,
+                Level::Error => GuestLevel::Error,
+            };
+            let state = store.data_mut();
+            state.owe(length);
+            state.log(level, &kept);
+            Ok(())
+        },
+    )
 }
 
 /// The host interfaces of this version a plug-in may import: `log`, and
@@ -94,6 +109,15 @@ impl Prepared {
             Slot::NurtureTrack => Prepared::NurtureTrack(NurtureTrackPre::new(pre)?),
             Slot::RoutingPolicy => Prepared::RoutingPolicy(RoutingPolicyPre::new(pre)?),
         })
+    }
+
+    /// The compiled component.
+    pub fn component(&self) -> &wasmtime::component::Component {
+        match self {
+            Prepared::LeadDefinition(pre) => pre.instance_pre().component(),
+            Prepared::NurtureTrack(pre) => pre.instance_pre().component(),
+            Prepared::RoutingPolicy(pre) => pre.instance_pre().component(),
+        }
     }
 
     /// A new instance in `store`.

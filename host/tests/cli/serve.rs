@@ -11,10 +11,10 @@ use leadhost::store::{Durability, SledStore, Store};
 
 const ADMIN: &str = "lh_test_admin_token_for_the_serve_test";
 
-struct Serving {
-    child: Child,
-    url: String,
-    lines: Vec<String>,
+pub(super) struct Serving {
+    pub(super) child: Child,
+    pub(super) url: String,
+    pub(super) lines: Vec<String>,
     _stdout: BufReader<ChildStdout>,
 }
 
@@ -22,10 +22,16 @@ struct Serving {
 /// relatively as a user would, on an ephemeral loopback port, and reads what
 /// it prints until the demo token line.
 fn start(dir: &Path) -> Serving {
+    start_with(dir, &[])
+}
+
+/// [`start`] with more environment variables (settings).
+pub(super) fn start_with(dir: &Path, env: &[(&str, &str)]) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leadhost"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
         .current_dir(dir)
         .env("LEADHOST_ADMIN_TOKEN", ADMIN)
+        .envs(env.iter().copied())
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -53,13 +59,13 @@ fn start(dir: &Path) -> Serving {
     }
 }
 
-fn sigterm(child: &Child) {
+pub(super) fn sigterm(child: &Child) {
     // SAFETY: kill(2) with a pid we own and a valid signal number.
     let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
     assert_eq!(sent, 0, "SIGTERM sent");
 }
 
-fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
+pub(super) fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -186,7 +192,7 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
 }
 
 /// `bytes` with a custom section appended: the same plug-in, another hash.
-fn variant(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn variant(bytes: &[u8]) -> Vec<u8> {
     let name = b"leadhost-test-variant";
     let mut out = bytes.to_vec();
     out.push(0);

@@ -115,9 +115,10 @@ fn a_huge_answer_is_refused() {
     );
     let error = plugin.qualify(&org(), &strong_lead()).unwrap_err();
     match error.cause {
+        // ~1 MB of reasons is stopped while it is lifted, before the copy.
         Cause::OutputTooLarge { size, limit } => {
             assert_eq!(limit, Limits::default().output_bytes);
-            assert!(size > 1_000_000, "{size}");
+            assert_eq!(size, None);
         }
         other => panic!("expected an oversized answer, got {other:?}"),
     }

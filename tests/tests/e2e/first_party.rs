@@ -122,12 +122,22 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
 
     let first = Runtime::new(config.clone()).unwrap();
     let load = |runtime: &Runtime| {
-        runtime
+        let plugin = runtime
             .load(BANT_QUALIFIER.name, BANT_QUALIFIER.bytes, None)
-            .unwrap()
+            .unwrap();
+        runtime.keep(&plugin);
+        plugin
     };
+    // A compile nobody accepted (a refused upload) leaves nothing behind...
+    let unkept = first
+        .load(BANT_QUALIFIER.name, BANT_QUALIFIER.bytes, None)
+        .unwrap();
+    assert_eq!(unkept.cache_source(), CacheSource::Compiled);
+    assert_eq!(count_files(cache.path()), 0, "nothing on disk");
+    // ...an accepted one is kept, in memory and on disk.
     assert_eq!(load(&first).cache_source(), CacheSource::Compiled);
     assert_eq!(load(&first).cache_source(), CacheSource::Memory);
+    assert_eq!(count_files(cache.path()), 1);
     drop(first);
 
     // A restart finds the precompiled code on disk, and it still decides.
@@ -158,6 +168,17 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
         Stage::SalesReady,
         "code loaded before the damage still runs"
     );
+}
+
+fn count_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| match entry.path() {
+            path if path.is_dir() => count_files(&path),
+            _ => 1,
+        })
+        .sum()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

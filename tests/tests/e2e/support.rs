@@ -15,16 +15,19 @@ pub fn runtime() -> &'static Runtime {
 pub fn runtime_with(limits: Limits) -> Runtime {
     Runtime::new(RuntimeConfig {
         limits,
-        cache_dir: None,
+        ..RuntimeConfig::default()
     })
     .expect("start the runtime")
 }
 
 /// Loads the component at `path` into `runtime` for `slot`.
+/// (kept in the runtime's compile cache, as the host keeps what it accepts).
 pub fn load(runtime: &Runtime, path: &str, slot: Slot) -> Plugin {
-    runtime
+    let plugin = runtime
         .load_file(std::path::Path::new(path), Some(slot))
-        .unwrap_or_else(|error| panic!("load {path}: {error}"))
+        .unwrap_or_else(|error| panic!("load {path}: {error}"));
+    runtime.keep(&plugin);
+    plugin
 }
 
 /// The strong sample lead of `examples/eval`.

@@ -1,0 +1,72 @@
+//! A running server compiles uploads in a `compile-worker` process within
+//! their CPU-time budget: a component that takes longer is stopped and
+//! refused (leaving nothing in the compile cache), one within it is taken.
+
+use std::path::Path;
+
+use leadhost::runtime::Slot;
+
+use super::serve::{sigterm, start_with, wait_exit};
+
+/// The `.cwasm` files in the data folder's compile cache, by name.
+fn cached(data: &Path) -> std::collections::BTreeSet<String> {
+    let Ok(folders) = std::fs::read_dir(data.join("cache")) else {
+        return Default::default();
+    };
+    folders
+        .flatten()
+        .flat_map(|folder| std::fs::read_dir(folder.path()).into_iter().flatten())
+        .flatten()
+        .filter(|file| file.path().extension().is_some_and(|ext| ext == "cwasm"))
+        .map(|file| file.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_compile_over_its_cpu_budget_is_stopped_and_refused_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut serving = start_with(dir.path(), &[("LEADHOST_LIMITS_COMPILE_CPU_MS", "1000")]);
+    let token = serving.lines[2]
+        .split_whitespace()
+        .find(|word| word.starts_with("lh_"))
+        .expect("the demo token is printed on first start")
+        .to_string();
+    let data = dir.path().join("data");
+    let before = cached(&data);
+    let upload = |name: &str, bytes: &[u8]| {
+        let response = reqwest::blocking::Client::new()
+            .put(format!(
+                "{}/v1/orgs/demo/plugins/lead-definition?name={name}",
+                serving.url
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/wasm")
+            .body(bytes.to_vec())
+            .send()
+            .unwrap();
+        (response.status().as_u16(), response.text().unwrap())
+    };
+    // The script runner (an interpreter, ~2.6 MB) takes seconds of CPU to
+    // compile; a rule plug-in (below) about half a second, engine set-up included.
+    let runner = leadhost::builtin::script_runner(Slot::LeadDefinition).bytes;
+    let (status, body) = upload("big-interpreter", runner);
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("compiling it took more than 1000 ms of CPU time"),
+        "{body}"
+    );
+    assert_eq!(
+        cached(&data),
+        before,
+        "a refused compile leaves no cached code"
+    );
+    // A rule plug-in compiles well within the budget, in the worker, and is kept.
+    let bant = super::serve::variant(leadhost::builtin::BANT_QUALIFIER.bytes);
+    let (status, body) = upload("bant-variant", &bant);
+    assert_eq!(status, 200, "{body}");
+    let after = cached(&data);
+    assert_eq!(after.len(), before.len() + 1, "{before:?} → {after:?}");
+    assert!(after.is_superset(&before));
+    sigterm(&serving.child);
+    assert!(wait_exit(&mut serving.child).success());
+}
