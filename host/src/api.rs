@@ -84,6 +84,29 @@ impl AppState {
     }
 }
 
+/// Runs blocking engine work for `org` (plug-in calls, store flushes) off
+/// the async threads, within the org's share of the host (see
+/// [`crate::engine::OrgShares`]): the request waits for a turn without
+/// holding a thread, and is answered 503 when the org's queue is full. The
+/// turn is held by the work itself, so work that outlives its request (a
+/// 408) still counts against the org until it ends.
+async fn blocking_in<T, E>(
+    state: &AppState,
+    org: String,
+    work: impl FnOnce(&Host) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let turn = state.host.engine.shares().turn(&org).await?;
+    blocking(state, move |host| {
+        let _turn = turn;
+        work(host)
+    })
+    .await
+}
+
 /// Runs blocking engine work (plug-in calls, store flushes) off the async
 /// threads.
 async fn blocking<T, E>(

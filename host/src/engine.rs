@@ -16,6 +16,7 @@ mod locks;
 mod operations;
 mod rosters;
 mod routing;
+mod shares;
 mod steps;
 mod touches;
 mod validate;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
 pub use lifecycle::{IllegalTransition, next_stages};
+pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 use crate::clock::Clock;
@@ -37,12 +39,19 @@ pub struct EngineConfig {
     /// The track a lead starts on when the lead definition suggests none
     /// (a lead passed back by sales, a definition without tracks).
     pub default_track: String,
+    /// Each org's share of the host's workers.
+    pub shares: ShareLimits,
+    /// The earliest a nurture track may ask to wake a lead again, from the
+    /// step's time; earlier (or past) wake-ups are moved to it.
+    pub min_wake: chrono::Duration,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             default_track: "education".into(),
+            shares: ShareLimits::default(),
+            min_wake: chrono::Duration::minutes(1),
         }
     }
 }
@@ -149,6 +158,8 @@ pub(crate) struct Shared {
     locks: locks::Locks,
     /// Each org's reps as the store holds them, for routing.
     rosters: rosters::Rosters,
+    /// Each org's share of the workers that call plug-ins.
+    shares: OrgShares,
     /// Defaults the plug-ins leave open.
     config: EngineConfig,
 }
@@ -179,6 +190,7 @@ impl Engine {
                 clock,
                 locks: locks::Locks::new(),
                 rosters: rosters::Rosters::default(),
+                shares: OrgShares::new(config.shares),
                 config,
             }),
         }
@@ -192,6 +204,11 @@ impl Engine {
     /// The plug-in registry the engine calls through.
     pub fn plugins(&self) -> &Registry {
         &self.shared.plugins
+    }
+
+    /// Each org's share of the workers that call plug-ins.
+    pub fn shares(&self) -> &OrgShares {
+        &self.shared.shares
     }
 
     /// The engine's clock.

@@ -2,6 +2,7 @@
 //! background, and a graceful stop that drains requests and flushes the store.
 
 mod config;
+mod scheduler;
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -19,12 +20,6 @@ use crate::store::StoreError;
 
 /// How long a stop waits for requests in flight before it gives up on them.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// How often due nurture wake-ups are looked for.
-const WAKE_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Wake-ups run per store scan.
-const WAKE_BATCH: usize = 500;
 
 /// How often the outbox is looked at.
 const DELIVERY_INTERVAL: Duration = Duration::from_millis(250);
@@ -57,7 +52,7 @@ pub async fn run(
     let state = AppState::new(host.clone());
     let draining = state.draining.clone();
     let (stop, stopped) = watch::channel(false);
-    let waker = tokio::spawn(wake_due(host.clone(), stopped.clone()));
+    let waker = tokio::spawn(scheduler::run(host.clone(), stopped.clone()));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
     let delivering = tokio::spawn(deliver(dispatcher, stopped.clone()));
     let app = api::router(state, http);
@@ -87,29 +82,6 @@ pub async fn run(
         .map_err(|error| std::io::Error::other(error.to_string()))??;
     tracing::info!("stopped; the store is flushed");
     Ok(())
-}
-
-/// Calls the nurture track for leads whose wake-up time has come, until stopped.
-async fn wake_due(host: Host, mut stopped: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(WAKE_INTERVAL);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = stopped.wait_for(|stop| *stop) => return,
-        }
-        // Drain what is due, a batch at a time, before sleeping again.
-        loop {
-            let engine = host.engine.clone();
-            match tokio::task::spawn_blocking(move || engine.run_due(WAKE_BATCH)).await {
-                Ok(Ok(woken)) if woken == WAKE_BATCH && !*stopped.borrow() => continue,
-                Ok(Ok(0)) => {}
-                Ok(Ok(woken)) => tracing::debug!(woken, "nurture wake-ups run"),
-                Ok(Err(error)) => tracing::error!(%error, "nurture wake-ups failed"),
-                Err(error) => tracing::error!(%error, "the wake-up task failed"),
-            }
-            break;
-        }
-    }
 }
 
 /// Delivers the outbox to the orgs' webhooks, until stopped.

@@ -158,6 +158,9 @@ pub trait Store: OutboxStore + Send + Sync + 'static {
     fn assignment(&self, org: &str, lead: &str) -> Result<Option<Assignment>, StoreError>;
     /// Nurture wake-ups due at or before `until`, oldest first, at most `limit`.
     fn due(&self, until: Time, limit: usize) -> Result<Vec<Due>, StoreError>;
+    /// `org`'s nurture wake-ups due at or before `until`, oldest first, at
+    /// most `limit`: the scheduler serves each org its own share.
+    fn due_in(&self, org: &str, until: Time, limit: usize) -> Result<Vec<Due>, StoreError>;
     /// Messages waiting in the outbox, oldest first, at most `limit`.
     fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>, StoreError>;
     /// Applies `commit` atomically: afterwards every read sees all of it.

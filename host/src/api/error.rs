@@ -54,6 +54,9 @@ pub enum ApiError {
     /// The server is shutting down or not ready.
     #[error("{0}")]
     Unavailable(String),
+    /// The org has as much work waiting as its share allows; retry shortly.
+    #[error(transparent)]
+    Busy(#[from] crate::engine::ShareFull),
     /// Something failed inside; the details are in the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -107,6 +110,7 @@ impl ApiError {
                 "unavailable",
                 "Unavailable",
             ),
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Org busy"),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -153,6 +157,9 @@ impl IntoResponse for ApiError {
         );
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

@@ -7,7 +7,7 @@ use axum::extract::{Query, Request, State};
 use super::extract::{OrgAccess, read_body};
 use super::leads::batch_result;
 use super::views::BatchResult;
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::engine::FieldError;
 use crate::import::{self, ImportQuery};
 
@@ -39,7 +39,7 @@ pub async fn create(
     let mut row = csv::StringRecord::new();
     let (lines, rows): (Vec<usize>, Vec<_>) =
         std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row)).unzip();
-    let results = blocking(&state, move |host| {
+    let results = blocking_in(&state, access.org.clone(), move |host| {
         host.engine.ingest_batch(&access.org, rows, "import")
     })
     .await?;

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::extract::{JsonBody, OrgAccess, parse_json, read_body};
 use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadSubmission};
 use crate::model::Activity;
 use crate::store::StageKind;
@@ -33,7 +33,7 @@ pub async fn create(
     access: OrgAccess,
     JsonBody(submission): JsonBody<LeadSubmission>,
 ) -> Result<(StatusCode, Json<LeadView>), ApiError> {
-    let ingested = blocking(&state, move |host| {
+    let ingested = blocking_in(&state, access.org.clone(), move |host| {
         host.engine.ingest(&access.org, submission, "api")
     })
     .await?;
@@ -91,7 +91,7 @@ pub async fn batch(
             items.len()
         )));
     }
-    let results = blocking(&state, move |host| {
+    let results = blocking_in(&state, access.org.clone(), move |host| {
         host.engine.ingest_batch(&access.org, items, "api")
     })
     .await?;
@@ -151,7 +151,7 @@ pub async fn get(
     access: OrgAccess,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<LeadView>, ApiError> {
-    let view = blocking(&state, move |host| {
+    let view = blocking_in(&state, access.org.clone(), move |host| {
         let record = host.engine.lead(&access.org, &id)?;
         let timeline = host.engine.timeline(&access.org, &id)?;
         let mut view = LeadView::of(record);
@@ -202,7 +202,7 @@ pub async fn list(
             problem: "must be 1 to 500".into(),
         }]));
     }
-    let page = blocking(&state, move |host| {
+    let page = blocking_in(&state, access.org.clone(), move |host| {
         let mut leads = Vec::with_capacity(limit);
         let mut more = false;
         host.engine.store().scan_leads_after(
@@ -266,7 +266,7 @@ pub async fn activity(
     Path((_, id)): Path<(String, String)>,
     JsonBody(input): JsonBody<ActivityInput>,
 ) -> Result<Json<LeadView>, ApiError> {
-    let record = blocking(&state, move |host| {
+    let record = blocking_in(&state, access.org.clone(), move |host| {
         let activity = Activity {
             kind: input.kind,
             at: input.at.unwrap_or_else(|| host.engine.now()),
@@ -290,7 +290,7 @@ pub async fn feedback(
     Path((_, id)): Path<(String, String)>,
     JsonBody(feedback): JsonBody<Feedback>,
 ) -> Result<Json<LeadView>, ApiError> {
-    let record = blocking(&state, move |host| {
+    let record = blocking_in(&state, access.org.clone(), move |host| {
         host.engine.feedback(&access.org, &id, feedback)
     })
     .await?;
@@ -307,6 +307,9 @@ pub async fn retry(
     access: OrgAccess,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<LeadView>, ApiError> {
-    let record = blocking(&state, move |host| host.engine.retry(&access.org, &id)).await?;
+    let record = blocking_in(&state, access.org.clone(), move |host| {
+        host.engine.retry(&access.org, &id)
+    })
+    .await?;
     Ok(Json(LeadView::of(record)))
 }

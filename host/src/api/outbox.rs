@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::OrgAccess;
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::store::{CallTask, DeadLetter};
 
 /// Which tasks.
@@ -28,7 +28,10 @@ pub async fn tasks(
     Query(query): Query<TaskQuery>,
 ) -> Result<Json<Vec<CallTask>>, ApiError> {
     let org = access.org.clone();
-    let tasks = blocking(&state, move |host| host.engine.store().call_tasks(&org)).await?;
+    let tasks = blocking_in(&state, org.clone(), move |host| {
+        host.engine.store().call_tasks(&org)
+    })
+    .await?;
     Ok(Json(
         tasks
             .into_iter()
@@ -48,7 +51,7 @@ pub async fn task_done(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<CallTask>, ApiError> {
     let org = access.org.clone();
-    let task = blocking(&state, move |host| {
+    let task = blocking_in(&state, org.clone(), move |host| {
         let store = host.engine.store();
         let mut task = store
             .call_tasks(&org)?
@@ -74,7 +77,10 @@ pub async fn dead_letters(
     access: OrgAccess,
 ) -> Result<Json<Vec<DeadLetter>>, ApiError> {
     let org = access.org.clone();
-    let letters = blocking(&state, move |host| host.engine.store().dead_letters(&org)).await?;
+    let letters = blocking_in(&state, org.clone(), move |host| {
+        host.engine.store().dead_letters(&org)
+    })
+    .await?;
     Ok(Json(letters))
 }
 
@@ -93,7 +99,10 @@ pub async fn replay(
     let number: u64 = id
         .parse()
         .map_err(|_| ApiError::NotFound(format!("no dead letter {id} in org {org}")))?;
-    let replayed = blocking(&state, move |host| host.engine.store().replay(&org, number)).await?;
+    let replayed = blocking_in(&state, org.clone(), move |host| {
+        host.engine.store().replay(&org, number)
+    })
+    .await?;
     if replayed {
         Ok(axum::http::StatusCode::ACCEPTED)
     } else {

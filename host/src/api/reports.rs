@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::OrgAccess;
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::engine::{Funnel, Window};
 
 /// The window of leads a report covers.
@@ -35,6 +35,9 @@ pub async fn funnel(
         to: window.to,
     };
     Ok(Json(
-        blocking(&state, move |host| host.engine.funnel(&access.org, window)).await?,
+        blocking_in(&state, access.org.clone(), move |host| {
+            host.engine.funnel(&access.org, window)
+        })
+        .await?,
     ))
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::extract::{JsonBody, OrgAccess};
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking_in};
 use crate::model::Rep;
 
 /// Lists the org's reps with their open leads and last assignment.
@@ -19,7 +19,10 @@ pub async fn list(
     access: OrgAccess,
 ) -> Result<Json<Vec<Rep>>, ApiError> {
     Ok(Json(
-        blocking(&state, move |host| host.engine.reps(&access.org)).await?,
+        blocking_in(&state, access.org.clone(), move |host| {
+            host.engine.reps(&access.org)
+        })
+        .await?,
     ))
 }
 
@@ -33,7 +36,10 @@ pub async fn create(
     access: OrgAccess,
     JsonBody(rep): JsonBody<Rep>,
 ) -> Result<(StatusCode, Json<Rep>), ApiError> {
-    let rep = blocking(&state, move |host| host.engine.put_rep(&access.org, rep)).await?;
+    let rep = blocking_in(&state, access.org.clone(), move |host| {
+        host.engine.put_rep(&access.org, rep)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(rep)))
 }
 
@@ -68,7 +74,7 @@ pub async fn update(
     Path((_, id)): Path<(String, String)>,
     JsonBody(update): JsonBody<RepUpdate>,
 ) -> Result<Json<Rep>, ApiError> {
-    let rep = blocking(&state, move |host| {
+    let rep = blocking_in(&state, access.org.clone(), move |host| {
         let engine = &host.engine;
         let Some(mut rep) = engine
             .reps(&access.org)?

@@ -80,7 +80,7 @@ impl Shown for RouteInput {
 /// failure moves the lead to needs-review and returns `None`.
 pub(super) fn call<I>(
     shared: &Shared,
-    change: &mut Change<'_>,
+    change: &mut Change,
     build: impl FnOnce(Config) -> I,
 ) -> Result<Option<(I::Output, u64)>, EngineError>
 where
@@ -168,7 +168,7 @@ where
 /// it: a failed keep-in-touch step must not take a lead from its owner, so
 /// there the failure stays on the timeline (as the failed decision) only.
 fn to_review(
-    change: &mut Change<'_>,
+    change: &mut Change,
     slot: crate::runtime::Slot,
     code: &str,
     error: String,

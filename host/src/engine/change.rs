@@ -1,9 +1,8 @@
 //! One operation's change to one lead: the new record plus everything that
 //! must land with it, gathered into a single atomic [`Commit`].
 
-use std::sync::MutexGuard;
-
 use super::lifecycle::{self, IllegalTransition};
+use super::locks::Held;
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
     Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
@@ -11,7 +10,7 @@ use crate::store::{
 };
 
 /// A lead being changed by one engine operation.
-pub(super) struct Change<'a> {
+pub(super) struct Change {
     /// The lead as it will be stored.
     pub record: LeadRecord,
     /// The time of the operation.
@@ -21,10 +20,10 @@ pub(super) struct Change<'a> {
     /// The wake-ups the store has for the lead now, to cancel those that change.
     stored_wakes: Vec<Time>,
     /// Held while the change touches reps' load: one router per org at a time.
-    routing: Option<MutexGuard<'a, ()>>,
+    routing: Option<Held>,
 }
 
-impl<'a> Change<'a> {
+impl Change {
     /// Starts changing `record` (as loaded, or new) at `now`.
     pub fn new(record: LeadRecord, now: Time) -> Self {
         let stored_wakes = record.wake_ups();
@@ -136,7 +135,7 @@ impl<'a> Change<'a> {
     }
 
     /// Keeps the org's routing lock until the change is committed.
-    pub fn hold_routing(&mut self, guard: MutexGuard<'a, ()>) {
+    pub fn hold_routing(&mut self, guard: Held) {
         self.routing.get_or_insert(guard);
     }
 
@@ -146,7 +145,7 @@ impl<'a> Change<'a> {
     }
 
     /// The commit to apply, and the routing lock to release once it is applied.
-    pub fn finish(mut self) -> (Commit, Option<MutexGuard<'a, ()>>) {
+    pub fn finish(mut self) -> (Commit, Option<Held>) {
         self.record.updated_at = self.now;
         let wakes = self.record.wake_ups();
         let (stored, wanted) = (&self.stored_wakes, &wakes);

@@ -11,7 +11,7 @@ use super::{EngineError, Shared};
 use crate::store::{EventKind, LeadStage, OutboxKind, StageKind};
 
 /// Starts the SLA clock of a lead just assigned, if the org has an SLA.
-pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
+pub(super) fn start(shared: &Shared, change: &mut Change) {
     let Some(sla) = shared.plugins.routing(&change.record.org).sla() else {
         return;
     };
@@ -23,13 +23,13 @@ pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
 }
 
 /// Whether the lead's SLA has run out with the lead still unaccepted.
-pub(super) fn lapsed(change: &Change<'_>) -> bool {
+pub(super) fn lapsed(change: &Change) -> bool {
     change.record.stage.kind() == StageKind::Assigned
         && change.record.accept_by.is_some_and(|by| by <= change.now)
 }
 
 /// Takes a lapsed assignment away from its rep and routes the lead again.
-pub(super) fn escalate<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+pub(super) fn escalate<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let LeadStage::Assigned { rep: lapsed } = change.record.stage.clone() else {
         return Ok(());
     };

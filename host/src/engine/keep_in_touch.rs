@@ -26,7 +26,7 @@ fn track_of(shared: &Shared, org: &str) -> Option<String> {
 
 /// Puts a lead just assigned to a rep on the org's keep-in-touch track, if
 /// the org has one.
-pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
+pub(super) fn start(shared: &Shared, change: &mut Change) {
     let Some(track) = track_of(shared, &change.record.org) else {
         return;
     };
@@ -39,7 +39,7 @@ pub(super) fn start(shared: &Shared, change: &mut Change<'_>) {
 }
 
 /// Whether a due lead with sales is on the keep-in-touch track.
-pub(super) fn applies(shared: &Shared, change: &Change<'_>) -> bool {
+pub(super) fn applies(shared: &Shared, change: &Change) -> bool {
     let stage = change.record.stage.kind();
     matches!(stage, StageKind::Assigned | StageKind::Accepted)
         && change
@@ -51,7 +51,7 @@ pub(super) fn applies(shared: &Shared, change: &Change<'_>) -> bool {
 }
 
 /// Takes the next keep-in-touch step of a lead sales has.
-pub(super) fn step<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+pub(super) fn step<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(state) = change.record.track.clone() else {
         return Ok(());
     };
@@ -74,6 +74,7 @@ pub(super) fn step<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<()
         track,
         ..step.state
     });
+    let wake = super::steps::earliest_wake(shared, change, wake);
     change.wake_at(wake);
     Ok(())
 }

@@ -247,11 +247,25 @@ impl Engine {
     }
 
     /// Calls the nurture track for leads whose wake-up time has come, oldest
-    /// first, at most `limit`; returns how many were woken.
+    /// first across orgs, at most `limit`; returns how many were woken.
+    /// (`leadhost nurture run`; the server serves orgs in turn with
+    /// [`Engine::run_due_in`].)
     pub fn run_due(&self, limit: usize) -> Result<usize, EngineError> {
+        let due = self.shared.store.due(self.now(), limit)?;
+        self.wake(due)
+    }
+
+    /// [`Engine::run_due`] for one org's leads only: one org's backlog never
+    /// holds up another org's due steps.
+    pub fn run_due_in(&self, org: &str, limit: usize) -> Result<usize, EngineError> {
+        let due = self.shared.store.due_in(org, self.now(), limit)?;
+        self.wake(due)
+    }
+
+    fn wake(&self, due: Vec<crate::store::Due>) -> Result<usize, EngineError> {
         let now = self.now();
         let mut woken = 0;
-        for due in self.shared.store.due(now, limit)? {
+        for due in due {
             let _lead = self.shared.locks.lead(&due.org, &due.lead);
             let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
                 continue;
@@ -294,11 +308,7 @@ impl Engine {
 
     /// What follows new activity on a lead: re-qualification while marketing
     /// holds it, word to the owner while sales does.
-    fn after_activity<'a>(
-        &'a self,
-        change: &mut Change<'a>,
-        what: &str,
-    ) -> Result<(), EngineError> {
+    fn after_activity<'a>(&'a self, change: &mut Change, what: &str) -> Result<(), EngineError> {
         let stage = change.record.stage.kind();
         match stage {
             StageKind::Nurturing | StageKind::Discarded => steps::requalify(&self.shared, change),
@@ -338,14 +348,14 @@ impl Engine {
 
     /// Applies a change, releases the org's routing lock (the next router
     /// sees the new load), then waits until the change is durable.
-    pub(super) fn commit(&self, change: Change<'_>) -> Result<LeadRecord, EngineError> {
+    pub(super) fn commit(&self, change: Change) -> Result<LeadRecord, EngineError> {
         let (record, applied) = self.apply(change)?;
         self.shared.store.wait_durable(applied)?;
         Ok(record)
     }
 
     /// Applies a change and releases the org's routing lock; not yet durable.
-    fn apply(&self, change: Change<'_>) -> Result<(LeadRecord, Applied), EngineError> {
+    fn apply(&self, change: Change) -> Result<(LeadRecord, Applied), EngineError> {
         let (commit, routing) = change.finish();
         let record = commit.lead.clone().expect("a change commits its lead");
         let reps = commit.reps.clone();

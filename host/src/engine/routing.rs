@@ -13,7 +13,7 @@ use crate::runtime::Slot;
 use crate::store::{LeadStage, OutboxKind};
 
 /// Takes the org's routing lock for the rest of the change, if not held.
-fn hold_routing<'a>(shared: &'a Shared, change: &mut Change<'a>) {
+fn hold_routing<'a>(shared: &'a Shared, change: &mut Change) {
     if !change.holds_routing() {
         let org = change.record.org.clone();
         change.hold_routing(shared.locks.routing(&org));
@@ -21,7 +21,7 @@ fn hold_routing<'a>(shared: &'a Shared, change: &mut Change<'a>) {
 }
 
 /// Sends a sales-ready lead to the routing policy and records what it chose.
-pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     hold_routing(shared, change);
     let org = change.record.org.clone();
     let reps = shared.rosters.get(&*shared.store, &org)?;
@@ -89,7 +89,7 @@ pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(
 
 /// The rep the policy chose, as stored, if the host may give them the lead
 /// now; otherwise the lead goes to needs-review naming why.
-fn check_rep(change: &mut Change<'_>, reps: &[Rep], id: &str) -> Result<Option<Rep>, EngineError> {
+fn check_rep(change: &mut Change, reps: &[Rep], id: &str) -> Result<Option<Rep>, EngineError> {
     let now = change.now;
     let problem = match reps.iter().find(|rep| rep.id == id) {
         None => format!("rep `{id}` does not exist in org {}", change.record.org),
@@ -122,7 +122,7 @@ fn check_rep(change: &mut Change<'_>, reps: &[Rep], id: &str) -> Result<Option<R
 }
 
 /// Frees the owner's capacity: the lead no longer counts as open for them.
-pub(super) fn release<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+pub(super) fn release<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(owner) = change.record.owner.clone() else {
         return Ok(());
     };

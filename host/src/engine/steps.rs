@@ -14,7 +14,7 @@ use crate::model::{
 use crate::store::{LeadStage, StageKind};
 
 /// The lead's activities: the stored ones and this change's new ones.
-fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, EngineError> {
+fn activities(shared: &Shared, change: &Change) -> Result<Vec<Activity>, EngineError> {
     let record = &change.record;
     let mut all = shared.store.activities(&record.org, record.id())?;
     all.extend(change.new_activities().cloned());
@@ -24,7 +24,7 @@ fn activities(shared: &Shared, change: &Change<'_>) -> Result<Vec<Activity>, Eng
 /// Calls the lead definition; stores the qualification it returns.
 fn qualify<'a>(
     shared: &'a Shared,
-    change: &mut Change<'a>,
+    change: &mut Change,
 ) -> Result<Option<Qualification>, EngineError> {
     let activities = activities(shared, change)?;
     let (lead, now) = (change.record.lead.clone(), change.now);
@@ -41,10 +41,7 @@ fn qualify<'a>(
 }
 
 /// Qualifies a new lead (or one whose qualification is re-run) and acts on the verdict.
-pub(super) fn qualify_new<'a>(
-    shared: &'a Shared,
-    change: &mut Change<'a>,
-) -> Result<(), EngineError> {
+pub(super) fn qualify_new<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(qualification) = qualify(shared, change)? else {
         return Ok(());
     };
@@ -57,10 +54,7 @@ pub(super) fn qualify_new<'a>(
 }
 
 /// Re-qualifies a lead marketing holds (nurturing or discarded) after new activity.
-pub(super) fn requalify<'a>(
-    shared: &'a Shared,
-    change: &mut Change<'a>,
-) -> Result<(), EngineError> {
+pub(super) fn requalify<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(qualification) = qualify(shared, change)? else {
         return Ok(());
     };
@@ -94,17 +88,13 @@ fn verdict_cause(qualification: &Qualification) -> String {
     format!("qualified {stage} with score {}", qualification.score)
 }
 
-fn to_sales<'a>(
-    shared: &'a Shared,
-    change: &mut Change<'a>,
-    cause: &str,
-) -> Result<(), EngineError> {
+fn to_sales<'a>(shared: &'a Shared, change: &mut Change, cause: &str) -> Result<(), EngineError> {
     change.wake_at(None);
     change.move_to(LeadStage::SalesReady, cause)?;
     route(shared, change)
 }
 
-fn discard(change: &mut Change<'_>, qualification: &Qualification) -> Result<(), EngineError> {
+fn discard(change: &mut Change, qualification: &Qualification) -> Result<(), EngineError> {
     let reason = qualification
         .reasons
         .first()
@@ -120,7 +110,7 @@ fn discard(change: &mut Change<'_>, qualification: &Qualification) -> Result<(),
 
 fn start_nurture<'a>(
     shared: &'a Shared,
-    change: &mut Change<'a>,
+    change: &mut Change,
     qualification: &Qualification,
 ) -> Result<(), EngineError> {
     let track = qualification
@@ -149,7 +139,7 @@ fn start_nurture<'a>(
 /// re-qualifies it, so the track does not hand it straight back to sales.
 pub(super) fn recycle<'a>(
     shared: &'a Shared,
-    change: &mut Change<'a>,
+    change: &mut Change,
     reason: String,
     cause: &str,
 ) -> Result<(), EngineError> {
@@ -173,7 +163,7 @@ pub(super) fn recycle<'a>(
     nurture(shared, change)
 }
 
-pub(super) fn latest_qualification(change: &Change<'_>) -> Qualification {
+pub(super) fn latest_qualification(change: &Change) -> Qualification {
     change
         .record
         .qualification
@@ -189,7 +179,7 @@ pub(super) fn latest_qualification(change: &Change<'_>) -> Qualification {
 
 /// Calls the nurture track for a nurturing (or just recycled) lead and
 /// applies what it wants done.
-pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result<(), EngineError> {
+pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
     let qualification = latest_qualification(change);
     let state = match (&change.record.stage, change.record.track.clone()) {
         (LeadStage::Nurturing { .. }, Some(state)) => state,
@@ -237,10 +227,39 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
             Ok(())
         }
         None => {
+            let wake = earliest_wake(shared, change, wake);
             change.wake_at(wake);
             Ok(())
         }
     }
+}
+
+/// A wake-up a plug-in asked for, held to the engine's minimum interval.
+/// One step may ask to be called again at once (a track that moves a lead
+/// to another track does), but a track that asks for it on every step (or
+/// asks for a time in the past) would run its leads' steps in a loop and
+/// take the scheduler from every other org: from the second quick wake-up
+/// in a row, the wake-up is moved to the minimum interval from now, and
+/// counted (`leadhost_nurture_wake_clamped_total`).
+pub(super) fn earliest_wake(
+    shared: &Shared,
+    change: &mut Change,
+    wake: Option<crate::model::Time>,
+) -> Option<crate::model::Time> {
+    let earliest = change.now + shared.config.min_wake;
+    let at = wake?;
+    if at >= earliest {
+        change.record.quick_wakes = 0;
+        return Some(at);
+    }
+    change.record.quick_wakes = change.record.quick_wakes.saturating_add(1);
+    if change.record.quick_wakes == 1 {
+        return Some(at.max(change.now));
+    }
+    metrics::counter!("leadhost_nurture_wake_clamped_total", "org" => change.record.org.clone())
+        .increment(1);
+    tracing::debug!(org = %change.record.org, lead = change.record.id(), asked = %at, "wake-up moved to the minimum interval");
+    Some(earliest)
 }
 
 /// Calls the nurture-track plug-in for the lead on `state`, with the
@@ -248,7 +267,7 @@ pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change<'a>) -> Result
 /// call failed (the lead is in needs-review).
 pub(super) fn call_track<'a>(
     shared: &'a Shared,
-    change: &mut Change<'a>,
+    change: &mut Change,
     state: TrackState,
 ) -> Result<Option<NurtureStep>, EngineError> {
     let qualification = latest_qualification(change);

@@ -7,7 +7,7 @@ use crate::store::{CallTask, EventKind, OutboxKind};
 
 /// Records a `SendTouch` or `CreateCallTask` action of the step that led to
 /// `state`; any other action is ignored.
-pub(super) fn record(change: &mut Change<'_>, action: &NurtureAction, state: &TrackState) {
+pub(super) fn record(change: &mut Change, action: &NurtureAction, state: &TrackState) {
     match action {
         NurtureAction::SendTouch {
             channel,

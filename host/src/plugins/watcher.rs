@@ -4,17 +4,18 @@
 //! on paths; the reload that follows reads whatever is there and compares
 //! hashes, so one reload per burst is enough and an extra one is harmless.
 //! A half-written file is refused and then, when the writer finishes and
-//! the next event comes, taken.
+//! the next event comes, taken. Events only queue reloads; they run on the
+//! [`Reloader`]'s threads, so one org's slow reload never holds up another's.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
 use super::loader::PluginLoader;
-use crate::store::Activation;
+use super::reloader::Reloader;
 
 /// How long an org's files must be quiet before it is reloaded.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
@@ -31,20 +32,11 @@ pub struct WatchError {
 
 /// A running watcher; it stops when dropped.
 pub struct Watcher {
-    /// The loader, shared with the event thread until the watcher stops;
-    /// taking it out (which waits for a reload in progress) releases the
-    /// store even though the debouncer's thread ends on its own time.
-    loader: Arc<Mutex<Option<PluginLoader>>>,
+    /// Turns file events into reload requests; dropped first, so no event
+    /// arrives for a stopped pool.
     _debouncer: Debouncer<notify::RecommendedWatcher>,
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        self.loader
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-    }
+    /// Runs the reloads, one per org at a time.
+    _reloader: Arc<Reloader>,
 }
 
 impl std::fmt::Debug for Watcher {
@@ -53,31 +45,29 @@ impl std::fmt::Debug for Watcher {
     }
 }
 
-/// Starts watching `loader`'s org folders. Reloads run on the watcher's own
-/// thread, one at a time.
+/// Starts watching `loader`'s org folders. Reloads run on a small pool of
+/// threads, one at a time per org (see [`Reloader`]).
 pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchError> {
     let root = loader.folders().root().to_path_buf();
     std::fs::create_dir_all(&root).map_err(|error| WatchError {
         path: root.clone(),
         source: error.into(),
     })?;
-    let shared = Arc::new(Mutex::new(Some(loader)));
+    let folders = loader.folders().clone();
+    let reloader = Arc::new(Reloader::start(loader));
     let handler = {
-        let shared = shared.clone();
+        let reloader = Arc::downgrade(&reloader);
         move |result: DebounceEventResult| match result {
             Ok(events) => {
-                let guard = shared
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let Some(loader) = guard.as_ref() else {
+                let Some(reloader) = reloader.upgrade() else {
                     return;
                 };
                 let orgs: BTreeSet<String> = events
                     .iter()
-                    .filter_map(|event| loader.folders().org_of(&event.path))
+                    .filter_map(|event| folders.org_of(&event.path))
                     .collect();
                 for org in orgs {
-                    reload(loader, &org);
+                    reloader.reload(&org);
                 }
             }
             Err(error) => tracing::error!(%error, "the plug-in watcher failed"),
@@ -96,24 +86,7 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
         })?;
     tracing::info!(path = %root.display(), ?debounce, "watching the org folders");
     Ok(Watcher {
-        loader: shared,
         _debouncer: debouncer,
+        _reloader: reloader,
     })
-}
-
-fn reload(loader: &PluginLoader, org: &str) {
-    match loader.engine.store().org(org) {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            tracing::debug!(org, "a folder for no org changed; ignored");
-            return;
-        }
-        Err(error) => {
-            tracing::error!(org, %error, "cannot look the org up; not reloaded");
-            return;
-        }
-    }
-    if let Err(error) = loader.reload(org, Activation::File) {
-        tracing::error!(org, %error, "reload failed; the active versions keep serving");
-    }
 }

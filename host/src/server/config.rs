@@ -73,6 +73,16 @@ pub struct LimitsConfig {
     pub memory_mib: Option<usize>,
     /// Largest answer, in KiB.
     pub output_kib: Option<usize>,
+    /// Operations of one org running at once (each calls its plug-ins).
+    pub org_calls: Option<u32>,
+    /// Operations of one org waiting for a turn before more get 503.
+    pub org_queue: Option<u32>,
+    /// Earliest a nurture track may wake a lead again, in seconds.
+    pub min_wake_s: Option<u64>,
+    /// Largest component the host compiles, in MiB.
+    pub max_component_mib: Option<usize>,
+    /// CPU time one compile may use, in milliseconds.
+    pub compile_cpu_ms: Option<u64>,
 }
 
 /// `[http]`: per request.
@@ -170,6 +180,31 @@ impl ServerConfig {
             "LEADHOST_LIMITS_OUTPUT_KIB",
             &mut self.limits.output_kib,
         )?;
+        parse(
+            &lookup,
+            "LEADHOST_LIMITS_ORG_CALLS",
+            &mut self.limits.org_calls,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_LIMITS_ORG_QUEUE",
+            &mut self.limits.org_queue,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_LIMITS_MIN_WAKE_S",
+            &mut self.limits.min_wake_s,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_LIMITS_MAX_COMPONENT_MIB",
+            &mut self.limits.max_component_mib,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_LIMITS_COMPILE_CPU_MS",
+            &mut self.limits.compile_cpu_ms,
+        )?;
         parse(&lookup, "LEADHOST_HTTP_BODY_KIB", &mut self.http.body_kib)?;
         parse(&lookup, "LEADHOST_HTTP_BULK_MIB", &mut self.http.bulk_mib)?;
         parse(
@@ -200,6 +235,15 @@ impl ServerConfig {
             ..defaults
         };
         let http = HttpLimits::default();
+        let engine = crate::engine::EngineConfig::default();
+        let compiler = crate::runtime::Compiler::default();
+        let shares = crate::engine::ShareLimits {
+            calls: self.limits.org_calls.unwrap_or(engine.shares.calls),
+            queue: self.limits.org_queue.unwrap_or(engine.shares.queue),
+        };
+        let min_wake = self.limits.min_wake_s.map_or(engine.min_wake, |seconds| {
+            chrono::Duration::seconds(seconds.min(i64::MAX as u64 / 1000) as i64)
+        });
         Settings {
             listen: self
                 .listen
@@ -210,7 +254,22 @@ impl ServerConfig {
             options: Options {
                 durability: self.durability.unwrap_or_default(),
                 limits,
-                ..Options::default()
+                engine: crate::engine::EngineConfig {
+                    shares,
+                    min_wake,
+                    ..engine
+                },
+                compiler: crate::runtime::Compiler {
+                    max_bytes: self
+                        .limits
+                        .max_component_mib
+                        .map_or(compiler.max_bytes, |mib| mib << 20),
+                    cpu: self
+                        .limits
+                        .compile_cpu_ms
+                        .map_or(compiler.cpu, Duration::from_millis),
+                    worker: None,
+                },
             },
             http: HttpLimits {
                 body_bytes: self.http.body_kib.map_or(http.body_bytes, |kib| kib << 10),
@@ -251,6 +310,19 @@ mod tests {
         assert_eq!(example.data_dir, defaults.data_dir);
         assert_eq!(example.options.durability, defaults.options.durability);
         assert_eq!(example.options.limits, defaults.options.limits);
+        assert_eq!(
+            example.options.engine.shares,
+            defaults.options.engine.shares
+        );
+        assert_eq!(
+            example.options.engine.min_wake,
+            defaults.options.engine.min_wake
+        );
+        assert_eq!(
+            example.options.compiler.max_bytes,
+            defaults.options.compiler.max_bytes
+        );
+        assert_eq!(example.options.compiler.cpu, defaults.options.compiler.cpu);
         assert_eq!(example.http, defaults.http);
     }
 

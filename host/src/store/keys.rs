@@ -57,6 +57,23 @@ pub fn split_wake(key: &[u8]) -> Option<(Time, String, String)> {
     Some((at, org.to_string(), lead.to_string()))
 }
 
+/// `org \0 time lead`: a nurture wake-up, ordered by time within its org.
+pub fn org_wake(at: Time, org: &str, lead: &str) -> Vec<u8> {
+    let mut key = org_prefix(org);
+    key.extend_from_slice(&time_bytes(at));
+    key.extend_from_slice(lead.as_bytes());
+    key
+}
+
+/// Splits an [`org_wake`] key of `org` into its time and lead.
+pub fn split_org_wake(org: &str, key: &[u8]) -> Option<(Time, String)> {
+    let rest = key.strip_prefix(org_prefix(org).as_slice())?;
+    let (time, lead) = rest.split_at_checked(8)?;
+    let millis = (u64::from_be_bytes(time.try_into().ok()?) ^ (1 << 63)) as i64;
+    let at = chrono::DateTime::from_timestamp_millis(millis)?;
+    Some((at, std::str::from_utf8(lead).ok()?.to_string()))
+}
+
 /// A time as 8 bytes whose byte order is time order (sign bit flipped).
 pub fn time_bytes(at: Time) -> [u8; 8] {
     ((at.timestamp_millis() as u64) ^ (1 << 63)).to_be_bytes()
@@ -74,6 +91,19 @@ mod tests {
         assert_eq!(
             split_wake(&wake(late, "acme", "ld-1")),
             Some((late, "acme".to_string(), "ld-1".to_string()))
+        );
+    }
+
+    #[test]
+    fn org_wake_keys_sort_by_time_within_an_org_and_split_back() {
+        let early: Time = "2026-03-01T09:00:00Z".parse().unwrap();
+        let late: Time = "2026-03-02T09:00:00Z".parse().unwrap();
+        assert!(org_wake(early, "acme", "ld-9") < org_wake(late, "acme", "ld-1"));
+        assert!(org_wake(late, "acme", "ld-1").starts_with(&org_prefix("acme")));
+        assert!(!org_wake(late, "acme-2", "ld-1").starts_with(&org_prefix("acme")));
+        assert_eq!(
+            split_org_wake("acme", &org_wake(late, "acme", "ld-1")),
+            Some((late, "ld-1".to_string()))
         );
     }
 

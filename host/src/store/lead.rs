@@ -222,6 +222,10 @@ pub struct LeadRecord {
     /// Reps who let this lead's SLA lapse: it is never routed to them again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lapsed_reps: Vec<String>,
+    /// Nurture steps in a row that asked to wake the lead again sooner
+    /// than the engine's minimum interval (see `steps::earliest_wake`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub quick_wakes: u32,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
     /// The sequence number the next activity, event or decision gets; the
@@ -244,6 +248,7 @@ impl LeadRecord {
             wake_at: None,
             accept_by: None,
             lapsed_reps: Vec::new(),
+            quick_wakes: 0,
             path: vec![StageEntry {
                 stage: StageKind::New,
                 at: now,
@@ -277,4 +282,8 @@ impl LeadRecord {
             .last()
             .map_or(self.lead.created_at, |entry| entry.at)
     }
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }

@@ -18,7 +18,7 @@ use super::{
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 16] = [
+const TREES: [&str; 17] = [
     "orgs",
     "leads",
     "emails",
@@ -35,6 +35,7 @@ const TREES: [&str; 16] = [
     "attempts",
     "dead_letters",
     "call_tasks",
+    "schedule_by_org",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -52,6 +53,9 @@ const PLUGIN_VERSIONS: usize = 12;
 const ATTEMPTS: usize = 13;
 const DEAD_LETTERS: usize = 14;
 const CALL_TASKS: usize = 15;
+/// The nurture wake-ups again, keyed `org \0 time lead`: one org's due
+/// work is a range of its own, so the scheduler serves orgs in turn.
+const SCHEDULE_BY_ORG: usize = 16;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -97,6 +101,7 @@ impl SledStore {
             .iter()
             .map(|name| db.open_tree(name))
             .collect::<Result<Vec<_>, _>>()?;
+        index_schedule_by_org(&trees)?;
         Ok(SledStore {
             shared: Arc::new(Shared {
                 db,
@@ -294,6 +299,26 @@ impl Store for SledStore {
         Ok(due)
     }
 
+    fn due_in(&self, org: &str, until: Time, limit: usize) -> Result<Vec<Due>, StoreError> {
+        let start = keys::org_prefix(org);
+        let end = keys::org_wake(until + chrono::Duration::milliseconds(1), org, "");
+        let mut due = Vec::new();
+        for entry in self.tree(SCHEDULE_BY_ORG).range(start..end).take(limit) {
+            let (key, _) = entry?;
+            let (at, lead) =
+                keys::split_org_wake(org, &key).ok_or_else(|| StoreError::Corrupt {
+                    tree: TREES[SCHEDULE_BY_ORG],
+                    detail: "a key that is not `org \\0 time lead`".into(),
+                })?;
+            due.push(Due {
+                at,
+                org: org.to_string(),
+                lead,
+            });
+        }
+        Ok(due)
+    }
+
     fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
         self.tree(OUTBOX)
             .iter()
@@ -344,9 +369,15 @@ impl Store for SledStore {
         }
         for at in &commit.unschedule {
             writes.push((SCHEDULE, keys::wake(*at, org, lead), None));
+            writes.push((SCHEDULE_BY_ORG, keys::org_wake(*at, org, lead), None));
         }
         for at in &commit.schedule {
             writes.push((SCHEDULE, keys::wake(*at, org, lead), Some(encode(&()))));
+            writes.push((
+                SCHEDULE_BY_ORG,
+                keys::org_wake(*at, org, lead),
+                Some(encode(&())),
+            ));
         }
         if let Some(assignment) = &commit.assignment {
             writes.push((
@@ -412,3 +443,22 @@ mod tests;
 mod stats;
 
 mod outbox;
+
+/// Builds the by-org index of the schedule for a store written before it
+/// existed (both trees are written together from then on).
+fn index_schedule_by_org(trees: &[Tree]) -> Result<(), StoreError> {
+    let (schedule, by_org) = (&trees[SCHEDULE], &trees[SCHEDULE_BY_ORG]);
+    if !by_org.is_empty() || schedule.is_empty() {
+        return Ok(());
+    }
+    for entry in schedule.iter() {
+        let (key, value) = entry?;
+        let (at, org, lead) = keys::split_wake(&key).ok_or_else(|| StoreError::Corrupt {
+            tree: TREES[SCHEDULE],
+            detail: "a key that is not `time org \\0 lead`".into(),
+        })?;
+        by_org.insert(keys::org_wake(at, &org, &lead), value)?;
+    }
+    by_org.flush()?;
+    Ok(())
+}

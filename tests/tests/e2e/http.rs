@@ -4,3 +4,4 @@ pub mod auth;
 pub mod flow;
 pub mod input;
 pub mod server;
+pub mod tenants;

@@ -4,6 +4,7 @@
 //! receiver that honours the idempotency key, through failures, dead
 //! letters and replay; a hot-reloaded track plug-in takes the next step.
 
+mod fairness;
 mod webhooks;
 
 use std::path::Path;

@@ -18,7 +18,7 @@ fn rep(id: &str, open_leads: u32, available: bool) -> Rep {
     }
 }
 
-fn routed() -> Change<'static> {
+fn routed() -> Change {
     let now = "2026-11-24T09:00:00Z".parse().unwrap();
     let lead: Lead = serde_json::from_value(serde_json::json!({
         "id": "ld-1", "email": "a@b.example", "created_at": "2026-11-24T09:00:00Z"

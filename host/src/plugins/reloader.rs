@@ -1,0 +1,153 @@
+//! Reloads orgs on a small pool of threads, one reload at a time per org:
+//! an org whose reload is slow (a big component compiling, many sample
+//! cases) holds up only its own later reloads, never another org's.
+//!
+//! An org asked for while it is being reloaded is reloaded once more after
+//! (its files changed again); asked for many times while waiting, it is
+//! reloaded once.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::loader::PluginLoader;
+use crate::store::Activation;
+
+/// Reload threads: one org's slow reload leaves the other free.
+const WORKERS: usize = 2;
+
+/// How long dropping a [`Reloader`] waits for reloads in progress.
+const STOP_WAIT: Duration = Duration::from_secs(5);
+
+/// The reload pool; stops when dropped.
+pub struct Reloader {
+    shared: Arc<Shared>,
+    /// One message per worker that has stopped.
+    stopped: Mutex<mpsc::Receiver<()>>,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+    stop: AtomicBool,
+}
+
+#[derive(Default)]
+struct Queue {
+    /// Orgs to reload, in the order they were asked for.
+    waiting: VecDeque<String>,
+    /// Orgs being reloaded now.
+    running: HashSet<String>,
+    /// Orgs asked for again while being reloaded.
+    again: HashSet<String>,
+}
+
+impl Reloader {
+    /// Starts the pool over `loader`.
+    pub fn start(loader: PluginLoader) -> Self {
+        let shared = Arc::new(Shared {
+            queue: Mutex::default(),
+            ready: Condvar::new(),
+            stop: AtomicBool::new(false),
+        });
+        let (done, stopped) = mpsc::channel();
+        for worker in 0..WORKERS {
+            let (shared, loader, done) = (shared.clone(), loader.clone(), done.clone());
+            std::thread::Builder::new()
+                .name(format!("leadhost-reload-{worker}"))
+                .spawn(move || {
+                    work(&shared, &loader);
+                    drop(loader);
+                    let _ = done.send(());
+                })
+                .expect("spawn a reload thread");
+        }
+        Reloader {
+            shared,
+            stopped: Mutex::new(stopped),
+        }
+    }
+
+    /// Asks for `org` to be reloaded.
+    pub fn reload(&self, org: &str) {
+        let mut queue = lock(&self.shared.queue);
+        if queue.running.contains(org) {
+            queue.again.insert(org.to_string());
+        } else if !queue.waiting.iter().any(|waiting| waiting == org) {
+            queue.waiting.push_back(org.to_string());
+            self.shared.ready.notify_one();
+        }
+    }
+}
+
+impl Drop for Reloader {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+        self.shared.ready.notify_all();
+        // Reloads are bounded (fuel and deadlines per call); wait a little
+        // for the store to be released, but never hang a shutdown on one.
+        let stopped = self
+            .stopped
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for _ in 0..WORKERS {
+            if stopped.recv_timeout(STOP_WAIT).is_err() {
+                tracing::warn!("a reload still running at shutdown was left to finish on its own");
+                break;
+            }
+        }
+    }
+}
+
+fn work(shared: &Shared, loader: &PluginLoader) {
+    loop {
+        let org = {
+            let mut queue = lock(&shared.queue);
+            loop {
+                if shared.stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Some(org) = queue.waiting.pop_front() {
+                    queue.running.insert(org.clone());
+                    break org;
+                }
+                queue = shared
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        };
+        reload(loader, &org);
+        let mut queue = lock(&shared.queue);
+        queue.running.remove(&org);
+        if queue.again.remove(&org) {
+            queue.waiting.push_back(org);
+            shared.ready.notify_one();
+        }
+    }
+}
+
+fn reload(loader: &PluginLoader, org: &str) {
+    match loader.engine.store().org(org) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            tracing::debug!(org, "a folder for no org changed; ignored");
+            return;
+        }
+        Err(error) => {
+            tracing::error!(org, %error, "cannot look the org up; not reloaded");
+            return;
+        }
+    }
+    if let Err(error) = loader.reload(org, Activation::File) {
+        tracing::error!(org, %error, "reload failed; the active versions keep serving");
+    }
+}
+
+fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
+    queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
