@@ -13,6 +13,7 @@ mod funnel;
 mod keep_in_touch;
 mod lifecycle;
 mod locks;
+mod merge;
 mod operations;
 mod rosters;
 mod routing;
@@ -129,6 +130,10 @@ pub struct Ingested {
     /// `true` for a new lead, `false` when the submission merged into an
     /// existing lead with the same e-mail.
     pub created: bool,
+    /// `true` when the lead had received this very submission before (same
+    /// fields, source, campaign and activities, once normalized): nothing
+    /// was written, and `record` is the lead as it was.
+    pub unchanged: bool,
 }
 
 /// The engine. Cheap to clone; every clone shares the store, plug-ins and locks.

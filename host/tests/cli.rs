@@ -188,7 +188,8 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("ingested: 7 new, 1 merged, 1 rejected")
+        String::from_utf8_lossy(&output.stderr)
+            .contains("ingested: 7 new, 1 merged, 0 unchanged, 1 rejected")
     );
     let acks: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
