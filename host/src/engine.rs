@@ -26,6 +26,7 @@ use std::sync::Arc;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
 pub use lifecycle::{IllegalTransition, next_stages};
+pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 use crate::clock::Clock;
@@ -51,8 +52,8 @@ impl Default for EngineConfig {
 /// An engine operation failed; nothing of it was written.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// The submission is invalid; every problem is listed.
-    #[error("invalid lead: {}", list(.0))]
+    /// The input (a lead, a rep, an org) is invalid; every problem is listed.
+    #[error("invalid input: {}", list(.0))]
     Invalid(Vec<FieldError>),
     /// No such org.
     #[error("org {0} does not exist")]

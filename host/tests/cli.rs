@@ -163,6 +163,7 @@ fn a_plugin_for_another_slot_is_refused() {
 
 mod cli {
     pub mod durability;
+    pub mod eval_checks;
     pub mod import;
     pub mod plugin_tools;
     pub mod scaffold;

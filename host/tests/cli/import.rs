@@ -174,3 +174,22 @@ fn importing_the_same_file_again_changes_no_lead_and_new_information_counts_once
     );
     assert_eq!(standing(dir.path()), after_merge);
 }
+
+#[test]
+fn an_org_that_cannot_be_an_id_is_blamed_as_the_org_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .arg("import")
+        .arg(trade_show())
+        .args(["--org", "ÄÖÜ", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run leadhost import");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("invalid input: org: `ÄÖÜ` must be 1 to 40"),
+        "{stderr}"
+    );
+}
