@@ -302,8 +302,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(
-                "imported: {} new, {} merged, {} rejected",
-                summary.created, summary.merged, summary.rejected
+                "imported: {} new, {} merged, {} unchanged, {} rejected",
+                summary.created, summary.merged, summary.unchanged, summary.rejected
             );
             match summary.rejected {
                 0 => Ok(()),
@@ -313,8 +313,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ingest(args) => {
             let summary = ingest(&args)?;
             eprintln!(
-                "ingested: {} new, {} merged, {} rejected",
-                summary.created, summary.merged, summary.rejected
+                "ingested: {} new, {} merged, {} unchanged, {} rejected",
+                summary.created, summary.merged, summary.unchanged, summary.rejected
             );
             Ok(())
         }

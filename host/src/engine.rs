@@ -13,6 +13,7 @@ mod funnel;
 mod keep_in_touch;
 mod lifecycle;
 mod locks;
+mod merge;
 mod operations;
 mod rosters;
 mod routing;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
 pub use lifecycle::{IllegalTransition, next_stages};
+pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
 pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
@@ -59,8 +61,8 @@ impl Default for EngineConfig {
 /// An engine operation failed; nothing of it was written.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// The submission is invalid; every problem is listed.
-    #[error("invalid lead: {}", list(.0))]
+    /// The input (a lead, a rep, an org) is invalid; every problem is listed.
+    #[error("invalid input: {}", list(.0))]
     Invalid(Vec<FieldError>),
     /// No such org.
     #[error("org {0} does not exist")]
@@ -138,6 +140,10 @@ pub struct Ingested {
     /// `true` for a new lead, `false` when the submission merged into an
     /// existing lead with the same e-mail.
     pub created: bool,
+    /// `true` when the lead had received this very submission before (same
+    /// fields, source, campaign and activities, once normalized): nothing
+    /// was written, and `record` is the lead as it was.
+    pub unchanged: bool,
 }
 
 /// The engine. Cheap to clone; every clone shares the store, plug-ins and locks.

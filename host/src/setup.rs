@@ -139,7 +139,15 @@ impl Host {
         if store.org(org).map_err(EngineError::from)?.is_some() {
             return Ok(false);
         }
-        self.create_org(org, org)?;
+        let mut created = self.create_org(org, org);
+        // The caller gave the id as the org (`--org`): blame that.
+        if let Err(SetupError::Engine(EngineError::Invalid(fields))) = &mut created {
+            fields
+                .iter_mut()
+                .filter(|field| field.field == "id")
+                .for_each(|field| field.field = "org".into());
+        }
+        created?;
         if org == DEMO_ORG {
             let reps: Vec<Rep> =
                 serde_json::from_str(DEMO_REPS).expect("examples/demo/reps.json is valid");

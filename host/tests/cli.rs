@@ -164,6 +164,7 @@ fn a_plugin_for_another_slot_is_refused() {
 mod cli {
     pub mod compile;
     pub mod durability;
+    pub mod eval_checks;
     pub mod import;
     pub mod plugin_tools;
     pub mod scaffold;
@@ -189,7 +190,8 @@ fn ingest_acknowledges_each_line_and_show_explains_the_decisions() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("ingested: 7 new, 1 merged, 1 rejected")
+        String::from_utf8_lossy(&output.stderr)
+            .contains("ingested: 7 new, 1 merged, 0 unchanged, 1 rejected")
     );
     let acks: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()

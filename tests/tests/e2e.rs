@@ -10,6 +10,7 @@ mod e2e {
     pub mod lifecycle;
     pub mod nurture;
     pub mod reload;
+    pub mod resubmit;
     pub mod review;
     pub mod routing;
     pub mod sandbox;

@@ -24,7 +24,7 @@ pub const BATCH_MAX: usize = 1000;
     request_body = LeadSubmission,
     responses(
         (status = 201, description = "A new lead, qualified and acted on", body = LeadView),
-        (status = 200, description = "Merged into the existing lead with this e-mail", body = LeadView),
+        (status = 200, description = "Merged into the existing lead with this e-mail (a submission it had received before changes nothing)", body = LeadView),
         (status = 422, description = "Invalid fields", body = super::Problem),
     ),
     security(("bearer" = [])))]
@@ -108,6 +108,8 @@ pub fn batch_result(
             Ok(ingested) => {
                 if ingested.created {
                     batch.created += 1
+                } else if ingested.unchanged {
+                    batch.unchanged += 1
                 } else {
                     batch.merged += 1
                 }

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 use super::extract::{AdminAccess, JsonBody};
 use super::{ApiError, AppState, blocking};
 use crate::auth::{self, Issued};
-use crate::engine::FieldError;
+use crate::engine::{EngineError, FieldError};
+use crate::setup::SetupError;
 
 /// A new org.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -38,17 +39,24 @@ pub struct CreatedOrg {
     pub token_id: String,
 }
 
-/// `Acme Corp.` → `acme-corp`.
+/// Longest org id.
+const ID_MAX: usize = 40;
+
+/// An org id made from its name: letters transliterated to ASCII
+/// (`Ölwerk Zürich` → `olwerk-zurich`, `ÄÖÜ` → `aou`), anything else a
+/// single `-`. Empty when the name has nothing to make one from.
 fn slug(name: &str) -> String {
+    let ascii = deunicode::deunicode_with_tofu(name.trim(), " ");
     let mut slug = String::new();
-    for c in name.trim().chars().flat_map(char::to_lowercase) {
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }
     }
-    slug.trim_end_matches('-').chars().take(40).collect()
+    let cut: String = slug.chars().take(ID_MAX).collect();
+    cut.trim_end_matches('-').to_string()
 }
 
 /// Creates an org with the first-party plug-ins active in its folder.
@@ -68,9 +76,27 @@ pub async fn create(
             problem: "needs 1 to 200 characters".into(),
         }]));
     }
-    let id = new.id.unwrap_or_else(|| slug(&name));
+    // An id the client did not send is made from the name, so every
+    // problem with it is reported against `name`.
+    let (id, derived) = match new.id {
+        Some(id) => (id, false),
+        None => (slug(&name), true),
+    };
+    if derived && id.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError {
+            field: "name".into(),
+            problem: format!(
+                "`{name}` has no letters or digits to make the org's id from; send an `id` too (1 to {ID_MAX} lowercase letters, digits or `-`)"
+            ),
+        }]));
+    }
     let created = blocking(&state, move |host| {
-        let org = host.create_org(&id, &name)?;
+        let org = host.create_org(&id, &name).map_err(|error| match error {
+            SetupError::Engine(EngineError::OrgExists(_)) if derived => ApiError::Conflict(
+                format!("the id made from the name, `{id}`, is taken by another org; send an `id`"),
+            ),
+            other => other.into(),
+        })?;
         let token = auth::issue(host.engine.store().as_ref(), Some(&org.id), org.created_at)?;
         Ok::<_, ApiError>(CreatedOrg {
             id: org.id,
@@ -132,6 +158,15 @@ mod tests {
     #[test]
     fn slugs_are_org_ids() {
         assert_eq!(super::slug("  Acme Corp. (EU) "), "acme-corp-eu");
-        assert_eq!(super::slug("Ölwerk"), "lwerk");
+        assert_eq!(super::slug("Ölwerk Zürich"), "olwerk-zurich");
+        assert_eq!(super::slug("ÄÖÜ"), "aou");
+        assert_eq!(super::slug("Ærø Ström & Søn"), "aero-strom-son");
+        assert_eq!(super::slug("東京 Trading"), "dong-jing-trading");
+        assert_eq!(super::slug("  --  "), "");
+        let long = super::slug(&"ab ".repeat(30));
+        assert!(
+            long.len() <= super::ID_MAX && !long.ends_with('-'),
+            "{long}"
+        );
     }
 }

@@ -138,8 +138,11 @@ pub struct ItemResult {
 pub struct BatchResult {
     /// New leads.
     pub created: usize,
-    /// Items merged into existing leads.
+    /// Items merged into existing leads, each bringing something new.
     pub merged: usize,
+    /// Items the existing lead had received before, unchanged: nothing was
+    /// written (status 200, like a merge).
+    pub unchanged: usize,
     /// Items refused.
     pub rejected: usize,
     /// Every item's outcome, in order.

@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{EvalArgs, EvalSlot};
-use crate::model::{Config, NurtureInput, QualifyInput, RouteInput, Scalar};
+use crate::engine::{Refusal, check_assignment};
+use crate::model::{Config, NurtureInput, QualifyInput, RouteDecision, RouteInput, Scalar};
 use crate::runtime::{
     CallContext, Called, LoadFileError, Plugin, PluginError, Runtime, RuntimeConfig, RuntimeError,
     Slot, SlotInput,
@@ -36,6 +37,9 @@ pub enum EvalError {
     /// A `--config` argument is not `KEY=VALUE`.
     #[error("--config `{0}`: expected KEY=VALUE")]
     ConfigArg(String),
+    /// A `--config` value is a number that is not finite (`nan`, `inf`).
+    #[error("--config `{0}`: must be a finite number")]
+    ConfigNotFinite(String),
     /// The runtime could not start.
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
@@ -45,13 +49,23 @@ pub enum EvalError {
     /// The call failed.
     #[error(transparent)]
     Call(#[from] PluginError),
+    /// The call answered, but the host would refuse the answer (a routing
+    /// policy's rep who is not a candidate, switched off, away or full):
+    /// the server would put the lead in needs-review.
+    #[error("{plugin}: {}: {refusal}", crate::engine::REFUSED_CHOICE)]
+    Refused {
+        /// `name@hash` of the plug-in.
+        plugin: String,
+        /// What the host's check found.
+        refusal: Refusal,
+    },
 }
 
 impl EvalError {
     /// 2 for bad input or a refused file, 1 for a failed call.
     pub fn exit_code(&self) -> u8 {
         match self {
-            EvalError::Call(_) | EvalError::Runtime(_) => 1,
+            EvalError::Call(_) | EvalError::Runtime(_) | EvalError::Refused { .. } => 1,
             _ => 2,
         }
     }
@@ -119,7 +133,17 @@ pub fn eval(args: &EvalArgs) -> Result<EvalOutput, EvalError> {
                 Some(Slot::RoutingPolicy),
                 &input.config,
             )?;
-            output(&plugin, plugin.call(&context, &input)?)
+            let called = plugin.call(&context, &input)?;
+            // The engine's own check, on the candidates the policy was shown.
+            if let RouteDecision::Assign { rep, .. } = &called.value {
+                check_assignment(&input.candidates, &[], rep, input.now).map_err(|refusal| {
+                    EvalError::Refused {
+                        plugin: plugin.id().to_string(),
+                        refusal,
+                    }
+                })?;
+            }
+            output(&plugin, called)
         }
     }
 }
@@ -170,6 +194,9 @@ pub(super) fn parse_overrides(arguments: &[String]) -> Result<Config, EvalError>
                     .map(Scalar::Number)
                     .unwrap_or_else(|_| Scalar::Text(value.to_string())),
             };
+            if value.is_non_finite() {
+                return Err(EvalError::ConfigNotFinite(argument.clone()));
+            }
             Ok((key.trim().to_string(), value))
         })
         .collect()
@@ -194,6 +221,14 @@ mod tests {
             parse_overrides(&["novalue".into()]),
             Err(EvalError::ConfigArg(_))
         ));
+        for value in ["nan", "NaN", "inf", "-inf", "infinity", "+Infinity"] {
+            let argument = format!("min-budget={value}");
+            let error = parse_overrides(std::slice::from_ref(&argument)).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("--config `{argument}`: must be a finite number")
+            );
+        }
     }
 
     #[test]

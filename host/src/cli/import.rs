@@ -33,8 +33,10 @@ pub enum ImportCliError {
 pub struct ImportSummary {
     /// New leads.
     pub created: usize,
-    /// Rows merged into existing leads.
+    /// Rows merged into existing leads, each bringing something new.
     pub merged: usize,
+    /// Rows the existing lead had received before: nothing changed.
+    pub unchanged: usize,
     /// Rows refused.
     pub rejected: usize,
 }
@@ -65,6 +67,7 @@ pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
         for (line, result) in lines.into_iter().zip(results) {
             match result {
                 Ok(ingested) if ingested.created => summary.created += 1,
+                Ok(ingested) if ingested.unchanged => summary.unchanged += 1,
                 Ok(_) => summary.merged += 1,
                 Err(error) => {
                     summary.rejected += 1;
@@ -76,8 +79,8 @@ pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
             }
         }
         progress.set_message(format!(
-            "{} new, {} merged, {} rejected",
-            summary.created, summary.merged, summary.rejected
+            "{} new, {} merged, {} unchanged, {} rejected",
+            summary.created, summary.merged, summary.unchanged, summary.rejected
         ));
     }
     progress.finish_and_clear();

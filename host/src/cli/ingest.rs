@@ -30,8 +30,10 @@ pub enum IngestError {
 pub struct IngestSummary {
     /// New leads.
     pub created: u64,
-    /// Submissions merged into an existing lead.
+    /// Submissions merged into an existing lead, each bringing something new.
     pub merged: u64,
+    /// Submissions the existing lead had received before: nothing changed.
+    pub unchanged: u64,
     /// Lines refused.
     pub rejected: u64,
 }
@@ -118,6 +120,8 @@ fn ingest_line(
             let mut counts = summary.lock().unwrap_or_else(|p| p.into_inner());
             if ingested.created {
                 counts.created += 1
+            } else if ingested.unchanged {
+                counts.unchanged += 1
             } else {
                 counts.merged += 1
             }
@@ -127,6 +131,7 @@ fn ingest_line(
                 "id": record.id(),
                 "email": record.lead.email,
                 "created": ingested.created,
+                "unchanged": ingested.unchanged,
                 "stage": record.stage.kind(),
                 "seq": record.next_seq,
             }))

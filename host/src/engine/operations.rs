@@ -5,11 +5,12 @@ use tracing::instrument;
 use super::change::Change;
 use super::validate::{FieldError, check_activity};
 use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
-use super::{escalation, keep_in_touch, routing};
-use crate::model::{Activity, ActivityKind, Lead, Rep};
+use super::{escalation, keep_in_touch, merge, routing};
+use crate::model::{Activity, ActivityKind, Rep};
 use crate::runtime::Slot;
 use crate::store::{
-    Applied, EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind, TimelineEntry,
+    Applied, Commit, EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind,
+    TimelineEntry,
 };
 
 impl Engine {
@@ -91,7 +92,9 @@ impl Engine {
 
     /// Takes a lead in: validates and normalizes it, merges it into the
     /// lead with the same e-mail if there is one, and otherwise qualifies
-    /// it and acts on the verdict. Returns once everything is durable.
+    /// it and acts on the verdict. A submission that lead has received
+    /// before changes nothing (see [`Ingested::unchanged`]). Returns once
+    /// everything is durable.
     #[instrument(skip_all, fields(org))]
     pub fn ingest(
         &self,
@@ -146,12 +149,29 @@ impl Engine {
         self.known_org(org)?;
         let now = self.now();
         let (lead, activities) = submission.validate(now).map_err(EngineError::Invalid)?;
+        let fingerprint = merge::fingerprint(&lead, &activities, now);
         let shared = &self.shared;
         let _email = shared.locks.email(org, &lead.email);
         if let Some(id) = shared.store.lead_by_email(org, &lead.email)? {
             let _lead = shared.locks.lead(org, &id);
             let mut record = self.load(org, &id)?;
-            let filled = merge(&mut record.lead, lead);
+            if !record.remember_submission(fingerprint) {
+                // Heard before: no write. The empty commit's receipt makes
+                // the caller wait until what was read is durable too.
+                let applied = shared.store.apply(Commit::default())?;
+                let ingested = Ingested {
+                    record,
+                    created: false,
+                    unchanged: true,
+                };
+                return Ok((ingested, applied));
+            }
+            let activities = if activities.is_empty() {
+                activities
+            } else {
+                merge::new_activities(activities, &shared.store.timeline(org, &id)?)
+            };
+            let filled = merge::fill_gaps(&mut record.lead, lead);
             let mut change = Change::new(record, now);
             change.event(EventKind::Merged { filled });
             change.activity(Activity {
@@ -167,12 +187,15 @@ impl Engine {
             let ingested = Ingested {
                 record,
                 created: false,
+                unchanged: false,
             };
             return Ok((ingested, applied));
         }
         let mut lead = lead;
         lead.id = shared.store.new_lead_id(org)?;
-        let mut change = Change::new(LeadRecord::new(org, lead, now), now);
+        let mut record = LeadRecord::new(org, lead, now);
+        record.remember_submission(fingerprint);
+        let mut change = Change::new(record, now);
         change.index_email();
         change.event(EventKind::Created { via: via.into() });
         activities
@@ -184,6 +207,7 @@ impl Engine {
             Ingested {
                 record,
                 created: true,
+                unchanged: false,
             },
             applied,
         ))
@@ -365,39 +389,4 @@ impl Engine {
         drop(routing);
         Ok((record, applied))
     }
-}
-
-/// Fills the gaps of `into` from a duplicate submission; returns the fields filled.
-fn merge(into: &mut Lead, from: Lead) -> Vec<String> {
-    let mut filled = Vec::new();
-    macro_rules! fill {
-        ($($field:ident),*) => {$(
-            if into.$field.is_none() && from.$field.is_some() {
-                into.$field = from.$field;
-                filled.push(stringify!($field).to_string());
-            }
-        )*};
-    }
-    fill!(
-        name,
-        company,
-        domain,
-        title,
-        industry,
-        company_size,
-        country,
-        source,
-        campaign,
-        budget,
-        authority,
-        need,
-        timeline_days
-    );
-    for (name, value) in from.custom {
-        if let std::collections::btree_map::Entry::Vacant(gap) = into.custom.entry(name) {
-            filled.push(format!("custom.{}", gap.key()));
-            gap.insert(value);
-        }
-    }
-    filled
 }

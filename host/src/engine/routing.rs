@@ -8,7 +8,7 @@ use super::change::Change;
 use super::steps::{latest_qualification, recycle};
 use super::{EngineError, Shared};
 use super::{escalation, keep_in_touch};
-use crate::model::{Rep, RouteDecision, RouteInput};
+use crate::model::{Rep, RouteDecision, RouteInput, Time};
 use crate::runtime::Slot;
 use crate::store::{LeadStage, OutboxKind};
 
@@ -87,39 +87,102 @@ pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), E
     }
 }
 
+/// Why the host will not give a lead to the rep a routing policy chose.
+/// The engine and `leadhost eval` both judge a choice by
+/// [`check_assignment`], so a decision `eval` accepts is one the server keeps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// No such rep among those the policy could choose from.
+    #[error("rep `{0}` is not one of the candidates")]
+    Unknown(String),
+    /// The rep let this lead's SLA lapse before.
+    #[error("rep `{0}` already let this lead's SLA lapse")]
+    Lapsed(String),
+    /// The rep is switched off.
+    #[error("rep `{0}` is not available")]
+    Unavailable(String),
+    /// The rep is away at the time of the decision.
+    #[error("rep `{rep}` is out of office until {}", .until.to_rfc3339())]
+    OutOfOffice {
+        /// The rep.
+        rep: String,
+        /// When the last absence covering the decision ends.
+        until: Time,
+    },
+    /// The rep holds as many open leads as their capacity.
+    #[error("rep `{rep}` is at capacity ({open}/{capacity} open leads)")]
+    AtCapacity {
+        /// The rep.
+        rep: String,
+        /// Their open leads.
+        open: u32,
+        /// Their capacity.
+        capacity: u32,
+    },
+}
+
+/// The host's checks on a routing policy's choice of rep `id` at `now`:
+/// the rep, from `reps`, if they may take the lead; `lapsed` lists reps who
+/// let this lead's SLA lapse.
+pub fn check_assignment<'r>(
+    reps: &'r [Rep],
+    lapsed: &[String],
+    id: &str,
+    now: Time,
+) -> Result<&'r Rep, Refusal> {
+    let Some(rep) = reps.iter().find(|rep| rep.id == id) else {
+        return Err(Refusal::Unknown(id.into()));
+    };
+    if lapsed.iter().any(|lapsed| lapsed == id) {
+        return Err(Refusal::Lapsed(id.into()));
+    }
+    if !rep.available {
+        return Err(Refusal::Unavailable(id.into()));
+    }
+    if !rep.available_at(now) {
+        let until = rep
+            .out_of_office
+            .iter()
+            .filter(|away| away.covers(now))
+            .map(|away| away.until)
+            .max()
+            .unwrap_or(now);
+        return Err(Refusal::OutOfOffice {
+            rep: id.into(),
+            until,
+        });
+    }
+    if rep.open_leads >= rep.capacity {
+        return Err(Refusal::AtCapacity {
+            rep: id.into(),
+            open: rep.open_leads,
+            capacity: rep.capacity,
+        });
+    }
+    Ok(rep)
+}
+
 /// The rep the policy chose, as stored, if the host may give them the lead
 /// now; otherwise the lead goes to needs-review naming why.
 fn check_rep(change: &mut Change, reps: &[Rep], id: &str) -> Result<Option<Rep>, EngineError> {
-    let now = change.now;
-    let problem = match reps.iter().find(|rep| rep.id == id) {
-        None => format!("rep `{id}` does not exist in org {}", change.record.org),
-        Some(_) if change.record.lapsed_reps.iter().any(|lapsed| lapsed == id) => {
-            format!("rep `{id}` already let this lead's SLA lapse")
+    let problem = match check_assignment(reps, &change.record.lapsed_reps, id, change.now) {
+        Ok(rep) => return Ok(Some(rep.clone())),
+        // The engine checks against every rep of the org, not only those shown.
+        Err(Refusal::Unknown(_)) => {
+            format!("rep `{id}` does not exist in org {}", change.record.org)
         }
-        Some(rep) if !rep.available => format!("rep `{id}` is not available"),
-        Some(rep) if !rep.available_at(now) => {
-            let back = rep
-                .out_of_office
-                .iter()
-                .filter(|away| away.covers(now))
-                .map(|away| away.until)
-                .max()
-                .unwrap_or(now);
-            format!("rep `{id}` is out of office until {}", back.to_rfc3339())
-        }
-        Some(rep) if rep.open_leads >= rep.capacity => format!(
-            "rep `{id}` is at capacity ({}/{} open leads)",
-            rep.open_leads, rep.capacity
-        ),
-        Some(rep) => return Ok(Some(rep.clone())),
+        Err(refusal) => refusal.to_string(),
     };
-    let error = format!("the routing policy's choice was refused: {problem}");
+    let error = format!("{REFUSED_CHOICE}: {problem}");
     change.move_to(
         needs_review(Slot::RoutingPolicy, "refused-assignment", error),
         "assignment refused",
     )?;
     Ok(None)
 }
+
+/// How a refused choice is introduced, in the lead's review and in `eval`.
+pub const REFUSED_CHOICE: &str = "the routing policy's choice was refused";
 
 /// Frees the owner's capacity: the lead no longer counts as open for them.
 pub(super) fn release<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {

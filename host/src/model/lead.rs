@@ -18,6 +18,16 @@ pub enum Scalar {
     Text(String),
 }
 
+impl Scalar {
+    /// Whether this is a number that is not finite (`nan`, `inf`): TOML can
+    /// write one and JSON cannot, so it would be shown as `null`, and a
+    /// plug-in comparing with it silently answers `false`. Refused wherever
+    /// a value comes in.
+    pub fn is_non_finite(&self) -> bool {
+        matches!(self, Scalar::Number(number) if !number.is_finite())
+    }
+}
+
 /// A plug-in's config: names to values, as the org set them.
 pub type Config = BTreeMap<String, Scalar>;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::settings::{NurtureSettings, RoutingSettings};
-use crate::model::{Config, Rep};
+use crate::model::{Config, Rep, Scalar};
 use crate::runtime::Slot;
 
 /// The file's name in an org's folder.
@@ -180,6 +180,19 @@ impl OrgFile {
                     ),
                 });
             }
+            let config = file.plugins.get(slot).map(|entry| &entry.config);
+            if let Some((key, Scalar::Number(number))) = config
+                .into_iter()
+                .flatten()
+                .find(|(_, value)| value.is_non_finite())
+            {
+                return Err(OrgFileError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "plugins.{slot}.config.{key}: must be a finite number, not `{number}`"
+                    ),
+                });
+            }
         }
         // Checked here, so a wrong window refuses the file (naming it)
         // instead of failing the reload half-way through its reps.
@@ -336,5 +349,29 @@ capacity = 10
                 .contains("reps[0] (ana): out_of_office[0].until must be after `from`"),
             "{backwards}"
         );
+    }
+
+    #[test]
+    fn a_config_number_that_is_not_finite_is_refused_by_its_key() {
+        for (value, shown) in [
+            ("nan", "NaN"),
+            ("inf", "inf"),
+            ("-inf", "-inf"),
+            ("+nan", "NaN"),
+        ] {
+            let text = format!(
+                "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = {{ strict = true, min-budget = {value} }}\n"
+            );
+            let error = OrgFile::parse(Path::new("org.toml"), &text).unwrap_err();
+            assert!(
+                error.to_string().contains(&format!(
+                    "plugins.lead-definition.config.min-budget: must be a finite number, not `{shown}`"
+                )),
+                "{value}: {error}"
+            );
+        }
+        let finite =
+            "[plugins.routing-policy]\ncomponent = \"a.wasm\"\nconfig = { share = 1e300 }\n";
+        assert!(OrgFile::parse(Path::new("org.toml"), finite).is_ok());
     }
 }

@@ -199,6 +199,11 @@ pub struct StageEntry {
     pub at: DateTime<Utc>,
 }
 
+/// How many submission fingerprints a lead keeps (33 bytes each in the
+/// record): enough for every distinct file or form that feeds a lead in
+/// practice, and a re-send of one older than that counts once more.
+pub const SUBMISSIONS_KEPT: usize = 64;
+
 /// A lead and everything the engine needs to move it on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeadRecord {
@@ -228,6 +233,12 @@ pub struct LeadRecord {
     pub quick_wakes: u32,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
+    /// Fingerprints of the distinct submissions it received (the one that
+    /// created it included), oldest first, at most [`SUBMISSIONS_KEPT`]: a
+    /// submission whose fingerprint is here changes nothing. Records
+    /// written before this field existed read as having none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub submissions: Vec<String>,
     /// The sequence number the next activity, event or decision gets; the
     /// timeline is ordered by it.
     pub next_seq: u64,
@@ -253,6 +264,7 @@ impl LeadRecord {
                 stage: StageKind::New,
                 at: now,
             }],
+            submissions: Vec::new(),
             next_seq: 0,
             updated_at: now,
         }
@@ -264,6 +276,21 @@ impl LeadRecord {
         let mut wakes: Vec<_> = self.wake_at.into_iter().chain(self.accept_by).collect();
         wakes.dedup();
         wakes
+    }
+
+    /// Remembers a submission's fingerprint; returns `false` when it was
+    /// already known (the submission brings nothing new). The oldest is
+    /// forgotten beyond [`SUBMISSIONS_KEPT`].
+    pub fn remember_submission(&mut self, fingerprint: String) -> bool {
+        if self.submissions.contains(&fingerprint) {
+            return false;
+        }
+        if self.submissions.len() >= SUBMISSIONS_KEPT {
+            let excess = self.submissions.len() + 1 - SUBMISSIONS_KEPT;
+            self.submissions.drain(..excess);
+        }
+        self.submissions.push(fingerprint);
+        true
     }
 
     /// The lead's id.
@@ -286,4 +313,39 @@ impl LeadRecord {
 
 fn is_zero(count: &u32) -> bool {
     *count == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> LeadRecord {
+        let lead: Lead = serde_json::from_value(serde_json::json!({
+            "id": "ld-1", "email": "a@b.example", "created_at": "2026-11-24T09:00:00Z"
+        }))
+        .unwrap();
+        LeadRecord::new("acme", lead, "2026-11-24T09:00:00Z".parse().unwrap())
+    }
+
+    #[test]
+    fn submissions_are_remembered_once_and_bounded() {
+        let mut record = record();
+        assert!(record.remember_submission("a".into()));
+        assert!(!record.remember_submission("a".into()), "known already");
+        for n in 0..SUBMISSIONS_KEPT {
+            assert!(record.remember_submission(n.to_string()));
+        }
+        assert_eq!(record.submissions.len(), SUBMISSIONS_KEPT);
+        assert_eq!(record.submissions[0], "0", "the oldest went first");
+        assert!(record.remember_submission("a".into()), "forgotten, so new");
+    }
+
+    #[test]
+    fn a_record_written_before_fingerprints_reads_with_none() {
+        let mut json = serde_json::to_value(record()).unwrap();
+        assert!(json.get("submissions").is_none(), "empty is not written");
+        json.as_object_mut().unwrap().remove("submissions");
+        let old: LeadRecord = serde_json::from_value(json).unwrap();
+        assert!(old.submissions.is_empty());
+    }
 }

@@ -280,8 +280,11 @@ fn a_duplicate_of_a_lead_sales_has_is_never_routed_again() {
         .iter()
         .filter(|e| e.decision().is_some())
         .count();
-    let again = org.ingest(strong("dana@northwind.example"));
-    assert!(!again.created);
+    // A duplicate with news (a name it did not have).
+    let mut news = strong("dana@northwind.example");
+    news["name"] = "Dana Fischer".into();
+    let again = org.ingest(news.clone());
+    assert!(!again.created && !again.unchanged);
     assert_eq!(again.record.stage, LeadStage::Assigned { rep: rep.clone() });
     assert_eq!(org.rep(&rep).open_leads, 1, "not counted twice");
     let timeline = org.timeline(&id);
@@ -291,20 +294,31 @@ fn a_duplicate_of_a_lead_sales_has_is_never_routed_again() {
         "no new routing"
     );
     assert!(timeline.iter().any(|e| matches!(e.event().map(|e| &e.kind), Some(EventKind::OwnerNotified { rep: r, .. }) if *r == rep)));
-    let outbox = org.engine.store().outbox(100).unwrap();
-    assert!(
+    let told = |org: &TestOrg| {
+        let outbox = org.engine.store().outbox(100).unwrap();
         outbox
             .iter()
-            .any(|m| matches!(&m.kind, OutboxKind::OwnerActivity { rep: r, .. } if *r == rep))
-    );
+            .filter(|m| matches!(&m.kind, OutboxKind::OwnerActivity { rep: r, .. } if *r == rep))
+            .count()
+    };
+    assert_eq!(told(&org), 1);
+    // The same again is no news: the owner is not told twice.
+    assert!(org.ingest(news).unchanged);
+    assert_eq!(told(&org), 1);
 }
 
 #[test]
 fn concurrent_duplicates_make_one_lead() {
     let org = TestOrg::new();
+    // Eight distinct submissions, each sent twice at once.
     std::thread::scope(|scope| {
-        for _ in 0..8 {
-            scope.spawn(|| org.ingest(almost("race@fjord.example")));
+        for n in 0..16 {
+            let org = &org;
+            scope.spawn(move || {
+                let mut submission = almost("race@fjord.example");
+                submission["custom"] = serde_json::json!({ "visit": n % 8 });
+                org.ingest(submission)
+            });
         }
     });
     let mut leads = Vec::new();
@@ -321,5 +335,5 @@ fn concurrent_duplicates_make_one_lead() {
         .iter()
         .filter(|e| matches!(e.event().map(|e| &e.kind), Some(EventKind::Merged { .. })))
         .count();
-    assert_eq!(merges, 7);
+    assert_eq!(merges, 7, "each distinct one after the first, once");
 }

@@ -104,3 +104,19 @@ fn an_absence_makes_a_rep_unavailable_only_while_it_lasts() {
     ana.available = false;
     assert!(!ana.available_at(at("2026-11-30T00:00:00Z")));
 }
+
+#[test]
+fn a_choice_outside_the_candidates_is_refused_by_the_shared_check() {
+    let now = "2026-11-24T09:00:00Z".parse().unwrap();
+    let reps = [rep("free", 0, true)];
+    let refusal = check_assignment(&reps, &[], "ghost", now).unwrap_err();
+    assert_eq!(refusal, Refusal::Unknown("ghost".into()));
+    assert_eq!(
+        refusal.to_string(),
+        "rep `ghost` is not one of the candidates"
+    );
+    assert_eq!(
+        check_assignment(&reps, &[], "free", now).unwrap().id,
+        "free"
+    );
+}

@@ -196,9 +196,13 @@ fn batches_and_csv_imports_answer_each_item_and_make_no_duplicates() {
     assert_eq!(first["results"][1]["errors"][0]["field"], "company_size");
     let (_, second) = import();
     assert_eq!(
-        (second["created"].as_u64(), second["merged"].as_u64()),
-        (Some(0), Some(1)),
-        "a re-run merges"
+        (
+            second["created"].as_u64(),
+            second["merged"].as_u64(),
+            second["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(1)),
+        "a re-run changes nothing"
     );
 
     let (_, page) = server.demo(Method::GET, "/v1/orgs/demo/leads?limit=1", None);

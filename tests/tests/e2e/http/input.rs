@@ -368,3 +368,51 @@ fn a_reps_absences_are_set_by_patch_and_a_backwards_one_is_named() {
     assert_eq!(stored["out_of_office"], away);
     assert_eq!(stored["available"], true, "the switch is separate");
 }
+
+#[test]
+fn an_org_id_made_from_the_name_blames_the_name() {
+    let server = TestServer::start();
+    let create = |body: Value| {
+        read(
+            server
+                .request(Method::POST, "/v1/orgs", Some(&server.admin))
+                .json(&body)
+                .send()
+                .unwrap(),
+        )
+    };
+    // Letters of any script become an id.
+    for (name, id) in [("ÄÖÜ", "aou"), ("Ölwerk Zürich", "olwerk-zurich")] {
+        let (status, created) = create(json!({ "name": name }));
+        assert_eq!(status, 201, "{name}: {created}");
+        assert_eq!(created["id"], id);
+        assert_eq!(created["name"], name);
+    }
+    // Nothing to make an id from: the client sent `name`, so `name` is at fault.
+    for name in ["–·–", "???", "¿¡!?"] {
+        let (status, problem) = create(json!({ "name": name }));
+        assert_eq!(status, 422, "{name}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "name", "{name}: {problem}");
+        assert!(
+            problem["errors"][0]["problem"]
+                .as_str()
+                .unwrap()
+                .contains("send an `id`"),
+            "{problem}"
+        );
+    }
+    // The id made from the name is taken: the answer says so.
+    let (status, problem) = create(json!({ "name": "aou" }));
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("made from the name, `aou`"),
+        "{problem}"
+    );
+    // An id the client sent is still judged as `id`.
+    let (status, problem) = create(json!({ "name": "Fine", "id": "ÄÖÜ" }));
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "id", "{problem}");
+}

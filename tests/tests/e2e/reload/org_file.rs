@@ -90,6 +90,35 @@ fn config_and_tracks_from_org_toml_apply_and_a_broken_file_changes_nothing() {
 }
 
 #[test]
+fn a_config_number_that_is_not_finite_refuses_the_file_by_its_key() {
+    let folder = Folder::new();
+    let registry = folder.host.engine.plugins();
+    for (at, value) in ["nan", "inf", "-inf"].into_iter().enumerate() {
+        let text = org_file(&folder).replace(
+            "component = \"bant-qualifier.wasm\"",
+            &format!("component = \"bant-qualifier.wasm\"\nconfig = {{ min-budget = {value} }}"),
+        );
+        std::fs::write(folder.org_dir.join("org.toml"), text).unwrap();
+        wait_for("the refusal", || registry.org_file_error("acme").is_some());
+        let error = registry.org_file_error("acme").unwrap();
+        assert!(
+            error.contains("plugins.lead-definition.config.min-budget: must be a finite number"),
+            "{value}: {error}"
+        );
+        let active = registry.active("acme", Slot::LeadDefinition).unwrap();
+        assert!(active.config.is_empty(), "{value}: {:?}", active.config);
+        folder.qualify_one(at);
+        // Back to the file as it was, for the next value.
+        let clean =
+            org_file(&folder).replace(&format!("\nconfig = {{ min-budget = {value} }}"), "");
+        std::fs::write(folder.org_dir.join("org.toml"), clean).unwrap();
+        wait_for("the clean file", || {
+            registry.org_file_error("acme").is_none()
+        });
+    }
+}
+
+#[test]
 fn rollback_restores_an_earlier_version_through_the_folder() {
     let folder = Folder::new();
     let original = ContentHash::of(BANT_QUALIFIER.bytes);
