@@ -203,10 +203,7 @@ fn beyond_max_connections_a_connection_waits_until_one_closes() {
         // The freed slots come back as the server notices the closes.
         match server.client.get(server.url("/metrics")).send() {
             Ok(response) => break response.text().unwrap(),
-            Err(error) if Instant::now() < deadline => {
-                let _ = error;
-                std::thread::sleep(Duration::from_millis(50));
-            }
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
             Err(error) => panic!("{error}"),
         }
     };
