@@ -16,6 +16,7 @@ mod outbox;
 mod plugins;
 mod reports;
 mod reps;
+mod scrape;
 mod views;
 
 use std::sync::Arc;
@@ -32,12 +33,13 @@ pub use error::{ApiError, Problem};
 pub use health::recorder;
 pub use leads::{BATCH_MAX, batch_result};
 pub use openapi::document;
+pub use scrape::{MetricsAccess, MetricsToken, MetricsTokenError};
 pub use views::{BatchResult, ItemResult, LeadPage, LeadView};
 
 use crate::setup::Host;
 use crate::store::Store;
 
-/// Limits on requests, from the server's config.
+/// Limits on requests and connections, from the server's config (`[http]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpLimits {
     /// Largest JSON body of a single-item endpoint.
@@ -46,6 +48,19 @@ pub struct HttpLimits {
     pub bulk_bytes: usize,
     /// Longest a request may take before it is answered 408.
     pub timeout: Duration,
+    /// Longest a client may take to send a request's headers, counted from
+    /// when the server starts waiting for them (the connection accepted, or
+    /// the previous response sent); then the connection is closed. So it
+    /// also bounds a keep-alive connection waiting for its next request.
+    pub header_read_timeout: Duration,
+    /// A connection with no request in flight on which no byte moves for
+    /// this long is closed (a client that stops reading its response, or an
+    /// idle keep-alive connection when this is below `header_read_timeout`).
+    pub idle_timeout: Duration,
+    /// Most connections open at once, per listener; at the limit the server
+    /// stops accepting (new ones wait in the kernel's backlog) until one
+    /// closes. Keep it below the process's open-file limit.
+    pub max_connections: usize,
 }
 
 impl Default for HttpLimits {
@@ -54,6 +69,9 @@ impl Default for HttpLimits {
             body_bytes: 256 << 10,
             bulk_bytes: 32 << 20,
             timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
         }
     }
 }
@@ -67,6 +85,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Set once shutdown begins: `/readyz` answers 503 from then on.
     pub draining: Arc<AtomicBool>,
+    /// Who may read `/metrics` on this listener.
+    pub metrics_access: MetricsAccess,
 }
 
 impl AppState {
@@ -76,7 +96,14 @@ impl AppState {
             host,
             metrics: recorder(),
             draining: Arc::new(AtomicBool::new(false)),
+            metrics_access: MetricsAccess::default(),
         }
+    }
+
+    /// The same state with `/metrics` guarded by `access`.
+    pub fn with_metrics_access(mut self, access: MetricsAccess) -> Self {
+        self.metrics_access = access;
+        self
     }
 
     fn store(&self) -> &dyn Store {
@@ -165,13 +192,28 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// timeouts, metrics.
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
     let (routes, _) = routes(limits);
+    let timeout = limits.timeout;
     routes
         .route("/openapi.json", axum::routing::get(health::openapi))
         .fallback(health::not_found)
         .method_not_allowed_fallback(health::wrong_method)
         .layer(axum::middleware::from_fn(health::track))
         .layer(axum::middleware::from_fn(move |request, next| {
-            deadline::deadline(limits.timeout, request, next)
+            deadline::deadline(timeout, request, next)
+        }))
+        .with_state(state)
+}
+
+/// The app of the `metrics_listen` address: `/metrics` and nothing else.
+pub fn metrics_router(state: AppState, limits: HttpLimits) -> Router {
+    let timeout = limits.timeout;
+    Router::new()
+        .route("/metrics", axum::routing::get(health::metrics))
+        .fallback(health::not_found)
+        .method_not_allowed_fallback(health::wrong_method)
+        .layer(axum::middleware::from_fn(health::track))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            deadline::deadline(timeout, request, next)
         }))
         .with_state(state)
 }

@@ -25,6 +25,10 @@ pub enum AuthError {
     /// The token is unknown or revoked.
     #[error("the token is not valid")]
     Invalid,
+    /// The endpoint takes only particular tokens (`/metrics`: the metrics
+    /// or the admin token), and the request sent none of them; says which.
+    #[error("{0}")]
+    NotAccepted(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -2,6 +2,7 @@
 //! background, and a graceful stop that drains requests and flushes the store.
 
 mod config;
+mod listener;
 mod scheduler;
 
 use std::future::Future;
@@ -11,9 +12,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use config::{ConfigError, HttpConfig, LimitsConfig, ServerConfig, Settings};
+pub use config::{ConfigError, HttpConfig, LimitsConfig, MetricsSettings, ServerConfig, Settings};
 
-use crate::api::{self, AppState, HttpLimits};
+use crate::api::{self, AppState, HttpLimits, MetricsAccess, MetricsToken};
 use crate::delivery::{Dispatcher, RetryPolicy, Round};
 use crate::setup::Host;
 use crate::store::StoreError;
@@ -38,31 +39,71 @@ pub enum ServeError {
     Flush(#[from] StoreError),
 }
 
-/// Serves `host` on `listener`, watching its org folders for new plug-in
-/// versions, until `shutdown` resolves; then stops accepting, lets requests
-/// in flight finish (up to [`DRAIN_TIMEOUT`]), stops the background work and
-/// flushes the store.
+/// The sockets a server answers on.
+#[derive(Debug)]
+pub struct Listeners {
+    /// The API (and `/metrics`, unless `metrics` is given).
+    pub api: TcpListener,
+    /// `[http] metrics_listen`: serves `/metrics` and nothing else.
+    pub metrics: Option<TcpListener>,
+}
+
+/// [`serve`] on one listener, `/metrics` guarded by the default rule (open
+/// while the host serves one org, the admin token once it serves more).
 pub async fn run(
     host: Host,
     listener: TcpListener,
     http: HttpLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let listeners = Listeners {
+        api: listener,
+        metrics: None,
+    };
+    serve(host, listeners, http, None, shutdown).await
+}
+
+/// Serves `host` on `listeners`, watching its org folders for new plug-in
+/// versions, until `shutdown` resolves; then stops accepting, lets requests
+/// in flight finish (up to [`DRAIN_TIMEOUT`]), stops the background work and
+/// flushes the store. `metrics_token` (`[http] metrics_token`) guards
+/// `/metrics` wherever it is served.
+pub async fn serve(
+    host: Host,
+    listeners: Listeners,
+    http: HttpLimits,
+    metrics_token: Option<MetricsToken>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let watcher = crate::plugins::watch(host.plugins.clone(), crate::plugins::DEFAULT_DEBOUNCE)?;
-    let state = AppState::new(host.clone());
+    let (api_access, scrape_access) = metrics_access(&host, &listeners, metrics_token);
+    let state = AppState::new(host.clone()).with_metrics_access(api_access);
     let draining = state.draining.clone();
     let (stop, stopped) = watch::channel(false);
     let waker = tokio::spawn(scheduler::run(host.clone(), stopped.clone()));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
     let delivering = tokio::spawn(deliver(dispatcher, stopped.clone()));
-    let app = api::router(state, http);
-    let mut stopping = stopped.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stopping.wait_for(|stop| *stop).await;
+    let metrics = listeners.metrics.map(|metrics| {
+        let state = state.clone().with_metrics_access(scrape_access);
+        listener::serve(
+            metrics,
+            api::metrics_router(state, http),
+            http,
+            "metrics",
+            stopped.clone(),
+        )
     });
-    let mut server = std::pin::pin!(server.into_future());
+    let app = api::router(state, http);
+    let api = listener::serve(listeners.api, app, http, "api", stopped.clone());
+    let server = async move {
+        match metrics {
+            Some(metrics) => tokio::join!(api, metrics).0,
+            None => api.await,
+        }
+    };
+    let mut server = std::pin::pin!(server);
     tokio::select! {
-        result = &mut server => result?,
+        () = &mut server => {}
         () = shutdown => {
             tracing::info!("shutting down: draining requests in flight");
             draining.store(true, Ordering::Relaxed);
@@ -82,6 +123,38 @@ pub async fn run(
         .map_err(|error| std::io::Error::other(error.to_string()))??;
     tracing::info!("stopped; the store is flushed");
     Ok(())
+}
+
+/// Who may read `/metrics` on the API listener and on the metrics listener;
+/// warns when the default rule locks it because the host serves several orgs.
+fn metrics_access(
+    host: &Host,
+    listeners: &Listeners,
+    token: Option<MetricsToken>,
+) -> (MetricsAccess, MetricsAccess) {
+    match (listeners.metrics.is_some(), token) {
+        (true, Some(token)) => (MetricsAccess::Elsewhere, MetricsAccess::Token(token)),
+        (true, None) => (MetricsAccess::Elsewhere, MetricsAccess::Open),
+        (false, Some(token)) => (
+            MetricsAccess::Token(token.clone()),
+            MetricsAccess::Token(token),
+        ),
+        (false, None) => {
+            let orgs = host.engine.store().orgs().map_or(0, |orgs| orgs.len());
+            if orgs > 1 {
+                tracing::warn!(
+                    orgs,
+                    "this host serves several orgs and neither `[http] metrics_token` nor \
+                     `[http] metrics_listen` is set: /metrics (every org's activity) answers only \
+                     the admin token; set one of them for a Prometheus scraper"
+                );
+            }
+            (
+                MetricsAccess::OpenWhileOneOrg,
+                MetricsAccess::OpenWhileOneOrg,
+            )
+        }
+    }
 }
 
 /// Delivers the outbox to the orgs' webhooks, until stopped.

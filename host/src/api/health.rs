@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
+use super::scrape::{MetricsReader, method_label, route_label};
 use super::{ApiError, AppState};
 
 /// The process's metrics recorder. The `metrics` facade is process-wide by
@@ -52,9 +53,13 @@ pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiEr
 }
 
 /// Prometheus metrics: requests and latencies by route and status, plug-in
-/// calls and failures by org and slot.
-#[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, description = "Prometheus text format")))]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// calls and failures by org and slot. Who may read them depends on the
+/// `[http]` settings (see [`super::MetricsAccess`]).
+#[utoipa::path(get, path = "/metrics", tag = "health",
+    responses((status = 200, description = "Prometheus text format"),
+        (status = 401, description = "The host serves several orgs (or has a metrics token) and the request has neither the metrics nor the admin token", body = super::Problem),
+        (status = 404, description = "Served on its own address (`[http] metrics_listen`)", body = super::Problem)))]
+pub async fn metrics(_reader: MetricsReader, State(state): State<AppState>) -> Response {
     let mut response = state.metrics.render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -73,21 +78,19 @@ pub async fn openapi() -> Response {
     response
 }
 
-/// Counts every request and times it, labelled by route pattern (never the
-/// raw path, so ids do not explode the label set).
+/// Counts every request and times it. Every label comes from a bounded set
+/// whatever the client sends: the method only if it is a standard one, the
+/// route pattern (never the raw path), the status.
 pub async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |path| path.as_str().to_string());
-    let method = request.method().to_string();
+    let route = route_label(request.extensions().get::<MatchedPath>());
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::histogram!("leadhost_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone())
+    metrics::histogram!("leadhost_http_request_duration_seconds", "method" => method, "route" => route.clone())
         .record(started.elapsed().as_secs_f64());
-    let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("leadhost_http_requests_total", &labels).increment(1);
+    metrics::counter!("leadhost_http_requests_total", "method" => method, "route" => route, "status" => status)
+        .increment(1);
     response
 }
 

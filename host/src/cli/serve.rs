@@ -61,6 +61,12 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
         let stop = server::signal()?;
         let listener = tokio::net::TcpListener::bind(settings.listen).await?;
         let address = listener.local_addr()?;
+        let metrics = match settings.metrics.listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|error| {
+                std::io::Error::new(error.kind(), format!("cannot listen on metrics_listen {at}: {error}"))
+            })?),
+            None => None,
+        };
         println!("leadhost serving http://{address} (data in {})", settings.data_dir.display());
         match (&admin, &admin_env) {
             (Some(issued), _) => println!("admin token:    {}   (shown once; stored hashed)", issued.token),
@@ -71,7 +77,11 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
             Some(issued) => println!("demo org token: {}   (shown once; stored hashed)", issued.token),
             None => println!("demo org token: the one printed on first start (or POST /v1/orgs/demo/tokens with the admin token)"),
         }
-        server::run(host, listener, settings.http, stop).await?;
+        if let Some(metrics) = &metrics {
+            println!("metrics:        http://{}/metrics", metrics.local_addr()?);
+        }
+        let listeners = server::Listeners { api: listener, metrics };
+        server::serve(host, listeners, settings.http, settings.metrics.token, stop).await?;
         Ok(())
     });
     // Everything the server started has stopped or been given up on within

@@ -2,12 +2,13 @@
 //! environment variables, then command-line flags.
 
 use std::net::SocketAddr;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::api::HttpLimits;
+use crate::api::{HttpLimits, MetricsToken};
 use crate::runtime::Limits;
 use crate::setup::Options;
 use crate::store::Durability;
@@ -95,6 +96,29 @@ pub struct HttpConfig {
     pub bulk_mib: Option<usize>,
     /// Longest a request may take, in milliseconds.
     pub timeout_ms: Option<u64>,
+    /// Longest a client may take to send a request's headers (counted from
+    /// when the server waits for them, so also between keep-alive
+    /// requests), in milliseconds.
+    pub header_read_timeout_ms: Option<NonZeroU64>,
+    /// A connection with no request in flight and no byte moving this long
+    /// is closed, in milliseconds.
+    pub idle_timeout_ms: Option<NonZeroU64>,
+    /// Most connections open at once, per listener.
+    pub max_connections: Option<NonZeroUsize>,
+    /// A bearer token that reads `/metrics` only (16+ visible ASCII characters).
+    pub metrics_token: Option<MetricsToken>,
+    /// An address that serves `/metrics` and nothing else; the API listener
+    /// then answers 404 for it.
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// Who may read `/metrics`, and where it is served.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetricsSettings {
+    /// `[http] metrics_token`.
+    pub token: Option<MetricsToken>,
+    /// `[http] metrics_listen`.
+    pub listen: Option<SocketAddr>,
 }
 
 /// The settings, resolved.
@@ -106,8 +130,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// How to open it.
     pub options: Options,
-    /// Request limits.
+    /// Request and connection limits.
     pub http: HttpLimits,
+    /// `/metrics` access.
+    pub metrics: MetricsSettings,
 }
 
 impl ServerConfig {
@@ -212,6 +238,35 @@ impl ServerConfig {
             "LEADHOST_HTTP_TIMEOUT_MS",
             &mut self.http.timeout_ms,
         )?;
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_HEADER_READ_TIMEOUT_MS",
+            &mut self.http.header_read_timeout_ms,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_IDLE_TIMEOUT_MS",
+            &mut self.http.idle_timeout_ms,
+        )?;
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_MAX_CONNECTIONS",
+            &mut self.http.max_connections,
+        )?;
+        if let Some(value) = lookup("LEADHOST_HTTP_METRICS_TOKEN") {
+            // A secret: the error names the variable, not the value.
+            let token = MetricsToken::new(value.trim()).map_err(|error| ConfigError::Env {
+                name: "LEADHOST_HTTP_METRICS_TOKEN",
+                value: "<secret>".into(),
+                problem: error.to_string(),
+            })?;
+            self.http.metrics_token = Some(token);
+        }
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_METRICS_LISTEN",
+            &mut self.http.metrics_listen,
+        )?;
         Ok(self)
     }
 
@@ -278,6 +333,24 @@ impl ServerConfig {
                     .http
                     .timeout_ms
                     .map_or(http.timeout, Duration::from_millis),
+                header_read_timeout: self
+                    .http
+                    .header_read_timeout_ms
+                    .map_or(http.header_read_timeout, |ms| {
+                        Duration::from_millis(ms.get())
+                    }),
+                idle_timeout: self
+                    .http
+                    .idle_timeout_ms
+                    .map_or(http.idle_timeout, |ms| Duration::from_millis(ms.get())),
+                max_connections: self
+                    .http
+                    .max_connections
+                    .map_or(http.max_connections, NonZeroUsize::get),
+            },
+            metrics: MetricsSettings {
+                token: self.http.metrics_token,
+                listen: self.http.metrics_listen,
             },
         }
     }
@@ -324,6 +397,60 @@ mod tests {
         );
         assert_eq!(example.options.compiler.cpu, defaults.options.compiler.cpu);
         assert_eq!(example.http, defaults.http);
+        assert_eq!(example.metrics, defaults.metrics);
+        // The optional keys without a default are shown commented out.
+        let text = std::fs::read_to_string(&path).unwrap();
+        for key in ["metrics_token", "metrics_listen"] {
+            assert!(text.contains(&format!("# {key} = ")), "{key}");
+        }
+    }
+
+    #[test]
+    fn connection_limits_and_metrics_access_are_settings() {
+        let file: ServerConfig = toml::from_str(
+            "[http]\nheader_read_timeout_ms = 500\nidle_timeout_ms = 700\nmax_connections = 3\n\
+             metrics_listen = \"127.0.0.1:9100\"\n",
+        )
+        .unwrap();
+        let env = |name: &str| {
+            (name == "LEADHOST_HTTP_METRICS_TOKEN").then(|| "scrape-0123456789".to_string())
+        };
+        let settings = file.with_env(env).unwrap().resolve();
+        assert_eq!(
+            settings.http.header_read_timeout,
+            Duration::from_millis(500)
+        );
+        assert_eq!(settings.http.idle_timeout, Duration::from_millis(700));
+        assert_eq!(settings.http.max_connections, 3);
+        assert_eq!(
+            settings.metrics.listen,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9100)))
+        );
+        assert_eq!(
+            settings.metrics.token,
+            Some(MetricsToken::new("scrape-0123456789").unwrap())
+        );
+
+        for (toml, key) in [
+            ("[http]\nmax_connections = 0\n", "max_connections"),
+            ("[http]\nidle_timeout_ms = 0\n", "idle_timeout_ms"),
+            ("[http]\nmetrics_token = \"short\"\n", "metrics_token"),
+        ] {
+            let error = toml::from_str::<ServerConfig>(toml)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(key), "{error}");
+        }
+        let env = |name: &str| (name == "LEADHOST_HTTP_METRICS_TOKEN").then(|| "short".to_string());
+        let error = ServerConfig::default()
+            .with_env(env)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 16 characters"), "{error}");
+        assert!(
+            !error.contains("short"),
+            "the secret is not echoed: {error}"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The HTTP API end to end, on real sockets.
 
 pub mod auth;
+pub mod connections;
 pub mod flow;
 pub mod input;
+pub mod metrics;
 pub mod server;
 pub mod tenants;

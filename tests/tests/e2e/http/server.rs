@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 use std::sync::mpsc;
 
-use leadhost::api::HttpLimits;
+use leadhost::api::{HttpLimits, MetricsToken};
 use leadhost::auth;
+use leadhost::server::Listeners;
 use leadhost::setup::{DEMO_ORG, Host, Options};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde_json::Value;
@@ -14,6 +15,8 @@ use serde_json::Value;
 pub struct TestServer {
     /// Where it listens.
     pub address: SocketAddr,
+    /// Where it serves `/metrics` alone, when started with a metrics listener.
+    pub metrics_address: Option<SocketAddr>,
     /// The admin token.
     pub admin: String,
     /// The demo org's token.
@@ -35,6 +38,17 @@ impl TestServer {
 
     /// Starts a server with these request limits.
     pub fn start_with(limits: HttpLimits) -> Self {
+        TestServer::start_serving(limits, None, false)
+    }
+
+    /// Starts a server with these limits, `/metrics` guarded by
+    /// `metrics_token` and, with `metrics_listener`, served on a second
+    /// ephemeral port only.
+    pub fn start_serving(
+        limits: HttpLimits,
+        metrics_token: Option<MetricsToken>,
+        metrics_listener: bool,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let host = Host::open(dir.path(), Options::default()).expect("open the data folder");
         host.ensure_org(DEMO_ORG).unwrap();
@@ -56,16 +70,31 @@ impl TestServer {
                 .unwrap();
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                bound.send(listener.local_addr().unwrap()).unwrap();
-                leadhost::server::run(serving, listener, limits, async move {
+                let metrics = match metrics_listener {
+                    true => Some(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()),
+                    false => None,
+                };
+                let addresses = (
+                    listener.local_addr().unwrap(),
+                    metrics
+                        .as_ref()
+                        .map(|metrics| metrics.local_addr().unwrap()),
+                );
+                bound.send(addresses).unwrap();
+                let listeners = Listeners {
+                    api: listener,
+                    metrics,
+                };
+                leadhost::server::serve(serving, listeners, limits, metrics_token, async move {
                     let _ = stopped.await;
                 })
                 .await
             })
         });
-        let address = address.recv().expect("the server binds");
+        let (address, metrics_address) = address.recv().expect("the server binds");
         TestServer {
             address,
+            metrics_address,
             admin,
             demo,
             host,
