@@ -81,17 +81,26 @@ for _ in $(seq 1 300); do
 done
 [[ -n "$url" ]] || fail "the server did not say where it listens within 60 s: $(tail -n 5 "$work/server.log")"
 
-# An org token for the demo org, issued with the admin token.
-org_token="$("$venv/bin/python" - "$url" "$admin" <<'PY'
+# An org token for the demo org, issued with the admin token; and the
+# sample leads, so that lists, lead views and timelines have real content
+# for the response checks (the demo org's reps are there from the start).
+org_token="$("$venv/bin/python" - "$url" "$admin" "$repo/examples/leads/sample.ndjson" <<'PY'
 import json, sys, urllib.request
-url, admin = sys.argv[1], sys.argv[2]
-request = urllib.request.Request(
-    f"{url}/v1/orgs/demo/tokens", method="POST",
-    headers={"Authorization": f"Bearer {admin}"})
-with urllib.request.urlopen(request, timeout=30) as response:
-    print(json.load(response)["token"])
+url, admin, sample = sys.argv[1:4]
+def post(path, body=None, content_type=None):
+    headers = {"Authorization": f"Bearer {admin}"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(f"{url}{path}", data=body, method="POST", headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+with open(sample, "rb") as leads:
+    result = post("/v1/orgs/demo/leads/batch", leads.read(), "application/x-ndjson")
+if not result["created"]:
+    sys.exit(f"the sample leads did not go in: {result}")
+print(post("/v1/orgs/demo/tokens")["token"])
 PY
-)"
+)" || fail "could not issue the demo org's token or load the sample leads"
 
 # --- the runs -------------------------------------------------------------------
 status=0
