@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the plug-ins' native tests, the CLI tests and
 # the end-to-end tests with plug-ins compiled from source (Rust by the build
-# scripts, Python, JavaScript and C by examples/plugins/build.sh). Ends with the
-# total over every test binary.
+# scripts, Python, JavaScript and C by examples/plugins/build.sh), then checks
+# a running server against its OpenAPI document (scripts/schemathesis.sh).
+# Ends with the total over every test binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -16,5 +17,17 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+# The server binary the tests just built (for the CLI tests), checked against
+# its own document; any finding fails the command (the cargo totals stay the
+# last line). Passing the binary spares a `cargo build` of its own, whose
+# features differ from the tests' and would rebuild the dependencies.
+contract=0
+if ((status == 0)); then
+    LEADHOST_BIN="$PWD/target/debug/leadhost" scripts/schemathesis.sh || contract=$?
+fi
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
+if ((contract != 0)); then
+    echo "the server does not match host/openapi.json: see scripts/schemathesis.sh's findings above" >&2
+    status=$contract
+fi
 exit "$status"

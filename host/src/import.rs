@@ -72,6 +72,7 @@ pub enum ImportError {
 /// The query of the import endpoint.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Overrides, `COLUMN=FIELD` separated by commas (`FIELD` a lead field,
     /// `custom.NAME`, or `-` to skip the column).

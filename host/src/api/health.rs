@@ -33,14 +33,16 @@ pub fn recorder() -> PrometheusHandle {
 }
 
 /// Alive: answers as soon as the server is serving.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Serving")))]
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Serving", body = String, content_type = "text/plain")))]
 pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
 /// Ready for traffic: the store answers and the server is not shutting down.
 #[utoipa::path(get, path = "/readyz", tag = "health",
-    responses((status = 200, description = "Ready"), (status = 503, description = "Shutting down or the store fails", body = super::Problem)))]
+    responses((status = 200, description = "Ready", body = String, content_type = "text/plain"),
+        (status = 503, description = "Shutting down or the store fails", body = super::Problem)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     if state.draining.load(Ordering::Relaxed) {
         return Err(ApiError::Unavailable("the server is shutting down".into()));
@@ -56,9 +58,9 @@ pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiEr
 /// calls and failures by org and slot. Who may read them depends on the
 /// `[http]` settings (see [`super::MetricsAccess`]).
 #[utoipa::path(get, path = "/metrics", tag = "health",
-    responses((status = 200, description = "Prometheus text format"),
-        (status = 401, description = "The host serves several orgs (or has a metrics token) and the request has neither the metrics nor the admin token", body = super::Problem),
-        (status = 404, description = "Served on its own address (`[http] metrics_listen`)", body = super::Problem)))]
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 401, description = "The host serves several orgs (or has a metrics token) and the request has neither the metrics nor the admin token", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Served on its own address (`[http] metrics_listen`)", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn metrics(_reader: MetricsReader, State(state): State<AppState>) -> Response {
     let mut response = state.metrics.render().into_response();
     response.headers_mut().insert(

@@ -50,8 +50,10 @@ pub async fn create(
 /// the batch is acknowledged once, after one flush.
 #[utoipa::path(post, path = "/v1/orgs/{org}/leads/batch", tag = "leads",
     params(("org" = String, Path, description = "The org's id")),
-    request_body(content = Vec<LeadSubmission>, description = "A JSON array, or NDJSON lines"),
-    responses((status = 200, description = "Every item's outcome", body = BatchResult)),
+    request_body(content = Vec<super::views::BatchItem>,
+        description = "A JSON array of lead submissions (at most 1000); or the same as NDJSON lines with `Content-Type: application/x-ndjson`"),
+    responses((status = 200, description = "Every item's outcome", body = BatchResult),
+        (status = 413, description = "More than 1000 items, or a body over `[http] bulk_mib`", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn batch(
     State(state): State<AppState>,
@@ -167,6 +169,7 @@ pub async fn get(
 /// Filters of the lead list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only leads in this stage (`nurturing`, `assigned`, ...).
     pub stage: Option<StageKind>,
@@ -181,6 +184,7 @@ pub struct ListQuery {
     /// Only leads created before this time.
     pub created_to: Option<DateTime<Utc>>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -189,7 +193,8 @@ pub struct ListQuery {
 /// The org's leads, in id order, filtered, a page at a time.
 #[utoipa::path(get, path = "/v1/orgs/{org}/leads", tag = "leads",
     params(("org" = String, Path, description = "The org's id"), ListQuery),
-    responses((status = 200, body = LeadPage)),
+    responses((status = 200, body = LeadPage),
+        (status = 422, description = "`limit` is out of range", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,

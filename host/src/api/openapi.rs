@@ -1,5 +1,13 @@
 //! The OpenAPI document: the info and security here, the paths and schemas
-//! from the handlers' own annotations as [`super::routes`] registers them.
+//! from the handlers' own annotations as [`super::routes`] registers them,
+//! then finished by the passes in [`shapes`] and [`problems`] so that it
+//! says what the server really takes and answers (the test command checks
+//! it against a running server with schemathesis).
+
+mod problems;
+mod shapes;
+
+use std::sync::OnceLock;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -39,8 +47,25 @@ pub(super) fn base() -> utoipa::openapi::OpenApi {
     Base::openapi()
 }
 
-/// The whole document as pretty JSON.
+/// The whole document as pretty JSON (built once per process).
 pub fn document() -> String {
-    let (_, openapi) = super::routes(super::HttpLimits::default());
-    openapi.to_pretty_json().expect("the document serializes")
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let (_, openapi) = super::routes(super::HttpLimits::default());
+            let mut document = serde_json::to_value(&openapi).expect("the document serializes");
+            finish(&mut document);
+            serde_json::to_string_pretty(&document).expect("the document serializes")
+        })
+        .clone()
+}
+
+/// Makes the generated document true to the server. Closing comes before
+/// opening: a component closed for requests may be a part of a response's
+/// `allOf`, which must then be inlined open.
+fn finish(document: &mut serde_json::Value) {
+    shapes::integer_ranges(document);
+    shapes::close_request_objects(document);
+    shapes::open_compositions(document);
+    problems::add_problems(document);
 }

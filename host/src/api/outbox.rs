@@ -13,6 +13,7 @@ use crate::store::{CallTask, DeadLetter};
 /// Which tasks.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// Only tasks not yet done (`true`), only done ones (`false`), or all.
     pub open: Option<bool>,
@@ -25,8 +26,9 @@ pub struct TaskQuery {
 pub async fn tasks(
     State(state): State<AppState>,
     access: OrgAccess,
-    Query(query): Query<TaskQuery>,
+    query: Result<Query<TaskQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<CallTask>>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let org = access.org.clone();
     let tasks = blocking_in(&state, org.clone(), move |host| {
         host.engine.store().call_tasks(&org)

@@ -89,10 +89,17 @@ pub async fn list(State(state): State<AppState>, access: OrgAccess) -> Json<Vec<
 /// The upload's name.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The plug-in's name (letters, digits, `-`, `_`).
     pub name: String,
 }
+
+/// The bytes of a WebAssembly component, as an upload's body.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code, reason = "it only names the body's schema in the document")]
+struct ComponentBytes(Vec<u8>);
 
 /// Uploads a component (the body, `application/wasm`) for a slot. It is
 /// checked exactly as a file dropped in the org's folder would be; only a
@@ -100,7 +107,7 @@ pub struct UploadQuery {
 #[utoipa::path(put, path = "/v1/orgs/{org}/plugins/{slot}", tag = "plugins",
     params(("org" = String, Path, description = "The org's id"),
         ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/wasm"),
+    request_body(content = ComponentBytes, content_type = "application/wasm"),
     responses((status = 200, body = SlotView),
         (status = 422, description = "Refused; the previous version keeps serving", body = super::Problem)),
     security(("bearer" = [])))]

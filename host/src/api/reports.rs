@@ -13,6 +13,7 @@ use crate::engine::{Funnel, Window};
 /// The window of leads a report covers.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct WindowQuery {
     /// Leads created at or after this time.
     pub from: Option<DateTime<Utc>>,

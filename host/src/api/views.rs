@@ -117,6 +117,13 @@ pub struct ActivityInput {
     pub detail: String,
 }
 
+/// One item of a batch: a lead submission (`LeadSubmission`).
+/// Any JSON value is taken: an item that is not a valid submission is
+/// refused in its own result (`status` 422, `errors`), never the batch.
+#[derive(Debug, Clone, ToSchema)]
+#[allow(dead_code, reason = "it only names the items' schema in the document")]
+pub struct BatchItem(serde_json::Value);
+
 /// The outcome of one item of a batch or import.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemResult {

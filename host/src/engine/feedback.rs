@@ -8,9 +8,15 @@ use super::validate::FieldError;
 use super::{Engine, EngineError, routing, steps};
 use crate::store::{LeadRecord, LeadStage};
 
-/// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`.
+/// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`;
+/// a field no variant has is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "feedback", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "feedback",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    from = "FeedbackWire"
+)]
 pub enum Feedback {
     /// The rep takes the lead on. With `rep`, the host checks the lead is
     /// still theirs: an accept from a rep whose SLA lapsed (the lead has
@@ -32,6 +38,36 @@ pub enum Feedback {
         /// Why.
         reason: String,
     },
+}
+
+/// How [`Feedback`] is read. serde lets an internally tagged unit variant
+/// (`won`) ignore unknown fields despite `deny_unknown_fields`, so here it is
+/// an empty struct variant, which refuses them as the others do.
+#[derive(Deserialize)]
+#[serde(tag = "feedback", rename_all = "kebab-case", deny_unknown_fields)]
+enum FeedbackWire {
+    Accept {
+        #[serde(default)]
+        rep: Option<String>,
+    },
+    Won {},
+    Lost {
+        reason: String,
+    },
+    PassBack {
+        reason: String,
+    },
+}
+
+impl From<FeedbackWire> for Feedback {
+    fn from(wire: FeedbackWire) -> Self {
+        match wire {
+            FeedbackWire::Accept { rep } => Feedback::Accept { rep },
+            FeedbackWire::Won {} => Feedback::Won,
+            FeedbackWire::Lost { reason } => Feedback::Lost { reason },
+            FeedbackWire::PassBack { reason } => Feedback::PassBack { reason },
+        }
+    }
 }
 
 impl Feedback {
@@ -107,5 +143,27 @@ fn feedback_name(feedback: &Feedback) -> &'static str {
         Feedback::Won => "won",
         Feedback::Lost { .. } => "lost",
         Feedback::PassBack { .. } => "pass back",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Feedback;
+
+    #[test]
+    fn every_variant_refuses_an_unknown_field() {
+        let read = |json: &str| serde_json::from_str::<Feedback>(json);
+        assert_eq!(read(r#"{"feedback": "won"}"#).unwrap(), Feedback::Won);
+        for json in [
+            r#"{"feedback": "won", "extra": 1}"#,
+            r#"{"feedback": "accept", "extra": 1}"#,
+            r#"{"feedback": "lost", "reason": "price", "extra": 1}"#,
+            r#"{"feedback": "pass-back", "reason": "early", "extra": 1}"#,
+        ] {
+            let error = read(json).unwrap_err().to_string();
+            assert!(error.contains("unknown field `extra`"), "{json}: {error}");
+        }
+        let won = serde_json::to_string(&Feedback::Won).unwrap();
+        assert_eq!(won, r#"{"feedback":"won"}"#, "written as before");
     }
 }

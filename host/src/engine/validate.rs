@@ -51,6 +51,7 @@ pub struct LeadSubmission {
     pub industry: Option<String>,
     /// Number of employees.
     #[serde(default)]
+    #[schema(maximum = 10_000_000)]
     pub company_size: Option<u32>,
     /// ISO 3166-1 alpha-2 country code.
     #[serde(default)]
@@ -63,6 +64,7 @@ pub struct LeadSubmission {
     pub campaign: Option<String>,
     /// Budget, when known.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub budget: Option<f64>,
     /// Authority, when known.
     #[serde(default)]
@@ -72,12 +74,15 @@ pub struct LeadSubmission {
     pub need: Option<Need>,
     /// Days until the planned purchase, when known.
     #[serde(default)]
+    #[schema(maximum = 3650)]
     pub timeline_days: Option<u32>,
-    /// The org's own fields.
+    /// The org's own fields (at most 50; names of 1 to 64 letters, digits,
+    /// `_`, `-` or `.`).
     #[serde(default)]
     pub custom: BTreeMap<String, Scalar>,
     /// What the lead did, if the submission brings it.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub activities: Vec<Activity>,
 }
 

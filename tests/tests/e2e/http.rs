@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod connections;
+pub mod contract;
 pub mod flow;
 pub mod input;
 pub mod metrics;
