@@ -76,7 +76,12 @@ fn p99(sorted: &[Duration]) -> Duration {
 
 #[test]
 fn an_org_whose_plugin_sleeps_does_not_slow_another_org() {
-    let server = TestServer::start();
+    // A long request limit: on a loaded test machine the upload's compile
+    // alone can take seconds, and the point here is latency, not 408s.
+    let server = TestServer::start_with(leadhost::api::HttpLimits {
+        timeout: Duration::from_secs(120),
+        ..leadhost::api::HttpLimits::default()
+    });
     let (hostile, hostile_token) = server.create_org("Hostile");
     let (calm, calm_token) = server.create_org("Calm");
     install_blocker(&server, &hostile, &hostile_token);
@@ -126,9 +131,12 @@ fn an_org_whose_plugin_sleeps_does_not_slow_another_org() {
         );
     }
     let (before, after) = (p99(&baseline), p99(&during));
-    // Generous for a shared 2-core machine; before the fix this was 30 s.
+    // The bound (2× the baseline) plus a second of slack for a test
+    // machine running other tests at once; before the fix the calm org's
+    // p99 was the hostile sleep itself (19 s with 10 s sleeps, 30 s here),
+    // and the exact figures are `cargo bench --bench containment`'s.
     assert!(
-        after <= before * 2 + Duration::from_millis(100),
+        after <= before * 2 + Duration::from_secs(1),
         "the calm org's p99 went from {before:?} to {after:?}"
     );
     server.stop().expect("the server stops cleanly");
