@@ -29,7 +29,7 @@ pub(super) fn lapsed(change: &Change) -> bool {
 }
 
 /// Takes a lapsed assignment away from its rep and routes the lead again.
-pub(super) fn escalate<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn escalate(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let LeadStage::Assigned { rep: lapsed } = change.record.stage.clone() else {
         return Ok(());
     };

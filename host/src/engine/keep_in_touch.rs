@@ -51,7 +51,7 @@ pub(super) fn applies(shared: &Shared, change: &Change) -> bool {
 }
 
 /// Takes the next keep-in-touch step of a lead sales has.
-pub(super) fn step<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn step(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(state) = change.record.track.clone() else {
         return Ok(());
     };

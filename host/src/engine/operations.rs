@@ -332,7 +332,7 @@ impl Engine {
 
     /// What follows new activity on a lead: re-qualification while marketing
     /// holds it, word to the owner while sales does.
-    fn after_activity<'a>(&'a self, change: &mut Change, what: &str) -> Result<(), EngineError> {
+    fn after_activity(&self, change: &mut Change, what: &str) -> Result<(), EngineError> {
         let stage = change.record.stage.kind();
         match stage {
             StageKind::Nurturing | StageKind::Discarded => steps::requalify(&self.shared, change),

@@ -13,7 +13,7 @@ use crate::runtime::Slot;
 use crate::store::{LeadStage, OutboxKind};
 
 /// Takes the org's routing lock for the rest of the change, if not held.
-fn hold_routing<'a>(shared: &'a Shared, change: &mut Change) {
+fn hold_routing(shared: &Shared, change: &mut Change) {
     if !change.holds_routing() {
         let org = change.record.org.clone();
         change.hold_routing(shared.locks.routing(&org));
@@ -21,7 +21,7 @@ fn hold_routing<'a>(shared: &'a Shared, change: &mut Change) {
 }
 
 /// Sends a sales-ready lead to the routing policy and records what it chose.
-pub(super) fn route<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     hold_routing(shared, change);
     let org = change.record.org.clone();
     let reps = shared.rosters.get(&*shared.store, &org)?;
@@ -185,7 +185,7 @@ fn check_rep(change: &mut Change, reps: &[Rep], id: &str) -> Result<Option<Rep>,
 pub const REFUSED_CHOICE: &str = "the routing policy's choice was refused";
 
 /// Frees the owner's capacity: the lead no longer counts as open for them.
-pub(super) fn release<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn release(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(owner) = change.record.owner.clone() else {
         return Ok(());
     };

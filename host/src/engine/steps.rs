@@ -22,10 +22,7 @@ fn activities(shared: &Shared, change: &Change) -> Result<Vec<Activity>, EngineE
 }
 
 /// Calls the lead definition; stores the qualification it returns.
-fn qualify<'a>(
-    shared: &'a Shared,
-    change: &mut Change,
-) -> Result<Option<Qualification>, EngineError> {
+fn qualify(shared: &Shared, change: &mut Change) -> Result<Option<Qualification>, EngineError> {
     let activities = activities(shared, change)?;
     let (lead, now) = (change.record.lead.clone(), change.now);
     let made = call(shared, change, |config| QualifyInput {
@@ -41,7 +38,7 @@ fn qualify<'a>(
 }
 
 /// Qualifies a new lead (or one whose qualification is re-run) and acts on the verdict.
-pub(super) fn qualify_new<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn qualify_new(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(qualification) = qualify(shared, change)? else {
         return Ok(());
     };
@@ -54,7 +51,7 @@ pub(super) fn qualify_new<'a>(shared: &'a Shared, change: &mut Change) -> Result
 }
 
 /// Re-qualifies a lead marketing holds (nurturing or discarded) after new activity.
-pub(super) fn requalify<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn requalify(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let Some(qualification) = qualify(shared, change)? else {
         return Ok(());
     };
@@ -88,7 +85,7 @@ fn verdict_cause(qualification: &Qualification) -> String {
     format!("qualified {stage} with score {}", qualification.score)
 }
 
-fn to_sales<'a>(shared: &'a Shared, change: &mut Change, cause: &str) -> Result<(), EngineError> {
+fn to_sales(shared: &Shared, change: &mut Change, cause: &str) -> Result<(), EngineError> {
     change.wake_at(None);
     change.move_to(LeadStage::SalesReady, cause)?;
     route(shared, change)
@@ -108,8 +105,8 @@ fn discard(change: &mut Change, qualification: &Qualification) -> Result<(), Eng
     Ok(())
 }
 
-fn start_nurture<'a>(
-    shared: &'a Shared,
+fn start_nurture(
+    shared: &Shared,
     change: &mut Change,
     qualification: &Qualification,
 ) -> Result<(), EngineError> {
@@ -137,8 +134,8 @@ fn start_nurture<'a>(
 /// Passes a lead back to marketing and starts nurturing it. Whoever passed
 /// it back overrides the lead definition's verdict until new activity
 /// re-qualifies it, so the track does not hand it straight back to sales.
-pub(super) fn recycle<'a>(
-    shared: &'a Shared,
+pub(super) fn recycle(
+    shared: &Shared,
     change: &mut Change,
     reason: String,
     cause: &str,
@@ -179,7 +176,7 @@ pub(super) fn latest_qualification(change: &Change) -> Qualification {
 
 /// Calls the nurture track for a nurturing (or just recycled) lead and
 /// applies what it wants done.
-pub(super) fn nurture<'a>(shared: &'a Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn nurture(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
     let qualification = latest_qualification(change);
     let state = match (&change.record.stage, change.record.track.clone()) {
         (LeadStage::Nurturing { .. }, Some(state)) => state,
@@ -265,8 +262,8 @@ pub(super) fn earliest_wake(
 /// Calls the nurture-track plug-in for the lead on `state`, with the
 /// track's values from `org.toml` over the slot's config; `None` when the
 /// call failed (the lead is in needs-review).
-pub(super) fn call_track<'a>(
-    shared: &'a Shared,
+pub(super) fn call_track(
+    shared: &Shared,
     change: &mut Change,
     state: TrackState,
 ) -> Result<Option<NurtureStep>, EngineError> {
