@@ -17,9 +17,10 @@ pub struct Limits {
     pub fuel: u64,
     /// Wall-clock deadline per call, enforced by epoch interruption: only a
     /// backstop. Fuel is the deterministic budget (host calls pay fuel too),
-    /// so the deadline sits well above what the fuel budget takes — 50M
-    /// fuel ran out in 40–130 ms here, idle or loaded — and the same input
-    /// gets the same outcome whatever the machine's load.
+    /// so the deadline sits well above what the fuel budget takes (the
+    /// fixtures that loop, with and without host calls, run out of fuel
+    /// before it in the tests) and the same input gets the same outcome
+    /// whatever the machine's load.
     #[serde(with = "millis")]
     pub deadline: Duration,
     /// How often the epoch ticks; the deadline is accurate to one tick.

@@ -36,9 +36,9 @@ use super::sandbox::CallState;
 
 /// Fuel one return from the host costs, whatever the call did: about what
 /// a hundred Wasm instructions cost, which is what a cheap host call (a
-/// clock read, a small `memory.copy`) takes. Measured: a guest sleeping in
-/// a loop (subscribe, poll, drop per iteration) runs out of 50M fuel in
-/// ~0.1 s on this machine kind instead of never returning.
+/// clock read, a small `memory.copy`) takes. With [`WAIT_FUEL`], a guest
+/// sleeping in a loop runs out of fuel well inside the 1 s deadline, the
+/// same way on every run (`tests/tests/e2e/blocking.rs` checks it).
 pub const HOST_CALL_FUEL: u64 = 100;
 
 /// Extra fuel a wait costs (a clock subscription, `poll`, `block`): a
