@@ -3,4 +3,5 @@
 pub mod auth;
 pub mod flow;
 pub mod input;
+pub mod real_input;
 pub mod server;
