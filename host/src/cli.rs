@@ -28,6 +28,7 @@ pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 
+use crate::import::{DateOrder, Decimal};
 use crate::store::Durability;
 
 /// leadhost: lead rules as sandboxed WebAssembly plug-ins.
@@ -104,6 +105,17 @@ pub struct ImportArgs {
     /// Maps a column to a lead field, `custom.NAME` or `-` (skip); repeatable.
     #[arg(long, value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
+    /// The file's decimal separator: `point` (1,234.56), `comma` (1.234,56),
+    /// or `auto`: a number that reads two ways (`80.000`) fails its row.
+    #[arg(long, value_enum, default_value_t = Decimal::Auto, conflicts_with = "decimal_comma")]
+    pub decimal: Decimal,
+    /// Short for `--decimal comma`.
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// The order of dates with slashes: `mdy` (3/25/2024), `dmy` (25/3/2024),
+    /// or `auto`: the file's own dates decide.
+    #[arg(long, value_enum, default_value_t = DateOrder::Auto)]
+    pub dates: DateOrder,
     /// The data folder.
     #[arg(
         long,

@@ -2,58 +2,30 @@
 //! submission or a per-row error. Used by `leadhost import` and
 //! `POST /v1/orgs/{org}/imports`; a re-run of a file merges into the leads
 //! it made (same e-mails), so it creates no duplicates.
+//!
+//! A problem with a column (a header that cannot be used) is said once for
+//! the file and the column skipped; a problem with a cell fails its row,
+//! naming the field and the column; only a file no row of which could be
+//! read right (no e-mail column, dates whose order the file never tells)
+//! is refused as a whole, before anything is stored.
 
 use std::io::Read;
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use crate::engine::{FieldError, LeadSubmission};
 
-/// Text fields of a lead, by their JSON name.
-const TEXT_FIELDS: [&str; 10] = [
-    "email",
-    "name",
-    "company",
-    "domain",
-    "title",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-    "authority",
-];
-/// Numeric fields of a lead.
-const NUMBER_FIELDS: [&str; 3] = ["company_size", "budget", "timeline_days"];
+mod date;
+mod headers;
+mod number;
+mod row;
 
-/// Header spellings seen in exports, and the field each means.
-const ALIASES: [(&str, &str); 14] = [
-    ("e_mail", "email"),
-    ("email_address", "email"),
-    ("full_name", "name"),
-    ("company_name", "company"),
-    ("organization", "company"),
-    ("website", "domain"),
-    ("job_title", "title"),
-    ("employees", "company_size"),
-    ("number_of_employees", "company_size"),
-    ("size", "company_size"),
-    ("lead_source", "source"),
-    ("utm_source", "source"),
-    ("utm_campaign", "campaign"),
-    ("timeline", "timeline_days"),
-];
+pub use date::DateOrder;
+pub use headers::ColumnWarning;
+pub use number::Decimal;
 
-/// Where a column goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    /// A lead field (`email`, `budget`, `need`, ...).
-    Field(String),
-    /// A custom field.
-    Custom(String),
-    /// Nowhere.
-    Ignore,
-}
+use date::Evidence;
+use headers::Target;
 
 /// A CSV file cannot be imported at all (a bad row only fails that row).
 #[derive(Debug, thiserror::Error)]
@@ -67,16 +39,71 @@ pub enum ImportError {
     /// A `--map` names a column the file does not have, or is not `COLUMN=FIELD`.
     #[error("--map `{0}`: {1}")]
     BadMap(String, String),
+    /// The file's dates with slashes never say which number is the day.
+    #[error(
+        "column `{column}`: dates like `{example}` could be month or day first and no date in the file tells; \
+         say which with `--dates mdy` or `--dates dmy` (over HTTP `?dates=mdy` or `?dates=dmy`)"
+    )]
+    DateOrderUnknown {
+        /// The date column's header.
+        column: String,
+        /// A date that reads both ways.
+        example: String,
+    },
+    /// The file's dates with slashes contradict each other.
+    #[error(
+        "column `{column}` has month-first dates (`{month_first}`) and day-first dates \
+         (`{day_first}`); fix the file, or say which with `--dates mdy` or `--dates dmy`"
+    )]
+    DateOrderMixed {
+        /// The date column's header.
+        column: String,
+        /// A date only month-first reads.
+        month_first: String,
+        /// A date only day-first reads.
+        day_first: String,
+    },
 }
 
 /// The query of the import endpoint.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Overrides, `COLUMN=FIELD` separated by commas (`FIELD` a lead field,
     /// `custom.NAME`, or `-` to skip the column).
     pub map: Option<String>,
+    /// The file's decimal separator: `point` (`1,234.56`), `comma`
+    /// (`1.234,56`) or `auto` (default: a number cell that reads as two
+    /// different numbers, like `80.000`, fails its row).
+    #[param(inline)]
+    pub decimal: Option<Decimal>,
+    /// The order of dates with slashes: `mdy` (`3/25/2024`), `dmy`
+    /// (`25/3/2024`) or `auto` (default: the file's own dates decide).
+    #[param(inline)]
+    pub dates: Option<DateOrder>,
+}
+
+/// How to read a file: column overrides and the file's conventions.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSettings {
+    /// `COLUMN=FIELD` overrides (each may hold several, comma-separated).
+    pub map: Vec<String>,
+    /// The decimal separator.
+    pub decimal: Decimal,
+    /// The order of dates with slashes.
+    pub dates: DateOrder,
+}
+
+impl From<ImportQuery> for ImportSettings {
+    fn from(query: ImportQuery) -> Self {
+        ImportSettings {
+            map: query.map.into_iter().collect(),
+            decimal: query.decimal.unwrap_or_default(),
+            dates: query.dates.unwrap_or_default(),
+        }
+    }
 }
 
 /// How the file's columns map to lead fields.
@@ -84,141 +111,84 @@ pub struct ImportQuery {
 pub struct Mapping {
     targets: Vec<Target>,
     headers: Vec<String>,
-}
-
-fn normalize(header: &str) -> String {
-    header.trim().to_lowercase().replace([' ', '-', '.'], "_")
-}
-
-fn target_of(field: &str) -> Option<Target> {
-    let field = field.trim();
-    if field == "-" {
-        return Some(Target::Ignore);
-    }
-    if let Some(name) = field.strip_prefix("custom.") {
-        return Some(Target::Custom(name.to_string()));
-    }
-    let known = TEXT_FIELDS.contains(&field) || NUMBER_FIELDS.contains(&field) || field == "need";
-    known.then(|| Target::Field(field.to_string()))
+    settings: ImportSettings,
+    warnings: Vec<ColumnWarning>,
 }
 
 impl Mapping {
-    /// Maps `headers`: known field names and common aliases to lead fields,
-    /// anything else to a custom field; `overrides` (`COLUMN=FIELD`) win.
-    pub fn new(headers: &[String], overrides: &[String]) -> Result<Self, ImportError> {
-        let mut targets: Vec<Target> = headers
-            .iter()
-            .map(|header| {
-                let name = normalize(header);
-                let aliased = ALIASES
-                    .iter()
-                    .find(|(alias, _)| *alias == name)
-                    .map(|(_, field)| *field);
-                target_of(aliased.unwrap_or(&name)).unwrap_or(Target::Custom(name))
-            })
-            .collect();
-        for rule in overrides
-            .iter()
-            .flat_map(|rule| rule.split(','))
-            .filter(|rule| !rule.trim().is_empty())
-        {
-            let bad = |why: &str| ImportError::BadMap(rule.to_string(), why.to_string());
-            let (column, field) = rule
-                .split_once('=')
-                .ok_or_else(|| bad("expected COLUMN=FIELD"))?;
-            let index = headers
-                .iter()
-                .position(|header| header.trim() == column.trim())
-                .ok_or_else(|| bad(&format!("the file has no column `{}`", column.trim())))?;
-            targets[index] = target_of(field).ok_or_else(|| {
-                bad(&format!(
-                    "`{}` is not a lead field, `custom.NAME` or `-`",
-                    field.trim()
-                ))
-            })?;
-        }
+    /// Maps `headers`: `settings.map` overrides, then known field names and
+    /// the headers of common CRM exports, then custom fields.
+    pub fn new(headers: &[String], settings: &ImportSettings) -> Result<Self, ImportError> {
+        let (targets, warnings) = headers::map_columns(headers, &settings.map)?;
         if !targets.contains(&Target::Field("email".into())) {
             return Err(ImportError::NoEmail(headers.join(", ")));
         }
         Ok(Mapping {
             targets,
             headers: headers.to_vec(),
+            settings: settings.clone(),
+            warnings,
         })
     }
 
-    /// One row as a submission, or what is wrong with it.
-    pub fn submission(&self, row: &csv::StringRecord) -> Result<LeadSubmission, Vec<FieldError>> {
-        let mut lead = Map::new();
-        let mut custom = Map::new();
-        let mut errors = Vec::new();
-        for ((target, header), cell) in self.targets.iter().zip(&self.headers).zip(row.iter()) {
-            let cell = cell.trim();
-            if cell.is_empty() {
+    /// The columns skipped, each with why: said once for the file.
+    pub fn warnings(&self) -> &[ColumnWarning] {
+        &self.warnings
+    }
+
+    /// Settles `DateOrder::Auto` from the file's own dates (`rows`, all of
+    /// them): any `25/3/2024` means day first, any `3/25/2024` month
+    /// first; a file with both, or with only dates that read both ways, is
+    /// refused once here instead of failing every row.
+    pub fn settle_dates<R: Read>(&mut self, rows: &mut csv::Reader<R>) -> Result<(), ImportError> {
+        let Some(column) = self
+            .targets
+            .iter()
+            .position(|target| matches!(target, Target::Field(field) if field == "created_at"))
+        else {
+            return Ok(());
+        };
+        if self.settings.dates != DateOrder::Auto {
+            return Ok(());
+        }
+        let (mut month_first, mut day_first, mut either) = (None, None, None);
+        for record in rows.records().flatten() {
+            let Some(cell) = record.get(column) else {
                 continue;
+            };
+            let slot = match date::evidence(cell) {
+                Evidence::MonthFirst => &mut month_first,
+                Evidence::DayFirst => &mut day_first,
+                Evidence::Either => &mut either,
+                Evidence::None => continue,
+            };
+            slot.get_or_insert_with(|| cell.trim().to_string());
+        }
+        let header = self.headers[column].trim().to_string();
+        self.settings.dates = match (month_first, day_first, either) {
+            (Some(month_first), Some(day_first), _) => {
+                return Err(ImportError::DateOrderMixed {
+                    column: header,
+                    month_first,
+                    day_first,
+                });
             }
-            match target {
-                Target::Ignore => {}
-                Target::Custom(name) => {
-                    custom.insert(name.clone(), scalar(cell));
-                }
-                Target::Field(field) if NUMBER_FIELDS.contains(&field.as_str()) => {
-                    match cell.replace([',', '_'], "").parse::<f64>() {
-                        Ok(number) if field == "budget" => {
-                            lead.insert(field.clone(), Value::from(number));
-                        }
-                        Ok(number)
-                            if number >= 0.0
-                                && number.fract() == 0.0
-                                && number <= f64::from(u32::MAX) =>
-                        {
-                            lead.insert(field.clone(), Value::from(number as u32));
-                        }
-                        _ => errors.push(FieldError {
-                            field: field.clone(),
-                            problem: format!(
-                                "`{cell}` (column `{header}`) is not a whole number of 0 or more"
-                            ),
-                        }),
-                    }
-                }
-                Target::Field(field) => {
-                    let value = if matches!(field.as_str(), "authority" | "need") {
-                        cell.to_lowercase().replace(' ', "-")
-                    } else {
-                        cell.to_string()
-                    };
-                    lead.insert(field.clone(), Value::String(value));
-                }
+            (Some(_), None, _) => DateOrder::Mdy,
+            (None, Some(_), _) => DateOrder::Dmy,
+            (None, None, Some(example)) => {
+                return Err(ImportError::DateOrderUnknown {
+                    column: header,
+                    example,
+                });
             }
-        }
-        if !custom.is_empty() {
-            lead.insert("custom".into(), Value::Object(custom));
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        LeadSubmission::from_json(&Value::Object(lead).to_string()).map_err(|error| vec![error])
+            (None, None, None) => DateOrder::Auto,
+        };
+        Ok(())
     }
 }
 
-/// `yes`/`true` → flag, numbers → number, anything else → text.
-fn scalar(cell: &str) -> Value {
-    match cell.to_lowercase().as_str() {
-        "true" | "yes" => Value::Bool(true),
-        "false" | "no" => Value::Bool(false),
-        _ => cell
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map_or_else(|| Value::String(cell.into()), Value::from),
-    }
-}
-
-/// A CSV reader over `input` and the mapping of its header row.
-pub fn open<R: Read>(
-    input: R,
-    overrides: &[String],
-) -> Result<(csv::Reader<R>, Mapping), ImportError> {
+/// A CSV reader over `input` and its header row, as strings.
+fn reader<R: Read>(input: R) -> Result<(csv::Reader<R>, Vec<String>), ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
@@ -227,9 +197,25 @@ pub fn open<R: Read>(
         .headers()
         .map_err(|error| ImportError::Header(error.to_string()))?
         .iter()
-        .map(str::to_string)
+        .map(|header| header.trim_start_matches('\u{FEFF}').to_string())
         .collect();
-    let mapping = Mapping::new(&headers, overrides)?;
+    Ok((reader, headers))
+}
+
+/// A CSV reader over `input` and the mapping of its header row. With
+/// `DateOrder::Auto`, `rescan` (a second reader over the same bytes) is
+/// read once first to settle the file's date order.
+pub fn open<R: Read, S: Read>(
+    input: R,
+    rescan: Option<S>,
+    settings: &ImportSettings,
+) -> Result<(csv::Reader<R>, Mapping), ImportError> {
+    let (reader, headers) = reader(input)?;
+    let mut mapping = Mapping::new(&headers, settings)?;
+    if let Some(rescan) = rescan {
+        let (mut rows, _) = self::reader(rescan)?;
+        mapping.settle_dates(&mut rows)?;
+    }
     Ok((reader, mapping))
 }
 
@@ -263,61 +249,4 @@ pub fn next_row<R: Read>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(
-        csv: &str,
-        overrides: &[&str],
-    ) -> Vec<(usize, Result<LeadSubmission, Vec<FieldError>>)> {
-        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-        let (mut reader, mapping) = open(csv.as_bytes(), &overrides).unwrap();
-        let mut row = csv::StringRecord::new();
-        std::iter::from_fn(|| next_row(&mut reader, &mapping, &mut row)).collect()
-    }
-
-    #[test]
-    fn headers_map_by_name_alias_and_override() {
-        let csv = "E-mail,Company Name,Employees,Budget,Need,Plan,Notes\n\
-                   dana@northwind.example,Northwind,\"1,200\",60000,High,pro,skip me\n";
-        let parsed = rows(csv, &["Notes=-", "Plan=custom.tier"]);
-        let (line, submission) = &parsed[0];
-        let submission = submission.as_ref().unwrap();
-        assert_eq!(*line, 2);
-        assert_eq!(submission.email, "dana@northwind.example");
-        assert_eq!(submission.company.as_deref(), Some("Northwind"));
-        assert_eq!(submission.company_size, Some(1200));
-        assert_eq!(submission.budget, Some(60000.0));
-        assert_eq!(submission.need, Some(crate::model::Need::High));
-        assert_eq!(submission.custom.keys().collect::<Vec<_>>(), ["tier"]);
-    }
-
-    #[test]
-    fn a_bad_row_names_its_line_and_field() {
-        let parsed = rows(
-            "email,employees,authority\na@b.example,many,ceo\nc@d.example,5,user\n",
-            &[],
-        );
-        let errors = parsed[0].1.as_ref().unwrap_err();
-        assert_eq!((parsed[0].0, errors[0].field.as_str()), (2, "company_size"));
-        assert!(
-            errors[0].problem.contains("`many` (column `employees`)"),
-            "{errors:?}"
-        );
-        assert!(parsed[1].1.is_ok());
-        let authority = rows("email,authority\na@b.example,ceo\n", &[]);
-        assert_eq!(authority[0].1.as_ref().unwrap_err()[0].field, "authority");
-    }
-
-    #[test]
-    fn a_file_without_an_email_column_is_refused() {
-        let error = open("name,company\n".as_bytes(), &[]).unwrap_err();
-        assert!(
-            error.to_string().contains("no column maps to `email`"),
-            "{error}"
-        );
-        let error = open("mail\n".as_bytes(), &["nope=email".into()]).unwrap_err();
-        assert!(error.to_string().contains("no column `nope`"), "{error}");
-        assert!(open("mail\n".as_bytes(), &["mail=email".into()]).is_ok());
-    }
-}
+mod tests;

@@ -9,12 +9,14 @@ use super::leads::batch_result;
 use super::views::BatchResult;
 use super::{ApiError, AppState, blocking_in};
 use crate::engine::FieldError;
-use crate::import::{self, ImportQuery};
+use crate::import::{self, ImportQuery, ImportSettings};
 
 /// Imports a CSV file (header row first). Columns map to lead fields by
-/// name (`email`, `company`, `budget`, ...) or common aliases (`E-mail`,
-/// `Company Name`, `Employees`, ...), others become custom fields; `map`
-/// overrides. Each row's result carries its line number.
+/// name (`email`, `company`, `budget`, ...) or the headers of common CRM
+/// exports (`First Name` + `Last Name`, `Company Name`, `No. of Employees`,
+/// `Country/Region`, `Lead Source`, `Created Date`, ...), others become
+/// custom fields; `map` overrides. A column that cannot be used is skipped
+/// and named once in `warnings`. Each row's result carries its line number.
 #[utoipa::path(post, path = "/v1/orgs/{org}/imports", tag = "leads",
     params(("org" = String, Path, description = "The org's id"), ImportQuery),
     request_body(content = String, content_type = "text/csv"),
@@ -29,13 +31,15 @@ pub async fn create(
 ) -> Result<Json<BatchResult>, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let body = read_body(request, &state).await?;
-    let overrides: Vec<String> = query.map.into_iter().collect();
-    let (mut reader, mapping) = import::open(&body[..], &overrides).map_err(|error| {
-        ApiError::Invalid(vec![FieldError {
-            field: "(header)".into(),
-            problem: error.to_string(),
-        }])
-    })?;
+    let settings = ImportSettings::from(query);
+    let (mut reader, mapping) =
+        import::open(&body[..], Some(&body[..]), &settings).map_err(|error| {
+            ApiError::Invalid(vec![FieldError {
+                field: "(header)".into(),
+                problem: error.to_string(),
+            }])
+        })?;
+    let warnings = mapping.warnings().to_vec();
     let mut row = csv::StringRecord::new();
     let (lines, rows): (Vec<usize>, Vec<_>) =
         std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row)).unzip();
@@ -43,5 +47,7 @@ pub async fn create(
         host.engine.ingest_batch(&access.org, rows, "import")
     })
     .await?;
-    Ok(Json(batch_result(lines.into_iter().zip(results))))
+    let mut result = batch_result(lines.into_iter().zip(results));
+    result.warnings = warnings;
+    Ok(Json(result))
 }

@@ -154,4 +154,8 @@ pub struct BatchResult {
     pub rejected: usize,
     /// Every item's outcome, in order.
     pub results: Vec<ItemResult>,
+    /// Columns of an imported file that were skipped, each named once with
+    /// why (the rows still imported); absent when none was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::import::ColumnWarning>,
 }

@@ -1,5 +1,5 @@
 //! `leadhost import`: a CSV file of leads into an org, in batches, with a
-//! progress bar; rejected rows are listed by line.
+//! progress bar; skipped columns are listed once, rejected rows by line.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ImportArgs;
 use crate::engine::EngineError;
-use crate::import::{self, ImportError};
+use crate::import::{self, ColumnWarning, Decimal, ImportError, ImportSettings};
 use crate::setup::{Host, Options, SetupError};
 
 /// `import` failed as a whole.
@@ -29,8 +29,10 @@ pub enum ImportCliError {
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Columns skipped (each said once, before the rows).
+    pub warnings: Vec<ColumnWarning>,
     /// New leads.
     pub created: usize,
     /// Rows merged into existing leads, each bringing something new.
@@ -50,10 +52,32 @@ pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
             .expect("a valid template"),
     );
-    let (mut reader, mapping) = import::open(progress.wrap_read(BufReader::new(file)), &args.map)?;
+    let settings = ImportSettings {
+        map: args.map.clone(),
+        decimal: if args.decimal_comma {
+            Decimal::Comma
+        } else {
+            args.decimal
+        },
+        dates: args.dates,
+    };
+    // A second pass over the file settles the order of its dates.
+    let rescan =
+        File::open(&args.file).map_err(|error| ImportCliError::Read(path.clone(), error))?;
+    let (mut reader, mapping) = import::open(
+        progress.wrap_read(BufReader::new(file)),
+        Some(BufReader::new(rescan)),
+        &settings,
+    )?;
+    let mut summary = ImportSummary {
+        warnings: mapping.warnings().to_vec(),
+        ..ImportSummary::default()
+    };
+    for warning in &summary.warnings {
+        progress.suspend(|| eprintln!("{path}: column `{}`: {}", warning.column, warning.problem));
+    }
     let host = Host::open(&args.data_dir, Options::default())?;
     host.ensure_org(&args.org)?;
-    let mut summary = ImportSummary::default();
     let mut row = csv::StringRecord::new();
     loop {
         let rows: Vec<_> = std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row))

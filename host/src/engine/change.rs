@@ -122,8 +122,8 @@ impl Change {
             at: self.now,
             decision_seq,
         });
-        if let Some(domain) = &self.record.lead.domain {
-            self.commit.account = Some((domain.clone(), rep.id.clone()));
+        if let Some(domain) = super::validate::account_domain(&self.record.lead) {
+            self.commit.account = Some((domain.to_string(), rep.id.clone()));
         }
         self.rep(rep);
     }

@@ -89,6 +89,12 @@ pub(super) fn fill_gaps(into: &mut Lead, from: Lead) -> Vec<String> {
         need,
         timeline_days
     );
+    // A creation date from another system (a CRM migration) that is older
+    // than the one stored is the truer one: the lead existed since then.
+    if from.created_at < into.created_at {
+        into.created_at = from.created_at;
+        filled.push("created_at".to_string());
+    }
     for (name, value) in from.custom {
         if let std::collections::btree_map::Entry::Vacant(gap) = into.custom.entry(name) {
             filled.push(format!("custom.{}", gap.key()));

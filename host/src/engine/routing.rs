@@ -26,7 +26,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineEr
     let org = change.record.org.clone();
     let reps = shared.rosters.get(&*shared.store, &org)?;
     // An owner who let this lead lapse is not offered again, as owner either.
-    let account_owner = match &change.record.lead.domain {
+    let account_owner = match super::validate::account_domain(&change.record.lead) {
         Some(domain) => shared.store.account_owner(&org, domain)?,
         None => None,
     }

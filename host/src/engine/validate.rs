@@ -8,8 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Activity, Authority, Lead, Need, Scalar, Time};
 
-/// Longest e-mail address (RFC 5321).
-const EMAIL_MAX: usize = 254;
+mod country;
+mod email;
+mod free_mail;
+mod text;
+
+use country::normalize_country;
+pub use email::normalize_email;
+use email::{EMAIL_MAX, domain_of, normalize_domain};
+use free_mail::is_free_mail;
+use text::{free_text, single_line};
+
 /// Longest name, company or title.
 const NAME_MAX: usize = 200;
 /// Longest industry, source or campaign.
@@ -40,7 +49,10 @@ pub struct LeadSubmission {
     /// Company.
     #[serde(default)]
     pub company: Option<String>,
-    /// The company's web domain.
+    /// The company's web domain. When absent, the e-mail's domain is taken,
+    /// unless it is a free-mail or disposable provider's (`gmail.com`, ...):
+    /// colleagues then reach their account's owner without the client
+    /// having to send it.
     #[serde(default)]
     pub domain: Option<String>,
     /// Job title.
@@ -53,7 +65,9 @@ pub struct LeadSubmission {
     #[serde(default)]
     #[schema(maximum = 10_000_000)]
     pub company_size: Option<u32>,
-    /// ISO 3166-1 alpha-2 country code.
+    /// The country: an ISO 3166-1 code (alpha-2, alpha-3 or numeric) or its
+    /// English name or a common alias (`Germany`, `USA`, `UK`); stored as
+    /// the alpha-2 code.
     #[serde(default)]
     pub country: Option<String>,
     /// Where the lead came from.
@@ -76,14 +90,20 @@ pub struct LeadSubmission {
     #[serde(default)]
     #[schema(maximum = 3650)]
     pub timeline_days: Option<u32>,
-    /// The org's own fields (at most 50; names of 1 to 64 letters, digits,
-    /// `_`, `-` or `.`).
+    /// The org's own fields (at most 50). Text values may span lines (line
+    /// breaks and tabs are kept); names are 1 to 64 letters, digits, `_`,
+    /// `-` or `.`.
     #[serde(default)]
     pub custom: BTreeMap<String, Scalar>,
     /// What the lead did, if the submission brings it.
     #[serde(default)]
     #[schema(max_items = 100)]
     pub activities: Vec<Activity>,
+    /// When the lead first came in, if earlier than now: a lead migrated
+    /// from another system keeps its creation date, so funnels by time stay
+    /// true. Absent: now. At most a day ahead of the host's clock.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// One problem with one field of a submission.
@@ -134,7 +154,7 @@ impl LeadSubmission {
                         value: Option<String>,
                         max: usize,
                         check: fn(&str) -> Result<String, String>| {
-            label(value, max)
+            single_line(value, max)
                 .and_then(|value| value.map(|value| check(&value)).transpose())
                 .unwrap_or_else(|problem| {
                     errors.push(FieldError::new(field, problem));
@@ -148,7 +168,10 @@ impl LeadSubmission {
         let industry = text("industry", self.industry, LABEL_MAX, as_is);
         let source = text("source", self.source, LABEL_MAX, as_is);
         let campaign = text("campaign", self.campaign, LABEL_MAX, as_is);
-        let domain = text("domain", self.domain, EMAIL_MAX, normalize_domain);
+        let domain = text("domain", self.domain, EMAIL_MAX, normalize_domain).or_else(|| {
+            let derived = domain_of(&email);
+            (!derived.is_empty() && !is_free_mail(derived)).then(|| derived.to_string())
+        });
         let country = text("country", self.country, LABEL_MAX, normalize_country);
         if self
             .company_size
@@ -168,6 +191,14 @@ impl LeadSubmission {
             errors.push(FieldError::new(
                 "timeline_days",
                 format!("must be at most {TIMELINE_MAX} days"),
+            ));
+        }
+        if let Some(created) = self.created_at
+            && created > now + chrono::Duration::days(1)
+        {
+            errors.push(FieldError::new(
+                "created_at",
+                format!("{} is in the future", created.to_rfc3339()),
             ));
         }
         let custom = check_custom(self.custom, &mut errors);
@@ -192,99 +223,19 @@ impl LeadSubmission {
             need: self.need,
             timeline_days: self.timeline_days,
             custom,
-            created_at: now,
+            created_at: self.created_at.unwrap_or(now).min(now),
         };
         Ok((lead, activities))
     }
 }
 
-/// Trims, lowercases and checks an e-mail address.
-pub fn normalize_email(raw: &str) -> Result<String, String> {
-    let email = raw.trim().to_lowercase();
-    if email.is_empty() {
-        return Err("is required".into());
-    }
-    if email.len() > EMAIL_MAX {
-        return Err(format!("is longer than {EMAIL_MAX} characters"));
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return Err(format!("`{email}` has no `@`"));
-    };
-    if domain.contains('@') {
-        return Err(format!("`{email}` has more than one `@`"));
-    }
-    if local.is_empty() || local.len() > 64 {
-        return Err(format!("`{email}` needs 1 to 64 characters before the `@`"));
-    }
-    if let Some(bad) = local.chars().find(|c| {
-        c.is_whitespace() || c.is_control() || matches!(c, '@' | '<' | '>' | ',' | ';' | '"')
-    }) {
-        return Err(format!("`{email}` has `{bad}` before the `@`"));
-    }
-    normalize_domain(domain).map_err(|problem| format!("`{email}`: the domain {problem}"))?;
-    Ok(email)
-}
-
-/// Lowercases a domain, dropping a URL's scheme, `www.` and path, and checks it.
-fn normalize_domain(raw: &str) -> Result<String, String> {
-    let lower = raw.trim().to_lowercase();
-    let bare = lower
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let domain = bare.strip_prefix("www.").unwrap_or(bare);
-    let labels: Vec<&str> = domain.split('.').collect();
-    let valid_label = |label: &&str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
-    if labels.len() < 2 || !labels.iter().all(valid_label) {
-        return Err(format!(
-            "`{domain}` is not a domain name like `example.com`"
-        ));
-    }
-    if !labels
-        .last()
-        .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
-    {
-        return Err(format!(
-            "`{domain}` does not end in a top-level domain like `.com`"
-        ));
-    }
-    Ok(domain.to_string())
-}
-
-/// Uppercases and checks an ISO 3166-1 alpha-2 code.
-fn normalize_country(raw: &str) -> Result<String, String> {
-    let code = raw.to_ascii_uppercase();
-    if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(code)
-    } else {
-        Err(format!(
-            "`{raw}` is not a two-letter ISO 3166-1 country code"
-        ))
-    }
-}
-
-/// Trims a text field; blank becomes `None`.
-fn label(value: Option<String>, max: usize) -> Result<Option<String>, String> {
-    let Some(value) = value else { return Ok(None) };
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if value.chars().count() > max {
-        return Err(format!("is longer than {max} characters"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err("contains control characters".into());
-    }
-    Ok(Some(value.to_string()))
+/// The domain that names the lead's account: its domain, unless that is a
+/// free-mail or disposable provider's (even when the client sent it), so
+/// strangers who share a provider never share an account owner.
+pub(super) fn account_domain(lead: &Lead) -> Option<&str> {
+    lead.domain
+        .as_deref()
+        .filter(|domain| !is_free_mail(domain))
 }
 
 fn check_custom(
@@ -315,7 +266,7 @@ fn check_custom(
             continue;
         }
         let value = match value {
-            Scalar::Text(text) => match label(Some(text), TEXT_MAX) {
+            Scalar::Text(text) => match free_text(&text, TEXT_MAX) {
                 Ok(Some(text)) => Scalar::Text(text),
                 Ok(None) => continue,
                 Err(problem) => {
@@ -365,19 +316,17 @@ pub fn check_activity(activity: Activity, now: Time) -> Result<Activity, Vec<Fie
     }
 }
 
-/// Trims an activity's detail and checks its length and time; `path` prefixes field names.
+/// Trims an activity's detail (free text: it may span lines) and checks its
+/// length and time; `path` prefixes field names.
 fn check_one(
     path: &str,
     mut activity: Activity,
     now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
 ) -> Activity {
-    activity.detail = activity.detail.trim().to_string();
-    if activity.detail.chars().count() > TEXT_MAX {
-        errors.push(FieldError::new(
-            format!("{path}detail"),
-            format!("is longer than {TEXT_MAX} characters"),
-        ));
+    match free_text(&activity.detail, TEXT_MAX) {
+        Ok(detail) => activity.detail = detail.unwrap_or_default(),
+        Err(problem) => errors.push(FieldError::new(format!("{path}detail"), problem)),
     }
     // A little clock skew between the client and the host is tolerated.
     if activity.at > now + chrono::Duration::days(1) {

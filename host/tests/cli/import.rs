@@ -1,6 +1,7 @@
 //! `leadhost import`: a CSV export with its own header names goes into an
 //! org; bad rows are named by line and field, the rest is committed, and a
-//! re-run of the same file creates no duplicates.
+//! re-run of the same file creates no duplicates. Real CRM exports
+//! (Salesforce leads, HubSpot contacts) import every row with its fields.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -191,5 +192,176 @@ fn an_org_that_cannot_be_an_id_is_blamed_as_the_org_given() {
     assert!(
         stderr.contains("invalid input: org: `ÄÖÜ` must be 1 to 40"),
         "{stderr}"
+    );
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/imports")
+        .join(name)
+}
+
+/// Imports an example export; every row must be stored, no column skipped.
+fn import_all(name: &str, data: &Path) -> Vec<serde_json::Value> {
+    let output = import_file(&example(name), data, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("imported: 12 new, 0 merged, 0 unchanged, 0 rejected"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("column `"), "no column skipped: {stderr}");
+    let stored = leads(data);
+    assert_eq!(stored.len(), 12);
+    for lead in &stored {
+        assert!(
+            lead["name"].as_str().is_some_and(|name| name.contains(' ')),
+            "{lead}"
+        );
+        assert!(
+            lead["country"].as_str().is_some_and(|code| code.len() == 2),
+            "{lead}"
+        );
+        assert!(
+            lead["created_at"].as_str().unwrap().starts_with("2024-"),
+            "{lead}"
+        );
+    }
+    stored
+}
+
+fn by_email<'a>(stored: &'a [serde_json::Value], email: &str) -> &'a serde_json::Value {
+    stored
+        .iter()
+        .find(|lead| lead["email"] == email)
+        .unwrap_or_else(|| panic!("{email} is stored"))
+}
+
+#[test]
+fn a_salesforce_lead_export_imports_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let stored = import_all("salesforce-leads.csv", dir.path());
+    let jo = by_email(&stored, "jo.weber@alpenbahn.example");
+    assert_eq!(jo["name"], "Jo Weber", "First Name + Last Name: {jo}");
+    assert_eq!(jo["company"], "Alpenbahn AG", "Company / Account: {jo}");
+    assert_eq!(jo["title"], "Head of Sales Operations");
+    assert_eq!(jo["domain"], "alpenbahn.example", "Website: {jo}");
+    assert_eq!(jo["company_size"], 1200, "No. of Employees: {jo}");
+    assert_eq!(jo["country"], "DE", "Germany: {jo}");
+    assert_eq!(jo["source"], "Trade Show", "Lead Source: {jo}");
+    assert_eq!(
+        jo["created_at"], "2024-01-15T09:05:00Z",
+        "Created Date: {jo}"
+    );
+    assert_eq!(jo["custom"]["lead_owner"], "Dana Fischer");
+    assert_eq!(
+        jo["custom"]["description"],
+        "Met at the Hannover booth.\nWants a demo for the whole sales ops team.\nBudget approved for Q2."
+    );
+    let marta = by_email(&stored, "m.kowalska@wisla-energia.example");
+    assert_eq!(marta["company_size"], 2400, "`2,400` employees: {marta}");
+    assert_eq!(
+        marta["created_at"], "2024-03-05T14:22:00Z",
+        "3/5/2024 2:22 PM, month first: {marta}"
+    );
+    let priya = by_email(&stored, "priya.nair@harbourline.example");
+    assert_eq!(
+        (&priya["country"], &priya["created_at"]),
+        (&"GB".into(), &"2024-02-03T11:47:00Z".into())
+    );
+    assert_eq!(
+        by_email(&stored, "tom.hughes@kestrel-freight.example")["country"],
+        "GB",
+        "UK"
+    );
+    assert_eq!(
+        by_email(&stored, "sarah.miller@brightpath.example")["country"],
+        "US"
+    );
+    let kenji = by_email(&stored, "kenji.ito@gmail.com");
+    assert!(
+        kenji.get("domain").is_none_or(|domain| domain.is_null()),
+        "free mail: {kenji}"
+    );
+}
+
+#[test]
+fn a_hubspot_contact_export_imports_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let stored = import_all("hubspot-contacts.csv", dir.path());
+    let anna = by_email(&stored, "anna@kranwerk.example");
+    assert_eq!(anna["name"], "Anna Kranz");
+    assert_eq!(anna["company"], "Kranwerk GmbH", "Company Name: {anna}");
+    assert_eq!(anna["title"], "Head of Operations", "Job Title: {anna}");
+    assert_eq!(anna["domain"], "kranwerk.example", "Website URL: {anna}");
+    assert_eq!(anna["country"], "DE", "Country/Region: {anna}");
+    assert_eq!(anna["source"], "Organic Search", "Original Source: {anna}");
+    assert_eq!(
+        anna["company_size"], 100,
+        "Number of Employees `100-500`: {anna}"
+    );
+    assert_eq!(
+        anna["created_at"], "2024-03-05T14:22:00Z",
+        "Create Date: {anna}"
+    );
+    assert_eq!(
+        anna["custom"]["phone"], "+49 30 555 0101",
+        "Phone Number: {anna}"
+    );
+    assert_eq!(anna["custom"]["record_id"], 51234567801.0);
+    let james = by_email(&stored, "j.wright@northgate-retail.example");
+    assert_eq!(
+        james["custom"]["message"],
+        "Saw you at the London expo.\tWants a call in May."
+    );
+    assert_eq!(
+        by_email(&stored, "grace.oconnor@lumen-health.example")["company_size"],
+        1000,
+        "1000+"
+    );
+    let maria = by_email(&stored, "maria.santos@gmail.com");
+    assert_eq!(maria["country"], "PT");
+    assert!(
+        maria.get("domain").is_none_or(|domain| domain.is_null()),
+        "free mail: {maria}"
+    );
+    assert_eq!(
+        by_email(&stored, "carl@kranwerk.example")["domain"],
+        "kranwerk.example"
+    );
+}
+
+#[test]
+fn decimal_comma_and_header_warnings_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("eu.csv");
+    std::fs::write(
+        &file,
+        "E-Mail,Budget,Größe\neu@alpenbahn.example,\"80.000,00\",x\nzwei@alpenbahn.example,\"1.500\",y\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let refused = import_file(&file, &data, &[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "eu.csv:3: budget: `1.500` could be 1.5 (decimal point) or 1500 (decimal comma)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("column `Größe`").count(),
+        1,
+        "said once: {stderr}"
+    );
+    let again = import_file(&file, &data, &["--decimal-comma"]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(0), "{stderr}");
+    let stored = leads(&data);
+    assert_eq!(by_email(&stored, "eu@alpenbahn.example")["budget"], 80000.0);
+    assert_eq!(
+        by_email(&stored, "zwei@alpenbahn.example")["budget"],
+        1500.0
     );
 }

@@ -6,5 +6,6 @@ pub mod contract;
 pub mod flow;
 pub mod input;
 pub mod metrics;
+pub mod real_input;
 pub mod server;
 pub mod tenants;

@@ -1,8 +1,10 @@
 //! The first-party routing policies at volume, through the real engine:
 //! round robin stays fair over 10,000 leads, weighted shares follow the
 //! weights, and capacity holds under routing from two threads. The SLA,
-//! absences and the timeline's explanation are in `sla`.
+//! absences and the timeline's explanation are in `sla`; account
+//! ownership by e-mail domain in `accounts`.
 
+mod accounts;
 mod sla;
 
 use std::collections::BTreeMap;
@@ -52,7 +54,7 @@ fn org(policy: Builtin, reps: &[(&str, u32, u32)]) -> (Engine, tempfile::TempDir
 /// A sales-ready lead with no country (every rep is a candidate).
 fn strong(n: usize) -> LeadSubmission {
     serde_json::from_value(serde_json::json!({
-        "email": format!("lead{n}@northwind.example"), "budget": 60000,
+        "email": format!("lead{n}@company{n}.example"), "budget": 60000,
         "authority": "decision-maker", "need": "high", "timeline_days": 30
     }))
     .unwrap()

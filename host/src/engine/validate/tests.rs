@@ -35,7 +35,7 @@ fn a_lead_is_trimmed_and_normalized() {
 #[test]
 fn every_bad_field_is_named_at_once() {
     let errors = fields(serde_json::json!({
-        "email": "dana@@x", "name": "x".repeat(201), "country": "Germany", "budget": -5,
+        "email": "dana@@x", "name": "x".repeat(201), "country": "Atlantis", "budget": -5,
         "company_size": 20_000_000, "timeline_days": 9999, "domain": "not a domain",
         "custom": {"bad key!": 1},
         "activities": [{"kind": "webinar", "at": "2027-06-01T00:00:00Z"}]
@@ -64,7 +64,11 @@ fn every_bad_field_is_named_at_once() {
         "{}",
         errors[0]
     );
-    assert!(errors[3].contains("two-letter ISO 3166-1"), "{}", errors[3]);
+    assert!(
+        errors[3].contains("`Atlantis` is not an ISO 3166-1 country code"),
+        "{}",
+        errors[3]
+    );
 }
 
 #[test]
@@ -101,4 +105,95 @@ fn unknown_fields_and_values_are_named() {
     assert!(error.problem.contains("unknown field `phone`"), "{error}");
     let error = LeadSubmission::from_json("{").unwrap_err();
     assert_eq!(error.field, "(body)");
+}
+
+#[test]
+fn the_domain_comes_from_the_email_unless_free_mail() {
+    let lead = |json: serde_json::Value| {
+        let submission: LeadSubmission = serde_json::from_value(json).unwrap();
+        submission.validate(now()).unwrap().0
+    };
+    let anna = lead(serde_json::json!({"email": "Anna@Kranwerk.Example"}));
+    assert_eq!(anna.domain.as_deref(), Some("kranwerk.example"));
+    assert_eq!(account_domain(&anna), Some("kranwerk.example"));
+    let given = lead(
+        serde_json::json!({"email": "anna@mail.kranwerk.example", "domain": "kranwerk.example"}),
+    );
+    assert_eq!(
+        given.domain.as_deref(),
+        Some("kranwerk.example"),
+        "a given domain wins"
+    );
+    for free in [
+        "kim@gmail.com",
+        "kim@GMX.de",
+        "kim@web.de",
+        "kim@outlook.com",
+    ] {
+        let stranger = lead(serde_json::json!({ "email": free }));
+        assert_eq!(stranger.domain, None, "{free}");
+    }
+    let sent = lead(serde_json::json!({"email": "kim@gmail.com", "domain": "gmail.com"}));
+    assert_eq!(sent.domain.as_deref(), Some("gmail.com"), "kept as sent");
+    assert_eq!(account_domain(&sent), None, "but never an account");
+}
+
+#[test]
+fn free_text_keeps_line_breaks_and_single_line_fields_refuse_them() {
+    let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
+        "email": "dana@northwind.example",
+        "custom": {"notes": "Met at booth B12.\r\nWants:\ta demo"},
+        "activities": [{"kind": "webinar", "at": "2026-11-20T00:00:00Z", "detail": "Q&A:\n- pricing\n- SSO"}]
+    }))
+    .unwrap();
+    let (lead, activities) = submission.validate(now()).unwrap();
+    assert_eq!(
+        lead.custom.get("notes"),
+        Some(&Scalar::Text("Met at booth B12.\nWants:\ta demo".into()))
+    );
+    assert_eq!(activities[0].detail, "Q&A:\n- pricing\n- SSO");
+    let errors = fields(serde_json::json!({
+        "email": "dana@northwind.example", "name": "Dana\nFischer", "company": "North\twind",
+        "title": "CEO\r", "source": "web\u{2028}site",
+        "custom": {"notes": "ok\nbut \u{0007} rings"},
+        "activities": [{"kind": "webinar", "at": "2026-11-20T00:00:00Z", "detail": "\u{001b}[31m"}]
+    }));
+    let named: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "name",
+            "company",
+            "source",
+            "custom.notes",
+            "activities[0].detail"
+        ],
+        "{errors:#?}"
+    );
+    assert!(
+        errors[0].contains("must be one line: contains a line break (U+000A)"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_creation_date_from_another_system_is_kept() {
+    let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
+        "email": "dana@northwind.example", "created_at": "2024-03-05T14:22:00Z"
+    }))
+    .unwrap();
+    let (lead, _) = submission.validate(now()).unwrap();
+    assert_eq!(lead.created_at.to_rfc3339(), "2024-03-05T14:22:00+00:00");
+    let errors = fields(serde_json::json!({
+        "email": "dana@northwind.example", "created_at": "2027-01-01T00:00:00Z"
+    }));
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("created_at: 2027-01-01"),
+        "{errors:?}"
+    );
 }

@@ -71,7 +71,7 @@ fn malformed_and_invalid_bodies_are_named() {
     let (status, problem) = server.demo(
         Method::POST,
         leads,
-        Some(json!({"email": "nope", "country": "Germany"})),
+        Some(json!({"email": "nope", "country": "Atlantis"})),
     );
     assert_eq!(status, 422);
     let fields: Vec<&str> = problem["errors"]

@@ -29,7 +29,7 @@ fn hours(n: i64) -> Time {
 /// A sales-ready lead from Germany (ana and ben cover DE, dev covers US).
 fn german_lead(org: &TestOrg, n: u32) -> String {
     org.ingest(serde_json::json!({
-        "email": format!("buyer{n}@northwind.example"), "country": "DE",
+        "email": format!("buyer{n}@firm{n}.example"), "country": "DE",
         "budget": 60000, "authority": "decision-maker", "need": "high", "timeline_days": 30
     }))
     .record
