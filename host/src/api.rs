@@ -8,6 +8,7 @@ mod deadline;
 mod error;
 mod extract;
 mod health;
+mod import_jobs;
 mod imports;
 mod leads;
 mod openapi;
@@ -34,6 +35,7 @@ pub use leads::{BATCH_MAX, batch_result};
 pub use openapi::document;
 pub use views::{BatchResult, ItemResult, LeadPage, LeadView};
 
+use crate::jobs::ImportJobs;
 use crate::setup::Host;
 use crate::store::Store;
 
@@ -46,6 +48,9 @@ pub struct HttpLimits {
     pub bulk_bytes: usize,
     /// Longest a request may take before it is answered 408.
     pub timeout: Duration,
+    /// Most data rows a CSV import stores while the request waits; a larger
+    /// file becomes an import job (202 and a job to follow).
+    pub import_sync_rows: usize,
 }
 
 impl Default for HttpLimits {
@@ -54,9 +59,17 @@ impl Default for HttpLimits {
             body_bytes: 256 << 10,
             bulk_bytes: 32 << 20,
             timeout: Duration::from_secs(30),
+            import_sync_rows: IMPORT_SYNC_ROWS,
         }
     }
 }
+
+/// The default of [`HttpLimits::import_sync_rows`]: as many rows as one
+/// synchronous batch takes ([`BATCH_MAX`]). With the first-party plug-ins
+/// they are stored in about a second, well inside the default 30 s limit,
+/// and the answer (a result per row) stays small; anything larger is a job
+/// whose progress can be followed instead of a request that can time out.
+pub const IMPORT_SYNC_ROWS: usize = BATCH_MAX;
 
 /// What every handler gets. Cheap to clone.
 #[derive(Clone)]
@@ -67,15 +80,21 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Set once shutdown begins: `/readyz` answers 503 from then on.
     pub draining: Arc<AtomicBool>,
+    /// Large CSV imports, running and recent.
+    pub imports: ImportJobs,
+    /// The request limits the router was built with.
+    pub limits: HttpLimits,
 }
 
 impl AppState {
     /// The state of a server over `host`.
     pub fn new(host: Host) -> Self {
         AppState {
+            imports: ImportJobs::new(host.engine.clone()),
             host,
             metrics: recorder(),
             draining: Arc::new(AtomicBool::new(false)),
+            limits: HttpLimits::default(),
         }
     }
 
@@ -128,19 +147,22 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
+        .routes(routes!(import_jobs::get))
+        .routes(routes!(import_jobs::cancel))
         .layer(DefaultBodyLimit::max(limits.body_bytes));
     let bulk = OpenApiRouter::new()
         .routes(routes!(leads::batch))
         .routes(routes!(plugins::upload))
         .routes(routes!(plugins::rollback))
-        .routes(routes!(imports::create))
+        .routes(routes!(imports::create, import_jobs::list))
         .layer(bulk);
     single.merge(bulk).split_for_parts()
 }
 
 /// The whole app: routes, errors for unknown routes and methods, request
 /// timeouts, metrics.
-pub fn router(state: AppState, limits: HttpLimits) -> Router {
+pub fn router(mut state: AppState, limits: HttpLimits) -> Router {
+    state.limits = limits;
     let (routes, _) = routes(limits);
     routes
         .route("/openapi.json", axum::routing::get(health::openapi))

@@ -221,7 +221,7 @@ impl CliError {
             CliError::Show(_) => 2,
             CliError::Serve(ServeCliError::Config(_)) => 2,
             CliError::Serve(_) => 1,
-            CliError::Import(ImportCliError::Engine(_)) => 1,
+            CliError::Import(ImportCliError::Stopped { .. }) => 1,
             CliError::Import(_) => 2,
             CliError::Rejected(_) => 1,
             CliError::Plugin(
@@ -276,8 +276,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(
-                "imported: {} new, {} merged, {} rejected",
-                summary.created, summary.merged, summary.rejected
+                "imported: {} new, {} merged, {} rejected (job {})",
+                summary.created, summary.merged, summary.rejected, summary.job
             );
             match summary.rejected {
                 0 => Ok(()),

@@ -56,6 +56,7 @@ pub async fn run(
     let watcher = crate::plugins::watch(host.plugins.clone(), crate::plugins::DEFAULT_DEBOUNCE)?;
     let state = AppState::new(host.clone());
     let draining = state.draining.clone();
+    let imports = state.imports.clone();
     let (stop, stopped) = watch::channel(false);
     let waker = tokio::spawn(wake_due(host.clone(), stopped.clone()));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
@@ -71,6 +72,9 @@ pub async fn run(
         () = shutdown => {
             tracing::info!("shutting down: draining requests in flight");
             draining.store(true, Ordering::Relaxed);
+            // Import jobs stop after their batch in flight and end
+            // `interrupted`, with what they stored.
+            imports.interrupt_all();
             let _ = stop.send(true);
             if tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await.is_err() {
                 tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight at the drain timeout were dropped");
@@ -78,6 +82,10 @@ pub async fn run(
         }
     }
     let _ = stop.send(true);
+    imports.interrupt_all();
+    if !imports.wait_stopped(DRAIN_TIMEOUT).await {
+        tracing::warn!(timeout = ?DRAIN_TIMEOUT, "an import job was still storing its last batch at the drain timeout");
+    }
     let _ = waker.await;
     let _ = delivering.await;
     drop(watcher);

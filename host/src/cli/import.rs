@@ -1,15 +1,18 @@
-//! `leadhost import`: a CSV file of leads into an org, in batches, with a
-//! progress bar; rejected rows are listed by line.
+//! `leadhost import`: a CSV file of leads into an org as an import job —
+//! the same job the API runs for a large file — in batches, with a progress
+//! bar that reads the job's own counts; rejected rows are listed by line.
 
 use std::fs::File;
 use std::io::BufReader;
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ImportArgs;
-use crate::engine::EngineError;
 use crate::import::{self, ImportError};
+use crate::jobs::ImportJob;
 use crate::setup::{Host, Options, SetupError};
+use crate::store::{ImportJobRecord, JobState};
 
 /// `import` failed as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -23,14 +26,28 @@ pub enum ImportCliError {
     /// The data folder cannot be opened.
     #[error(transparent)]
     Setup(#[from] SetupError),
-    /// The store failed; the batches before were committed.
-    #[error(transparent)]
-    Engine(#[from] EngineError),
+    /// The job stopped early (the store failed); the rows counted as done
+    /// are stored.
+    #[error("import job {job} {state} after {done} of {rows} rows: {why}")]
+    Stopped {
+        /// The job's id.
+        job: String,
+        /// How it ended.
+        state: &'static str,
+        /// Rows stored or refused before it stopped.
+        done: usize,
+        /// Rows in the file.
+        rows: usize,
+        /// Why.
+        why: String,
+    },
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// The import job's id, as `GET /v1/orgs/{org}/imports/{job}` shows it.
+    pub job: String,
     /// New leads.
     pub created: usize,
     /// Rows merged into existing leads.
@@ -39,47 +56,70 @@ pub struct ImportSummary {
     pub rejected: usize,
 }
 
-/// Imports the file, committing every `--batch` rows with one flush.
+fn open(
+    path: &Path,
+    map: &[String],
+) -> Result<(csv::Reader<BufReader<File>>, import::Mapping), ImportCliError> {
+    let file = File::open(path)
+        .map_err(|error| ImportCliError::Read(path.display().to_string(), error))?;
+    Ok(import::open(BufReader::new(file), map)?)
+}
+
+/// Imports the file as an import job, committing every `--batch` rows with
+/// one flush. The file is read twice: once to count its rows (the job's
+/// total and the bar's length), once to store them.
 pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
     let path = args.file.display().to_string();
-    let file = File::open(&args.file).map_err(|error| ImportCliError::Read(path.clone(), error))?;
-    let size = file.metadata().map(|meta| meta.len()).unwrap_or(0);
-    let progress = ProgressBar::new(size).with_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
-            .expect("a valid template"),
-    );
-    let (mut reader, mapping) = import::open(progress.wrap_read(BufReader::new(file)), &args.map)?;
+    let (mut counting, _) = open(&args.file, &args.map)?;
+    let total = counting.byte_records().count();
+    let (mut reader, mapping) = open(&args.file, &args.map)?;
     let host = Host::open(&args.data_dir, Options::default())?;
     host.ensure_org(&args.org)?;
-    let mut summary = ImportSummary::default();
+    let progress = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} rows {msg}").expect("a valid template"),
+    );
+    let job = ImportJob::new(&args.org, total, "import", host.engine.now());
     let mut row = csv::StringRecord::new();
-    loop {
-        let rows: Vec<_> = std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row))
-            .take(args.batch.max(1))
-            .collect();
-        if rows.is_empty() {
-            break;
-        }
-        let (lines, submissions): (Vec<usize>, Vec<_>) = rows.into_iter().unzip();
-        let results = host.engine.ingest_batch(&args.org, submissions, "import")?;
-        for (line, result) in lines.into_iter().zip(results) {
-            match result {
-                Ok(ingested) if ingested.created => summary.created += 1,
-                Ok(_) => summary.merged += 1,
-                Err(error) => {
-                    summary.rejected += 1;
-                    let fields = error.into_field_errors("(row)");
-                    for field in fields {
-                        progress.suspend(|| eprintln!("{path}:{line}: {field}"));
-                    }
-                }
+    let rows = std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row));
+    let end = job.run(&host.engine, rows, args.batch, |record, refused| {
+        for rejected in refused {
+            for error in &rejected.errors {
+                progress.suspend(|| {
+                    eprintln!(
+                        "{path}:{}: {}: {}",
+                        rejected.line, error.field, error.problem
+                    )
+                });
             }
         }
-        progress.set_message(format!(
-            "{} new, {} merged, {} rejected",
-            summary.created, summary.merged, summary.rejected
-        ));
-    }
+        show(&progress, record);
+    });
     progress.finish_and_clear();
-    Ok(summary)
+    match end.state {
+        JobState::Done => Ok(ImportSummary {
+            job: end.id,
+            created: end.created,
+            merged: end.merged,
+            rejected: end.rejected,
+        }),
+        state => Err(ImportCliError::Stopped {
+            job: end.id,
+            state: state.name(),
+            done: end.done,
+            rows: end.rows,
+            why: end
+                .error
+                .unwrap_or_else(|| "the rows counted as done are stored".into()),
+        }),
+    }
+}
+
+/// The bar as the job stands: rows done of all, and its counts.
+fn show(progress: &ProgressBar, record: &ImportJobRecord) {
+    progress.set_length(record.rows.max(record.done) as u64);
+    progress.set_position(record.done as u64);
+    progress.set_message(format!(
+        "{} new, {} merged, {} rejected",
+        record.created, record.merged, record.rejected
+    ));
 }

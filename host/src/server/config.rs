@@ -85,6 +85,9 @@ pub struct HttpConfig {
     pub bulk_mib: Option<usize>,
     /// Longest a request may take, in milliseconds.
     pub timeout_ms: Option<u64>,
+    /// Most data rows a CSV import stores while the request waits; a
+    /// larger file becomes an import job.
+    pub import_sync_rows: Option<usize>,
 }
 
 /// The settings, resolved.
@@ -177,6 +180,11 @@ impl ServerConfig {
             "LEADHOST_HTTP_TIMEOUT_MS",
             &mut self.http.timeout_ms,
         )?;
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_IMPORT_SYNC_ROWS",
+            &mut self.http.import_sync_rows,
+        )?;
         Ok(self)
     }
 
@@ -219,6 +227,7 @@ impl ServerConfig {
                     .http
                     .timeout_ms
                     .map_or(http.timeout, Duration::from_millis),
+                import_sync_rows: self.http.import_sync_rows.unwrap_or(http.import_sync_rows),
             },
         }
     }

@@ -18,7 +18,7 @@ use super::{
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 16] = [
+const TREES: [&str; 17] = [
     "orgs",
     "leads",
     "emails",
@@ -35,6 +35,7 @@ const TREES: [&str; 16] = [
     "attempts",
     "dead_letters",
     "call_tasks",
+    "import_jobs",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -52,6 +53,7 @@ const PLUGIN_VERSIONS: usize = 12;
 const ATTEMPTS: usize = 13;
 const DEAD_LETTERS: usize = 14;
 const CALL_TASKS: usize = 15;
+const IMPORT_JOBS: usize = 16;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -411,4 +413,5 @@ mod tests;
 
 mod stats;
 
+mod import_jobs;
 mod outbox;

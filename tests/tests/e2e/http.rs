@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod flow;
+pub mod import_jobs;
 pub mod input;
 pub mod server;
