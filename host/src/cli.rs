@@ -252,7 +252,7 @@ impl CliError {
             CliError::Show(_) => 2,
             CliError::Serve(ServeCliError::Config(_)) => 2,
             CliError::Serve(_) => 1,
-            CliError::Import(ImportCliError::Engine(_)) => 1,
+            CliError::Import(ImportCliError::Stopped { .. }) => 1,
             CliError::Import(_) => 2,
             CliError::Rejected(_) => 1,
             CliError::Plugin(
@@ -314,8 +314,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => {
             let summary = import(&args)?;
             eprintln!(
-                "imported: {} new, {} merged, {} unchanged, {} rejected",
-                summary.created, summary.merged, summary.unchanged, summary.rejected
+                "imported: {} new, {} merged, {} unchanged, {} rejected (job {})",
+                summary.created, summary.merged, summary.unchanged, summary.rejected, summary.job
             );
             match summary.rejected {
                 0 => Ok(()),

@@ -5,7 +5,8 @@
 //! policy. This crate is the host: [`runtime`] loads and calls plug-ins
 //! inside per-call limits; [`plugins`] knows which version fills each org's
 //! slots; [`engine`] moves leads through their lifecycle by calling them;
-//! [`store`] keeps everything durably; [`model`] holds the JSON shapes.
+//! [`store`] keeps everything durably; [`jobs`] runs large imports
+//! in the background; [`model`] holds the JSON shapes.
 
 #![deny(missing_docs)]
 
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod delivery;
 pub mod engine;
 pub mod import;
+pub mod jobs;
 pub mod model;
 pub mod plugins;
 pub mod runtime;

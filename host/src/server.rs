@@ -79,6 +79,7 @@ pub async fn serve(
     let (api_access, scrape_access) = metrics_access(&host, &listeners, metrics_token);
     let state = AppState::new(host.clone()).with_metrics_access(api_access);
     let draining = state.draining.clone();
+    let imports = state.imports.clone();
     let (stop, stopped) = watch::channel(false);
     let waker = tokio::spawn(scheduler::run(host.clone(), stopped.clone()));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
@@ -107,6 +108,9 @@ pub async fn serve(
         () = shutdown => {
             tracing::info!("shutting down: draining requests in flight");
             draining.store(true, Ordering::Relaxed);
+            // Import jobs stop after their batch in flight and end
+            // `interrupted`, with what they stored.
+            imports.interrupt_all();
             let _ = stop.send(true);
             if tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await.is_err() {
                 tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight at the drain timeout were dropped");
@@ -114,6 +118,10 @@ pub async fn serve(
         }
     }
     let _ = stop.send(true);
+    imports.interrupt_all();
+    if !imports.wait_stopped(DRAIN_TIMEOUT).await {
+        tracing::warn!(timeout = ?DRAIN_TIMEOUT, "an import job was still storing its last batch at the drain timeout");
+    }
     let _ = waker.await;
     let _ = delivering.await;
     drop(watcher);

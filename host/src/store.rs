@@ -8,6 +8,7 @@
 
 mod codec;
 mod group_commit;
+mod import_job;
 mod keys;
 mod lead;
 mod lead_ids;
@@ -22,6 +23,10 @@ use std::ops::ControlFlow;
 
 pub use codec::SCHEMA_VERSION;
 pub use group_commit::GroupCommit;
+pub use import_job::{
+    ImportJobRecord, ImportJobStore, JobState, REJECTED_ROWS_KEPT, RejectedRow, RowProblem,
+    SkippedColumn,
+};
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use options::{Durability, SledOptions};
 pub use org::{
@@ -114,7 +119,7 @@ pub struct Due {
 }
 
 /// What the engine needs from a store.
-pub trait Store: OutboxStore + Send + Sync + 'static {
+pub trait Store: OutboxStore + ImportJobStore + Send + Sync + 'static {
     /// Creates or replaces an org; durable on return.
     fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError>;
     /// An org by id.

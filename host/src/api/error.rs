@@ -47,7 +47,7 @@ pub enum ApiError {
     MethodNotAllowed(String),
     /// The request took longer than the server's limit.
     #[error(
-        "the request took longer than {} ms; what it had stored stays stored, and sending it again is safe",
+        "the request took longer than {} ms; the work it had started still finishes and is stored, so look before sending it again (a CSV file of more than `import_sync_rows` rows runs as an import job you can follow instead)",
         .0.as_millis()
     )]
     Timeout(std::time::Duration),

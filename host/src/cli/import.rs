@@ -1,15 +1,19 @@
-//! `leadhost import`: a CSV file of leads into an org, in batches, with a
-//! progress bar; skipped columns are listed once, rejected rows by line.
+//! `leadhost import`: a CSV file of leads into an org as an import job —
+//! the same job the API runs for a large file — in batches, with a progress
+//! bar that reads the job's own counts; skipped columns are listed once,
+//! rejected rows by line.
 
 use std::fs::File;
 use std::io::BufReader;
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ImportArgs;
-use crate::engine::EngineError;
 use crate::import::{self, ColumnWarning, Decimal, ImportError, ImportSettings};
+use crate::jobs::ImportJob;
 use crate::setup::{Host, Options, SetupError};
+use crate::store::{ImportJobRecord, JobState};
 
 /// `import` failed as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -23,14 +27,28 @@ pub enum ImportCliError {
     /// The data folder cannot be opened.
     #[error(transparent)]
     Setup(#[from] SetupError),
-    /// The store failed; the batches before were committed.
-    #[error(transparent)]
-    Engine(#[from] EngineError),
+    /// The job stopped early (the store failed); the rows counted as done
+    /// are stored.
+    #[error("import job {job} {state} after {done} of {rows} rows: {why}")]
+    Stopped {
+        /// The job's id.
+        job: String,
+        /// How it ended.
+        state: &'static str,
+        /// Rows stored or refused before it stopped.
+        done: usize,
+        /// Rows in the file.
+        rows: usize,
+        /// Why.
+        why: String,
+    },
 }
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// The import job's id, as `GET /v1/orgs/{org}/imports/{job}` shows it.
+    pub job: String,
     /// Columns skipped (each said once, before the rows).
     pub warnings: Vec<ColumnWarning>,
     /// New leads.
@@ -43,15 +61,18 @@ pub struct ImportSummary {
     pub rejected: usize,
 }
 
-/// Imports the file, committing every `--batch` rows with one flush.
+fn read(path: &Path) -> Result<BufReader<File>, ImportCliError> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|error| ImportCliError::Read(path.display().to_string(), error))
+}
+
+/// Imports the file as an import job, committing every `--batch` rows with
+/// one flush. The file is read three times: to count its rows (the job's
+/// total and the bar's length), to settle the order of its dates, and to
+/// store them.
 pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
     let path = args.file.display().to_string();
-    let file = File::open(&args.file).map_err(|error| ImportCliError::Read(path.clone(), error))?;
-    let size = file.metadata().map(|meta| meta.len()).unwrap_or(0);
-    let progress = ProgressBar::new(size).with_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
-            .expect("a valid template"),
-    );
     let settings = ImportSettings {
         map: args.map.clone(),
         decimal: if args.decimal_comma {
@@ -61,52 +82,63 @@ pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
         },
         dates: args.dates,
     };
-    // A second pass over the file settles the order of its dates.
-    let rescan =
-        File::open(&args.file).map_err(|error| ImportCliError::Read(path.clone(), error))?;
-    let (mut reader, mapping) = import::open(
-        progress.wrap_read(BufReader::new(file)),
-        Some(BufReader::new(rescan)),
-        &settings,
-    )?;
-    let mut summary = ImportSummary {
-        warnings: mapping.warnings().to_vec(),
-        ..ImportSummary::default()
-    };
-    for warning in &summary.warnings {
+    let (mut counting, _) = import::open(read(&args.file)?, None::<BufReader<File>>, &settings)?;
+    let total = counting.byte_records().count();
+    let (mut reader, mapping) =
+        import::open(read(&args.file)?, Some(read(&args.file)?), &settings)?;
+    let warnings = mapping.warnings().to_vec();
+    let progress = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} rows {msg}").expect("a valid template"),
+    );
+    for warning in &warnings {
         progress.suspend(|| eprintln!("{path}: column `{}`: {}", warning.column, warning.problem));
     }
     let host = Host::open(&args.data_dir, Options::default())?;
     host.ensure_org(&args.org)?;
+    let job = ImportJob::new(&args.org, total, "import", &warnings, host.engine.now());
     let mut row = csv::StringRecord::new();
-    loop {
-        let rows: Vec<_> = std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row))
-            .take(args.batch.max(1))
-            .collect();
-        if rows.is_empty() {
-            break;
-        }
-        let (lines, submissions): (Vec<usize>, Vec<_>) = rows.into_iter().unzip();
-        let results = host.engine.ingest_batch(&args.org, submissions, "import")?;
-        for (line, result) in lines.into_iter().zip(results) {
-            match result {
-                Ok(ingested) if ingested.created => summary.created += 1,
-                Ok(ingested) if ingested.unchanged => summary.unchanged += 1,
-                Ok(_) => summary.merged += 1,
-                Err(error) => {
-                    summary.rejected += 1;
-                    let fields = error.into_field_errors("(row)");
-                    for field in fields {
-                        progress.suspend(|| eprintln!("{path}:{line}: {field}"));
-                    }
-                }
+    let rows = std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row));
+    let end = job.run(&host.engine, rows, args.batch, |record, refused| {
+        for rejected in refused {
+            for error in &rejected.errors {
+                progress.suspend(|| {
+                    eprintln!(
+                        "{path}:{}: {}: {}",
+                        rejected.line, error.field, error.problem
+                    )
+                });
             }
         }
-        progress.set_message(format!(
-            "{} new, {} merged, {} unchanged, {} rejected",
-            summary.created, summary.merged, summary.unchanged, summary.rejected
-        ));
-    }
+        show(&progress, record);
+    });
     progress.finish_and_clear();
-    Ok(summary)
+    match end.state {
+        JobState::Done => Ok(ImportSummary {
+            job: end.id,
+            warnings,
+            created: end.created,
+            merged: end.merged,
+            unchanged: end.unchanged,
+            rejected: end.rejected,
+        }),
+        state => Err(ImportCliError::Stopped {
+            job: end.id,
+            state: state.name(),
+            done: end.done,
+            rows: end.rows,
+            why: end
+                .error
+                .unwrap_or_else(|| "the rows counted as done are stored".into()),
+        }),
+    }
+}
+
+/// The bar as the job stands: rows done of all, and its counts.
+fn show(progress: &ProgressBar, record: &ImportJobRecord) {
+    progress.set_length(record.rows.max(record.done) as u64);
+    progress.set_position(record.done as u64);
+    progress.set_message(format!(
+        "{} new, {} merged, {} unchanged, {} rejected",
+        record.created, record.merged, record.unchanged, record.rejected
+    ));
 }

@@ -110,6 +110,9 @@ pub struct HttpConfig {
     /// An address that serves `/metrics` and nothing else; the API listener
     /// then answers 404 for it.
     pub metrics_listen: Option<SocketAddr>,
+    /// Most data rows a CSV import stores while the request waits; a
+    /// larger file becomes an import job.
+    pub import_sync_rows: Option<usize>,
 }
 
 /// Who may read `/metrics`, and where it is served.
@@ -267,6 +270,11 @@ impl ServerConfig {
             "LEADHOST_HTTP_METRICS_LISTEN",
             &mut self.http.metrics_listen,
         )?;
+        parse(
+            &lookup,
+            "LEADHOST_HTTP_IMPORT_SYNC_ROWS",
+            &mut self.http.import_sync_rows,
+        )?;
         Ok(self)
     }
 
@@ -347,6 +355,7 @@ impl ServerConfig {
                     .http
                     .max_connections
                     .map_or(http.max_connections, NonZeroUsize::get),
+                import_sync_rows: self.http.import_sync_rows.unwrap_or(http.import_sync_rows),
             },
             metrics: MetricsSettings {
                 token: self.http.metrics_token,

@@ -18,7 +18,7 @@ use super::{
 use crate::model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 17] = [
+const TREES: [&str; 18] = [
     "orgs",
     "leads",
     "emails",
@@ -36,6 +36,7 @@ const TREES: [&str; 17] = [
     "dead_letters",
     "call_tasks",
     "schedule_by_org",
+    "import_jobs",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -56,6 +57,8 @@ const CALL_TASKS: usize = 15;
 /// The nurture wake-ups again, keyed `org \0 time lead`: one org's due
 /// work is a range of its own, so the scheduler serves orgs in turn.
 const SCHEDULE_BY_ORG: usize = 16;
+/// Import jobs, keyed `org \0 job id`.
+const IMPORT_JOBS: usize = 17;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -442,6 +445,7 @@ mod tests;
 
 mod stats;
 
+mod import_jobs;
 mod outbox;
 
 /// Builds the by-org index of the schedule for a store written before it

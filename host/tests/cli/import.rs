@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use leadhost::store::{Durability, SledStore, Store};
+use leadhost::store::{Durability, ImportJobStore, SledStore, Store};
 
 fn trade_show() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/trade-show.csv")
@@ -364,4 +364,68 @@ fn decimal_comma_and_header_warnings_on_the_command_line() {
         by_email(&stored, "zwei@alpenbahn.example")["budget"],
         1500.0
     );
+}
+
+#[test]
+fn import_runs_as_a_job_whose_record_has_the_counts_it_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let mut csv = String::from("Email,Company,Employees\n");
+    for n in 0..3_000 {
+        match n + 2 {
+            5 | 2_500 => csv.push_str("nobody,Bad,1\n"),
+            _ => csv.push_str(&format!(
+                "p{n}@firm{}.example,Firm,{}\n",
+                n % 50,
+                10 + n % 90
+            )),
+        }
+    }
+    std::fs::write(&file, csv).unwrap();
+    let data = dir.path().join("data");
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .arg("import")
+        .arg(&file)
+        .args(["--org", "acme", "--data-dir"])
+        .arg(&data)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run leadhost import");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "rows were rejected: {stderr}"
+    );
+    assert!(stderr.contains("big.csv:5: email"), "{stderr}");
+    assert!(stderr.contains("big.csv:2500: email"), "{stderr}");
+    assert!(
+        stderr.contains("imported: 2998 new, 0 merged, 0 unchanged, 2 rejected (job imp-"),
+        "{stderr}"
+    );
+    let job = stderr
+        .split("(job ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the job's id");
+
+    let store = SledStore::open(&data.join("store"), Durability::Flush).expect("open the store");
+    let record = store
+        .import_job("acme", job)
+        .unwrap()
+        .expect("the job is in the store, as the API lists it");
+    assert_eq!(record.state, leadhost::store::JobState::Done);
+    assert_eq!(
+        (
+            record.rows,
+            record.done,
+            record.created,
+            record.merged,
+            record.unchanged,
+            record.rejected
+        ),
+        (3_000, 3_000, 2_998, 0, 0, 2)
+    );
+    let lines: Vec<usize> = record.rejected_rows.iter().map(|row| row.line).collect();
+    assert_eq!(lines, [5, 2_500]);
 }

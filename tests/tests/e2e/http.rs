@@ -4,6 +4,7 @@ pub mod auth;
 pub mod connections;
 pub mod contract;
 pub mod flow;
+pub mod import_jobs;
 pub mod input;
 pub mod metrics;
 pub mod real_input;

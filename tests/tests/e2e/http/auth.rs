@@ -37,6 +37,9 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::GET, format!("{org}/dead-letters")),
         (Method::POST, format!("{org}/dead-letters/{lead}/replay")),
         (Method::POST, format!("{org}/imports")),
+        (Method::GET, format!("{org}/imports")),
+        (Method::GET, format!("{org}/imports/{{job}}")),
+        (Method::POST, format!("{org}/imports/{{job}}/cancel")),
     ]
 }
 
