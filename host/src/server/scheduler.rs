@@ -31,9 +31,8 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
     let more = Arc::new(Notify::new());
     let mut tasks = tokio::task::JoinSet::new();
     let mut tick = tokio::time::interval(WAKE_INTERVAL);
-    // Where the next round starts, so that with every slot busy the orgs
-    // further down the list are not always the ones left out.
-    let mut next = 0;
+    // The org the next round starts at (see `round`).
+    let mut resume: Option<String> = None;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -41,31 +40,26 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
             _ = stopped.wait_for(|stop| *stop) => break,
         }
         while tasks.try_join_next().is_some() {}
-        let mut orgs: Vec<String> = match host.engine.store().orgs() {
-            Ok(orgs) => orgs.into_iter().map(|org| org.id).collect(),
+        let orgs = match due_orgs(&host) {
+            Ok(orgs) => orgs,
             Err(error) => {
                 tracing::error!(%error, "cannot list the orgs; no wake-ups this round");
                 continue;
             }
         };
-        if orgs.is_empty() {
-            continue;
-        }
-        next %= orgs.len();
-        orgs.rotate_left(next);
-        for org in orgs {
-            next += 1;
+        let free = slots.available_permits();
+        let (serve, next) = round(&orgs, resume.as_deref(), free, &lock(&running));
+        // Orgs left out go as soon as a slot frees, not at the next tick.
+        let left_out = next.is_some();
+        resume = next;
+        for org in serve {
             if *stopped.borrow() {
                 break;
             }
             let Ok(slot) = slots.clone().try_acquire_owned() else {
-                // Every slot is busy: the orgs not served now come first
-                // when a slot frees (`more` wakes the loop).
                 break;
             };
-            if !lock(&running).insert(org.clone()) {
-                continue;
-            }
+            lock(&running).insert(org.clone());
             let (engine, running, more) = (host.engine.clone(), running.clone(), more.clone());
             tasks.spawn(async move {
                 let woken = tokio::task::spawn_blocking({
@@ -78,6 +72,11 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
                 .await;
                 lock(&running).remove(&org);
                 drop(slot);
+                // Only after real work: an org whose due entries change
+                // nothing must not make the loop spin.
+                if left_out && matches!(woken, Ok(Ok(woken)) if woken > 0) {
+                    more.notify_one();
+                }
                 match woken {
                     Ok(Ok(woken)) if woken == ORG_QUOTA => more.notify_one(),
                     Ok(Ok(0)) => {}
@@ -91,8 +90,116 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
     while tasks.join_next().await.is_some() {}
 }
 
+/// The orgs one round serves, in order, and the org the next round starts
+/// at: going round `orgs` (sorted) from the first at or after `resume`,
+/// skipping orgs whose task is still `running`, taking at most `free`. The
+/// next round starts at the first org this one could not take, so with
+/// every slot busy the orgs further down the list are not always the ones
+/// left out: each org with work is served within `orgs.len() / free`
+/// rounds, rounded up, however the list changes in between.
+fn round(
+    orgs: &[String],
+    resume: Option<&str>,
+    free: usize,
+    running: &HashSet<String>,
+) -> (Vec<String>, Option<String>) {
+    let start = resume.map_or(0, |resume| {
+        orgs.partition_point(|org| org.as_str() < resume) % orgs.len().max(1)
+    });
+    let mut serve = Vec::new();
+    for org in orgs[start..].iter().chain(&orgs[..start]) {
+        if running.contains(org) {
+            continue;
+        }
+        if serve.len() == free {
+            return (serve, Some(org.clone()));
+        }
+        serve.push(org.clone());
+    }
+    (serve, None)
+}
+
+/// The orgs with a wake-up due now, sorted by id: one short range read of
+/// the store each, so orgs with nothing due take no slot.
+fn due_orgs(host: &Host) -> Result<Vec<String>, crate::store::StoreError> {
+    let store = host.engine.store();
+    let now = host.engine.now();
+    let mut due = Vec::new();
+    for org in store.orgs()? {
+        if !store.due_in(&org.id, now, 1)?.is_empty() {
+            due.push(org.id);
+        }
+    }
+    due.sort();
+    Ok(due)
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn orgs(count: usize) -> Vec<String> {
+        (0..count).map(|n| format!("org-{n:02}")).collect()
+    }
+
+    #[test]
+    fn with_every_slot_busy_each_round_starts_where_the_last_one_stopped() {
+        let orgs = orgs(20);
+        let running = HashSet::new();
+        let mut served = Vec::new();
+        let mut resume = None;
+        // Three rounds of eight free slots each: 24 places for 20 orgs.
+        for _ in 0..3 {
+            let (serve, next) = round(&orgs, resume.as_deref(), ORGS_AT_ONCE, &running);
+            served.extend(serve);
+            resume = next;
+        }
+        let mut once: Vec<_> = served[..20].to_vec();
+        once.sort();
+        assert_eq!(once, orgs, "every org served before any twice: {served:?}");
+        assert_eq!(served[20..], orgs[..4], "then round again from the top");
+    }
+
+    #[test]
+    fn an_org_still_running_is_skipped_and_not_counted() {
+        let orgs = orgs(5);
+        let running: HashSet<String> = [orgs[1].clone(), orgs[2].clone()].into();
+        let (serve, next) = round(&orgs, None, 2, &running);
+        assert_eq!(serve, [orgs[0].clone(), orgs[3].clone()]);
+        assert_eq!(next.as_deref(), Some("org-04"), "first next time");
+        let (serve, next) = round(&orgs, next.as_deref(), 8, &running);
+        assert_eq!(serve, [orgs[4].clone(), orgs[0].clone(), orgs[3].clone()]);
+        assert_eq!(next, None, "nobody left out");
+    }
+
+    #[test]
+    fn the_place_is_kept_by_name_when_orgs_come_and_go() {
+        let mut orgs = orgs(6);
+        let (_, next) = round(&orgs, None, 3, &HashSet::new());
+        assert_eq!(next.as_deref(), Some("org-03"));
+        // org-03 has no work any more and org-00 is gone: org-04 is next.
+        orgs.retain(|org| org != "org-03" && org != "org-00");
+        let (serve, _) = round(&orgs, next.as_deref(), 1, &HashSet::new());
+        assert_eq!(serve, ["org-04"]);
+        // Past the end of the list: round again from the top.
+        let (serve, _) = round(&orgs, Some("zzz"), 1, &HashSet::new());
+        assert_eq!(serve, ["org-01"]);
+    }
+
+    #[test]
+    fn no_free_slot_serves_nobody_and_keeps_the_place() {
+        let (serve, next) = round(&orgs(5), Some("org-03"), 0, &HashSet::new());
+        assert!(serve.is_empty());
+        assert_eq!(next.as_deref(), Some("org-03"));
+        assert_eq!(
+            round(&[], Some("org-01"), 8, &HashSet::new()),
+            (Vec::new(), None)
+        );
+    }
 }
