@@ -171,8 +171,15 @@ pub struct IngestArgs {
     #[arg(long, default_value = "ingest")]
     pub via: String,
     /// When a lead counts as stored: `flush` (durable) or `relaxed`.
-    #[arg(long, value_enum, default_value = "flush")]
+    #[arg(long, default_value = "flush", value_parser = durability())]
     pub durability: Durability,
+}
+
+/// `--durability`: the store's own spelling, with the choices in `--help`.
+fn durability() -> impl clap::builder::TypedValueParser<Value = Durability> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["flush", "relaxed"])
+        .map(|text: String| text.parse().expect("a possible value parses"))
 }
 
 /// Which slot's function `eval` calls.

@@ -14,14 +14,15 @@ pub mod api;
 pub mod auth;
 pub mod builtin;
 pub mod cli;
-pub mod clock;
 pub mod delivery;
 pub mod engine;
 pub mod import;
 pub mod jobs;
-pub mod model;
 pub mod plugins;
 pub mod runtime;
 pub mod server;
 pub mod setup;
-pub mod store;
+
+pub use leadhost_model as model;
+pub use leadhost_model::clock;
+pub use leadhost_store as store;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{OutboxMessage, StoreError};
-use crate::model::Time;
+use leadhost_model::Time;
 
 /// An outbox message waiting for delivery.
 #[derive(Debug, Clone, PartialEq)]

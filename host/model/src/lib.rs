@@ -1,14 +1,23 @@
-//! The host's own types for leads and plug-in answers: the JSON shapes of
-//! `leadhost eval` and the HTTP API.
+//! The host's own types for leads and plug-in answers — the JSON shapes of
+//! `leadhost eval` and the HTTP API — with what names a plug-in version
+//! (its [`Slot`] and [`ContentHash`]) and where time comes from ([`clock`]).
+//!
+//! Owns: the vocabulary every layer shares. Must not know: Wasm (wasmtime),
+//! storage (sled), HTTP (axum) or any other leadhost crate; every crate
+//! depends on this one and it depends on none of them.
 //!
 //! These are the latest, version-free types. Each frozen WIT version has a
-//! module in [`crate::runtime`] converting them to and from its generated
+//! module in the runtime converting them to and from its generated
 //! bindings, so a new contract version changes conversions, not callers.
 
+pub mod clock;
+mod identity;
 mod lead;
 mod nurture;
 mod qualification;
 mod routing;
+
+pub use identity::{ContentHash, PluginId, Slot};
 
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};
 pub use nurture::{NurtureAction, NurtureInput, NurtureStep, Question, TrackState};

@@ -2,7 +2,7 @@
 //! keys are a contiguous range and never mix with another's; sequence
 //! numbers and times are big-endian so byte order is time order.
 
-use crate::model::Time;
+use leadhost_model::Time;
 
 /// `org \0`: the prefix of everything `org` owns in a tree.
 pub fn org_prefix(org: &str) -> Vec<u8> {

@@ -3,9 +3,9 @@
 use super::{
     ATTEMPTS, CALL_TASKS, DEAD_LETTERS, OUTBOX, SledStore, TREES, Write, decode, encode, keys,
 };
-use crate::model::Time;
-use crate::store::outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
-use crate::store::{OutboxMessage, StoreError};
+use crate::outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
+use crate::{OutboxMessage, StoreError};
+use leadhost_model::Time;
 
 fn id_key(id: u64) -> Vec<u8> {
     id.to_be_bytes().to_vec()

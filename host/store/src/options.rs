@@ -1,17 +1,7 @@
 //! How the sled store is opened: durability and compression.
 
 /// When a commit counts as done.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Deserialize,
-    serde::Serialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Durability {
     /// After an fsync that covers it (shared by concurrent commits).
@@ -21,6 +11,19 @@ pub enum Durability {
     /// every half second. A crash may lose the last moments: for benchmarks
     /// and throwaway data only.
     Relaxed,
+}
+
+impl std::str::FromStr for Durability {
+    type Err = String;
+
+    /// `flush` or `relaxed`, as a flag or a setting spells it.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "flush" => Ok(Durability::Flush),
+            "relaxed" => Ok(Durability::Relaxed),
+            other => Err(format!("`{other}` is not `flush` or `relaxed`")),
+        }
+    }
 }
 
 /// How to open the sled store.

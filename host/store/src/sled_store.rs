@@ -15,7 +15,7 @@ use super::{
     Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
     PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
-use crate::model::{Activity, Rep, Time};
+use leadhost_model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
 const TREES: [&str; 18] = [

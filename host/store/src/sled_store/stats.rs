@@ -1,7 +1,7 @@
 //! What the store holds, for ids and for the benchmarks.
 
 use super::{LEADS, SledStore, TREES, keys, lead_ids};
-use crate::store::StoreError;
+use crate::StoreError;
 
 impl SledStore {
     /// The highest lead number `org` has stored (0 for none).

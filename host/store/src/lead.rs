@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Lead, Qualification, Time, TrackState};
-use crate::runtime::Slot;
+use leadhost_model::Slot;
+use leadhost_model::{Lead, Qualification, Time, TrackState};
 
 /// Where a lead stands in its lifecycle. In JSON, `{"stage": "nurturing", ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Rep, RouteInput};
+use leadhost_model::{Rep, RouteInput};
 
 /// Most candidates kept on one decision. An org with thousands of reps
 /// would otherwise write their whole roster into every lead's timeline;
@@ -92,7 +92,7 @@ impl RoutingView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lead, Qualification, Stage};
+    use leadhost_model::{Lead, Qualification, Stage};
 
     fn rep(id: &str, open_leads: u32, capacity: u32) -> Rep {
         serde_json::from_value(serde_json::json!({

@@ -1,6 +1,6 @@
 //! The sled store on a real folder: persistence, tenancy, schedule order, schema versions.
 use super::*;
-use crate::model::Lead;
+use leadhost_model::Lead;
 
 fn at(text: &str) -> Time {
     text.parse().unwrap()
@@ -108,7 +108,7 @@ fn a_record_from_a_newer_schema_is_refused_by_name() {
     );
 }
 
-const SCHEMA_VERSION_NEXT: u8 = crate::store::SCHEMA_VERSION + 1;
+const SCHEMA_VERSION_NEXT: u8 = crate::SCHEMA_VERSION + 1;
 
 #[test]
 fn lead_ids_count_on_per_org_across_a_restart() {

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Time;
-use crate::runtime::Slot;
+use leadhost_model::Slot;
+use leadhost_model::Time;
 
 /// An org (tenant): everything else it owns is keyed under its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +123,6 @@ pub enum OutboxKind {
     /// A nurture touch to send.
     Touch {
         /// The action as the track returned it.
-        action: crate::model::NurtureAction,
+        action: leadhost_model::NurtureAction,
     },
 }

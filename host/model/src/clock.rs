@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::model::Time;
+use crate::Time;
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {

@@ -1,8 +1,8 @@
 //! Import jobs on sled: `org \0 job-id` → the job's record.
 
 use super::{IMPORT_JOBS, SledStore, encode, keys};
-use crate::store::StoreError;
-use crate::store::import_job::{ImportJobRecord, ImportJobStore};
+use crate::StoreError;
+use crate::import_job::{ImportJobRecord, ImportJobStore};
 
 impl ImportJobStore for SledStore {
     fn put_import_job(&self, org: &str, job: &ImportJobRecord) -> Result<(), StoreError> {

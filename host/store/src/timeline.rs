@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::LeadStage;
-use crate::model::Activity;
-use crate::runtime::{ContentHash, Slot};
+use leadhost_model::Activity;
+use leadhost_model::{ContentHash, Slot};
 
 /// Something the host did to a lead. In JSON, `{"event": "moved", ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -57,7 +57,7 @@ pub enum EventKind {
         /// Template or content id.
         content: String,
         /// The question asked, if any.
-        question: Option<crate::model::Question>,
+        question: Option<leadhost_model::Question>,
     },
     /// A nurture track asked for a call.
     CallTaskCreated {

@@ -2,6 +2,11 @@
 //! interface so a replicated backend can replace the embedded sled one
 //! without touching the engine.
 //!
+//! Owns: the `Store` trait, the records it keeps (leads, timelines, orgs,
+//! the outbox, import jobs) and the sled backend. Must not know: Wasm
+//! (wasmtime), the engine's rules, HTTP; it depends on `leadhost-model`
+//! alone among leadhost's crates.
+//!
 //! Every value carries a schema version ([`codec`]). A [`Commit`] is the
 //! unit of change: all of its writes land together or none do, and
 //! [`Store::commit`] returns only once they are durable.
@@ -37,7 +42,7 @@ pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
-use crate::model::{Activity, Rep, Time};
+use leadhost_model::{Activity, Rep, Time};
 
 /// The store failed.
 #[derive(Debug, thiserror::Error)]
