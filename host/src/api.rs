@@ -156,6 +156,31 @@ where
     .await
 }
 
+/// Like [`blocking_in`], for a request with a bulk body (a batch, a CSV
+/// import, a component upload): the turn in the org's share is taken
+/// *before* the body is read, and `work` gets the body on a blocking
+/// thread. So an org holds at most `org_calls` bulk bodies in memory at
+/// once (its waiters hold none), and parsing megabytes of JSON or CSV never
+/// runs on the async threads that serve every org's requests and deadlines.
+async fn bulk_in<T, E>(
+    state: &AppState,
+    org: String,
+    request: axum::extract::Request,
+    work: impl FnOnce(&Host, bytes::Bytes) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let turn = state.host.engine.shares().turn(&org).await?;
+    let body = extract::read_body(request, state).await?;
+    blocking(state, move |host| {
+        let _turn = turn;
+        work(host, body)
+    })
+    .await
+}
+
 /// Runs blocking engine work (plug-in calls, store flushes) off the async
 /// threads.
 async fn blocking<T, E>(

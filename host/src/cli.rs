@@ -229,7 +229,7 @@ pub enum CliError {
     #[error(transparent)]
     Import(#[from] ImportCliError),
     /// Some rows of an import were rejected (the others were imported).
-    #[error("{0} rows were rejected (listed above); the other rows were imported")]
+    #[error("rows rejected: {0} (listed above); the other rows were imported")]
     Rejected(usize),
     /// `show` failed.
     #[error(transparent)]

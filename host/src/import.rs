@@ -33,6 +33,17 @@ pub enum ImportError {
     /// The header row cannot be read.
     #[error("cannot read the header row: {0}")]
     Header(String),
+    /// The header row has more columns than any lead could use.
+    #[error(
+        "the header row has {columns} columns; at most {max} are read (a lead has at most 50 custom fields): \
+         drop the columns you do not import"
+    )]
+    TooManyColumns {
+        /// Columns in the header row.
+        columns: usize,
+        /// [`COLUMNS_MAX`].
+        max: usize,
+    },
     /// No column maps to `email`.
     #[error("no column maps to `email` (columns: {0}); name one with --map COLUMN=email")]
     NoEmail(String),
@@ -121,7 +132,7 @@ impl Mapping {
     pub fn new(headers: &[String], settings: &ImportSettings) -> Result<Self, ImportError> {
         let (targets, warnings) = headers::map_columns(headers, &settings.map)?;
         if !targets.contains(&Target::Field("email".into())) {
-            return Err(ImportError::NoEmail(headers.join(", ")));
+            return Err(ImportError::NoEmail(listing(headers)));
         }
         Ok(Mapping {
             targets,
@@ -188,18 +199,46 @@ impl Mapping {
 }
 
 /// A CSV reader over `input` and its header row, as strings.
+/// Most columns a file's header row may have. CRM exports with every
+/// property run to a few hundred columns (HubSpot's all-properties contact
+/// export: ~400); a lead takes its fields and at most 50 custom ones, and
+/// each further column costs every row a little time and memory.
+pub const COLUMNS_MAX: usize = 1000;
+
 fn reader<R: Read>(input: R) -> Result<(csv::Reader<R>, Vec<String>), ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
         .from_reader(input);
-    let headers: Vec<String> = reader
+    let record = reader
         .headers()
-        .map_err(|error| ImportError::Header(error.to_string()))?
+        .map_err(|error| ImportError::Header(error.to_string()))?;
+    if record.len() > COLUMNS_MAX {
+        return Err(ImportError::TooManyColumns {
+            columns: record.len(),
+            max: COLUMNS_MAX,
+        });
+    }
+    let headers: Vec<String> = record
         .iter()
         .map(|header| header.trim_start_matches('\u{FEFF}').to_string())
         .collect();
     Ok((reader, headers))
+}
+
+/// The headers for a message: the first 20, then how many more.
+fn listing(headers: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut text = headers
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if headers.len() > SHOWN {
+        text.push_str(&format!(" and {} more", headers.len() - SHOWN));
+    }
+    text
 }
 
 /// A CSV reader over `input` and the mapping of its header row. With

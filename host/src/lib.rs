@@ -19,10 +19,10 @@ pub mod engine;
 pub mod import;
 pub mod jobs;
 pub mod plugins;
-pub mod runtime;
 pub mod server;
 pub mod setup;
 
 pub use leadhost_model as model;
 pub use leadhost_model::clock;
+pub use leadhost_runtime as runtime;
 pub use leadhost_store as store;

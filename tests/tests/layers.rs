@@ -24,8 +24,18 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         &["wasmtime", "axum", "tokio", "hyper", "reqwest", "clap"],
     ),
     (
+        "leadhost-runtime",
+        &["leadhost-model"],
+        &["sled", "axum", "hyper", "reqwest", "clap"],
+    ),
+    (
         "leadhost",
-        &["leadhost-model", "leadhost-store", "leadhost-guest-build"],
+        &[
+            "leadhost-model",
+            "leadhost-runtime",
+            "leadhost-store",
+            "leadhost-guest-build",
+        ],
         &[],
     ),
 ];

@@ -7,13 +7,14 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::extract::{OrgAccess, read_body};
+use super::extract::OrgAccess;
 use super::leads::batch_result;
 use super::views::BatchResult;
-use super::{ApiError, AppState, blocking_in};
+use super::{ApiError, AppState, bulk_in};
 use crate::engine::FieldError;
 use crate::import::{self, ImportQuery, ImportSettings};
 use crate::jobs::Row;
+use crate::runtime::Cancel;
 use crate::store::ImportJobRecord;
 
 /// Imports a CSV file (header row first). Columns map to lead fields by
@@ -45,38 +46,60 @@ pub async fn create(
     request: Request,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    let body = read_body(request, &state).await?;
     let settings = ImportSettings::from(query);
-    let (mut reader, mapping) =
-        import::open(&body[..], Some(&body[..]), &settings).map_err(|error| {
-            ApiError::Invalid(vec![FieldError {
-                field: "(header)".into(),
-                problem: error.to_string(),
-            }])
-        })?;
-    let warnings = mapping.warnings().to_vec();
-    let mut row = csv::StringRecord::new();
-    let rows: Vec<Row> =
-        std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row)).collect();
-    if rows.len() > state.limits.import_sync_rows {
-        let job = state
-            .imports
-            .start(&access.org, rows, "import", &warnings)
-            .map_err(|error| ApiError::Conflict(error.to_string()))?;
-        let location = format!("/v1/orgs/{}/imports/{}", access.org, job.id);
-        return Ok((
-            StatusCode::ACCEPTED,
-            [(header::LOCATION, location)],
-            Json(job),
-        )
-            .into_response());
-    }
-    let (lines, rows): (Vec<usize>, Vec<_>) = rows.into_iter().unzip();
-    let results = blocking_in(&state, access.org.clone(), move |host| {
-        host.engine.ingest_batch(&access.org, rows, "import")
+    let (imports, sync_rows) = (state.imports.clone(), state.limits.import_sync_rows);
+    let org = access.org.clone();
+    // A request answered 408 (or dropped by its client) while its file was
+    // parsed stores nothing and starts no job nobody would know of.
+    let gone = Cancel::new();
+    let _gone_when_dropped = gone.on_drop();
+    let deadline = state.limits.timeout;
+    let imported = bulk_in(&state, access.org.clone(), request, move |host, body| {
+        let (mut reader, mapping) =
+            import::open(&body[..], Some(&body[..]), &settings).map_err(|error| {
+                ApiError::Invalid(vec![FieldError {
+                    field: "(header)".into(),
+                    problem: error.to_string(),
+                }])
+            })?;
+        let warnings = mapping.warnings().to_vec();
+        let mut row = csv::StringRecord::new();
+        let rows: Vec<Row> =
+            std::iter::from_fn(|| import::next_row(&mut reader, &mapping, &mut row)).collect();
+        if gone.is_cancelled() {
+            return Err(ApiError::Timeout(deadline));
+        }
+        if rows.len() > sync_rows {
+            let job = imports
+                .start(&org, rows, "import", &warnings)
+                .map_err(|error| ApiError::Conflict(error.to_string()))?;
+            return Ok(Imported::Job(job));
+        }
+        let (lines, rows): (Vec<usize>, Vec<_>) = rows.into_iter().unzip();
+        let results = host.engine.ingest_batch(&org, rows, "import")?;
+        let mut result = batch_result(lines.into_iter().zip(results));
+        result.warnings = warnings;
+        Ok::<_, ApiError>(Imported::Now(result))
     })
     .await?;
-    let mut result = batch_result(lines.into_iter().zip(results));
-    result.warnings = warnings;
-    Ok(Json(result).into_response())
+    Ok(match imported {
+        Imported::Now(result) => Json(result).into_response(),
+        Imported::Job(job) => {
+            let location = format!("/v1/orgs/{}/imports/{}", access.org, job.id);
+            (
+                StatusCode::ACCEPTED,
+                [(header::LOCATION, location)],
+                Json(job),
+            )
+                .into_response()
+        }
+    })
+}
+
+/// How an import was answered.
+enum Imported {
+    /// Every row stored or refused while the request waited.
+    Now(BatchResult),
+    /// A job started for a large file.
+    Job(ImportJobRecord),
 }

@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::{JsonBody, OrgAccess, parse_json, read_body};
+use super::extract::{JsonBody, OrgAccess, parse_json};
 use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
-use super::{ApiError, AppState, blocking_in};
+use super::{ApiError, AppState, blocking_in, bulk_in};
 use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadSubmission};
 use crate::model::Activity;
+use crate::runtime::Cancel;
 use crate::store::StageKind;
 
 /// Most items in one batch.
@@ -65,39 +66,63 @@ pub async fn batch(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/x-ndjson"));
-    let body = read_body(request, &state).await?;
-    let items: Vec<Result<LeadSubmission, Vec<FieldError>>> = if ndjson {
-        let text = std::str::from_utf8(&body)
-            .map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
-        text.lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| LeadSubmission::from_json(line).map_err(|error| vec![error]))
-            .collect()
-    } else {
-        let values: Vec<serde_json::Value> = parse_json(&body)?;
-        values
-            .into_iter()
-            .map(|value| {
-                serde_json::from_value(value).map_err(|error| {
-                    vec![FieldError {
-                        field: "(item)".into(),
-                        problem: error.to_string(),
-                    }]
-                })
-            })
-            .collect()
-    };
-    if items.len() > BATCH_MAX {
-        return Err(ApiError::TooLarge(format!(
-            "a batch holds at most {BATCH_MAX} leads and this one has {}: split it",
-            items.len()
-        )));
-    }
-    let results = blocking_in(&state, access.org.clone(), move |host| {
-        host.engine.ingest_batch(&access.org, items, "api")
+    // A batch answered 408 (or dropped by its client) while it was parsed
+    // is not stored: its client will send it again.
+    let gone = Cancel::new();
+    let _gone_when_dropped = gone.on_drop();
+    let deadline = state.limits.timeout;
+    let results = bulk_in(&state, access.org.clone(), request, move |host, body| {
+        let items = batch_items(&body, ndjson)?;
+        if gone.is_cancelled() {
+            return Err(ApiError::Timeout(deadline));
+        }
+        host.engine
+            .ingest_batch(&access.org, items, "api")
+            .map_err(ApiError::from)
     })
     .await?;
     Ok(Json(batch_result(results.into_iter().enumerate())))
+}
+
+/// A batch's items, each parsed on its own (a bad item fails alone); more
+/// than [`BATCH_MAX`] is refused before any is parsed where the count is
+/// known first (NDJSON lines).
+fn batch_items(
+    body: &[u8],
+    ndjson: bool,
+) -> Result<Vec<Result<LeadSubmission, Vec<FieldError>>>, ApiError> {
+    let too_many = |count: usize| {
+        ApiError::TooLarge(format!(
+            "a batch holds at most {BATCH_MAX} leads and this one has {count}: split it"
+        ))
+    };
+    if ndjson {
+        let text = std::str::from_utf8(body)
+            .map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
+        let lines = || text.lines().filter(|line| !line.trim().is_empty());
+        let count = lines().count();
+        if count > BATCH_MAX {
+            return Err(too_many(count));
+        }
+        return Ok(lines()
+            .map(|line| LeadSubmission::from_json(line).map_err(|error| vec![error]))
+            .collect());
+    }
+    let values: Vec<serde_json::Value> = parse_json(body)?;
+    if values.len() > BATCH_MAX {
+        return Err(too_many(values.len()));
+    }
+    Ok(values
+        .into_iter()
+        .map(|value| {
+            serde_json::from_value(value).map_err(|error| {
+                vec![FieldError {
+                    field: "(item)".into(),
+                    problem: error.to_string(),
+                }]
+            })
+        })
+        .collect())
 }
 
 /// Sums up per-item results, numbered by `item`.

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{JsonBody, OrgAccess, read_body};
-use super::{ApiError, AppState, blocking_in};
+use super::extract::{JsonBody, OrgAccess};
+use super::{ApiError, AppState, blocking_in, bulk_in};
 use crate::engine::FieldError;
 use crate::model::Config;
 use crate::plugins::Refusal;
@@ -125,12 +125,11 @@ pub async fn upload(
             problem: "the query needs `?name=<plug-in name>`".into(),
         }])
     })?;
-    let bytes = read_body(request, &state).await?;
     let org = access.org.clone();
     // A request dropped at its deadline (or by its client) stops its compile.
     let cancel = Cancel::new();
     let _stop_when_gone = cancel.on_drop();
-    blocking_in(&state, org.clone(), move |host| {
+    bulk_in(&state, org.clone(), request, move |host, bytes| {
         host.plugins
             .install_with(&org, slot, &query.name, &bytes, &cancel)
     })

@@ -128,12 +128,14 @@ impl FromRequestParts<AppState> for MetricsReader {
                 if orgs <= 1 || is_admin(state, secret)? {
                     Ok(MetricsReader)
                 } else {
-                    refused(format!(
-                        "this host serves {orgs} orgs and /metrics shows each org's activity, so it \
-                         needs `Authorization: Bearer <admin token>`; for a scraper, set \
-                         `[http] metrics_token` or serve it on its own address with \
+                    // Not how many: that is the host's business, not the caller's.
+                    refused(
+                        "this host serves more than one org and /metrics shows each org's \
+                         activity, so it needs `Authorization: Bearer <admin token>`; for a \
+                         scraper, set `[http] metrics_token` or serve it on its own address with \
                          `[http] metrics_listen`"
-                    ))
+                            .into(),
+                    )
                 }
             }
         }

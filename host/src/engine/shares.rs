@@ -41,7 +41,8 @@ impl Default for ShareLimits {
 /// An org has more operations waiting than its queue holds.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
-    "org {org} has {queue} operations waiting already (its share: {calls} at once); retry shortly"
+    "org {org} is busy: {calls} operations run at once and its queue of {queue} is full \
+     (`[limits] org_calls`, `org_queue`); retry shortly"
 )]
 pub struct ShareFull {
     /// The org.

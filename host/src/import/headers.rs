@@ -6,6 +6,8 @@
 //! a field already filled, one custom field too many) is skipped with one
 //! warning for the file: the rows still import.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::ImportError;
@@ -105,7 +107,7 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Where a column goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Target {
     /// A lead field (`email`, `budget`, `need`, `created_at`, ...).
     Field(String),
@@ -222,8 +224,9 @@ pub(super) fn map_columns(
 }
 
 /// Skips what cannot be imported, one warning per column: a second column
-/// for one target (an override keeps its column, otherwise the first
-/// wins), a header that is no custom field name, custom fields past the limit.
+/// for one target (an override keeps its column, the last override if
+/// several; otherwise the first wins), a header that is no custom field
+/// name, custom fields past the limit. Linear in the number of columns.
 fn settle(headers: &[String], targets: &mut [Target], chosen: &[bool]) -> Vec<ColumnWarning> {
     let mut warnings = Vec::new();
     let mut skip = |targets: &mut [Target], index: usize, problem: String| {
@@ -233,17 +236,31 @@ fn settle(headers: &[String], targets: &mut [Target], chosen: &[bool]) -> Vec<Co
             problem,
         });
     };
-    let map_hint = |header: &str| format!("name it with --map '{}=FIELD'", header.trim());
+    let map_hint = |header: &str| {
+        let header = header.trim();
+        format!("name it with --map '{header}=FIELD' (over HTTP `?map={header}=FIELD`)")
+    };
+    // The column that keeps each target.
+    let mut keeper: HashMap<Target, usize> = HashMap::new();
+    for (index, target) in targets.iter().enumerate() {
+        if *target == Target::Ignore {
+            continue;
+        }
+        keeper
+            .entry(target.clone())
+            .and_modify(|kept| {
+                if chosen[index] {
+                    *kept = index;
+                }
+            })
+            .or_insert(index);
+    }
     for index in 0..targets.len() {
         if targets[index] == Target::Ignore {
             continue;
         }
-        let owner = (0..targets.len()).find(|&other| {
-            other != index
-                && targets[other] == targets[index]
-                && (chosen[other] || (!chosen[index] && other < index))
-        });
-        if let Some(owner) = owner {
+        let owner = keeper[&targets[index]];
+        if owner != index {
             let what = match &targets[index] {
                 Target::Field(field) => format!("`{field}`"),
                 Target::Custom(name) => format!("`custom.{name}`"),

@@ -78,7 +78,8 @@ fn malformed(cell: &str, decimal: Decimal, whole: bool) -> String {
     let kind = if whole { "a whole number" } else { "a number" };
     format!(
         "`{cell}` is not {kind} written with a decimal {} (like `{example}`); \
-         if the file uses a decimal {other}, import it with `--decimal {other}`",
+         if the file uses a decimal {other}, import it with `--decimal {other}` \
+         (over HTTP `?decimal={other}`)",
         if decimal == Decimal::Comma {
             "comma"
         } else {

@@ -13,6 +13,8 @@ use crate::runtime::Limits;
 use crate::setup::Options;
 use crate::store::Durability;
 
+mod ranges;
+
 /// A setting is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -31,6 +33,22 @@ pub enum ConfigError {
         path: PathBuf,
         /// The parser's message, with the key and line.
         message: String,
+    },
+    /// A number outside the range its setting allows.
+    #[error("{key} ({env}) = {value}: must be between {min} and {max} ({why})")]
+    OutOfRange {
+        /// The key, as the file spells it (`[limits] min_wake_s`).
+        key: &'static str,
+        /// Its environment variable.
+        env: &'static str,
+        /// The value given.
+        value: u64,
+        /// The least allowed.
+        min: u64,
+        /// The most allowed.
+        max: u64,
+        /// The unit, or where the bound comes from.
+        why: &'static str,
     },
     /// An environment variable has a value that does not parse.
     #[error("{name}=`{value}`: {problem}")]
@@ -124,6 +142,30 @@ pub struct MetricsSettings {
     pub listen: Option<SocketAddr>,
 }
 
+/// A value an environment variable can hold, and how to say what it must look like.
+trait Setting: std::str::FromStr {
+    /// `a whole number`, `an address like 127.0.0.1:8080`, ...
+    const EXPECTED: &'static str;
+}
+
+macro_rules! setting {
+    ($($type:ty => $expected:literal),* $(,)?) => {$(
+        impl Setting for $type {
+            const EXPECTED: &'static str = $expected;
+        }
+    )*};
+}
+
+setting! {
+    u32 => "a whole number, 0 or more",
+    u64 => "a whole number, 0 or more",
+    usize => "a whole number, 0 or more",
+    NonZeroU64 => "a whole number, 1 or more",
+    NonZeroUsize => "a whole number, 1 or more",
+    SocketAddr => "an address and port like 127.0.0.1:8080",
+    PathBuf => "a path",
+}
+
 /// The settings, resolved.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -157,7 +199,7 @@ impl ServerConfig {
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        fn parse<T: std::str::FromStr>(
+        fn parse<T: Setting>(
             lookup: &impl Fn(&str) -> Option<String>,
             name: &'static str,
             slot: &mut Option<T>,
@@ -172,7 +214,7 @@ impl ServerConfig {
                     .map_err(|error: T::Err| ConfigError::Env {
                         name,
                         value: value.clone(),
-                        problem: error.to_string(),
+                        problem: format!("expected {} ({error})", T::EXPECTED),
                     })?;
                 *slot = Some(parsed);
             }
@@ -275,7 +317,15 @@ impl ServerConfig {
             "LEADHOST_HTTP_IMPORT_SYNC_ROWS",
             &mut self.http.import_sync_rows,
         )?;
+        self.check()?;
         Ok(self)
+    }
+
+    /// Checks that every number is within its setting's range (see
+    /// [`ConfigError::OutOfRange`]); [`ServerConfig::with_env`] does it once
+    /// the variables are applied over the file.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        ranges::check(self)
     }
 
     /// Fills in the defaults.

@@ -50,6 +50,15 @@ pub enum StoreError {
     /// The embedded database failed (I/O, corruption it detected, ...).
     #[error("the store failed: {0}")]
     Backend(String),
+    /// Another process has the store open (sled takes an exclusive lock).
+    #[error(
+        "the store in {path} is open in another process (a running `leadhost serve`?): \
+         stop it first, or send the data to that server over HTTP"
+    )]
+    InUse {
+        /// The store's folder.
+        path: std::path::PathBuf,
+    },
     /// A value could not be decoded.
     #[error("a record in `{tree}` is corrupt: {detail}")]
     Corrupt {

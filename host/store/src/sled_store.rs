@@ -99,7 +99,18 @@ impl SledStore {
             .path(path)
             .use_compression(options.compression)
             .compression_factor(1)
-            .open()?;
+            .open()
+            .map_err(|error| match error {
+                // sled reports its lock held elsewhere as an `Other` I/O
+                // error with this text (sled 0.34, `Config::open`).
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("could not acquire lock") =>
+                {
+                    StoreError::InUse { path: path.into() }
+                }
+                other => other.into(),
+            })?;
         let trees = TREES
             .iter()
             .map(|name| db.open_tree(name))

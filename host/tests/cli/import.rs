@@ -429,3 +429,19 @@ fn import_runs_as_a_job_whose_record_has_the_counts_it_printed() {
     let lines: Vec<usize> = record.rejected_rows.iter().map(|row| row.line).collect();
     assert_eq!(lines, [5, 2_500]);
 }
+
+#[test]
+fn importing_into_a_store_another_process_holds_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = import(dir.path(), &[]);
+    assert!(first.status.code().is_some());
+    // This test process holds the store, as a running `leadhost serve` would.
+    let _held = SledStore::open(&dir.path().join("store"), Durability::Flush).unwrap();
+    let second = import(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("is open in another process") && stderr.contains("leadhost serve"),
+        "{stderr}"
+    );
+}

@@ -4,7 +4,7 @@
 use chrono::DateTime;
 
 use super::generated::types as wit;
-use crate::model::{self, Time};
+use leadhost_model::{self as model, Time};
 
 fn millis(time: Time) -> wit::Timestamp {
     time.timestamp_millis()

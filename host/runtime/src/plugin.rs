@@ -9,7 +9,7 @@ use wasmtime::{Store, Trap};
 use super::answer::{Answer, AnswerSize};
 use super::sandbox::{CallContext, CallState};
 use super::{CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, v0_1_0};
-use crate::model::{self, PluginInput};
+use leadhost_model::{self as model, PluginInput};
 
 mod reusable;
 

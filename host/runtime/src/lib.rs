@@ -1,8 +1,13 @@
 //! The plug-in runtime: one wasmtime engine, a compile cache by content
 //! hash, and typed calls into the three worlds of the WIT contract.
 //!
+//! Owns: everything Wasm — the only leadhost crate that depends on
+//! wasmtime. Must not know: orgs' settings, the store, the engine's
+//! lifecycle, HTTP; it depends on `leadhost-model` alone among leadhost's
+//! crates.
+//!
 //! ```no_run
-//! use leadhost::runtime::{CallContext, Runtime, RuntimeConfig, Slot};
+//! use leadhost_runtime::{CallContext, Runtime, RuntimeConfig, Slot};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::new(RuntimeConfig::default())?;
 //! let bytes = std::fs::read("bant_qualifier.wasm")?;

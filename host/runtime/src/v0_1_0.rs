@@ -11,7 +11,7 @@ use wasmtime::{AsContext, Store, StoreContextMut};
 
 use super::sandbox::{CallState, GuestLevel};
 use super::{Slot, answer::Answer};
-use crate::model;
+use leadhost_model as model;
 
 /// The WIT version this module serves.
 pub const VERSION: &str = "0.1.0";
@@ -20,13 +20,13 @@ pub const VERSION: &str = "0.1.0";
 mod generated {
     pub mod lead_definition {
         wasmtime::component::bindgen!({
-            path: "../wit/v0.1.0",
+            path: "../../wit/v0.1.0",
             world: "lead-definition",
         });
     }
     pub mod nurture_track {
         wasmtime::component::bindgen!({
-            path: "../wit/v0.1.0",
+            path: "../../wit/v0.1.0",
             world: "nurture-track",
             with: {
                 "leadhost:plugin/types@0.1.0": super::lead_definition::leadhost::plugin::types,
@@ -36,7 +36,7 @@ mod generated {
     }
     pub mod routing_policy {
         wasmtime::component::bindgen!({
-            path: "../wit/v0.1.0",
+            path: "../../wit/v0.1.0",
             world: "routing-policy",
             with: {
                 "leadhost:plugin/types@0.1.0": super::lead_definition::leadhost::plugin::types,

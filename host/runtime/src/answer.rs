@@ -40,15 +40,15 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> usize {
     items.into_iter().map(|item| item.len() + 4).sum()
 }
 
-impl AnswerSize for crate::model::Qualification {
+impl AnswerSize for leadhost_model::Qualification {
     fn answer_size(&self) -> usize {
         32 + strings(&self.reasons) + strings(&self.segment) + strings(&self.track)
     }
 }
 
-impl AnswerSize for crate::model::NurtureStep {
+impl AnswerSize for leadhost_model::NurtureStep {
     fn answer_size(&self) -> usize {
-        use crate::model::NurtureAction as A;
+        use leadhost_model::NurtureAction as A;
         let actions: usize = self
             .actions
             .iter()
@@ -76,9 +76,9 @@ impl AnswerSize for crate::model::NurtureStep {
     }
 }
 
-impl AnswerSize for crate::model::RouteDecision {
+impl AnswerSize for leadhost_model::RouteDecision {
     fn answer_size(&self) -> usize {
-        use crate::model::RouteDecision as D;
+        use leadhost_model::RouteDecision as D;
         16 + match self {
             D::Assign { rep, reasons } => rep.len() + strings(reasons),
             D::Queue { queue, reason } => queue.len() + reason.len(),

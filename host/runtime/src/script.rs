@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{Config, Scalar};
+use leadhost_model::{Config, Scalar};
 
 /// Config field carrying the script's text to the script component.
 pub const SCRIPT_FIELD: &str = "script";

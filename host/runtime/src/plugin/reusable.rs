@@ -6,9 +6,9 @@ use std::time::Instant;
 use wasmtime::Store;
 
 use super::{Called, Instance, Plugin, SlotInput, arm};
-use crate::model::PluginInput;
-use crate::runtime::sandbox::{CallContext, CallState};
-use crate::runtime::{Cause, PluginError};
+use crate::sandbox::{CallContext, CallState};
+use crate::{Cause, PluginError};
+use leadhost_model::PluginInput;
 
 impl Plugin {
     /// An instance kept across calls. Only for components known to keep

@@ -16,7 +16,7 @@ use wasmtime_wasi::{
 
 use super::wasi::pipe::CappedPipe;
 use super::{Limits, PluginId};
-use crate::model::Time;
+use leadhost_model::Time;
 
 /// Who a call is for: the fields every log line of the call carries.
 #[derive(Debug, Clone, Default)]
@@ -171,9 +171,11 @@ impl CallState {
     pub(super) fn flush_stdio(&self) {
         let (org, plugin) = (&self.log.org, &self.log.plugin);
         for line in String::from_utf8_lossy(&self.stdout.contents()).lines() {
+            let line = one_line(line);
             tracing::info!(target: "leadhost::guest", org, plugin, stream = "stdout", "{line}");
         }
         for line in String::from_utf8_lossy(&self.stderr.contents()).lines() {
+            let line = one_line(line);
             tracing::warn!(target: "leadhost::guest", org, plugin, stream = "stderr", "{line}");
         }
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
@@ -256,6 +258,30 @@ impl ResourceLimiter for MemoryLimiter {
     }
 }
 
+/// A guest's text as one line of the host's log: control characters (line
+/// breaks, carriage returns, terminal escapes) and the Unicode line
+/// separators and direction overrides are escaped (`\n`, `\u{1b}`), so a
+/// guest cannot start a line of its own that looks like the host's, or
+/// another org's.
+pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return text.into();
+    }
+    let mut line = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            line.extend(c.escape_default());
+        } else {
+            line.push(c);
+        }
+    }
+    line.into()
+}
+
 /// A guest's `log` lines: tagged, counted, capped.
 struct GuestLog {
     /// The org of the call.
@@ -283,7 +309,8 @@ impl GuestLog {
         while !message.is_char_boundary(end) {
             end -= 1;
         }
-        let (org, plugin, message) = (&self.org, &self.plugin, &message[..end]);
+        let message = one_line(&message[..end]);
+        let (org, plugin) = (&self.org, &self.plugin);
         match level {
             GuestLevel::Trace => {
                 tracing::trace!(target: "leadhost::guest", org, plugin, "{message}")
@@ -316,5 +343,20 @@ mod tests {
         assert!(!limiter.memory_growing(30, 50, None).unwrap());
         assert_eq!(limiter.refused, Some(110));
         assert!(limiter.memory_growing(60, 70, None).unwrap());
+    }
+
+    #[test]
+    fn guest_text_cannot_start_a_log_line_of_its_own() {
+        assert_eq!(one_line("plain text, ünïcode"), "plain text, ünïcode");
+        let forged = "ok\n2026-11-29T00:00:00Z ERROR leadhost: org=\"victim\"\r\u{1b}[2K\u{2028}x";
+        let line = one_line(forged);
+        assert!(
+            !line.contains(|c: char| c.is_control() || c == '\u{2028}'),
+            "{line}"
+        );
+        assert_eq!(
+            line,
+            "ok\\n2026-11-29T00:00:00Z ERROR leadhost: org=\"victim\"\\r\\u{1b}[2K\\u{2028}x"
+        );
     }
 }
