@@ -12,6 +12,8 @@
 //! [`Store::commit`] returns only once they are durable.
 
 mod codec;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
 mod group_commit;
 mod import_job;
 mod keys;
@@ -140,8 +142,10 @@ pub trait Store: OutboxStore + ImportJobStore + Send + Sync + 'static {
     fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError>;
     /// Every org.
     fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError>;
-    /// A fresh lead id for `org`, never handed out before in it. Ids count
-    /// up per org and sort in the order they were handed out.
+    /// A fresh lead id for `org`: never one handed out before by this
+    /// store handle, nor a stored lead's. Ids count up per org and sort in
+    /// the order they were handed out. (An id handed out but never
+    /// committed may come again after a restart: nothing refers to it.)
     fn new_lead_id(&self, org: &str) -> Result<String, StoreError>;
     /// A lead by id.
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError>;

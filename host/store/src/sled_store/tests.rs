@@ -1,4 +1,6 @@
-//! The sled store on a real folder: persistence, tenancy, schedule order, schema versions.
+//! The sled store on a real folder: the conformance suite every backend
+//! runs (`crate::conformance`), then what is sled's own: schema versions,
+//! the lead-id format.
 use super::*;
 use leadhost_model::Lead;
 
@@ -23,74 +25,6 @@ fn commit(record: LeadRecord) -> Commit {
         lead: Some(record),
         ..Commit::default()
     }
-}
-
-#[test]
-fn a_commit_survives_reopening_and_stays_in_its_org() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
-        store.commit(commit(record("acme", "ld-1", None))).unwrap();
-        store
-            .commit(commit(record("acme-2", "ld-1", None)))
-            .unwrap();
-    }
-    let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
-    assert_eq!(store.lead("acme", "ld-1").unwrap().unwrap().org, "acme");
-    assert_eq!(
-        store
-            .lead_by_email("acme", "ld-1@x.example")
-            .unwrap()
-            .as_deref(),
-        Some("ld-1")
-    );
-    let mut seen = Vec::new();
-    store
-        .scan_leads("acme", &mut |lead| {
-            seen.push(lead.org);
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-    assert_eq!(seen, ["acme"], "`acme-2` shares a prefix but not the org");
-    assert_eq!(store.lead("other", "ld-1").unwrap(), None);
-}
-
-#[test]
-fn wake_ups_come_due_in_time_order_across_orgs() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Durability::Relaxed).unwrap();
-    store
-        .commit(commit(record(
-            "zeta",
-            "ld-1",
-            Some(at("2026-11-25T09:00:00Z")),
-        )))
-        .unwrap();
-    store
-        .commit(commit(record(
-            "acme",
-            "ld-2",
-            Some(at("2026-11-26T09:00:00Z")),
-        )))
-        .unwrap();
-    store
-        .commit(commit(record(
-            "acme",
-            "ld-3",
-            Some(at("2026-11-24T10:00:00Z")),
-        )))
-        .unwrap();
-    let due = store.due(at("2026-11-25T09:00:00Z"), 10).unwrap();
-    let leads: Vec<_> = due
-        .iter()
-        .map(|due| (due.org.as_str(), due.lead.as_str()))
-        .collect();
-    assert_eq!(leads, [("acme", "ld-3"), ("zeta", "ld-1")]);
-    assert_eq!(
-        store.due(at("2030-01-01T00:00:00Z"), 1).unwrap().len(),
-        1,
-        "the limit holds"
-    );
 }
 
 #[test]
@@ -131,4 +65,33 @@ fn lead_ids_count_on_per_org_across_a_restart() {
         "ld-0000000001",
         "another org's volume shows nowhere"
     );
+}
+
+/// Each store in a folder of its own; a restart opens the same folder.
+#[derive(Default)]
+struct SledHarness {
+    dirs: Vec<tempfile::TempDir>,
+}
+
+impl crate::conformance::Harness for SledHarness {
+    type Store = SledStore;
+
+    fn fresh(&mut self) -> SledStore {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
+        self.dirs.push(dir);
+        store
+    }
+
+    fn reopen(&mut self, store: SledStore) -> SledStore {
+        drop(store);
+        let dir = self.dirs.last().expect("a fresh store first");
+        SledStore::open(dir.path(), Durability::Flush).unwrap()
+    }
+}
+
+mod conformance {
+    use super::SledHarness;
+
+    crate::store_conformance!(SledHarness::default());
 }
