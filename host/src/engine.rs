@@ -15,6 +15,8 @@ mod lifecycle;
 mod locks;
 mod merge;
 mod operations;
+mod org_settings;
+pub mod registry;
 mod rosters;
 mod routing;
 mod shares;
@@ -27,13 +29,14 @@ use std::sync::Arc;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
 pub use lifecycle::{IllegalTransition, next_stages};
+pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
 pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
 pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 use crate::clock::Clock;
-use crate::plugins::Registry;
 use crate::store::{LeadRecord, Store, StoreError};
+use registry::Registry;
 
 /// How the engine behaves where the org's plug-ins leave it open.
 #[derive(Debug, Clone)]
@@ -158,6 +161,8 @@ pub(crate) struct Shared {
     store: Arc<dyn Store>,
     /// The org's active plug-ins.
     plugins: Registry,
+    /// Each org's nurture, routing and webhook settings.
+    settings: OrgSettings,
     /// Where time comes from.
     clock: Arc<dyn Clock>,
     /// Serializes work on one e-mail, lead or org's reps.
@@ -174,7 +179,7 @@ impl Shared {
     /// The track a lead starts on when its qualification names none: the
     /// org's `[nurture] default_track`, else the engine's.
     fn default_track(&self, org: &str) -> String {
-        self.plugins
+        self.settings
             .nurture(org)
             .default_track
             .unwrap_or_else(|| self.config.default_track.clone())
@@ -193,6 +198,7 @@ impl Engine {
             shared: Arc::new(Shared {
                 store,
                 plugins,
+                settings: OrgSettings::default(),
                 clock,
                 locks: locks::Locks::new(),
                 rosters: rosters::Rosters::default(),
@@ -210,6 +216,11 @@ impl Engine {
     /// The plug-in registry the engine calls through.
     pub fn plugins(&self) -> &Registry {
         &self.shared.plugins
+    }
+
+    /// Each org's nurture, routing and webhook settings (`org.toml`).
+    pub fn settings(&self) -> &OrgSettings {
+        &self.shared.settings
     }
 
     /// Each org's share of the workers that call plug-ins.

@@ -1,7 +1,7 @@
-//! Which plug-in version fills each org's slots right now.
-//!
-//! The engine looks a slot up for every call and keeps the [`Active`] it got
-//! for that call, so a swap never changes a call already running.
+//! The plug-in layer: org folders (`org.toml`, components, sample cases),
+//! uploads and rollbacks, hot reload. It sits above the engine and fills
+//! the engine's [`Registry`] of active versions and its org settings; the
+//! engine never calls up into it.
 
 mod cases;
 mod folder;
@@ -10,176 +10,14 @@ mod loader;
 mod org_file;
 mod reloader;
 mod script;
-mod settings;
 mod watcher;
 
 pub use cases::{CaseResult, CasesError, SampleCase, cases_path, read_cases, run_cases};
 pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
-pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry, Webhook, Webhooks};
+pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use script::{load_plugin, load_plugin_file, slot_of};
-pub use settings::{NurtureSettings, RoutingSettings};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
-use chrono::{DateTime, Utc};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
-use crate::builtin::{self, Builtin};
-use crate::model::{Config, Time};
-use crate::runtime::{Plugin, PluginError, Runtime, Slot};
-
-/// A plug-in version active in an org's slot, with the org's config for it.
-#[derive(Debug, Clone)]
-pub struct Active {
-    /// The loaded plug-in.
-    pub plugin: Plugin,
-    /// The org's config values for it.
-    pub config: Config,
-    /// When it became active.
-    pub since: DateTime<Utc>,
-}
-
-/// A component that was refused for a slot: the version before it serves on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Refusal {
-    /// The name it came under.
-    pub name: String,
-    /// Its sha256.
-    pub hash: String,
-    /// Why it was refused.
-    pub reason: String,
-    /// When.
-    pub at: DateTime<Utc>,
-}
-
-/// The active plug-ins of every org. Cheap to clone; clones share the table.
-#[derive(Debug, Clone, Default)]
-pub struct Registry {
-    /// `(org, slot)` → active version.
-    slots: Arc<RwLock<HashMap<(String, Slot), Active>>>,
-    /// `(org, slot)` → the last component refused for it.
-    refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
-    /// org → its `[nurture]` settings from `org.toml`.
-    nurture: Arc<RwLock<HashMap<String, NurtureSettings>>>,
-    /// org → its `[routing]` settings from `org.toml`.
-    routing: Arc<RwLock<HashMap<String, RoutingSettings>>>,
-    /// org → its webhook endpoints from `org.toml`.
-    webhooks: Arc<RwLock<HashMap<String, Webhooks>>>,
-    /// org → why its `org.toml` was last refused, while it stays broken.
-    org_file_errors: Arc<RwLock<HashMap<String, String>>>,
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl Registry {
-    /// An empty registry: every slot of every org is unfilled.
-    pub fn new() -> Self {
-        Registry::default()
-    }
-
-    /// Makes `plugin` the active version of its slot for `org`; calls that
-    /// start from now on use it.
-    pub fn activate(&self, org: &str, plugin: Plugin, config: Config, since: Time) {
-        let slot = plugin.slot();
-        let active = Active {
-            plugin,
-            config,
-            since,
-        };
-        write(&self.slots).insert((org.to_string(), slot), active);
-    }
-
-    /// Empties a slot of `org`: leads needing it go to needs-review.
-    pub fn deactivate(&self, org: &str, slot: Slot) -> Option<Active> {
-        write(&self.slots).remove(&(org.to_string(), slot))
-    }
-
-    /// The active version of `org`'s `slot`.
-    pub fn active(&self, org: &str, slot: Slot) -> Option<Active> {
-        read(&self.slots).get(&(org.to_string(), slot)).cloned()
-    }
-
-    /// Records that a component was refused for `org`'s `slot`: kept for
-    /// `GET …/plugins`, logged, and counted in `/metrics`.
-    pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal) {
-        tracing::warn!(org, %slot, name = %refusal.name, reason = %refusal.reason, "plug-in refused; the previous version keeps serving");
-        metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
-            .increment(1);
-        write(&self.refusals).insert((org.to_string(), slot), refusal);
-    }
-
-    /// The last component refused for `org`'s `slot`.
-    pub fn last_refusal(&self, org: &str, slot: Slot) -> Option<Refusal> {
-        read(&self.refusals).get(&(org.to_string(), slot)).cloned()
-    }
-
-    /// Sets `org`'s nurture settings.
-    pub fn set_nurture(&self, org: &str, settings: NurtureSettings) {
-        write(&self.nurture).insert(org.to_string(), settings);
-    }
-
-    /// `org`'s nurture settings (defaults when `org.toml` has none).
-    pub fn nurture(&self, org: &str) -> NurtureSettings {
-        read(&self.nurture).get(org).cloned().unwrap_or_default()
-    }
-
-    /// Sets `org`'s routing settings.
-    pub fn set_routing(&self, org: &str, settings: RoutingSettings) {
-        write(&self.routing).insert(org.to_string(), settings);
-    }
-
-    /// `org`'s routing settings (no SLA when `org.toml` has none).
-    pub fn routing(&self, org: &str) -> RoutingSettings {
-        read(&self.routing).get(org).cloned().unwrap_or_default()
-    }
-
-    /// Sets `org`'s webhook endpoints.
-    pub fn set_webhooks(&self, org: &str, webhooks: Webhooks) {
-        write(&self.webhooks).insert(org.to_string(), webhooks);
-    }
-
-    /// `org`'s webhook endpoints.
-    pub fn webhooks(&self, org: &str) -> Webhooks {
-        read(&self.webhooks).get(org).cloned().unwrap_or_default()
-    }
-
-    /// Records (or, with `None`, clears) why `org`'s `org.toml` is refused.
-    pub fn set_org_file_error(&self, org: &str, error: Option<String>) {
-        match error {
-            Some(error) => write(&self.org_file_errors).insert(org.to_string(), error),
-            None => write(&self.org_file_errors).remove(org),
-        };
-    }
-
-    /// Why `org`'s `org.toml` is refused, while it is.
-    pub fn org_file_error(&self, org: &str) -> Option<String> {
-        read(&self.org_file_errors).get(org).cloned()
-    }
-
-    /// Fills all three slots of `org` with the first-party plug-ins, default config.
-    pub fn activate_builtins(
-        &self,
-        org: &str,
-        runtime: &Runtime,
-        since: DateTime<Utc>,
-    ) -> Result<(), PluginError> {
-        for Builtin {
-            name, slot, bytes, ..
-        } in builtin::ALL
-        {
-            let plugin = runtime.load(name, bytes, Some(slot))?;
-            runtime.keep(&plugin);
-            self.activate(org, plugin, Config::new(), since);
-        }
-        Ok(())
-    }
-}
+pub use crate::engine::registry::{Active, Refusal, Registry};

@@ -130,7 +130,7 @@ impl Dispatcher {
     async fn send(&self, pending: &Pending) -> Outcome {
         let message = &pending.message;
         let event = event_name(message);
-        let webhooks = self.engine.plugins().webhooks(&message.org);
+        let webhooks = self.engine.settings().webhooks(&message.org);
         let Some(hook) = webhooks.get(event) else {
             return Outcome::Unrouted;
         };
@@ -182,7 +182,7 @@ async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugins::{Webhook, Webhooks};
+    use crate::engine::{Webhook, Webhooks};
 
     #[test]
     fn every_outbox_kind_has_an_org_toml_webhook_of_its_name() {

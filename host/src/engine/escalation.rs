@@ -12,7 +12,7 @@ use crate::store::{EventKind, LeadStage, OutboxKind, StageKind};
 
 /// Starts the SLA clock of a lead just assigned, if the org has an SLA.
 pub(super) fn start(shared: &Shared, change: &mut Change) {
-    let Some(sla) = shared.plugins.routing(&change.record.org).sla() else {
+    let Some(sla) = shared.settings.routing(&change.record.org).sla() else {
         return;
     };
     // Whole milliseconds: the precision of the schedule's keys.

@@ -21,7 +21,7 @@ const RETRY_AFTER: chrono::Duration = chrono::Duration::days(1);
 
 /// The org's keep-in-touch track, if it has one.
 fn track_of(shared: &Shared, org: &str) -> Option<String> {
-    shared.plugins.nurture(org).after_hand_off
+    shared.settings.nurture(org).after_hand_off
 }
 
 /// Puts a lead just assigned to a rep on the org's keep-in-touch track, if

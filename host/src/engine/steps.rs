@@ -272,7 +272,7 @@ pub(super) fn call_track(
     let (lead, now) = (change.record.lead.clone(), change.now);
     // The track's own values from `org.toml` go over the slot's config.
     let track_config = shared
-        .plugins
+        .settings
         .nurture(&change.record.org)
         .tracks
         .remove(&state.track)

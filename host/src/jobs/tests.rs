@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::clock::SystemClock;
-use crate::plugins::Registry;
+use crate::engine::registry::Registry;
 use crate::store::{Durability, SledStore};
 
 fn engine(dir: &tempfile::TempDir) -> Engine {

@@ -136,9 +136,15 @@ impl PluginLoader {
             }
         };
         self.registry().set_org_file_error(org, None);
-        self.registry().set_nurture(org, file.nurture.clone());
-        self.registry().set_routing(org, file.routing.clone());
-        self.registry().set_webhooks(org, file.webhooks.clone());
+        self.engine
+            .settings()
+            .set_nurture(org, file.nurture.clone());
+        self.engine
+            .settings()
+            .set_routing(org, file.routing.clone());
+        self.engine
+            .settings()
+            .set_webhooks(org, file.webhooks.clone());
         for rep in &file.reps {
             self.engine.put_rep(org, rep.clone())?;
         }

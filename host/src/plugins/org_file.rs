@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::settings::{NurtureSettings, RoutingSettings};
+use crate::engine::{NurtureSettings, RoutingSettings, Webhooks};
 use crate::model::{Config, Rep, Scalar};
 use crate::runtime::Slot;
 
@@ -99,66 +99,6 @@ pub struct SlotEntry {
     /// Config values passed to every call.
     #[serde(default, skip_serializing_if = "Config::is_empty")]
     pub config: Config,
-}
-
-/// One endpoint per event kind; an event with no endpoint is not sent
-/// anywhere (it stays on the lead's timeline).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Webhooks {
-    /// `[webhooks.touch]`: a nurture touch to send.
-    pub touch: Option<Webhook>,
-    /// `[webhooks.call-task]`: a call a nurture track asks a person to make.
-    pub call_task: Option<Webhook>,
-    /// `[webhooks.lead-assigned]`: a rep was given a lead.
-    pub lead_assigned: Option<Webhook>,
-    /// `[webhooks.owner-activity]`: a lead's owner should hear of new activity.
-    pub owner_activity: Option<Webhook>,
-    /// `[webhooks.sla-escalation]`: an assignment's SLA lapsed and the lead
-    /// was routed again.
-    pub sla_escalation: Option<Webhook>,
-}
-
-impl Webhooks {
-    /// No endpoint at all.
-    pub fn is_unset(&self) -> bool {
-        self == &Webhooks::default()
-    }
-
-    /// The endpoint for `event` (`touch`, `call-task`, `lead-assigned`,
-    /// `owner-activity`, `sla-escalation`).
-    pub fn get(&self, event: &str) -> Option<&Webhook> {
-        match event {
-            "touch" => self.touch.as_ref(),
-            "call-task" => self.call_task.as_ref(),
-            "lead-assigned" => self.lead_assigned.as_ref(),
-            "owner-activity" => self.owner_activity.as_ref(),
-            "sla-escalation" => self.sla_escalation.as_ref(),
-            _ => None,
-        }
-    }
-
-    fn all(&self) -> impl Iterator<Item = (&'static str, &Webhook)> {
-        [
-            ("touch", &self.touch),
-            ("call-task", &self.call_task),
-            ("lead-assigned", &self.lead_assigned),
-            ("owner-activity", &self.owner_activity),
-            ("sla-escalation", &self.sla_escalation),
-        ]
-        .into_iter()
-        .filter_map(|(event, hook)| Some((event, hook.as_ref()?)))
-    }
-}
-
-/// An endpoint and the secret its deliveries are signed with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Webhook {
-    /// `http://` or `https://` URL.
-    pub url: String,
-    /// The HMAC-SHA256 key of the `X-Leadhost-Signature` header.
-    pub secret: String,
 }
 
 impl OrgFile {

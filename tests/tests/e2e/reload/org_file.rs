@@ -26,7 +26,13 @@ fn config_and_tracks_from_org_toml_apply_and_a_broken_file_changes_nothing() {
             .is_some_and(|active| !active.config.is_empty())
     });
     assert_eq!(
-        registry.nurture("acme").default_track.as_deref(),
+        folder
+            .host
+            .engine
+            .settings()
+            .nurture("acme")
+            .default_track
+            .as_deref(),
         Some("evaluation")
     );
     folder.qualify_one(0);
@@ -192,15 +198,25 @@ fn the_example_org_folder_loads_with_its_cases_config_tracks_and_reps() {
         assert!(!active.config.is_empty(), "{slot} has its config");
     }
     assert_eq!(
-        registry.nurture("acme").default_track.as_deref(),
+        host.engine
+            .settings()
+            .nurture("acme")
+            .default_track
+            .as_deref(),
         Some("education")
     );
-    assert_eq!(registry.nurture("acme").tracks.len(), 2);
+    assert_eq!(host.engine.settings().nurture("acme").tracks.len(), 2);
     assert_eq!(
-        registry.routing("acme").sla(),
+        host.engine.settings().routing("acme").sla(),
         Some(chrono::Duration::hours(4))
     );
-    assert!(registry.webhooks("acme").get("sla-escalation").is_some());
+    assert!(
+        host.engine
+            .settings()
+            .webhooks("acme")
+            .get("sla-escalation")
+            .is_some()
+    );
     let reps = host.engine.reps("acme").unwrap();
     let ids: Vec<&str> = reps.iter().map(|rep| rep.id.as_str()).collect();
     assert_eq!(ids, ["ana", "ola"]);

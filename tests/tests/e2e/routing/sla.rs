@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use leadhost::engine::{NurtureSettings, RoutingSettings};
 use leadhost::model::{Absence, Time};
-use leadhost::plugins::{NurtureSettings, RoutingSettings};
 use leadhost::store::{EventKind, LeadStage, OutboxKind, TimelineEntry};
 
 use super::super::support::{TestOrg, start_time};
@@ -13,7 +13,7 @@ use super::super::support::{TestOrg, start_time};
 /// The test org with an SLA of four hours.
 fn org_with_sla() -> TestOrg {
     let org = TestOrg::new();
-    org.engine.plugins().set_routing(
+    org.engine.settings().set_routing(
         org.org,
         RoutingSettings {
             accept_within: Some(Duration::from_secs(4 * 3600)),
@@ -176,7 +176,7 @@ fn when_every_rep_lets_it_lapse_the_lead_waits_in_the_fallback_queue() {
 #[test]
 fn keep_in_touch_follows_the_owner_through_escalations_and_leaves_no_stale_wake_up() {
     let org = org_with_sla();
-    org.engine.plugins().set_nurture(
+    org.engine.settings().set_nurture(
         org.org,
         NurtureSettings {
             after_hand_off: Some("stay-in-touch".into()),
