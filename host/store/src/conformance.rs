@@ -287,7 +287,7 @@ pub fn lead_ids_count_per_org_under_concurrency_and_restart(harness: &mut impl H
             .flat_map(|thread| thread.join().unwrap())
             .collect()
     });
-    let mut unique = handed.clone();
+    let mut unique = handed;
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 200, "no id handed out twice");
