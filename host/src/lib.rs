@@ -2,26 +2,22 @@
 //!
 //! Each org fills three slots with components built against the WIT
 //! contract in `wit/`: a lead definition, nurture tracks and a routing
-//! policy. This crate is the host: [`runtime`] loads and calls plug-ins
-//! inside per-call limits; [`plugins`] knows which version fills each org's
-//! slots; [`engine`] moves leads through their lifecycle by calling them;
-//! [`store`] keeps everything durably; [`jobs`] runs large imports
-//! in the background; [`model`] holds the JSON shapes.
+//! policy. This crate is the binary's: the command line ([`cli`]) and
+//! `leadhost serve` ([`server`]: listener, settings, scheduler, shutdown).
+//! The layers below are crates of their own, re-exported here under their
+//! short names: [`api`] (HTTP) → [`engine`] (lifecycle, plug-in registry and
+//! loading, imports, delivery) → [`runtime`] (wasmtime) and [`store`]
+//! (persistence), all speaking [`model`]'s types. See `docs/architecture.md`.
 
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod auth;
-pub mod builtin;
 pub mod cli;
-pub mod delivery;
-pub mod engine;
-pub mod import;
-pub mod jobs;
-pub mod plugins;
 pub mod server;
-pub mod setup;
 
+pub use leadhost_api as api;
+pub use leadhost_api::auth;
+pub use leadhost_engine as engine;
+pub use leadhost_engine::{builtin, delivery, import, jobs, plugins, setup};
 pub use leadhost_model as model;
 pub use leadhost_model::clock;
 pub use leadhost_runtime as runtime;

@@ -1,5 +1,5 @@
 //! The host's layers, as the crates under `host/` declare them: data flows
-//! one way (binary → engine → runtime and store → model), so no crate may
+//! one way (binary → api → engine → runtime and store → model), so no crate may
 //! depend on one above it, and the lower layers must not know Wasm, HTTP or
 //! the database they are not about. The compiler enforces what the
 //! manifests allow; this test keeps the manifests honest.
@@ -29,14 +29,35 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         &["sled", "axum", "hyper", "reqwest", "clap"],
     ),
     (
-        "leadhost",
+        "leadhost-engine",
         &[
             "leadhost-model",
             "leadhost-runtime",
             "leadhost-store",
             "leadhost-guest-build",
         ],
-        &[],
+        &["wasmtime", "sled", "axum", "hyper", "utoipa-axum"],
+    ),
+    (
+        "leadhost-api",
+        &[
+            "leadhost-model",
+            "leadhost-engine",
+            "leadhost-runtime",
+            "leadhost-store",
+        ],
+        &["wasmtime", "sled", "clap", "notify", "reqwest"],
+    ),
+    (
+        "leadhost",
+        &[
+            "leadhost-model",
+            "leadhost-runtime",
+            "leadhost-store",
+            "leadhost-engine",
+            "leadhost-api",
+        ],
+        &["wasmtime", "sled"],
     ),
 ];
 

@@ -1,9 +1,26 @@
-//! The lifecycle engine: takes leads in, moves them through their lifecycle
-//! by calling the org's plug-ins, and records every step durably.
+//! leadhost's engine: everything between a request and the store.
+//!
+//! It owns the lead lifecycle (ingest and dedup, qualification, nurture
+//! steps, routing, the SLA, sales feedback, the funnel), the registry of each
+//! org's active plug-ins and its settings, the plug-in layer that fills them
+//! from org folders, uploads and hot reloads ([`plugins`]), imports and
+//! import jobs ([`import`], [`jobs`]), the outbox's delivery to webhooks
+//! ([`delivery`]), and opening a data folder ([`setup`]).
+//!
+//! It must not know HTTP (no axum; the API sits above it and calls only its
+//! methods), how a plug-in is run (that is `leadhost-runtime`: wasmtime stays
+//! there) or how records are kept (that is `leadhost-store`'s `Store` trait).
 //!
 //! Every operation loads a lead, builds one [`change::Change`], and commits
 //! it atomically; it returns only once the commit is durable. A plug-in that
 //! fails never fails the operation: the lead lands in needs-review.
+
+pub mod builtin;
+pub mod delivery;
+pub mod import;
+pub mod jobs;
+pub mod plugins;
+pub mod setup;
 
 mod call;
 mod change;
@@ -25,6 +42,11 @@ mod touches;
 mod validate;
 
 use std::sync::Arc;
+
+use leadhost_model as model;
+use leadhost_model::clock;
+use leadhost_runtime as runtime;
+use leadhost_store as store;
 
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};

@@ -1,7 +1,7 @@
 //! The error answers of every operation, added to the document from what
 //! the operation takes (a token, a body, a query, path ids), so that no
 //! route can answer a status its entry does not list. Every error is an
-//! `application/problem+json` [`Problem`](crate::api::Problem).
+//! `application/problem+json` [`Problem`](crate::Problem).
 
 use serde_json::{Value, json};
 

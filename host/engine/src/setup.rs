@@ -10,17 +10,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::model::Rep;
 use crate::plugins::{FolderError, LoadError, OrgFolders, PluginLoader, Registry};
 use crate::runtime::{Limits, Runtime, RuntimeConfig, RuntimeError};
 use crate::store::{Activation, Durability, OrgRecord, SledStore, Store, StoreError};
+use crate::{Engine, EngineConfig, EngineError};
 
 /// The org the embedded default runs: first-party plug-ins and sample reps.
 pub const DEMO_ORG: &str = "demo";
 
 /// The demo org's reps.
-const DEMO_REPS: &str = include_str!("../../examples/demo/reps.json");
+const DEMO_REPS: &str = include_str!("../../../examples/demo/reps.json");
 
 /// A data folder could not be opened.
 #[derive(Debug, thiserror::Error)]

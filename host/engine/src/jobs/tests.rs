@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::clock::SystemClock;
-use crate::engine::registry::Registry;
+use crate::registry::Registry;
 use crate::store::{Durability, SledStore};
 
 fn engine(dir: &tempfile::TempDir) -> Engine {
@@ -14,7 +14,7 @@ fn engine(dir: &tempfile::TempDir) -> Engine {
         Arc::new(store),
         Registry::new(),
         Arc::new(SystemClock),
-        crate::engine::EngineConfig::default(),
+        crate::EngineConfig::default(),
     );
     engine.create_org("acme", "Acme").unwrap();
     engine

@@ -1,8 +1,16 @@
-//! The HTTP API: `/v1` JSON endpoints over the engine, bearer-token auth
-//! with orgs walled off, problem+json errors, probes, metrics and the
-//! OpenAPI document generated from the same handlers.
+//! leadhost's HTTP API: `/v1` JSON endpoints over the engine, bearer-token
+//! auth with orgs walled off ([`auth`]), problem+json errors, probes,
+//! metrics and the OpenAPI document generated from the same handlers.
+//!
+//! It owns the wire: routes, request parsing with the field at fault named,
+//! status codes (one mapping, `error.rs`), and the JSON views. It must not
+//! know how leads are kept or how plug-ins run: every handler calls an
+//! engine method; it does not name the store or the runtime's wasmtime
+//! types.
 //!
 //! [`router`] builds the whole app; tests drive it on a real socket.
+
+pub mod auth;
 
 mod deadline;
 mod error;
@@ -21,6 +29,12 @@ mod scrape;
 mod views;
 
 use std::sync::Arc;
+
+use leadhost_engine as engine;
+use leadhost_engine::{import, jobs, setup};
+use leadhost_model as model;
+use leadhost_runtime as runtime;
+use leadhost_store as store;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 

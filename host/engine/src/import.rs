@@ -13,7 +13,7 @@ use std::io::Read;
 
 use serde::Deserialize;
 
-use crate::engine::{FieldError, LeadSubmission};
+use crate::{FieldError, LeadSubmission};
 
 mod date;
 mod headers;

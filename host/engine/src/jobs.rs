@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use registry::{ImportJobs, JOBS_KEPT, StartError};
 
-use crate::engine::{Engine, EngineError, FieldError, LeadSubmission};
 use crate::import::ColumnWarning;
 use crate::model::Time;
 use crate::store::{
     ImportJobRecord, JobState, REJECTED_ROWS_KEPT, RejectedRow, RowProblem, SkippedColumn,
 };
+use crate::{Engine, EngineError, FieldError, LeadSubmission};
 
 /// Rows stored per batch: one `ingest_batch`, one flush, one progress
 /// update, one chance to cancel. 500 rows take a fraction of a second, so a
@@ -144,7 +144,7 @@ impl ImportJob {
 
     /// Stores `rows` through `engine`, `batch` rows at a time, each batch
     /// flushed before the next starts, each in a turn of the org's share
-    /// ([`crate::engine::OrgShares`]); checks for a stop between batches.
+    /// ([`crate::OrgShares`]); checks for a stop between batches.
     /// The record goes to the store as the job starts, after every batch
     /// and at the end (a failure to write it is logged, the import goes
     /// on). `on_batch` sees the job after each batch and that batch's
@@ -202,7 +202,7 @@ impl ImportJob {
     fn count(
         &self,
         now: Time,
-        results: impl Iterator<Item = (usize, Result<crate::engine::Ingested, EngineError>)>,
+        results: impl Iterator<Item = (usize, Result<crate::Ingested, EngineError>)>,
     ) -> Vec<RejectedRow> {
         let mut refused = Vec::new();
         let mut record = self.record();

@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{JsonBody, OrgAccess};
 use super::{ApiError, AppState, blocking_in, bulk_in};
 use crate::engine::FieldError;
+use crate::engine::plugins::Refusal;
 use crate::model::Config;
-use crate::plugins::Refusal;
 use crate::runtime::{Cancel, Slot};
 use crate::store::PluginVersion;
 

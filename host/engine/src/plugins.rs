@@ -20,4 +20,4 @@ pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use script::{load_plugin, load_plugin_file, slot_of};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
-pub use crate::engine::registry::{Active, Refusal, Registry};
+pub use crate::registry::{Active, Refusal, Registry};

@@ -13,10 +13,10 @@ use super::cases::{cases_path, read_cases, run_cases};
 use super::folder::{FolderError, OrgFolders};
 use super::org_file::{OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
-use crate::engine::{Engine, EngineError};
 use crate::model::Config;
 use crate::runtime::{Cancel, ContentHash, Plugin, Runtime, Slot};
 use crate::store::{Activation, PluginVersion, StoreError};
+use crate::{Engine, EngineError};
 
 /// A reload could not finish (a refused component is not an error: it is
 /// an outcome, and the old version serves on).

@@ -7,7 +7,7 @@ use super::Mapping;
 use super::date::parse_date;
 use super::headers::{NUMBER_FIELDS, Target};
 use super::number::{custom_number, parse_number};
-use crate::engine::{FieldError, LeadSubmission};
+use crate::{FieldError, LeadSubmission};
 
 impl Mapping {
     /// One row as a submission, or what is wrong with it (each problem

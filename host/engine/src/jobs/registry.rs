@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{BATCH_ROWS, ImportJob, Row};
-use crate::engine::Engine;
+use crate::Engine;
 use crate::import::ColumnWarning;
 use crate::store::{ImportJobRecord, JobState, StoreError};
 

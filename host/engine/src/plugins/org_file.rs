@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{NurtureSettings, RoutingSettings, Webhooks};
 use crate::model::{Config, Rep, Scalar};
 use crate::runtime::Slot;
+use crate::{NurtureSettings, RoutingSettings, Webhooks};
 
 /// The file's name in an org's folder.
 pub const ORG_FILE: &str = "org.toml";

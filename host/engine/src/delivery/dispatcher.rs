@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::retry::RetryPolicy;
 use super::signature::sign;
-use crate::engine::Engine;
+use crate::Engine;
 use crate::model::NurtureAction;
 use crate::store::{Attempts, DeadLetter, OutboxKind, OutboxMessage, Pending, Store, StoreError};
 
@@ -182,7 +182,7 @@ async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Webhook, Webhooks};
+    use crate::{Webhook, Webhooks};
 
     #[test]
     fn every_outbox_kind_has_an_org_toml_webhook_of_its_name() {

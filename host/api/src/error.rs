@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::auth::AuthError;
+use crate::engine::plugins::{InstallError, LoadError};
 use crate::engine::{EngineError, FieldError};
-use crate::plugins::{InstallError, LoadError};
 use crate::setup::SetupError;
 use crate::store::StoreError;
 
