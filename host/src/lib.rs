@@ -15,8 +15,8 @@ pub mod cli;
 pub mod server;
 
 pub use leadhost_api as api;
-pub use leadhost_api::auth;
 pub use leadhost_engine as engine;
+pub use leadhost_engine::auth;
 pub use leadhost_engine::{builtin, delivery, import, jobs, plugins, setup};
 pub use leadhost_model as model;
 pub use leadhost_model::clock;

@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use crate::auth::AuthError;
 use crate::engine::plugins::{InstallError, LoadError};
-use crate::engine::{EngineError, FieldError};
+use crate::engine::{EngineError, ErrorKind, FieldError};
 use crate::setup::SetupError;
-use crate::store::StoreError;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -57,9 +56,32 @@ pub enum ApiError {
     /// The org has as much work waiting as its share allows; retry shortly.
     #[error(transparent)]
     Busy(#[from] crate::engine::ShareFull),
+    /// The store failed; nothing of the request was written, so it may be
+    /// sent again. The details are in the log only.
+    #[error("the store failed: {0}")]
+    StoreFailed(#[source] Failure),
     /// Something failed inside; the details are in the log only.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Failure),
+}
+
+/// A failure whose details go to the log, with its whole chain of causes.
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// `error` and each of its causes, outermost first, joined by `: `.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        // A transparent wrapper shows its cause's text already.
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// An RFC 9457 problem document.
@@ -111,6 +133,11 @@ impl ApiError {
                 "Unavailable",
             ),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Org busy"),
+            ApiError::StoreFailed(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store-failed",
+                "Store failed",
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -124,6 +151,10 @@ impl ApiError {
         let (status, kind, title) = self.status();
         let detail = match self {
             ApiError::Internal(_) => "the server failed; the error is in its log".to_string(),
+            ApiError::StoreFailed(_) => {
+                "the store failed; nothing of this request was stored, so it may be sent again"
+                    .to_string()
+            }
             other => other.to_string(),
         };
         let errors = match self {
@@ -142,8 +173,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
+        if let ApiError::Internal(failure) | ApiError::StoreFailed(failure) = &self {
+            let error = chain(failure.as_ref());
+            tracing::error!(%error, "request failed");
         }
         let problem = self.problem();
         let status =
@@ -165,32 +197,26 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The one mapping of engine errors to answers: by [`ErrorKind`], whose
+/// status the batch and import paths report per item too.
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> Self {
-        match error {
-            EngineError::Invalid(fields) => ApiError::Invalid(fields),
-            EngineError::UnknownOrg(_) | EngineError::UnknownLead { .. } => {
-                ApiError::NotFound(error.to_string())
-            }
-            EngineError::OrgExists(_)
-            | EngineError::NotInReview { .. }
-            | EngineError::NotOwner { .. }
-            | EngineError::Illegal(_) => ApiError::Conflict(error.to_string()),
-            EngineError::Store(error) => error.into(),
+        match error.kind() {
+            ErrorKind::Invalid => match error {
+                EngineError::Invalid(fields) => ApiError::Invalid(fields),
+                other => ApiError::Invalid(other.into_field_errors("(request)")),
+            },
+            ErrorKind::NotFound => ApiError::NotFound(error.to_string()),
+            ErrorKind::Conflict => ApiError::Conflict(error.to_string()),
+            ErrorKind::Unavailable => ApiError::StoreFailed(Box::new(error)),
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        ApiError::Internal(error.to_string())
     }
 }
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
         match error {
-            AuthError::Store(error) => error.into(),
+            AuthError::Store(error) => ApiError::StoreFailed(Box::new(error)),
             other => ApiError::Unauthorized(other),
         }
     }
@@ -218,9 +244,9 @@ impl From<InstallError> for ApiError {
 impl From<LoadError> for ApiError {
     fn from(error: LoadError) -> Self {
         match error {
-            LoadError::Store(error) => error.into(),
+            LoadError::Store(error) => ApiError::StoreFailed(Box::new(error)),
             LoadError::Engine(error) => error.into(),
-            LoadError::Folder(error) => ApiError::Internal(error.to_string()),
+            LoadError::Folder(error) => ApiError::Internal(Box::new(error)),
         }
     }
 }
@@ -230,7 +256,7 @@ impl From<SetupError> for ApiError {
         match error {
             SetupError::Engine(error) => error.into(),
             SetupError::Plugins(error) => error.into(),
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(Box::new(other)),
         }
     }
 }

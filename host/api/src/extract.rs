@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, AppState};
-use crate::auth::{self, Principal};
+use crate::auth::Principal;
 use crate::engine::FieldError;
 
 /// The token of an `Authorization: Bearer <token>` header, if any.
@@ -21,7 +21,7 @@ pub(super) fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
-    Ok(auth::authenticate(state.store(), bearer(parts))?)
+    Ok(state.host.engine.authenticate(bearer(parts))?)
 }
 
 /// A caller allowed to reach the org in the path: its own token, or the
@@ -46,9 +46,10 @@ impl FromRequestParts<AppState> for OrgAccess {
             Principal::Admin => true,
             Principal::Org(own) => *own == org,
         };
-        if !allowed || state.store().org(&org)?.is_none() {
+        if !allowed {
             return Err(ApiError::NotFound(format!("org {org} does not exist")));
         }
+        state.host.engine.known_org(&org)?;
         Ok(OrgAccess { org })
     }
 }

@@ -47,10 +47,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiEr
     if state.draining.load(Ordering::Relaxed) {
         return Err(ApiError::Unavailable("the server is shutting down".into()));
     }
-    state
-        .store()
-        .orgs()
-        .map_err(|error| ApiError::Unavailable(format!("the store does not answer: {error}")))?;
+    state.host.engine.org_count().map_err(|error| {
+        tracing::error!(%error, "readiness: the store does not answer");
+        ApiError::Unavailable("the store does not answer".into())
+    })?;
     Ok("ready\n")
 }
 

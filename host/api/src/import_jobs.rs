@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::extract::OrgAccess;
 use super::{ApiError, AppState};
-use crate::store::{ImportJobRecord, JobState};
+use crate::engine::records::{ImportJobRecord, JobState};
 
 /// The org's import jobs.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -11,11 +11,11 @@ use super::extract::OrgAccess;
 use super::leads::batch_result;
 use super::views::BatchResult;
 use super::{ApiError, AppState, bulk_in};
+use crate::engine::Cancel;
 use crate::engine::FieldError;
+use crate::engine::records::ImportJobRecord;
 use crate::import::{self, ImportQuery, ImportSettings};
 use crate::jobs::Row;
-use crate::runtime::Cancel;
-use crate::store::ImportJobRecord;
 
 /// Imports a CSV file (header row first). Columns map to lead fields by
 /// name (`email`, `company`, `budget`, ...) or the headers of common CRM

@@ -11,10 +11,10 @@ use utoipa::IntoParams;
 use super::extract::{JsonBody, OrgAccess, parse_json};
 use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
 use super::{ApiError, AppState, blocking_in, bulk_in};
-use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadSubmission};
+use crate::engine::Cancel;
+use crate::engine::records::StageKind;
+use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadFilter, LeadSubmission};
 use crate::model::Activity;
-use crate::runtime::Cancel;
-use crate::store::StageKind;
 
 /// Most items in one batch.
 pub const BATCH_MAX: usize = 1000;
@@ -150,11 +150,7 @@ pub fn batch_result(
             }
             Err(error) => {
                 batch.rejected += 1;
-                let status = match error {
-                    EngineError::Invalid(_) => 422,
-                    EngineError::Store(_) => 503,
-                    _ => 409,
-                };
+                let status = error.kind().status();
                 let errors = error.into_field_errors("(item)");
                 ItemResult {
                     item,
@@ -234,55 +230,24 @@ pub async fn list(
             problem: "must be 1 to 500".into(),
         }]));
     }
+    let filter = LeadFilter {
+        stage: query.stage,
+        segment: query.segment,
+        owner: query.owner,
+        source: query.source,
+        created_from: query.created_from,
+        created_to: query.created_to,
+    };
     let page = blocking_in(&state, access.org.clone(), move |host| {
-        let mut leads = Vec::with_capacity(limit);
-        let mut more = false;
-        host.engine.store().scan_leads_after(
-            &access.org,
-            query.cursor.as_deref(),
-            &mut |record| {
-                if leads.len() == limit {
-                    more = true;
-                    return std::ops::ControlFlow::Break(());
-                }
-                if matches_query(&query, &record) {
-                    leads.push(LeadView::of(record));
-                }
-                std::ops::ControlFlow::Continue(())
-            },
-        )?;
-        let next_cursor = more
-            .then(|| leads.last().map(|lead: &LeadView| lead.lead.id.clone()))
-            .flatten();
-        Ok::<_, EngineError>(LeadPage { leads, next_cursor })
+        host.engine
+            .leads(&access.org, &filter, query.cursor.as_deref(), limit)
     })
     .await?;
+    let page = LeadPage {
+        leads: page.leads.into_iter().map(LeadView::of).collect(),
+        next_cursor: page.next_cursor,
+    };
     Ok(Json(page))
-}
-
-fn matches_query(query: &ListQuery, record: &crate::store::LeadRecord) -> bool {
-    let lead = &record.lead;
-    let segment = record
-        .qualification
-        .as_ref()
-        .and_then(|q| q.segment.as_deref());
-    query.stage.is_none_or(|stage| record.stage.kind() == stage)
-        && query
-            .segment
-            .as_deref()
-            .is_none_or(|want| segment == Some(want))
-        && query
-            .owner
-            .as_deref()
-            .is_none_or(|want| record.owner.as_deref() == Some(want))
-        && query
-            .source
-            .as_deref()
-            .is_none_or(|want| lead.source.as_deref() == Some(want))
-        && query
-            .created_from
-            .is_none_or(|from| lead.created_at >= from)
-        && query.created_to.is_none_or(|to| lead.created_at < to)
 }
 
 /// Records an activity or an answer; a lead marketing holds is re-qualified,

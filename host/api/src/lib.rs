@@ -10,7 +10,7 @@
 //!
 //! [`router`] builds the whole app; tests drive it on a real socket.
 
-pub mod auth;
+pub use leadhost_engine::auth;
 
 mod deadline;
 mod error;
@@ -33,8 +33,6 @@ use std::sync::Arc;
 use leadhost_engine as engine;
 use leadhost_engine::{import, jobs, setup};
 use leadhost_model as model;
-use leadhost_runtime as runtime;
-use leadhost_store as store;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -44,7 +42,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use error::{ApiError, Problem};
+pub use error::{ApiError, Failure, Problem};
 pub use health::recorder;
 pub use leads::{BATCH_MAX, batch_result};
 pub use openapi::document;
@@ -53,7 +51,6 @@ pub use views::{BatchResult, ItemResult, LeadPage, LeadView};
 
 use crate::jobs::ImportJobs;
 use crate::setup::Host;
-use crate::store::Store;
 
 /// Limits on requests and connections, from the server's config (`[http]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +138,6 @@ impl AppState {
         self.metrics_access = access;
         self
     }
-
-    fn store(&self) -> &dyn Store {
-        self.host.engine.store().as_ref()
-    }
 }
 
 /// Runs blocking engine work for `org` (plug-in calls, store flushes) off
@@ -208,9 +201,7 @@ where
     let host = state.host.clone();
     match tokio::task::spawn_blocking(move || work(&host)).await {
         Ok(result) => result.map_err(Into::into),
-        Err(error) => Err(ApiError::Internal(format!(
-            "a blocking task failed: {error}"
-        ))),
+        Err(error) => Err(ApiError::Internal(Box::new(error))),
     }
 }
 

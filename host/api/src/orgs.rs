@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::extract::{AdminAccess, JsonBody};
 use super::{ApiError, AppState, blocking};
-use crate::auth::{self, Issued};
+use crate::auth::Issued;
 use crate::engine::{EngineError, FieldError};
 use crate::setup::SetupError;
 
@@ -97,7 +97,7 @@ pub async fn create(
             ),
             other => other.into(),
         })?;
-        let token = auth::issue(host.engine.store().as_ref(), Some(&org.id), org.created_at)?;
+        let token = host.engine.issue_token(Some(&org.id))?;
         Ok::<_, ApiError>(CreatedOrg {
             id: org.id,
             name: org.name,
@@ -120,14 +120,7 @@ pub async fn issue_token(
     _admin: AdminAccess,
     Path(org): Path<String>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
-    let issued = blocking(&state, move |host| {
-        let store = host.engine.store();
-        if store.org(&org)?.is_none() {
-            return Err(ApiError::NotFound(format!("org {org} does not exist")));
-        }
-        Ok(auth::issue(store.as_ref(), Some(&org), host.engine.now())?)
-    })
-    .await?;
+    let issued = blocking(&state, move |host| host.engine.issue_token(Some(&org))).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -142,13 +135,8 @@ pub async fn revoke_token(
     Path((org, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     blocking(&state, move |host| {
-        if auth::revoke(host.engine.store().as_ref(), &org, &id, host.engine.now())? {
-            Ok(StatusCode::NO_CONTENT)
-        } else {
-            Err(ApiError::NotFound(format!(
-                "org {org} has no live token {id}"
-            )))
-        }
+        host.engine.revoke_token(&org, &id)?;
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
     })
     .await
 }

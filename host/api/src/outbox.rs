@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::extract::OrgAccess;
 use super::{ApiError, AppState, blocking_in};
-use crate::store::{CallTask, DeadLetter};
+use crate::engine::records::{CallTask, DeadLetter};
 
 /// Which tasks.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -31,15 +31,10 @@ pub async fn tasks(
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let org = access.org.clone();
     let tasks = blocking_in(&state, org.clone(), move |host| {
-        host.engine.store().call_tasks(&org)
+        host.engine.call_tasks(&org, query.open)
     })
     .await?;
-    Ok(Json(
-        tasks
-            .into_iter()
-            .filter(|task| query.open.is_none_or(|open| open == task.done_at.is_none()))
-            .collect(),
-    ))
+    Ok(Json(tasks))
 }
 
 /// Marks a call task done.
@@ -54,17 +49,7 @@ pub async fn task_done(
 ) -> Result<Json<CallTask>, ApiError> {
     let org = access.org.clone();
     let task = blocking_in(&state, org.clone(), move |host| {
-        let store = host.engine.store();
-        let mut task = store
-            .call_tasks(&org)?
-            .into_iter()
-            .find(|task| task.id == id)
-            .ok_or_else(|| ApiError::NotFound(format!("no task {id} in org {org}")))?;
-        if task.done_at.is_none() {
-            task.done_at = Some(host.engine.now());
-            store.put_call_task(&org, &task)?;
-        }
-        Ok::<_, ApiError>(task)
+        host.engine.complete_call_task(&org, &id)
     })
     .await?;
     Ok(Json(task))
@@ -80,7 +65,7 @@ pub async fn dead_letters(
 ) -> Result<Json<Vec<DeadLetter>>, ApiError> {
     let org = access.org.clone();
     let letters = blocking_in(&state, org.clone(), move |host| {
-        host.engine.store().dead_letters(&org)
+        host.engine.dead_letters(&org)
     })
     .await?;
     Ok(Json(letters))
@@ -98,19 +83,9 @@ pub async fn replay(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let org = access.org.clone();
-    let number: u64 = id
-        .parse()
-        .map_err(|_| ApiError::NotFound(format!("no dead letter {id} in org {org}")))?;
-    let replayed = blocking_in(&state, org.clone(), move |host| {
-        host.engine.store().replay(&org, number)
+    blocking_in(&state, org.clone(), move |host| {
+        host.engine.replay_dead_letter(&org, &id)
     })
     .await?;
-    if replayed {
-        Ok(axum::http::StatusCode::ACCEPTED)
-    } else {
-        Err(ApiError::NotFound(format!(
-            "no dead letter {id} in org {}",
-            access.org
-        )))
-    }
+    Ok(axum::http::StatusCode::ACCEPTED)
 }

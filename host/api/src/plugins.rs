@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{JsonBody, OrgAccess};
 use super::{ApiError, AppState, blocking_in, bulk_in};
+use crate::engine::Cancel;
 use crate::engine::FieldError;
 use crate::engine::plugins::Refusal;
+use crate::engine::records::PluginVersion;
 use crate::model::Config;
-use crate::runtime::{Cancel, Slot};
-use crate::store::PluginVersion;
+use crate::model::Slot;
 
 /// A slot of an org: its active version and the last refused one.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -46,18 +47,18 @@ pub struct ActiveView {
 }
 
 fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
-    let registry = state.host.engine.plugins();
+    let status = state.host.engine.slot_status(org, slot);
     SlotView {
         slot,
-        active: registry.active(org, slot).map(|active| ActiveView {
-            name: active.plugin.id().name.clone(),
-            hash: active.plugin.id().hash.to_string(),
-            wit_version: active.plugin.wit_version().to_string(),
+        active: status.active.map(|active| ActiveView {
+            name: active.name,
+            hash: active.hash,
+            wit_version: active.wit_version,
             since: active.since,
             config: active.config,
         }),
-        last_refusal: registry.last_refusal(org, slot),
-        org_file_error: registry.org_file_error(org),
+        last_refusal: status.last_refusal,
+        org_file_error: status.org_file_error,
     }
 }
 
@@ -152,15 +153,10 @@ pub async fn versions(
     let slot = parse_slot(&slot)?;
     let org = access.org.clone();
     let versions = blocking_in(&state, org.clone(), move |host| {
-        host.engine.store().plugin_versions(&org)
+        host.engine.plugin_versions(&org, slot)
     })
     .await?;
-    Ok(Json(
-        versions
-            .into_iter()
-            .filter(|version| version.slot == slot)
-            .collect(),
-    ))
+    Ok(Json(versions))
 }
 
 /// Which version to go back to.

@@ -124,7 +124,7 @@ impl FromRequestParts<AppState> for MetricsReader {
                 }
             }
             MetricsAccess::OpenWhileOneOrg => {
-                let orgs = state.store().orgs()?.len();
+                let orgs = state.host.engine.org_count()?;
                 if orgs <= 1 || is_admin(state, secret)? {
                     Ok(MetricsReader)
                 } else {
@@ -148,9 +148,9 @@ fn is_admin(state: &AppState, secret: Option<&str>) -> Result<bool, ApiError> {
     let Some(secret) = secret else {
         return Ok(false);
     };
-    match auth::authenticate(state.store(), Some(secret)) {
+    match state.host.engine.authenticate(Some(secret)) {
         Ok(principal) => Ok(principal == Principal::Admin),
-        Err(AuthError::Store(error)) => Err(error.into()),
+        Err(error @ AuthError::Store(_)) => Err(error.into()),
         Err(_) => Ok(false),
     }
 }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::engine::records::{LeadRecord, LeadStage, StageKind, TimelineEntry};
+use crate::model::Slot;
 use crate::model::{ActivityKind, Lead, Qualification};
-use crate::runtime::Slot;
-use crate::store::{LeadRecord, LeadStage, StageKind, TimelineEntry};
 
 /// A lead with where it stands; with its timeline when one lead is asked for.
 #[derive(Debug, Clone, Serialize, ToSchema)]

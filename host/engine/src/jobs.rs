@@ -250,11 +250,7 @@ impl ImportJob {
 
 /// A refused row, with the status the batch endpoint would give it.
 fn rejected_row(line: usize, error: EngineError) -> RejectedRow {
-    let status = match error {
-        EngineError::Invalid(_) => 422,
-        EngineError::Store(_) => 503,
-        _ => 409,
-    };
+    let status = error.kind().status();
     RejectedRow {
         line,
         status,

@@ -15,6 +15,7 @@
 //! it atomically; it returns only once the commit is durable. A plug-in that
 //! fails never fails the operation: the lead lands in needs-review.
 
+pub mod auth;
 pub mod builtin;
 pub mod delivery;
 pub mod import;
@@ -23,21 +24,27 @@ pub mod plugins;
 pub mod setup;
 
 mod call;
+mod call_tasks;
 mod change;
+mod dead_letters;
 mod escalation;
 mod feedback;
 mod funnel;
 mod keep_in_touch;
+mod lead_pages;
 mod lifecycle;
 mod locks;
 mod merge;
 mod operations;
 mod org_settings;
+mod plugin_status;
 pub mod registry;
 mod rosters;
 mod routing;
 mod shares;
 mod steps;
+#[cfg(test)]
+mod tests;
 mod touches;
 mod validate;
 
@@ -50,11 +57,26 @@ use leadhost_store as store;
 
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
+pub use lead_pages::{LeadFilter, LeadsPage};
 pub use lifecycle::{IllegalTransition, next_stages};
 pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
+pub use plugin_status::{ActiveVersion, SlotStatus};
 pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
 pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
+
+/// The records the engine's methods hand out, as the store keeps them, so
+/// the layers above can name them without knowing the store.
+pub mod records {
+    pub use leadhost_store::{
+        Activation, CallTask, DeadLetter, ImportJobRecord, JobState, LeadRecord, LeadStage,
+        OrgRecord, PluginVersion, StageKind, TimelineEntry,
+    };
+}
+
+/// A flag to stop work that has started (a compile, an import, a request's
+/// body being parsed) once nobody waits for it.
+pub use leadhost_runtime::Cancel;
 
 use crate::clock::Clock;
 use crate::store::{LeadRecord, Store, StoreError};
@@ -100,6 +122,30 @@ pub enum EngineError {
         /// The lead id asked for.
         lead: String,
     },
+    /// The org has no live token with this id.
+    #[error("org {org} has no live token {token}")]
+    UnknownToken {
+        /// The org.
+        org: String,
+        /// The token id asked for.
+        token: String,
+    },
+    /// The org has no call task with this id.
+    #[error("no task {task} in org {org}")]
+    UnknownTask {
+        /// The org.
+        org: String,
+        /// The task id asked for.
+        task: String,
+    },
+    /// The org has no dead letter with this id.
+    #[error("no dead letter {letter} in org {org}")]
+    UnknownDeadLetter {
+        /// The org.
+        org: String,
+        /// The dead letter's id as asked for.
+        letter: String,
+    },
     /// The org already exists.
     #[error("org {0} already exists")]
     OrgExists(String),
@@ -129,7 +175,54 @@ pub enum EngineError {
     Store(#[from] StoreError),
 }
 
+/// What kind of failure an [`EngineError`] is: what the caller can do about
+/// it. The API answers each kind with one status code, and import jobs
+/// record that same code for each refused row, so a row of a job and an
+/// item of a batch or a single request are never told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is wrong; fix it (422).
+    Invalid,
+    /// What the request names does not exist (404).
+    NotFound,
+    /// The request does not fit the current state (409).
+    Conflict,
+    /// The store failed; nothing of the operation was written, so the same
+    /// request may be sent again (503).
+    Unavailable,
+}
+
+impl ErrorKind {
+    /// The HTTP status the API answers this kind with (RFC 9110); the one
+    /// table of it, used by every path that reports an engine error.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::Invalid => 422,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+            ErrorKind::Unavailable => 503,
+        }
+    }
+}
+
 impl EngineError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            EngineError::Invalid(_) => ErrorKind::Invalid,
+            EngineError::UnknownOrg(_)
+            | EngineError::UnknownLead { .. }
+            | EngineError::UnknownToken { .. }
+            | EngineError::UnknownTask { .. }
+            | EngineError::UnknownDeadLetter { .. } => ErrorKind::NotFound,
+            EngineError::OrgExists(_)
+            | EngineError::NotInReview { .. }
+            | EngineError::NotOwner { .. }
+            | EngineError::Illegal(_) => ErrorKind::Conflict,
+            EngineError::Store(_) => ErrorKind::Unavailable,
+        }
+    }
+
     /// The problems to report for one item of a batch or import: the fields
     /// at fault, or else one entry for the whole item named `whole`. A store
     /// failure is logged here and reported without its internals.
@@ -253,5 +346,13 @@ impl Engine {
     /// The engine's clock.
     pub fn now(&self) -> crate::model::Time {
         self.shared.clock.now()
+    }
+
+    /// How many orgs the host serves; also the readiness probe's proof that
+    /// the store answers.
+    ///
+    /// Errors: the store's failure.
+    pub fn org_count(&self) -> Result<usize, EngineError> {
+        Ok(self.shared.store.orgs()?.len())
     }
 }

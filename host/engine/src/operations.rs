@@ -353,7 +353,9 @@ impl Engine {
         }
     }
 
-    pub(super) fn known_org(&self, org: &str) -> Result<(), EngineError> {
+    /// `Ok` when `org` exists. Errors: [`EngineError::UnknownOrg`], or the
+    /// store's failure.
+    pub fn known_org(&self, org: &str) -> Result<(), EngineError> {
         match self.shared.store.org(org)? {
             Some(_) => Ok(()),
             None => Err(EngineError::UnknownOrg(org.into())),

@@ -100,7 +100,9 @@ impl Takes {
             problems.push((500, "The server failed; the details are in its log only."));
         }
         if self.org {
-            problems.push((503, "The server cannot take the request now (the org's share of the server is busy, or the server is shutting down); retry later."));
+            problems.push((503, "The server cannot take the request now (the org's share of the server is busy, the store failed and nothing of the request was stored, or the server is shutting down); retry later."));
+        } else if self.token {
+            problems.push((503, "The store failed and nothing of the request was stored, or the server is shutting down; retry later."));
         }
         problems
     }

@@ -6,9 +6,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{BATCH_ROWS, ImportJob, Row};
-use crate::Engine;
 use crate::import::ColumnWarning;
 use crate::store::{ImportJobRecord, JobState, StoreError};
+use crate::{Engine, EngineError};
 
 /// Jobs kept per org in the store (the newest); older finished ones are
 /// forgotten as new ones start, so an org that imports every hour keeps
@@ -96,7 +96,9 @@ impl ImportJobs {
     }
 
     /// One of the org's jobs; `None` when it has none by that id.
-    pub fn get(&self, org: &str, id: &str) -> Result<Option<ImportJobRecord>, StoreError> {
+    ///
+    /// Errors: the store's failure.
+    pub fn get(&self, org: &str, id: &str) -> Result<Option<ImportJobRecord>, EngineError> {
         if let Some(job) = self.live(org, id) {
             return Ok(Some(job.snapshot()));
         }
@@ -104,7 +106,9 @@ impl ImportJobs {
     }
 
     /// The org's jobs, newest first.
-    pub fn list(&self, org: &str) -> Result<Vec<ImportJobRecord>, StoreError> {
+    ///
+    /// Errors: the store's failure.
+    pub fn list(&self, org: &str) -> Result<Vec<ImportJobRecord>, EngineError> {
         let latest = self.latest().get(org).map(ImportJob::snapshot);
         let latest_id = latest.as_ref().map(|job| job.id.clone());
         let mut jobs: Vec<ImportJobRecord> = self
@@ -123,7 +127,9 @@ impl ImportJobs {
     /// Asks the org's job `id` to stop (see [`ImportJob::cancel`]); returns
     /// it as it stands, or `None` when the org has no such job. A job that
     /// has already ended is returned unchanged.
-    pub fn cancel(&self, org: &str, id: &str) -> Result<Option<ImportJobRecord>, StoreError> {
+    ///
+    /// Errors: the store's failure.
+    pub fn cancel(&self, org: &str, id: &str) -> Result<Option<ImportJobRecord>, EngineError> {
         match self.live(org, id) {
             Some(job) => Ok(Some(job.cancel())),
             None => self.get(org, id),

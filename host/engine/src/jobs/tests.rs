@@ -1,24 +1,8 @@
 //! An import job over a real sled store and an engine with no plug-ins
 //! (every lead lands in needs-review, which is enough to count it stored).
 
-use std::sync::Arc;
-
 use super::*;
-use crate::clock::SystemClock;
-use crate::registry::Registry;
-use crate::store::{Durability, SledStore};
-
-fn engine(dir: &tempfile::TempDir) -> Engine {
-    let store = SledStore::open(&dir.path().join("store"), Durability::Flush).unwrap();
-    let engine = Engine::new(
-        Arc::new(store),
-        Registry::new(),
-        Arc::new(SystemClock),
-        crate::EngineConfig::default(),
-    );
-    engine.create_org("acme", "Acme").unwrap();
-    engine
-}
+use crate::tests::engine;
 
 /// Rows from line 2 on: `bad` lines carry a field error, the others a lead.
 fn rows(count: usize, bad: &[usize]) -> Vec<Row> {

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Time;
 use crate::store::{Store, StoreError, TokenRecord};
+use crate::{Engine, EngineError};
 
 /// Who a request speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,4 +145,41 @@ pub fn has_token(store: &dyn Store, org: &str) -> Result<bool, StoreError> {
         .tokens()?
         .iter()
         .any(|(_, token)| token.org.as_deref() == Some(org) && token.revoked_at.is_none()))
+}
+
+/// The token operations the API offers, over the engine's store.
+impl Engine {
+    /// Who `secret` (a bearer token, if the request sent one) speaks for.
+    ///
+    /// Errors: [`AuthError::Missing`], [`AuthError::Invalid`] (unknown or
+    /// revoked), or the store's failure.
+    pub fn authenticate(&self, secret: Option<&str>) -> Result<Principal, AuthError> {
+        authenticate(self.store().as_ref(), secret)
+    }
+
+    /// Issues a new token for `org` (an admin token for `None`).
+    ///
+    /// Errors: [`EngineError::UnknownOrg`] when `org` does not exist.
+    pub fn issue_token(&self, org: Option<&str>) -> Result<Issued, EngineError> {
+        if let Some(org) = org {
+            self.known_org(org)?;
+        }
+        Ok(issue(self.store().as_ref(), org, self.now())?)
+    }
+
+    /// Revokes `org`'s token `id`; requests with it are refused from now on.
+    ///
+    /// Errors: [`EngineError::UnknownToken`] when `org` has no live token
+    /// with that id (an unknown org included, so the answer tells nothing of
+    /// which orgs exist).
+    pub fn revoke_token(&self, org: &str, id: &str) -> Result<(), EngineError> {
+        if revoke(self.store().as_ref(), org, id, self.now())? {
+            Ok(())
+        } else {
+            Err(EngineError::UnknownToken {
+                org: org.into(),
+                token: id.into(),
+            })
+        }
+    }
 }

@@ -1,0 +1,93 @@
+//! Listing an org's leads: filtered, in id order, a page at a time, with a
+//! cursor that stays valid while leads are added (ids only grow).
+
+use std::ops::ControlFlow;
+
+use chrono::{DateTime, Utc};
+
+use crate::store::{LeadRecord, StageKind};
+use crate::{Engine, EngineError};
+
+/// Which leads a listing keeps; every field left `None` keeps all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadFilter {
+    /// Only leads in this stage.
+    pub stage: Option<StageKind>,
+    /// Only leads whose qualification put them in this segment.
+    pub segment: Option<String>,
+    /// Only leads this rep holds.
+    pub owner: Option<String>,
+    /// Only leads from this source.
+    pub source: Option<String>,
+    /// Only leads created at or after this time.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only leads created before this time.
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+impl LeadFilter {
+    /// Whether `record` passes every condition set.
+    pub fn keeps(&self, record: &LeadRecord) -> bool {
+        let lead = &record.lead;
+        let segment = record
+            .qualification
+            .as_ref()
+            .and_then(|q| q.segment.as_deref());
+        self.stage.is_none_or(|stage| record.stage.kind() == stage)
+            && self
+                .segment
+                .as_deref()
+                .is_none_or(|want| segment == Some(want))
+            && self
+                .owner
+                .as_deref()
+                .is_none_or(|want| record.owner.as_deref() == Some(want))
+            && self
+                .source
+                .as_deref()
+                .is_none_or(|want| lead.source.as_deref() == Some(want))
+            && self.created_from.is_none_or(|from| lead.created_at >= from)
+            && self.created_to.is_none_or(|to| lead.created_at < to)
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct LeadsPage {
+    /// At most the page size of leads, in id order.
+    pub leads: Vec<LeadRecord>,
+    /// The id to continue after, when more leads may pass the filter.
+    pub next_cursor: Option<String>,
+}
+
+impl Engine {
+    /// Up to `limit` of `org`'s leads that `filter` keeps, after the lead id
+    /// `cursor` (from the start without one). Reads scan in id order and
+    /// stop as soon as the page is full and one more lead is seen.
+    ///
+    /// Errors: the store's failure.
+    pub fn leads(
+        &self,
+        org: &str,
+        filter: &LeadFilter,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<LeadsPage, EngineError> {
+        let mut leads = Vec::with_capacity(limit.min(512));
+        let mut more = false;
+        self.store().scan_leads_after(org, cursor, &mut |record| {
+            if filter.keeps(&record) {
+                if leads.len() == limit {
+                    more = true;
+                    return ControlFlow::Break(());
+                }
+                leads.push(record);
+            }
+            ControlFlow::Continue(())
+        })?;
+        let next_cursor = more
+            .then(|| leads.last().map(|lead: &LeadRecord| lead.lead.id.clone()))
+            .flatten();
+        Ok(LeadsPage { leads, next_cursor })
+    }
+}

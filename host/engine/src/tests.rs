@@ -1,0 +1,199 @@
+//! The operations the API calls instead of touching the store (listing and
+//! paging leads, call tasks, dead letters, tokens) over a real sled store,
+//! and the one error → status table.
+
+use std::sync::Arc;
+
+use crate::auth::Principal;
+use crate::clock::SystemClock;
+use crate::registry::Registry;
+use crate::store::{
+    CallTask, DeadLetter, Durability, OutboxKind, OutboxMessage, SledStore, StageKind,
+};
+use crate::{Engine, EngineConfig, EngineError, ErrorKind, LeadFilter, LeadSubmission};
+
+/// An engine over a sled store in `dir` with the org `acme` and no
+/// plug-ins (every lead lands in needs-review).
+pub(crate) fn engine(dir: &tempfile::TempDir) -> Engine {
+    let store = SledStore::open(&dir.path().join("store"), Durability::Flush).unwrap();
+    let engine = Engine::new(
+        Arc::new(store),
+        Registry::new(),
+        Arc::new(SystemClock),
+        EngineConfig::default(),
+    );
+    engine.create_org("acme", "Acme").unwrap();
+    engine
+}
+
+fn ingest(engine: &Engine, email: &str, source: &str) -> String {
+    let submission =
+        LeadSubmission::from_json(&format!(r#"{{"email":"{email}","source":"{source}"}}"#))
+            .unwrap();
+    engine
+        .ingest("acme", submission, "test")
+        .unwrap()
+        .record
+        .id()
+        .to_string()
+}
+
+#[test]
+fn a_filtered_listing_pages_by_cursor_through_every_match_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let mut webinar = Vec::new();
+    for index in 0..9 {
+        let source = if index % 3 == 0 { "webinar" } else { "ads" };
+        let id = ingest(&engine, &format!("p{index}@acme.example"), source);
+        if source == "webinar" {
+            webinar.push(id);
+        }
+    }
+    let filter = LeadFilter {
+        source: Some("webinar".into()),
+        ..LeadFilter::default()
+    };
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = engine.leads("acme", &filter, cursor.as_deref(), 2).unwrap();
+        assert!(page.leads.len() <= 2);
+        seen.extend(page.leads.iter().map(|lead| lead.id().to_string()));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, webinar);
+
+    // A full last page with nothing after it says so: no empty extra page.
+    let all = engine.leads("acme", &filter, None, 3).unwrap();
+    assert_eq!(all.leads.len(), 3);
+    assert_eq!(all.next_cursor, None);
+
+    let in_review = LeadFilter {
+        stage: Some(StageKind::NeedsReview),
+        ..LeadFilter::default()
+    };
+    assert_eq!(
+        engine
+            .leads("acme", &in_review, None, 50)
+            .unwrap()
+            .leads
+            .len(),
+        9
+    );
+    let won = LeadFilter {
+        stage: Some(StageKind::Won),
+        ..LeadFilter::default()
+    };
+    assert!(
+        engine
+            .leads("acme", &won, None, 50)
+            .unwrap()
+            .leads
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_call_task_is_marked_done_once_and_an_unknown_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let task = CallTask {
+        id: "task-1".into(),
+        lead: "ld-1".into(),
+        assignee: None,
+        reason: "asked for a call".into(),
+        at: engine.now(),
+        done_at: None,
+    };
+    engine.store().put_call_task("acme", &task).unwrap();
+    assert_eq!(engine.call_tasks("acme", Some(true)).unwrap().len(), 1);
+
+    let done = engine.complete_call_task("acme", "task-1").unwrap();
+    let first = done.done_at.expect("marked done");
+    let again = engine.complete_call_task("acme", "task-1").unwrap();
+    assert_eq!(
+        again.done_at,
+        Some(first),
+        "a second call keeps the first time"
+    );
+    assert!(engine.call_tasks("acme", Some(true)).unwrap().is_empty());
+    assert_eq!(engine.call_tasks("acme", Some(false)).unwrap(), vec![again]);
+
+    let error = engine.complete_call_task("acme", "task-2").unwrap_err();
+    assert!(matches!(&error, EngineError::UnknownTask { task, .. } if task == "task-2"));
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_dead_letter_goes_back_to_the_outbox_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let letter = DeadLetter {
+        id: 7,
+        message: OutboxMessage {
+            org: "acme".into(),
+            lead: "ld-1".into(),
+            at: engine.now(),
+            kind: OutboxKind::LeadAssigned { rep: "ana".into() },
+        },
+        attempts: 8,
+        last_error: "503 from the receiver".into(),
+        dead_at: engine.now(),
+    };
+    engine.store().bury(&letter).unwrap();
+    assert_eq!(engine.dead_letters("acme").unwrap(), vec![letter]);
+
+    engine.replay_dead_letter("acme", "7").unwrap();
+    assert!(engine.dead_letters("acme").unwrap().is_empty());
+    for id in ["7", "not-a-number"] {
+        let error = engine.replay_dead_letter("acme", id).unwrap_err();
+        assert!(
+            matches!(&error, EngineError::UnknownDeadLetter { letter, .. } if letter == id),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn tokens_are_issued_for_known_orgs_only_and_revoked_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir);
+    let error = engine.issue_token(Some("nobody")).unwrap_err();
+    assert!(matches!(error, EngineError::UnknownOrg(_)));
+
+    let issued = engine.issue_token(Some("acme")).unwrap();
+    assert_eq!(
+        engine.authenticate(Some(&issued.token)).unwrap(),
+        Principal::Org("acme".into())
+    );
+    let error = engine.revoke_token("other", &issued.id).unwrap_err();
+    assert!(matches!(error, EngineError::UnknownToken { .. }), "{error}");
+    engine.revoke_token("acme", &issued.id).unwrap();
+    assert!(engine.authenticate(Some(&issued.token)).is_err());
+    assert!(matches!(
+        engine.revoke_token("acme", &issued.id).unwrap_err(),
+        EngineError::UnknownToken { .. }
+    ));
+}
+
+#[test]
+fn every_kind_of_engine_error_has_one_status() {
+    let cases = [
+        (EngineError::Invalid(vec![]), 422),
+        (EngineError::UnknownOrg("x".into()), 404),
+        (EngineError::OrgExists("x".into()), 409),
+        (
+            EngineError::Store(crate::store::StoreError::InUse {
+                path: "/tmp/x".into(),
+            }),
+            503,
+        ),
+    ];
+    for (error, status) in cases {
+        assert_eq!(error.kind().status(), status, "{error}");
+    }
+}
