@@ -9,6 +9,7 @@ mod install;
 mod loader;
 mod org_file;
 mod reloader;
+mod rollback;
 mod script;
 mod watcher;
 
@@ -17,6 +18,7 @@ pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
+pub use rollback::{RequestError, RollbackAnswer, pick_version, request_rollback};
 pub use script::{load_plugin, load_plugin_file, slot_of};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 

@@ -1,17 +1,17 @@
 //! `leadhost plugin`: the plug-in author's tools (`test`, `check`, `new`)
 //! and managing an org's plug-in versions from the shell (`rollback`).
 //!
-//! `rollback` takes the same path as a file drop: it writes the kept copy
-//! of an earlier version into the org's folder, where a running server's
-//! watcher checks and activates it. With no server running it reloads the
-//! org itself, so the change and its history entry are there on return.
+//! `rollback` is the API's rollback (`plugins::PluginLoader::rollback`):
+//! run here when the store is free, or, while a server holds it, asked of
+//! that server through a request file in the org's folder, which its
+//! watcher answers. Either way the version is active on return.
 
 use std::path::PathBuf;
 
-use crate::plugins::{OrgFile, OrgFolders, write_atomically};
-use crate::runtime::{ContentHash, Runtime, RuntimeConfig, Slot};
-use crate::setup::{Host, Options};
-use crate::store::Activation;
+use crate::plugins::{InstallError, OrgFolders, RollbackAnswer, request_rollback};
+use crate::runtime::{Runtime, RuntimeConfig, Slot, is_script};
+use crate::setup::{Host, Options, SetupError};
+use crate::store::StoreError;
 
 /// Arguments of `leadhost plugin`.
 #[derive(Debug, clap::Args)]
@@ -187,86 +187,64 @@ pub(super) fn parse_config(arguments: &[String]) -> Result<crate::model::Config,
         .map_err(|error| PluginCliError::Config(error.to_string()))
 }
 
+/// How long `plugin rollback` waits for a running server to answer.
+const SERVER_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Rolls back with the one rollback the API uses too: here when the store
+/// is free, else by a request that the running server's watcher answers.
 fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
-    let folders = OrgFolders::new(&args.data_dir);
-    let hash: ContentHash = match folders.find_kept(&args.to).as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(PluginCliError::Version(format!(
-                "no kept version has a hash starting with `{}` (see GET /v1/orgs/{}/plugins/{}/versions)",
-                args.to, args.org, args.slot
-            )));
+    let refused = |error: InstallError| match error {
+        InstallError::UnknownVersion { .. } | InstallError::AmbiguousVersion { .. } => {
+            PluginCliError::Version(format!(
+                "{error} (see GET /v1/orgs/{}/plugins/{}/versions)",
+                args.org, args.slot
+            ))
         }
-        many => {
-            return Err(PluginCliError::Version(format!(
-                "`{}` matches {} versions: give more of the hash",
-                args.to,
-                many.len()
-            )));
-        }
+        other => PluginCliError::Refused(other.to_string()),
     };
-    let bytes = std::fs::read(folders.kept_path(&hash))
-        .map_err(|error| PluginCliError::Version(error.to_string()))?;
-    let dir = folders.org_dir(&args.org);
-    let file = OrgFile::read(&dir).map_err(|error| PluginCliError::Folder(error.to_string()))?;
-    let entry = file.plugins.get(args.slot).ok_or_else(|| {
-        PluginCliError::Folder(format!(
-            "{}/org.toml names no component for {}",
-            dir.display(),
-            args.slot
-        ))
-    })?;
-    // The version goes into the file the slot names, so it must be of the
-    // same kind: a component for a `.wasm`, a script for a `.rhai`.
-    let is_component = bytes.starts_with(b"\0asm");
-    if is_component == crate::runtime::is_script(&entry.component) {
-        let kind = if is_component {
-            "a component"
-        } else {
-            "an admin script"
-        };
-        return Err(PluginCliError::Refused(format!(
-            "version {hash} is {kind} and org.toml names {} for {}: point org.toml at a file of that kind, or roll back through the API",
-            entry.component, args.slot
-        )));
-    }
-    let runtime = Runtime::new(RuntimeConfig {
-        cache_dir: Some(args.data_dir.join("cache")),
-        ..RuntimeConfig::default()
-    })
-    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
-    crate::plugins::load_plugin(
-        &runtime,
-        &entry.component,
-        &bytes,
-        Some(args.slot),
-        &entry.config,
-    )
-    .map_err(|error| PluginCliError::Refused(error.to_string()))?;
-    let path = dir.join(&entry.component);
-    write_atomically(&path, &bytes).map_err(|error| PluginCliError::Folder(error.to_string()))?;
-    // With no server holding the store, apply it here; otherwise the
-    // server's watcher has already seen the file.
-    let (activated, note) = match Host::open(&args.data_dir, Options::default()) {
-        Ok(host) => match host.plugins.reload(&args.org, Activation::Rollback) {
-            Ok(_) => {
-                let active = host.engine.plugins().active(&args.org, args.slot);
-                let serving = active.is_some_and(|active| active.plugin.id().hash == hash);
-                (serving, None)
+    let (version, note) = match Host::open(&args.data_dir, Options::default()) {
+        Ok(host) => {
+            host.engine
+                .known_org(&args.org)
+                .map_err(|error| PluginCliError::Folder(error.to_string()))?;
+            let version = host
+                .plugins
+                .rollback(&args.org, args.slot, &args.to)
+                .map_err(refused)?;
+            (version, None)
+        }
+        Err(SetupError::Store {
+            source: StoreError::InUse { .. },
+            ..
+        }) => {
+            let folders = OrgFolders::new(&args.data_dir);
+            let answer =
+                request_rollback(&folders, &args.org, args.slot, &args.to, SERVER_ANSWER_WAIT)
+                    .map_err(|error| PluginCliError::Folder(error.to_string()))?;
+            match answer {
+                RollbackAnswer::Done(version) => (
+                    version,
+                    Some("a running server holds the store; it rolled back".to_string()),
+                ),
+                RollbackAnswer::Refused(reason) => {
+                    return Err(PluginCliError::Version(reason));
+                }
             }
-            Err(error) => (false, Some(error.to_string())),
-        },
-        Err(error) => (
-            false,
-            Some(format!(
-                "the store is in use ({error}); a running server's watcher activates the file"
-            )),
-        ),
+        }
+        Err(error) => return Err(PluginCliError::Folder(error.to_string())),
     };
+    let file =
+        OrgFolders::new(&args.data_dir)
+            .org_dir(&args.org)
+            .join(if is_script(&version.name) {
+                version.name.clone()
+            } else {
+                format!("{}.wasm", version.name)
+            });
     Ok(RolledBack {
-        hash: hash.to_string(),
-        file: path,
-        activated,
+        hash: version.hash,
+        file,
+        activated: true,
         note,
     })
 }

@@ -1,5 +1,5 @@
-//! Uploads and rollbacks: both write into the org's folder and then reload
-//! it, the same path a file drop takes, under the org's reload lock so the
+//! Uploads (and rollbacks, see `rollback.rs`): both write into the org's
+//! folder and then reload it, the same path a file drop takes, under the org's reload lock so the
 //! watcher cannot take the change for a plain file edit.
 
 use super::loader::{LoadError, PluginLoader, SlotOutcome};
@@ -84,61 +84,8 @@ impl PluginLoader {
         })
     }
 
-    /// Makes the version of `org`'s `slot` whose hash starts with `prefix`
-    /// active again, from its kept copy.
-    pub fn rollback(
-        &self,
-        org: &str,
-        slot: Slot,
-        prefix: &str,
-    ) -> Result<PluginVersion, InstallError> {
-        let history = self
-            .engine
-            .store()
-            .plugin_versions(org)
-            .map_err(LoadError::from)?;
-        let prefix = prefix.trim().to_ascii_lowercase();
-        let mut matching: Vec<&PluginVersion> = history
-            .iter()
-            .filter(|version| version.slot == slot && version.hash.starts_with(&prefix))
-            .collect();
-        matching.dedup_by(|a, b| a.hash == b.hash);
-        let version = match matching.as_slice() {
-            [] => return Err(InstallError::UnknownVersion { slot, prefix }),
-            [one] => *one,
-            many => {
-                let count = many.len();
-                return Err(InstallError::AmbiguousVersion {
-                    slot,
-                    prefix,
-                    count,
-                });
-            }
-        };
-        let hash: ContentHash = version
-            .hash
-            .parse()
-            .map_err(|_| InstallError::UnknownVersion {
-                slot,
-                prefix: prefix.clone(),
-            })?;
-        let path = self.folders.kept_path(&hash);
-        let bytes = std::fs::read(&path)
-            .map_err(|source| LoadError::Folder(super::folder::FolderError { path, source }))?;
-        self.locked(org, || {
-            self.place(
-                org,
-                slot,
-                &version.name,
-                &bytes,
-                Activation::Rollback,
-                &Cancel::new(),
-            )
-        })
-    }
-
     /// Checks, writes and reloads; the org's lock is held.
-    fn place(
+    pub(super) fn place(
         &self,
         org: &str,
         slot: Slot,

@@ -144,6 +144,7 @@ fn reload(loader: &PluginLoader, org: &str) {
     if let Err(error) = loader.reload(org, Activation::File) {
         tracing::error!(org, %error, "reload failed; the active versions keep serving");
     }
+    loader.answer_rollback_requests(org);
 }
 
 fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {

@@ -1,0 +1,244 @@
+//! Rollback: the one way back to an earlier version of an org's slot, for
+//! the API and the CLI alike. The version is named by a prefix of its hash,
+//! matched against that org's and slot's history only; its kept copy goes
+//! the way of an upload (checked, written into the org's folder, reloaded).
+//!
+//! A `leadhost plugin rollback` run while a server holds the store cannot
+//! read the history itself, so it leaves a request in the org's folder
+//! (`rollback-<slot>.request`, holding the prefix); the server's watcher
+//! sees it, runs this same rollback and answers in a hidden result file
+//! (`.rollback-<slot>.result`) that the command waits for.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::folder::{FolderError, OrgFolders, write_atomically};
+use super::install::InstallError;
+use super::loader::{LoadError, PluginLoader};
+use crate::model::{ContentHash, Slot};
+use crate::runtime::Cancel;
+use crate::store::{Activation, PluginVersion};
+
+/// The one version of `slot` in `history` whose hash starts with `prefix`
+/// (case and surrounding spaces ignored).
+///
+/// Errors: [`InstallError::UnknownVersion`] when none does,
+/// [`InstallError::AmbiguousVersion`] when several different hashes do.
+pub fn pick_version(
+    history: &[PluginVersion],
+    slot: Slot,
+    prefix: &str,
+) -> Result<PluginVersion, InstallError> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    let mut matching: Vec<&PluginVersion> = history
+        .iter()
+        .filter(|version| {
+            version.slot == slot && !prefix.is_empty() && version.hash.starts_with(&prefix)
+        })
+        .collect();
+    // The latest entry of each hash names it (a version may come back).
+    matching.reverse();
+    let mut hashes: Vec<&str> = matching
+        .iter()
+        .map(|version| version.hash.as_str())
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    match (hashes.len(), matching.first()) {
+        (0, _) | (_, None) => Err(InstallError::UnknownVersion { slot, prefix }),
+        (1, Some(version)) => Ok((*version).clone()),
+        (count, _) => Err(InstallError::AmbiguousVersion {
+            slot,
+            prefix,
+            count,
+        }),
+    }
+}
+
+impl PluginLoader {
+    /// Makes the version of `org`'s `slot` whose hash starts with `prefix`
+    /// active again, from its kept copy, under its recorded name.
+    ///
+    /// Errors: those of [`pick_version`]; [`InstallError::Refused`] when the
+    /// version no longer loads; files or the store failing.
+    pub fn rollback(
+        &self,
+        org: &str,
+        slot: Slot,
+        prefix: &str,
+    ) -> Result<PluginVersion, InstallError> {
+        let history = self
+            .engine
+            .store()
+            .plugin_versions(org)
+            .map_err(LoadError::from)?;
+        let version = pick_version(&history, slot, prefix)?;
+        let hash: ContentHash = version
+            .hash
+            .parse()
+            .map_err(|_| InstallError::UnknownVersion {
+                slot,
+                prefix: prefix.into(),
+            })?;
+        let path = self.folders.kept_path(&hash);
+        let bytes = std::fs::read(&path)
+            .map_err(|source| LoadError::Folder(FolderError { path, source }))?;
+        self.locked(org, || {
+            self.place(
+                org,
+                slot,
+                &version.name,
+                &bytes,
+                Activation::Rollback,
+                &Cancel::new(),
+            )
+        })
+    }
+
+    /// Runs the rollbacks requested in `org`'s folder by a command that
+    /// could not open the store, and answers each in its result file.
+    pub fn answer_rollback_requests(&self, org: &str) {
+        for slot in Slot::ALL {
+            let request = request_path(&self.folders, org, slot);
+            let Ok(prefix) = std::fs::read_to_string(&request) else {
+                continue;
+            };
+            if let Err(error) = std::fs::remove_file(&request) {
+                tracing::warn!(org, %slot, %error, "cannot remove a rollback request");
+                continue;
+            }
+            let answer = match self.rollback(org, slot, &prefix) {
+                Ok(version) => RollbackAnswer::Done(version),
+                Err(error) => RollbackAnswer::Refused(error.to_string()),
+            };
+            let text = serde_json::to_vec(&answer).expect("an answer is JSON");
+            let result = result_path(&self.folders, org, slot);
+            if let Err(error) = write_atomically(&result, &text) {
+                tracing::error!(org, %slot, %error, "cannot answer a rollback request");
+            }
+        }
+    }
+}
+
+/// How a server answered a rollback request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RollbackAnswer {
+    /// The version now active.
+    Done(PluginVersion),
+    /// Why not: the rollback's own error message.
+    Refused(String),
+}
+
+/// A rollback request found no server to answer it, or its files failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// The request or the answer could not be written or read.
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    /// Nothing answered in time; the request is withdrawn.
+    #[error(
+        "no server answered the rollback request within {} s; is a server watching {}?",
+        .waited.as_secs(),
+        .folder.display()
+    )]
+    NoAnswer {
+        /// How long it waited.
+        waited: Duration,
+        /// The org's folder.
+        folder: PathBuf,
+    },
+}
+
+/// Asks the server watching `folders` to roll `org`'s `slot` back to the
+/// version named by `prefix`, and waits up to `wait` for its answer.
+pub fn request_rollback(
+    folders: &OrgFolders,
+    org: &str,
+    slot: Slot,
+    prefix: &str,
+    wait: Duration,
+) -> Result<RollbackAnswer, RequestError> {
+    let result = result_path(folders, org, slot);
+    let _ = std::fs::remove_file(&result);
+    let request = request_path(folders, org, slot);
+    write_atomically(&request, prefix.trim().as_bytes())?;
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Ok(text) = std::fs::read(&result) {
+            let _ = std::fs::remove_file(&result);
+            return serde_json::from_slice(&text).map_err(|error| {
+                FolderError {
+                    path: result.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+                }
+                .into()
+            });
+        }
+        if Instant::now() >= deadline {
+            let _ = std::fs::remove_file(&request);
+            return Err(RequestError::NoAnswer {
+                waited: wait,
+                folder: folders.org_dir(org),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn request_path(folders: &OrgFolders, org: &str, slot: Slot) -> PathBuf {
+    folders
+        .org_dir(org)
+        .join(format!("rollback-{slot}.request"))
+}
+
+fn result_path(folders: &OrgFolders, org: &str, slot: Slot) -> PathBuf {
+    folders
+        .org_dir(org)
+        .join(format!(".rollback-{slot}.result"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(slot: Slot, name: &str, hash: &str) -> PluginVersion {
+        PluginVersion {
+            slot,
+            name: name.into(),
+            hash: hash.into(),
+            how: Activation::File,
+            at: "2026-11-30T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_prefix_names_one_version_of_the_slot_or_is_refused_by_name() {
+        let history = vec![
+            version(Slot::LeadDefinition, "bant", "abc123"),
+            version(Slot::LeadDefinition, "fit", "abd456"),
+            version(Slot::RoutingPolicy, "round-robin", "abe789"),
+            version(Slot::LeadDefinition, "bant-again", "abc123"),
+        ];
+        let picked = pick_version(&history, Slot::LeadDefinition, " ABC ").unwrap();
+        assert_eq!(
+            (picked.name.as_str(), picked.hash.as_str()),
+            ("bant-again", "abc123")
+        );
+        // Another slot's history is not searched.
+        assert!(matches!(
+            pick_version(&history, Slot::LeadDefinition, "abe"),
+            Err(InstallError::UnknownVersion { .. })
+        ));
+        assert!(matches!(
+            pick_version(&history, Slot::LeadDefinition, "ab"),
+            Err(InstallError::AmbiguousVersion { count: 2, .. })
+        ));
+        assert!(matches!(
+            pick_version(&history, Slot::LeadDefinition, ""),
+            Err(InstallError::UnknownVersion { .. })
+        ));
+    }
+}
