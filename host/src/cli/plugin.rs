@@ -242,7 +242,7 @@ fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
                 format!("{}.wasm", version.name)
             });
     Ok(RolledBack {
-        hash: version.hash,
+        hash: version.hash.to_string(),
         file,
         activated: true,
         note,

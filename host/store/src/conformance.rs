@@ -378,7 +378,7 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
     let version = |name: &str, how, minute: u32| PluginVersion {
         slot: leadhost_model::Slot::LeadDefinition,
         name: name.into(),
-        hash: leadhost_model::ContentHash::of(name.as_bytes()).to_string(),
+        hash: leadhost_model::ContentHash::of(name.as_bytes()),
         how,
         at: at(&format!("2026-11-24T09:{minute:02}:00Z")),
     };

@@ -49,9 +49,10 @@ use leadhost_model::{Activity, Rep, Time};
 /// The store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The embedded database failed (I/O, corruption it detected, ...).
+    /// The database failed (I/O, corruption it detected, ...); the source
+    /// is the backend's own error.
     #[error("the store failed: {0}")]
-    Backend(String),
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Another process has the store open (sled takes an exclusive lock).
     #[error(
         "the store in {path} is open in another process (a running `leadhost serve`?): \
@@ -85,7 +86,7 @@ pub enum StoreError {
 
 impl From<::sled::Error> for StoreError {
     fn from(error: ::sled::Error) -> Self {
-        StoreError::Backend(error.to_string())
+        StoreError::Backend(Box::new(error))
     }
 }
 

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use leadhost_model::Slot;
 use leadhost_model::Time;
+use leadhost_model::{ContentHash, Slot};
 
 /// An org (tenant): everything else it owns is keyed under its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,8 +56,9 @@ pub struct PluginVersion {
     pub slot: Slot,
     /// Its name (the component's file name without `.wasm`).
     pub name: String,
-    /// The sha256 of the component, hex.
-    pub hash: String,
+    /// The sha256 of the component (of the text, for a script); hex in JSON.
+    #[schema(value_type = String)]
+    pub hash: ContentHash,
     /// How it came.
     pub how: Activation,
     /// When it became active.

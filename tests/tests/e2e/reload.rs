@@ -169,7 +169,7 @@ fn a_dropped_component_is_swapped_in_and_named_by_the_next_decision() {
     let hows: Vec<(Slot, Activation)> = history.iter().map(|v| (v.slot, v.how)).collect();
     assert!(hows.contains(&(Slot::LeadDefinition, Activation::FirstParty)));
     assert_eq!(history.last().unwrap().how, Activation::File);
-    assert_eq!(history.last().unwrap().hash, new.to_string());
+    assert_eq!(history.last().unwrap().hash, new);
     assert!(
         folder.host.plugins.folders().kept_path(&new).exists(),
         "kept for rollback"

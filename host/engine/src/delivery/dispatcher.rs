@@ -176,7 +176,7 @@ async fn blocking<T: Send + 'static>(
     let store = store.clone();
     tokio::task::spawn_blocking(move || work(store.as_ref()))
         .await
-        .map_err(|error| StoreError::Backend(format!("a blocking task failed: {error}")))?
+        .map_err(|error| StoreError::Backend(Box::new(error)))?
 }
 
 #[cfg(test)]

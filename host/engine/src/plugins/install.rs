@@ -3,7 +3,7 @@
 //! watcher cannot take the change for a plain file edit.
 
 use super::loader::{LoadError, PluginLoader, SlotOutcome};
-use super::org_file::{OrgFile, SlotEntry};
+use super::org_file::{OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, folder::write_atomically};
 use crate::runtime::{Cancel, ContentHash, Slot};
 use crate::store::{Activation, PluginVersion};
@@ -36,8 +36,8 @@ pub enum InstallError {
         count: usize,
     },
     /// `org.toml` is broken: fix it first.
-    #[error("{0}")]
-    OrgFile(String),
+    #[error(transparent)]
+    OrgFile(#[from] OrgFileError),
     /// Files or the store failed.
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -95,8 +95,7 @@ impl PluginLoader {
         cancel: &Cancel,
     ) -> Result<PluginVersion, InstallError> {
         let dir = self.folders.org_dir(org);
-        let mut file =
-            OrgFile::read(&dir).map_err(|error| InstallError::OrgFile(error.to_string()))?;
+        let mut file = OrgFile::read(&dir)?;
         // A script keeps its own name (`qualify.rhai`); a component's name
         // is its file's stem.
         let component = if crate::runtime::is_script(name) {
@@ -143,10 +142,8 @@ impl PluginLoader {
                 Ok(PluginVersion {
                     slot,
                     name: name.into(),
-                    hash: active.map_or_else(
-                        || ContentHash::of(bytes).to_string(),
-                        |active| active.plugin.id().hash.to_string(),
-                    ),
+                    hash: active
+                        .map_or_else(|| ContentHash::of(bytes), |active| active.plugin.id().hash),
                     how,
                     at: self.engine.now(),
                 })

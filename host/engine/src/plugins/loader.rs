@@ -261,9 +261,8 @@ impl PluginLoader {
             .into_iter()
             .filter(|version| version.slot == slot)
             .collect();
-        let hex = hash.to_string();
         let how = match how {
-            Activation::File if history.iter().any(|version| version.hash == hex) => {
+            Activation::File if history.iter().any(|version| version.hash == hash) => {
                 Activation::Rollback
             }
             how => how,
@@ -271,7 +270,7 @@ impl PluginLoader {
         let version = PluginVersion {
             slot,
             name: plugin.id().name.clone(),
-            hash: hex,
+            hash,
             how,
             at: self.engine.now(),
         };
@@ -319,9 +318,7 @@ impl PluginLoader {
         let Some(last) = history.iter().rev().find(|version| version.slot == slot) else {
             return Ok(());
         };
-        let Ok(hash) = last.hash.parse::<ContentHash>() else {
-            return Ok(());
-        };
+        let hash = last.hash;
         let loaded = std::fs::read(self.folders.kept_path(&hash))
             .map_err(|error| error.to_string())
             .and_then(|bytes| {

@@ -145,7 +145,7 @@ fn rollback_restores_an_earlier_version_through_the_folder() {
     let version = loader
         .rollback("acme", Slot::LeadDefinition, &original.short())
         .unwrap();
-    assert_eq!(version.hash, original.to_string());
+    assert_eq!(version.hash, original);
     assert_eq!(version.how, Activation::Rollback);
     assert_eq!(folder.active(Slot::LeadDefinition), original);
     assert_eq!(folder.qualify_one(0), original.to_string());

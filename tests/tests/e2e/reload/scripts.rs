@@ -88,7 +88,7 @@ fn a_script_dropped_while_serving_decides_the_next_lead_and_is_versioned_by_hash
         (version.name.as_str(), version.how),
         ("qualify.rhai", Activation::File)
     );
-    assert_eq!(version.hash, hash.to_string());
+    assert_eq!(version.hash, hash);
     let folder = folder.restart();
     assert_eq!(folder.active(Slot::LeadDefinition), hash);
     assert_eq!(folder.qualify_one(3), hash.to_string());
