@@ -6,7 +6,7 @@ use super::locks::Held;
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
     Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
-    OutboxMessage, StageEntry, StageKind,
+    OutboxMessage, Precondition, StageEntry, StageKind,
 };
 
 /// A lead being changed by one engine operation.
@@ -21,23 +21,28 @@ pub(super) struct Change {
     stored_wakes: Vec<Time>,
     /// Held while the change touches reps' load: one router per org at a time.
     routing: Option<Held>,
+    /// What the lead must still be in the store for the commit to apply.
+    expect: Precondition,
 }
 
 impl Change {
     /// Starts changing `record` (as loaded, or new) at `now`.
     pub fn new(record: LeadRecord, now: Time) -> Self {
         let stored_wakes = record.wake_ups();
+        let expect = Precondition::Revision(record.revision);
         Change {
             record,
             now,
             commit: Commit::default(),
             stored_wakes,
             routing: None,
+            expect,
         }
     }
 
     /// Indexes the lead's e-mail: it is a new lead.
     pub fn index_email(&mut self) {
+        self.expect = Precondition::Absent;
         self.commit.email = Some((self.record.lead.email.clone(), self.record.id().to_string()));
     }
 
@@ -159,6 +164,11 @@ impl Change {
             .filter(|at| !stored.contains(at))
             .copied()
             .collect();
+        self.record.revision = match self.expect {
+            Precondition::Absent => 0,
+            Precondition::Revision(revision) => revision + 1,
+        };
+        self.commit.expect = Some(self.expect);
         self.commit.lead = Some(self.record);
         (self.commit, self.routing)
     }

@@ -99,6 +99,15 @@ impl Engine {
                 problem: "is required".into(),
             }]));
         }
+        self.retrying(|| self.feedback_once(org, lead, feedback.clone()))
+    }
+
+    fn feedback_once(
+        &self,
+        org: &str,
+        lead: &str,
+        feedback: Feedback,
+    ) -> Result<LeadRecord, EngineError> {
         let _lead = self.shared.locks.lead(org, lead);
         let mut change = Change::new(self.load(org, lead)?, self.now());
         let rep = change.record.owner.clone().unwrap_or_default();

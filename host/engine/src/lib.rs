@@ -26,6 +26,7 @@ pub mod setup;
 mod call;
 mod call_tasks;
 mod change;
+mod conflicts;
 mod dead_letters;
 mod escalation;
 mod feedback;
@@ -55,6 +56,7 @@ use leadhost_model::clock;
 use leadhost_runtime as runtime;
 use leadhost_store as store;
 
+pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
 pub use lead_pages::{LeadFilter, LeadsPage};

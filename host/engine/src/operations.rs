@@ -102,7 +102,8 @@ impl Engine {
         submission: LeadSubmission,
         via: &str,
     ) -> Result<Ingested, EngineError> {
-        let (ingested, applied) = self.ingest_applied(org, submission, via)?;
+        let (ingested, applied) =
+            self.retrying(|| self.ingest_applied(org, submission.clone(), via))?;
         self.shared.store.wait_durable(applied)?;
         Ok(ingested)
     }
@@ -123,7 +124,9 @@ impl Engine {
         for submission in submissions {
             let result = submission
                 .map_err(EngineError::Invalid)
-                .and_then(|submission| self.ingest_applied(org, submission, via));
+                .and_then(|submission| {
+                    self.retrying(|| self.ingest_applied(org, submission.clone(), via))
+                });
             match result {
                 Ok((ingested, applied)) => {
                     last = Some(applied);
@@ -224,18 +227,24 @@ impl Engine {
     ) -> Result<LeadRecord, EngineError> {
         let now = self.now();
         let activity = check_activity(activity, now).map_err(EngineError::Invalid)?;
-        let _lead = self.shared.locks.lead(org, lead);
-        let mut change = Change::new(self.load(org, lead)?, now);
         let what = format!("{:?} activity", activity.kind).to_lowercase();
-        change.activity(activity);
-        self.after_activity(&mut change, &what)?;
-        self.commit(change)
+        self.retrying(|| {
+            let _lead = self.shared.locks.lead(org, lead);
+            let mut change = Change::new(self.load(org, lead)?, now);
+            change.activity(activity.clone());
+            self.after_activity(&mut change, &what)?;
+            self.commit(change)
+        })
     }
 
     /// Re-runs the step that failed for a lead in needs-review, with the
     /// plug-in now active in that slot.
     #[instrument(skip_all, fields(org, lead))]
     pub fn retry(&self, org: &str, lead: &str) -> Result<LeadRecord, EngineError> {
+        self.retrying(|| self.retry_once(org, lead))
+    }
+
+    fn retry_once(&self, org: &str, lead: &str) -> Result<LeadRecord, EngineError> {
         let _lead = self.shared.locks.lead(org, lead);
         let mut change = Change::new(self.load(org, lead)?, self.now());
         let LeadStage::NeedsReview { slot, .. } = change.record.stage else {
@@ -290,33 +299,44 @@ impl Engine {
         let now = self.now();
         let mut woken = 0;
         for due in due {
-            let _lead = self.shared.locks.lead(&due.org, &due.lead);
-            let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
-                continue;
-            };
-            let (step_due, sla_due) = (
-                record.wake_at == Some(due.at),
-                record.accept_by == Some(due.at),
-            );
-            let mut change = Change::new(record, now);
-            if sla_due && escalation::lapsed(&change) {
-                escalation::escalate(&self.shared, &mut change)?;
-            } else if !step_due {
-                continue;
-            } else if change.record.stage.kind() == StageKind::Nurturing {
-                steps::nurture(&self.shared, &mut change)?;
-            } else if keep_in_touch::applies(&self.shared, &change) {
-                keep_in_touch::step(&self.shared, &mut change)?;
-            } else {
-                // Nothing handles this wake-up any more (say, keep-in-touch
-                // after the lead left sales): drop it, or it would come
-                // due on every tick ahead of everything else.
-                change.wake_at(None);
+            if self.retrying(|| self.wake_one(&due, now))? {
+                woken += 1;
             }
-            self.commit(change)?;
-            woken += 1;
         }
         Ok(woken)
+    }
+
+    /// Runs one due wake-up; `false` when nothing was due any more.
+    fn wake_one(
+        &self,
+        due: &crate::store::Due,
+        now: crate::model::Time,
+    ) -> Result<bool, EngineError> {
+        let _lead = self.shared.locks.lead(&due.org, &due.lead);
+        let Some(record) = self.shared.store.lead(&due.org, &due.lead)? else {
+            return Ok(false);
+        };
+        let (step_due, sla_due) = (
+            record.wake_at == Some(due.at),
+            record.accept_by == Some(due.at),
+        );
+        let mut change = Change::new(record, now);
+        if sla_due && escalation::lapsed(&change) {
+            escalation::escalate(&self.shared, &mut change)?;
+        } else if !step_due {
+            return Ok(false);
+        } else if change.record.stage.kind() == StageKind::Nurturing {
+            steps::nurture(&self.shared, &mut change)?;
+        } else if keep_in_touch::applies(&self.shared, &change) {
+            keep_in_touch::step(&self.shared, &mut change)?;
+        } else {
+            // Nothing handles this wake-up any more (say, keep-in-touch
+            // after the lead left sales): drop it, or it would come
+            // due on every tick ahead of everything else.
+            change.wake_at(None);
+        }
+        self.commit(change)?;
+        Ok(true)
     }
 
     /// A lead of `org`.

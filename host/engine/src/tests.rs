@@ -197,3 +197,67 @@ fn every_kind_of_engine_error_has_one_status() {
         assert_eq!(error.kind().status(), status, "{error}");
     }
 }
+
+/// Two engines on one store stand for two hosts on one database: their
+/// per-lead locks do not see each other, so only the commits' preconditions
+/// keep them from overwriting each other's changes to the same lead.
+#[test]
+fn two_engines_writing_one_lead_lose_no_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn crate::store::Store> =
+        Arc::new(SledStore::open(&dir.path().join("store"), Durability::Relaxed).unwrap());
+    let host = |store: &Arc<dyn crate::store::Store>| {
+        Engine::new(
+            store.clone(),
+            Registry::new(),
+            Arc::new(SystemClock),
+            EngineConfig::default(),
+        )
+    };
+    let (one, two) = (host(&store), host(&store));
+    one.create_org("acme", "Acme").unwrap();
+    let lead = ingest(&one, "race@acme.example", "ads");
+    let activity: crate::model::Activity = serde_json::from_value(serde_json::json!({
+        "kind": "page-visit", "at": "2026-11-24T09:00:00Z", "detail": "/pricing"
+    }))
+    .unwrap();
+    let writers: Vec<_> = [one.clone(), two]
+        .into_iter()
+        .map(|engine| {
+            let (lead, activity) = (lead.clone(), activity.clone());
+            std::thread::spawn(move || {
+                (0..60)
+                    .filter(
+                        |_| match engine.record_activity("acme", &lead, activity.clone()) {
+                            Ok(_) => true,
+                            Err(EngineError::Store(crate::store::StoreError::Conflict {
+                                ..
+                            })) => false,
+                            Err(other) => panic!("{other}"),
+                        },
+                    )
+                    .count()
+            })
+        })
+        .collect();
+    let stored: usize = writers
+        .into_iter()
+        .map(|writer| writer.join().unwrap())
+        .sum();
+    assert!(stored > 0);
+    let record = one.lead("acme", &lead).unwrap();
+    let activities = one
+        .timeline("acme", &lead)
+        .unwrap()
+        .into_iter()
+        .filter(|entry| matches!(entry.item, crate::store::TimelineItem::Activity(_)))
+        .count();
+    assert_eq!(
+        activities, stored,
+        "every acknowledged activity is in the timeline, none overwritten"
+    );
+    assert_eq!(
+        record.revision, stored as u64,
+        "one revision per commit after the first"
+    );
+}

@@ -10,9 +10,14 @@
 //! order of due wake-ups and of lead cursors, per-org lead numbering (also
 //! under concurrency and across a restart), tenancy (an org whose id is a
 //! prefix of another's sees only its own), concurrent commits, and that what
-//! a commit acknowledged is there after a restart.
+//! a commit acknowledged is there after a restart, and that a commit's
+//! precondition is checked with its writes.
 
 use std::ops::ControlFlow;
+
+mod preconditions;
+
+pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
 
 use leadhost_model::{Activity, Lead, Rep, Time};
 
@@ -46,6 +51,7 @@ macro_rules! store_conformance {
             concurrent_commits_all_land,
             what_a_commit_acknowledged_survives_a_restart,
             orgs_tokens_reps_and_versions_read_back,
+            a_commit_applies_only_while_its_precondition_holds,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(

@@ -244,6 +244,15 @@ pub struct LeadRecord {
     pub next_seq: u64,
     /// When the record last changed.
     pub updated_at: DateTime<Utc>,
+    /// How many times the record has been written: each commit that
+    /// changes it stores the next one, and may expect this one (see
+    /// `Precondition`). Records written before this field existed read as 0.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub revision: u64,
+}
+
+fn is_zero_u64(value: &u64) -> bool {
+    *value == 0
 }
 
 impl LeadRecord {
@@ -267,6 +276,7 @@ impl LeadRecord {
             submissions: Vec::new(),
             next_seq: 0,
             updated_at: now,
+            revision: 0,
         }
     }
 

@@ -62,6 +62,20 @@ pub enum StoreError {
         /// The store's folder.
         path: std::path::PathBuf,
     },
+    /// A commit's precondition did not hold: the lead changed (or was
+    /// created) since the writer loaded it. Nothing of the commit was
+    /// written; load the lead again and retry.
+    #[error("lead {lead} of org {org} changed under the commit: it expected {expected}, the store has {}", match .found { Some(revision) => format!("revision {revision}"), None => "no record".into() })]
+    Conflict {
+        /// The org.
+        org: String,
+        /// The lead.
+        lead: String,
+        /// What the commit expected.
+        expected: Precondition,
+        /// The stored revision (`None`: no record).
+        found: Option<u64>,
+    },
     /// A value could not be decoded.
     #[error("a record in `{tree}` is corrupt: {detail}")]
     Corrupt {
@@ -117,6 +131,31 @@ pub struct Commit {
     pub outbox: Vec<OutboxMessage>,
     /// Calls a nurture track asked for.
     pub call_tasks: Vec<CallTask>,
+    /// What must still hold of the lead for the commit to apply, checked
+    /// atomically with its writes; `None` applies unconditionally.
+    pub expect: Option<Precondition>,
+}
+
+/// What a commit expects of its lead as stored. A backend checks it in the
+/// same transaction as the writes, so two writers (threads, or hosts on one
+/// database) that loaded the same revision cannot both commit: the second
+/// gets [`StoreError::Conflict`], nothing of its commit is written, and it
+/// loads the lead again and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// The lead is new: no record with its id exists yet.
+    Absent,
+    /// The stored record is at this [`LeadRecord::revision`].
+    Revision(u64),
+}
+
+impl std::fmt::Display for Precondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Precondition::Absent => f.write_str("no record yet"),
+            Precondition::Revision(revision) => write!(f, "revision {revision}"),
+        }
+    }
 }
 
 /// The receipt of an applied commit, to wait for its durability with.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use sled::transaction::{TransactionError, Transactional};
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use sled::{Db, Tree};
 
 use super::codec::{decode, encode};
@@ -13,7 +13,7 @@ use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
     Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
-    PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
+    PluginVersion, Precondition, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
 use leadhost_model::{Activity, Rep, Time};
 
@@ -79,6 +79,15 @@ struct Shared {
 
 /// One write of a commit: tree, key, value (`None` removes).
 type Write = (usize, Vec<u8>, Option<Vec<u8>>);
+
+/// A commit's precondition, checked inside its transaction.
+struct Check<'a> {
+    /// The lead's key in `LEADS`.
+    key: Vec<u8>,
+    org: &'a str,
+    lead: &'a str,
+    expected: Precondition,
+}
 
 impl SledStore {
     /// Opens (or creates) the store in `path`, compressed.
@@ -171,19 +180,51 @@ impl SledStore {
 
     /// Applies writes in one transaction.
     fn write(&self, writes: &[Write]) -> Result<Applied, StoreError> {
+        self.write_checked(writes, None)
+    }
+
+    /// Applies writes in one transaction, if `check` holds inside it.
+    fn write_checked(
+        &self,
+        writes: &[Write],
+        check: Option<&Check<'_>>,
+    ) -> Result<Applied, StoreError> {
         let trees: Vec<&Tree> = self.shared.trees.iter().collect();
-        let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|view| {
-            for (index, key, value) in writes {
-                match value {
-                    Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
-                    None => view[*index].remove(key.as_slice())?,
-                };
-            }
-            Ok(())
-        });
+        let result: Result<(), TransactionError<StoreError>> =
+            trees.as_slice().transaction(|view| {
+                if let Some(check) = check {
+                    let found = match view[LEADS].get(check.key.as_slice())? {
+                        Some(bytes) => Some(
+                            decode::<LeadRecord>(TREES[LEADS], &bytes)
+                                .map_err(ConflictableTransactionError::Abort)?
+                                .revision,
+                        ),
+                        None => None,
+                    };
+                    let holds = match check.expected {
+                        Precondition::Absent => found.is_none(),
+                        Precondition::Revision(revision) => found == Some(revision),
+                    };
+                    if !holds {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
+                            org: check.org.to_string(),
+                            lead: check.lead.to_string(),
+                            expected: check.expected,
+                            found,
+                        }));
+                    }
+                }
+                for (index, key, value) in writes {
+                    match value {
+                        Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
+                        None => view[*index].remove(key.as_slice())?,
+                    };
+                }
+                Ok(())
+            });
         result.map_err(|error| match error {
             TransactionError::Storage(error) => StoreError::from(error),
-            TransactionError::Abort(()) => StoreError::Backend("transaction aborted".into()),
+            TransactionError::Abort(error) => error,
         })?;
         Ok(Applied(self.shared.group.ticket()))
     }
@@ -413,7 +454,13 @@ impl Store for SledStore {
         for task in &commit.call_tasks {
             writes.push((CALL_TASKS, keys::scoped(org, &task.id), Some(encode(task))));
         }
-        self.write(&writes)
+        let check = commit.expect.map(|expected| Check {
+            key: keys::scoped(org, lead),
+            org,
+            lead,
+            expected,
+        });
+        self.write_checked(&writes, check.as_ref())
     }
 
     fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {

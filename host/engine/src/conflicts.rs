@@ -1,0 +1,38 @@
+//! Commits that lose a race: every change commits on the condition that
+//! its lead is still as it was loaded (see `leadhost_store::Precondition`).
+//! In one process the per-lead locks make that certain; with several hosts
+//! on one database it may not hold, and the operation runs again on the
+//! lead as it now is.
+
+use crate::store::StoreError;
+use crate::{Engine, EngineError};
+
+/// How many times an operation runs again after its commit found its lead
+/// changed. Each run re-reads the lead, so a second conflict needs yet
+/// another writer in between; three in a row means something keeps writing
+/// the lead and the caller gets the conflict (a 503: send it again).
+pub const CONFLICT_RETRIES: u32 = 3;
+
+impl Engine {
+    /// Runs `operation`, and again (up to [`CONFLICT_RETRIES`] more times)
+    /// while it fails on a [`StoreError::Conflict`]. `operation` must load
+    /// what it changes itself, so a new run sees the other writer's change.
+    pub(crate) fn retrying<T>(
+        &self,
+        mut operation: impl FnMut() -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        let mut retries = 0;
+        loop {
+            match operation() {
+                Err(EngineError::Store(StoreError::Conflict { org, lead, .. }))
+                    if retries < CONFLICT_RETRIES =>
+                {
+                    retries += 1;
+                    metrics::counter!("leadhost_commit_conflicts_total").increment(1);
+                    tracing::debug!(org, lead, retries, "the lead changed under a commit; again");
+                }
+                result => return result,
+            }
+        }
+    }
+}
