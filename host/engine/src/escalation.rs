@@ -6,27 +6,9 @@
 //! beside any nurture step, so it survives restarts like any other.
 
 use super::change::Change;
-use super::routing::{release, route};
-use super::{EngineError, Shared};
+use super::routing::release;
+use super::{EngineError, Shared, moves};
 use crate::store::{EventKind, LeadStage, OutboxKind, StageKind};
-
-/// Starts the SLA clock of a lead just assigned, if the org has an SLA.
-pub(super) fn start(shared: &Shared, change: &mut Change) {
-    let Some(sla) = shared.settings.routing(&change.record.org).sla() else {
-        return;
-    };
-    // Whole milliseconds: the precision of the schedule's keys.
-    change.record.accept_by = change
-        .now
-        .checked_add_signed(sla)
-        .and_then(|by| chrono::DateTime::from_timestamp_millis(by.timestamp_millis()));
-}
-
-/// Whether the lead's SLA has run out with the lead still unaccepted.
-pub(super) fn lapsed(change: &Change) -> bool {
-    change.record.stage.kind() == StageKind::Assigned
-        && change.record.accept_by.is_some_and(|by| by <= change.now)
-}
 
 /// Takes a lapsed assignment away from its rep and routes the lead again.
 pub(super) fn escalate(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
@@ -56,7 +38,7 @@ pub(super) fn escalate(shared: &Shared, change: &mut Change) -> Result<(), Engin
         LeadStage::SalesReady,
         &format!("rep {lapsed} did not accept it within the SLA"),
     )?;
-    route(shared, change)?;
+    moves::route(shared, change)?;
     let rep = match &change.record.stage {
         LeadStage::Assigned { rep } => Some(rep.clone()),
         _ => None,

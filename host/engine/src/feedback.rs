@@ -5,7 +5,7 @@ use tracing::instrument;
 
 use super::change::Change;
 use super::validate::FieldError;
-use super::{Engine, EngineError, routing, steps};
+use super::{Engine, EngineError, moves, routing};
 use crate::store::{LeadRecord, LeadStage};
 
 /// What sales says about a lead. In JSON, `{"feedback": "lost", "reason": "..."}`;
@@ -139,7 +139,7 @@ impl Engine {
             Feedback::PassBack { reason } => {
                 let reason = reason.trim().to_string();
                 routing::release(&self.shared, &mut change)?;
-                steps::recycle(&self.shared, &mut change, reason, &cause)?;
+                moves::recycle(&self.shared, &mut change, reason, &cause)?;
             }
         }
         self.commit(change)

@@ -6,7 +6,7 @@
 //! changed by it, and it stops when the deal is won or lost.
 
 use super::change::Change;
-use super::steps::call_track;
+use super::nurture::{call_track, earliest_wake};
 use super::touches;
 use super::{EngineError, Shared};
 use crate::model::{NurtureAction, TrackState};
@@ -74,7 +74,7 @@ pub(super) fn step(shared: &Shared, change: &mut Change) -> Result<(), EngineErr
         track,
         ..step.state
     });
-    let wake = super::steps::earliest_wake(shared, change, wake);
+    let wake = earliest_wake(shared, change, wake);
     change.wake_at(wake);
     Ok(())
 }

@@ -1,9 +1,31 @@
 //! The lifecycle's legal moves. Every stage change goes through
 //! [`check`], so an illegal one is refused with the same words everywhere.
+//! The automatic steps (qualification, routing, nurture) never call each
+//! other: each ends by naming the [`Next`] move, and `moves.rs` makes it.
 
 use crate::store::StageKind;
 
 use StageKind::*;
+
+/// The move a step asks for after its own: the lifecycle's automatic
+/// chain (qualified → sales-ready → routed, or → nurtured; returned to
+/// marketing → nurtured; nurtured → sales-ready) spelled out as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// None: the lead rests where the step left it.
+    Rest,
+    /// To sales for this cause: sales-ready, then the routing policy.
+    ToSales(String),
+    /// The nurture track's next step (a lead on its track, or recycled).
+    Nurture,
+    /// Back to marketing for `reason`: recycled, then nurtured.
+    Recycle {
+        /// Why (the routing policy's reason, or sales').
+        reason: String,
+        /// What the stage change records as its cause.
+        cause: String,
+    },
+}
 
 /// The stages a lead may move to from `from`.
 pub fn next_stages(from: StageKind) -> &'static [StageKind] {

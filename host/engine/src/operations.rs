@@ -4,8 +4,8 @@ use tracing::instrument;
 
 use super::change::Change;
 use super::validate::{FieldError, check_activity};
-use super::{Engine, EngineError, Ingested, LeadSubmission, steps};
-use super::{escalation, keep_in_touch, merge, routing};
+use super::{Engine, EngineError, Ingested, LeadSubmission, moves, sla};
+use super::{escalation, keep_in_touch, merge};
 use crate::model::{Activity, ActivityKind, Rep};
 use crate::runtime::Slot;
 use crate::store::{
@@ -204,7 +204,7 @@ impl Engine {
         activities
             .into_iter()
             .for_each(|activity| change.activity(activity));
-        steps::qualify_new(shared, &mut change)?;
+        moves::qualify_new(shared, &mut change)?;
         let (record, applied) = self.apply(change)?;
         Ok((
             Ingested {
@@ -258,11 +258,11 @@ impl Engine {
         match slot {
             Slot::LeadDefinition => {
                 change.move_to(LeadStage::New, "re-run of the lead definition")?;
-                steps::qualify_new(shared, &mut change)?;
+                moves::qualify_new(shared, &mut change)?;
             }
             Slot::RoutingPolicy => {
                 change.move_to(LeadStage::SalesReady, "re-run of the routing policy")?;
-                routing::route(shared, &mut change)?;
+                moves::route(shared, &mut change)?;
             }
             Slot::NurtureTrack => {
                 let (track, step) = change.record.track.as_ref().map_or_else(
@@ -273,7 +273,7 @@ impl Engine {
                     LeadStage::Nurturing { track, step },
                     "re-run of the nurture track",
                 )?;
-                steps::nurture(shared, &mut change)?;
+                moves::nurture(shared, &mut change)?;
             }
         }
         self.commit(change)
@@ -321,12 +321,12 @@ impl Engine {
             record.accept_by == Some(due.at),
         );
         let mut change = Change::new(record, now);
-        if sla_due && escalation::lapsed(&change) {
+        if sla_due && sla::lapsed(&change) {
             escalation::escalate(&self.shared, &mut change)?;
         } else if !step_due {
             return Ok(false);
         } else if change.record.stage.kind() == StageKind::Nurturing {
-            steps::nurture(&self.shared, &mut change)?;
+            moves::nurture(&self.shared, &mut change)?;
         } else if keep_in_touch::applies(&self.shared, &change) {
             keep_in_touch::step(&self.shared, &mut change)?;
         } else {
@@ -355,7 +355,7 @@ impl Engine {
     fn after_activity(&self, change: &mut Change, what: &str) -> Result<(), EngineError> {
         let stage = change.record.stage.kind();
         match stage {
-            StageKind::Nurturing | StageKind::Discarded => steps::requalify(&self.shared, change),
+            StageKind::Nurturing | StageKind::Discarded => moves::requalify(&self.shared, change),
             _ if stage.with_sales() => {
                 if let Some(rep) = change.record.owner.clone() {
                     change.event(EventKind::OwnerNotified {

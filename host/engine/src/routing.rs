@@ -5,9 +5,10 @@
 
 use super::call::{call, needs_review};
 use super::change::Change;
-use super::steps::{latest_qualification, recycle};
+use super::inputs::latest_qualification;
+use super::lifecycle::Next;
 use super::{EngineError, Shared};
-use super::{escalation, keep_in_touch};
+use super::{keep_in_touch, sla};
 use crate::model::{Rep, RouteDecision, RouteInput, Time};
 use crate::runtime::Slot;
 use crate::store::{LeadStage, OutboxKind};
@@ -20,8 +21,9 @@ fn hold_routing(shared: &Shared, change: &mut Change) {
     }
 }
 
-/// Sends a sales-ready lead to the routing policy and records what it chose.
-pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
+/// Sends a sales-ready lead to the routing policy and records what it
+/// chose; a lead it returns to marketing is recycled next.
+pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, EngineError> {
     hold_routing(shared, change);
     let org = change.record.org.clone();
     let reps = shared.rosters.get(&*shared.store, &org)?;
@@ -50,7 +52,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineEr
         now,
     })?;
     let Some((decision, seq)) = made else {
-        return Ok(());
+        return Ok(Next::Rest);
     };
     match decision {
         RouteDecision::Assign { rep, .. } => {
@@ -59,7 +61,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineEr
                 &format!("routed to rep {rep}"),
             )?;
             let Some(mut chosen) = check_rep(change, &reps, &rep)? else {
-                return Ok(());
+                return Ok(Next::Rest);
             };
             chosen.open_leads += 1;
             chosen.last_assigned_at = Some(now);
@@ -71,19 +73,17 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<(), EngineEr
             change.assign(chosen, seq);
             change.outbox(OutboxKind::LeadAssigned { rep });
             keep_in_touch::start(shared, change);
-            escalation::start(shared, change);
-            Ok(())
+            sla::start(shared, change);
+            Ok(Next::Rest)
         }
         RouteDecision::Queue { queue, reason } => {
             change.move_to(LeadStage::Routed { queue: Some(queue) }, &reason)?;
-            Ok(())
+            Ok(Next::Rest)
         }
-        RouteDecision::ReturnToMarketing { reason } => recycle(
-            shared,
-            change,
+        RouteDecision::ReturnToMarketing { reason } => Ok(Next::Recycle {
             reason,
-            "the routing policy returned it to marketing",
-        ),
+            cause: "the routing policy returned it to marketing".into(),
+        }),
     }
 }
 

@@ -131,3 +131,59 @@ fn a_script_without_its_function_or_failing_its_cases_is_refused() {
     );
     assert_eq!(folder.active(Slot::LeadDefinition), before);
 }
+
+/// A routing policy that always returns leads to marketing and a nurture
+/// track that always hands them to sales would pass a lead back and forth
+/// for ever inside one operation (before `moves.rs`, until the host's stack
+/// ran out and the whole process died). The engine stops after its limit of
+/// moves and leaves the lead in needs-review, saying why.
+#[test]
+fn plug_ins_that_pass_a_lead_back_and_forth_leave_it_in_review_not_in_a_loop() {
+    const BACK: &str = r#"
+fn route(input) { #{ decision: "return-to-marketing", reason: "not ours" } }
+"#;
+    const FORTH: &str = r#"
+fn next_step(input) { #{ actions: [#{ action: "hand-to-sales", reason: "ready now" }] } }
+"#;
+    let folder = Folder::new();
+    folder.drop_file("back.rhai", BACK.as_bytes());
+    folder.drop_file("forth.rhai", FORTH.as_bytes());
+    let path = folder.org_dir.join("org.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "component = \"round-robin.wasm\"",
+            "component = \"back.rhai\"",
+        )
+        .replace(
+            "component = \"standard-nurture.wasm\"",
+            "component = \"forth.rhai\"",
+        );
+    std::fs::write(path, text).unwrap();
+    wait_for("both scripts", || {
+        folder.active(Slot::RoutingPolicy) == ContentHash::of(BACK.as_bytes())
+            && folder.active(Slot::NurtureTrack) == ContentHash::of(FORTH.as_bytes())
+    });
+
+    folder.qualify_one(1);
+    let engine = &folder.host.engine;
+    let id = engine
+        .store()
+        .lead_by_email("acme", "lead1@northwind.example")
+        .unwrap()
+        .expect("the lead");
+    let record = engine.lead("acme", &id).unwrap();
+    match &record.stage {
+        leadhost::store::LeadStage::NeedsReview { code, error, .. } => {
+            assert_eq!(code, "moves-exceeded");
+            assert!(error.contains("back and forth"), "{error}");
+        }
+        other => panic!("expected needs-review, got {other:?}"),
+    }
+    let recycled = record
+        .path
+        .iter()
+        .filter(|entry| entry.stage == leadhost::store::StageKind::Recycled)
+        .count();
+    assert!(recycled >= 2, "it did go round: {:?}", record.path);
+}

@@ -1,115 +1,22 @@
-//! The lifecycle's automatic steps: qualify, act on the verdict, route,
-//! nurture. Each calls one plug-in through [`call`] and moves the lead on;
-//! a failed call leaves the lead in needs-review and ends the chain.
+//! Nurture: a lead on its track, the track's steps (touches, call tasks,
+//! wake-ups, a hand-off to sales or a discard), and a lead passed back to
+//! marketing. Each step says which move comes next ([`Next`]).
 
 use super::call::call;
 use super::change::Change;
-use super::routing::route;
+use super::inputs::{activities, latest_qualification};
+use super::lifecycle::Next;
 use super::touches;
 use super::{EngineError, Shared};
-use crate::model::{
-    Activity, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, Stage,
-    TrackState,
-};
-use crate::store::{LeadStage, StageKind};
+use crate::model::{NurtureAction, NurtureInput, NurtureStep, Qualification, Stage, TrackState};
+use crate::store::LeadStage;
 
-/// The lead's activities: the stored ones and this change's new ones.
-fn activities(shared: &Shared, change: &Change) -> Result<Vec<Activity>, EngineError> {
-    let record = &change.record;
-    let mut all = shared.store.activities(&record.org, record.id())?;
-    all.extend(change.new_activities().cloned());
-    Ok(all)
-}
-
-/// Calls the lead definition; stores the qualification it returns.
-fn qualify(shared: &Shared, change: &mut Change) -> Result<Option<Qualification>, EngineError> {
-    let activities = activities(shared, change)?;
-    let (lead, now) = (change.record.lead.clone(), change.now);
-    let made = call(shared, change, |config| QualifyInput {
-        lead,
-        activities,
-        config,
-        now,
-    })?;
-    Ok(made.map(|(qualification, _)| {
-        change.record.qualification = Some(qualification.clone());
-        qualification
-    }))
-}
-
-/// Qualifies a new lead (or one whose qualification is re-run) and acts on the verdict.
-pub(super) fn qualify_new(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
-    let Some(qualification) = qualify(shared, change)? else {
-        return Ok(());
-    };
-    change.move_to(LeadStage::Qualified, &verdict_cause(&qualification))?;
-    match qualification.stage {
-        Stage::SalesReady => to_sales(shared, change, "the lead definition says sales-ready"),
-        Stage::Nurture => start_nurture(shared, change, &qualification),
-        Stage::Discard => discard(change, &qualification),
-    }
-}
-
-/// Re-qualifies a lead marketing holds (nurturing or discarded) after new activity.
-pub(super) fn requalify(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
-    let Some(qualification) = qualify(shared, change)? else {
-        return Ok(());
-    };
-    let current = change.record.stage.kind();
-    match (current, qualification.stage) {
-        (_, Stage::SalesReady) => to_sales(shared, change, "re-qualified as sales-ready"),
-        (StageKind::Discarded, Stage::Discard) => Ok(()),
-        (_, Stage::Discard) => discard(change, &qualification),
-        (StageKind::Discarded, Stage::Nurture) => start_nurture(shared, change, &qualification),
-        (_, Stage::Nurture) => {
-            let on = change
-                .record
-                .track
-                .as_ref()
-                .map(|state| state.track.as_str());
-            match qualification.track.as_deref() {
-                // The definition now suggests another track: let the track move it at once.
-                Some(suggested) if Some(suggested) != on => nurture(shared, change),
-                _ => Ok(()),
-            }
-        }
-    }
-}
-
-fn verdict_cause(qualification: &Qualification) -> String {
-    let stage = match qualification.stage {
-        Stage::SalesReady => "sales-ready",
-        Stage::Nurture => "nurture",
-        Stage::Discard => "discard",
-    };
-    format!("qualified {stage} with score {}", qualification.score)
-}
-
-fn to_sales(shared: &Shared, change: &mut Change, cause: &str) -> Result<(), EngineError> {
-    change.wake_at(None);
-    change.move_to(LeadStage::SalesReady, cause)?;
-    route(shared, change)
-}
-
-fn discard(change: &mut Change, qualification: &Qualification) -> Result<(), EngineError> {
-    let reason = qualification
-        .reasons
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "the lead definition discarded it".into());
-    change.wake_at(None);
-    change.move_to(
-        LeadStage::Discarded { reason },
-        "the lead definition says discard",
-    )?;
-    Ok(())
-}
-
-fn start_nurture(
+/// Puts a lead the lead definition wants nurtured on its track.
+pub(super) fn start_nurture(
     shared: &Shared,
     change: &mut Change,
     qualification: &Qualification,
-) -> Result<(), EngineError> {
+) -> Result<Next, EngineError> {
     let track = qualification
         .track
         .clone()
@@ -128,7 +35,7 @@ fn start_nurture(
     };
     change.record.track = Some(state);
     change.move_to(stage, "the lead definition says nurture")?;
-    nurture(shared, change)
+    Ok(Next::Nurture)
 }
 
 /// Passes a lead back to marketing and starts nurturing it. Whoever passed
@@ -139,7 +46,7 @@ pub(super) fn recycle(
     change: &mut Change,
     reason: String,
     cause: &str,
-) -> Result<(), EngineError> {
+) -> Result<Next, EngineError> {
     change.move_to(
         LeadStage::Recycled {
             reason: reason.clone(),
@@ -157,26 +64,12 @@ pub(super) fn recycle(
         track: Some(shared.default_track(&change.record.org)),
         reasons: vec![format!("passed back to marketing: {reason}")],
     });
-    nurture(shared, change)
-}
-
-pub(super) fn latest_qualification(change: &Change) -> Qualification {
-    change
-        .record
-        .qualification
-        .clone()
-        .unwrap_or(Qualification {
-            stage: Stage::Nurture,
-            score: 0,
-            segment: None,
-            track: None,
-            reasons: vec!["not qualified yet".into()],
-        })
+    Ok(Next::Nurture)
 }
 
 /// Calls the nurture track for a nurturing (or just recycled) lead and
 /// applies what it wants done.
-pub(super) fn nurture(shared: &Shared, change: &mut Change) -> Result<(), EngineError> {
+pub(super) fn nurture(shared: &Shared, change: &mut Change) -> Result<Next, EngineError> {
     let qualification = latest_qualification(change);
     let state = match (&change.record.stage, change.record.track.clone()) {
         (LeadStage::Nurturing { .. }, Some(state)) => state,
@@ -192,7 +85,7 @@ pub(super) fn nurture(shared: &Shared, change: &mut Change) -> Result<(), Engine
     // Kept even if the call fails, so a re-run resumes from this state.
     change.record.track = Some(state.clone());
     let Some(step) = call_track(shared, change, state)? else {
-        return Ok(());
+        return Ok(Next::Rest);
     };
     let mut wake = step.wake_at;
     let mut leave = None;
@@ -214,19 +107,19 @@ pub(super) fn nurture(shared: &Shared, change: &mut Change) -> Result<(), Engine
     change.record.track = Some(step.state);
     change.move_to(stage, "the nurture track took a step")?;
     match leave {
-        Some((true, reason)) => to_sales(shared, change, &reason),
+        Some((true, reason)) => Ok(Next::ToSales(reason)),
         Some((false, reason)) => {
             change.wake_at(None);
             change.move_to(
                 LeadStage::Discarded { reason },
                 "the nurture track discarded it",
             )?;
-            Ok(())
+            Ok(Next::Rest)
         }
         None => {
             let wake = earliest_wake(shared, change, wake);
             change.wake_at(wake);
-            Ok(())
+            Ok(Next::Rest)
         }
     }
 }
