@@ -10,23 +10,18 @@
 
 use leadhost_sdk::prelude::*;
 
-/// Used when the org's config has no `min-budget`.
-const DEFAULT_MIN_BUDGET: f64 = 10_000.0;
-
 /// The plug-in; the SDK's macro below exports it as the component's `qualify`.
 pub struct Plugin;
 
 impl LeadDefinition for Plugin {
     fn qualify(input: QualifyInput) -> Result<Qualification, String> {
-        // A present but unusable value is refused (the host records why)
-        // rather than silently replaced by the default.
-        let min_budget = match input.config.value("min-budget") {
-            None => DEFAULT_MIN_BUDGET,
-            Some(_) => input
-                .config
-                .number("min-budget")
-                .ok_or("config `min-budget` must be a number")?,
-        };
+        // Missing: the default. Set but not a number: the call is refused
+        // with the key and the value found (the host records why), rather
+        // than the default silently taking its place.
+        let min_budget = input
+            .config
+            .number_or("min-budget", 10_000.0)
+            .map_err(|error| error.within("config"))?;
         let lead = &input.lead;
 
         let (budget_ok, budget_reason) = match lead.budget {
@@ -56,7 +51,7 @@ impl LeadDefinition for Plugin {
     }
 }
 
-leadhost_sdk::export_lead_definition!(Plugin);
+leadhost_sdk::export_lead_definition!(crate::Plugin);
 
 #[cfg(test)]
 mod tests {
@@ -71,5 +66,16 @@ mod tests {
         let verdict = Plugin::qualify(QualifyInput::new(lead, Vec::new(), 0)).unwrap();
         assert_eq!(verdict.stage, Stage::SalesReady);
         assert_eq!(verdict.reasons[0], "budget 50000 meets the minimum 10000");
+    }
+
+    #[test]
+    fn a_min_budget_that_is_not_a_number_is_refused() {
+        let lead = LeadBuilder::new("ada@example.com").build();
+        let input = QualifyInput::new(lead, Vec::new(), 0)
+            .with_config(vec![Field::text("min-budget", "lots")]);
+        assert_eq!(
+            Plugin::qualify(input).unwrap_err(),
+            "config `min-budget` = Scalar::Text(\"lots\"): expected a number"
+        );
     }
 }

@@ -12,23 +12,26 @@ use leadhost_sdk::prelude::*;
 
 /// Touches sent before the track finishes.
 const TOUCHES: u32 = 3;
-/// Milliseconds in a day: timestamps are milliseconds since the epoch.
-const DAY_MS: f64 = 86_400_000.0;
 
 /// The plug-in; the SDK's macro below exports it as the component's `next-step`.
 pub struct Plugin;
 
 impl NurtureTrack for Plugin {
     fn next_step(input: NurtureInput) -> Result<NurtureStep, String> {
-        let interval_days = match input.config.value("interval-days") {
-            None => 7.0,
-            Some(_) => input
-                .config
-                .number("interval-days")
-                .filter(|days| *days > 0.0)
-                .ok_or("config `interval-days` must be a number above 0")?,
-        };
-        let channel = input.config.text("channel").unwrap_or("email");
+        // Missing: the default; set but of the wrong kind: refused, naming the key.
+        let interval_days = input
+            .config
+            .number_or("interval-days", 7.0)
+            .map_err(|error| error.within("config"))?;
+        if !interval_days.is_finite() || interval_days <= 0.0 {
+            return Err(format!(
+                "config `interval-days` = {interval_days}: expected a finite number above 0"
+            ));
+        }
+        let channel = input
+            .config
+            .text_or("channel", "email")
+            .map_err(|error| error.within("config"))?;
         let state = input.state;
 
         if state.step >= TOUCHES {
@@ -39,14 +42,15 @@ impl NurtureTrack for Plugin {
         let step = state.step + 1;
         // The content id names a template the org's sending tool knows.
         let touch = Touch::new(channel, format!("{}-touch-{step}", state.track));
-        let wake_at = input.now + (interval_days * DAY_MS) as i64;
+        // Timestamps are milliseconds since the epoch; `time` does the units.
+        let wake_at = time::add_days(input.now, interval_days);
         Ok(NurtureStep::new(TrackState { step, ..state })
             .action(touch)
             .wake_at(wake_at))
     }
 }
 
-leadhost_sdk::export_nurture_track!(Plugin);
+leadhost_sdk::export_nurture_track!(crate::Plugin);
 
 #[cfg(test)]
 mod tests {
@@ -67,7 +71,7 @@ mod tests {
             now: 0,
         };
         let first = Plugin::next_step(input(0)).unwrap();
-        assert_eq!(first.wake_at, Some(7 * 86_400_000));
+        assert_eq!(first.wake_at, Some(7 * time::DAY_MS));
         let last = Plugin::next_step(input(3)).unwrap();
         assert_eq!(
             last.actions,

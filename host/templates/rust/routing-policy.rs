@@ -13,7 +13,10 @@ pub struct Plugin;
 
 impl RoutingPolicy for Plugin {
     fn route(input: RouteInput) -> Result<RouteDecision, String> {
-        let queue = input.config.text("fallback-queue").unwrap_or("unassigned");
+        let queue = input
+            .config
+            .text_or("fallback-queue", "unassigned")
+            .map_err(|error| error.within("config"))?;
         if queue.is_empty() {
             return Err("config `fallback-queue` must name a queue".into());
         }
@@ -50,7 +53,7 @@ impl RoutingPolicy for Plugin {
     }
 }
 
-leadhost_sdk::export_routing_policy!(Plugin);
+leadhost_sdk::export_routing_policy!(crate::Plugin);
 
 #[cfg(test)]
 mod tests {

@@ -119,14 +119,14 @@ fn discard_reason(
     None
 }
 
-leadhost_sdk::export_lead_definition!(BantQualifier);
+leadhost_sdk::export_lead_definition!(crate::BantQualifier);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leadhost_sdk::time::DAY_MS;
 
-    const DAY: i64 = 86_400_000;
-    const NOW: i64 = 1_000 * DAY;
+    const NOW: i64 = 1_000 * DAY_MS;
 
     fn input(lead: Lead, activities: Vec<Activity>, config: Vec<Field>) -> QualifyInput {
         QualifyInput::new(lead, activities, NOW).with_config(config)
@@ -135,7 +135,7 @@ mod tests {
     fn recent(kind: ActivityKind) -> Activity {
         Activity {
             kind,
-            at: NOW - DAY,
+            at: NOW - DAY_MS,
             detail: String::new(),
         }
     }
@@ -146,7 +146,7 @@ mod tests {
             .authority(Authority::DecisionMaker)
             .need(Need::High)
             .timeline_days(30)
-            .created_at(NOW - 10 * DAY)
+            .created_at(NOW - 10 * DAY_MS)
     }
 
     #[test]
@@ -204,7 +204,7 @@ mod tests {
         let lead = LeadBuilder::new("kim@fabrikam.example")
             .authority(Authority::User)
             .need(Need::High)
-            .created_at(NOW - DAY)
+            .created_at(NOW - DAY_MS)
             .build();
         let verdict = BantQualifier::qualify(input(lead, vec![], vec![])).unwrap();
         assert_eq!(
@@ -218,7 +218,7 @@ mod tests {
     fn little_known_means_education() {
         let lead = LeadBuilder::new("sam@contoso.example")
             .need(Need::Low)
-            .created_at(NOW - DAY)
+            .created_at(NOW - DAY_MS)
             .build();
         let verdict =
             BantQualifier::qualify(input(lead, vec![recent(ActivityKind::PageVisit)], vec![]))
@@ -259,7 +259,7 @@ mod tests {
                 .contains("no need")
         );
 
-        let stale = strong().created_at(NOW - 400 * DAY).build();
+        let stale = strong().created_at(NOW - 400 * DAY_MS).build();
         let verdict = BantQualifier::qualify(input(
             stale,
             vec![],

@@ -4,8 +4,6 @@ use leadhost_sdk::prelude::*;
 
 use crate::settings::Settings;
 
-const DAY_MS: f64 = 86_400_000.0;
-
 /// One BANT criterion's verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
@@ -130,7 +128,7 @@ fn activity_points(kind: ActivityKind) -> i32 {
 
 /// Behaviour: points for activity within `behaviour-window-days` of `now`, capped.
 pub fn behaviour(activities: &[Activity], now: Timestamp, settings: &Settings) -> (i32, String) {
-    let since = now - (settings.behaviour_window_days * DAY_MS) as i64;
+    let since = now.saturating_sub(time::days(settings.behaviour_window_days));
     let recent: Vec<_> = activities
         .iter()
         .filter(|activity| activity.at >= since && activity.at <= now)
@@ -161,7 +159,7 @@ pub fn idle_days(lead: &Lead, activities: &[Activity], now: Timestamp) -> f64 {
         .max()
         .unwrap_or(lead.created_at)
         .max(lead.created_at);
-    (now - last) as f64 / DAY_MS
+    time::days_between(last, now)
 }
 
 #[cfg(test)]
@@ -169,7 +167,7 @@ mod tests {
     use super::*;
 
     fn at(days_ago: i64) -> Timestamp {
-        1_000 * DAY_MS as i64 - days_ago * DAY_MS as i64
+        1_000 * time::DAY_MS - days_ago * time::DAY_MS
     }
 
     #[test]

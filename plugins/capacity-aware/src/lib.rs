@@ -49,4 +49,4 @@ impl RoutingPolicy for CapacityAware {
     }
 }
 
-leadhost_sdk::export_routing_policy!(CapacityAware);
+leadhost_sdk::export_routing_policy!(crate::CapacityAware);

@@ -108,7 +108,7 @@ impl RoutingPolicy for RoundRobin {
         let waited = match chosen.last_assigned_at {
             Some(at) => format!(
                 "longest wait since last assignment ({} hours)",
-                (input.now - at).max(0) / 3_600_000
+                time::whole_hours_between(at, input.now).max(0)
             ),
             None => "never assigned a lead yet".into(),
         };
@@ -141,14 +141,14 @@ fn load(rep: &Rep) -> String {
     )
 }
 
-leadhost_sdk::export_routing_policy!(RoundRobin);
+leadhost_sdk::export_routing_policy!(crate::RoundRobin);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leadhost_sdk::time::HOUR_MS;
 
-    const HOUR: i64 = 3_600_000;
-    const NOW: i64 = 1_000 * HOUR;
+    const NOW: i64 = 1_000 * HOUR_MS;
 
     fn rep(id: &str, territories: &[&str], open: u32, last_assigned_hours_ago: Option<i64>) -> Rep {
         Rep {
@@ -160,7 +160,7 @@ mod tests {
             open_leads: open,
             weight: 1,
             available: true,
-            last_assigned_at: last_assigned_hours_ago.map(|hours| NOW - hours * HOUR),
+            last_assigned_at: last_assigned_hours_ago.map(|hours| NOW - hours * HOUR_MS),
         }
     }
 

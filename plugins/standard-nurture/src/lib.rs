@@ -16,8 +16,6 @@ use leadhost_sdk::prelude::*;
 
 use tracks::{Step, Track};
 
-const DAY_MS: f64 = 86_400_000.0;
-
 /// The plug-in.
 pub struct StandardNurture;
 
@@ -89,7 +87,11 @@ fn take_step(
     now: Timestamp,
 ) -> Result<NurtureStep, String> {
     let interval = interval_days(track, config)?;
-    let channel = config.text("channel").unwrap_or("email").trim().to_string();
+    let channel = config
+        .text_or("channel", "email")
+        .map_err(|error| error.within("config"))?
+        .trim()
+        .to_string();
     if channel.is_empty() {
         return Err("config `channel` is empty".into());
     }
@@ -140,32 +142,36 @@ fn take_step(
     };
     Ok(NurtureStep::new(next)
         .action(action)
-        .wake_at(now + (interval * DAY_MS) as i64))
+        .wake_at(time::add_days(now, interval)))
 }
 
 /// Days between steps: `<track>-interval-days`, else `interval-days`, else the track's own.
 fn interval_days(track: &Track, config: &[Field]) -> Result<f64, String> {
     let specific = format!("{}-interval-days", track.name);
     for key in [specific.as_str(), "interval-days"] {
-        if let Some(value) = config.value(key) {
-            return match config.number(key) {
-                Some(days) if days.is_finite() && days > 0.0 => Ok(days),
-                _ => Err(format!(
-                    "config `{key}` = {value:?}: expected a positive number of days"
-                )),
-            };
+        let Some(days) = config
+            .try_number(key)
+            .map_err(|error| error.within("config"))?
+        else {
+            continue;
+        };
+        if days.is_finite() && days > 0.0 {
+            return Ok(days);
         }
+        return Err(format!(
+            "config `{key}` = {days}: expected a positive number of days"
+        ));
     }
     Ok(track.interval_days)
 }
 
-leadhost_sdk::export_nurture_track!(StandardNurture);
+leadhost_sdk::export_nurture_track!(crate::StandardNurture);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const NOW: i64 = 1_000 * 86_400_000;
+    const NOW: i64 = 1_000 * time::DAY_MS;
 
     fn input(
         track: &str,
@@ -212,7 +218,7 @@ mod tests {
                 data: "need-1".into()
             }
         );
-        assert_eq!(step.wake_at, Some(NOW + 14 * 86_400_000));
+        assert_eq!(step.wake_at, Some(NOW + 14 * time::DAY_MS));
     }
 
     #[test]
@@ -296,7 +302,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(step.state.step, 1);
-        assert_eq!(step.wake_at, Some(NOW + 30 * 86_400_000));
+        assert_eq!(step.wake_at, Some(NOW + 30 * time::DAY_MS));
     }
 
     #[test]
@@ -346,7 +352,7 @@ mod tests {
         );
         assert_eq!(
             step.wake_at,
-            Some(NOW + 2 * 86_400_000),
+            Some(NOW + 2 * time::DAY_MS),
             "the track's own key wins"
         );
         let step = StandardNurture::next_step(input(
@@ -357,7 +363,7 @@ mod tests {
             config,
         ))
         .unwrap();
-        assert_eq!(step.wake_at, Some(NOW + 3 * 86_400_000));
+        assert_eq!(step.wake_at, Some(NOW + 3 * time::DAY_MS));
         let error = StandardNurture::next_step(input(
             "education",
             0,
@@ -366,7 +372,26 @@ mod tests {
             vec![Field::number("interval-days", 0.0)],
         ))
         .unwrap_err();
-        assert!(error.contains("`interval-days`"), "{error}");
+        assert_eq!(
+            error,
+            "config `interval-days` = 0: expected a positive number of days"
+        );
+    }
+
+    #[test]
+    fn config_of_the_wrong_kind_is_refused_naming_the_key() {
+        let refusal = |config| {
+            StandardNurture::next_step(input("education", 0, "", nurture("education"), config))
+                .unwrap_err()
+        };
+        assert_eq!(
+            refusal(vec![Field::text("education-interval-days", "weekly")]),
+            "config `education-interval-days` = Scalar::Text(\"weekly\"): expected a number"
+        );
+        assert_eq!(
+            refusal(vec![Field::number("channel", 3.0)]),
+            "config `channel` = Scalar::Number(3.0): expected text"
+        );
     }
 
     #[test]

@@ -54,4 +54,4 @@ impl RoutingPolicy for Weighted {
     }
 }
 
-leadhost_sdk::export_routing_policy!(Weighted);
+leadhost_sdk::export_routing_policy!(crate::Weighted);

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use leadhost_sdk::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
     BasicMathPackage, BasicStringPackage, LanguageCorePackage, LogicPackage, MoreStringPackage,
@@ -136,10 +137,6 @@ pub(crate) fn at(name: &str, position: Position) -> String {
         None => name.to_string(),
     }
 }
-
-const MINUTE_MS: INT = 60_000;
-const HOUR_MS: INT = 60 * MINUTE_MS;
-const DAY_MS: INT = 24 * HOUR_MS;
 
 /// The few functions a rule gets beyond Rhai's own: durations in
 /// milliseconds (times are milliseconds since the epoch), times as text,

@@ -2,8 +2,7 @@
 
 use super::*;
 use leadhost_sdk::prelude::*;
-
-const DAY: i64 = 86_400_000;
+use leadhost_sdk::time::DAY_MS;
 
 fn host() -> ScriptHost {
     ScriptHost::new(Limits::default(), Rc::new(|_, _| {}))
@@ -14,7 +13,7 @@ fn lead() -> Lead {
         .budget(60_000.0)
         .authority(Authority::DecisionMaker)
         .country("DE")
-        .created_at(10 * DAY)
+        .created_at(10 * DAY_MS)
         .build()
 }
 
@@ -23,10 +22,10 @@ fn qualify_input() -> QualifyInput {
         lead(),
         vec![Activity {
             kind: ActivityKind::Webinar,
-            at: 11 * DAY,
+            at: 11 * DAY_MS,
             detail: "routing".into(),
         }],
-        12 * DAY,
+        12 * DAY_MS,
     )
     .with_config(vec![Field::number("min-budget", 20_000.0)])
 }
@@ -98,7 +97,7 @@ fn next_step_gets_the_state_and_returns_actions() {
             data: r#"{"sent":1}"#.into(),
         },
         config: vec![],
-        now: DAY,
+        now: DAY_MS,
     };
     let step = host.next_step(&script, &input).unwrap();
     assert_eq!(
@@ -113,7 +112,7 @@ fn next_step_gets_the_state_and_returns_actions() {
             assignee: Some("ana".into()),
             reason: "needs a decision maker".into(),
         })
-        .wake_at(8 * DAY)
+        .wake_at(8 * DAY_MS)
     );
 }
 

@@ -1,9 +1,8 @@
 //! Times as text. A script sees times as milliseconds since the Unix epoch
 //! (UTC); `time_text(ms)` writes one the way the host's JSON does.
 
+use leadhost_sdk::time::DAY_MS;
 use rhai::INT;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// `ms` since the epoch as RFC 3339 UTC text: `2026-11-24T12:00:00Z`, with
 /// `.mmm` only when the milliseconds are not zero.

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use leadhost_sdk::prelude::*;
+use leadhost_sdk::time::DAY_MS;
 use script_engine::{Limits, ScriptHost};
 use serde_json::Value;
 
@@ -120,7 +121,6 @@ fn nurture_rhai_walks_its_track_and_remembers_what_it_asked() {
         .compile("nurture.rhai", &example("nurture.rhai"))
         .unwrap();
     let mut input = host_json::nurture_input(&json("examples/eval/nurture.json"));
-    const DAY: i64 = 86_400_000;
 
     let first = host.next_step(&script, &input).unwrap();
     let NurtureAction::SendTouch(touch) = &first.actions[0] else {
@@ -129,18 +129,18 @@ fn nurture_rhai_walks_its_track_and_remembers_what_it_asked() {
     assert_eq!(touch.question.as_ref().unwrap().id, "biggest-problem");
     assert_eq!(
         (first.state.step, first.wake_at),
-        (1, Some(input.now + 7 * DAY))
+        (1, Some(input.now + 7 * DAY_MS))
     );
 
     // New activity two days later: too soon for the next touch.
     input.state = first.state.clone();
-    input.now += 2 * DAY;
+    input.now += 2 * DAY_MS;
     let waiting = host.next_step(&script, &input).unwrap();
     assert_eq!(waiting.actions, [NurtureAction::Wait]);
     assert_eq!(waiting.wake_at, first.wake_at);
 
     // A week on: the second question, never the first again.
-    input.now += 5 * DAY;
+    input.now += 5 * DAY_MS;
     let second = host.next_step(&script, &input).unwrap();
     let NurtureAction::SendTouch(touch) = &second.actions[0] else {
         panic!("{second:?}")
@@ -157,7 +157,7 @@ fn nurture_rhai_walks_its_track_and_remembers_what_it_asked() {
 
     // The answer to the timing question hands the lead to sales.
     input.state = second.state.clone();
-    input.now += 7 * DAY;
+    input.now += 7 * DAY_MS;
     let third = host.next_step(&script, &input).unwrap();
     input.state = third.state.clone();
     input.activities.push(Activity {
@@ -165,7 +165,7 @@ fn nurture_rhai_walks_its_track_and_remembers_what_it_asked() {
         at: input.now,
         detail: "timing: This quarter".into(),
     });
-    input.now += DAY;
+    input.now += DAY_MS;
     let handed = host.next_step(&script, &input).unwrap();
     assert!(
         matches!(&handed.actions[0], NurtureAction::HandToSales(why) if why.contains("This quarter")),

@@ -15,4 +15,4 @@ impl NurtureTrack for ScriptNurture {
     }
 }
 
-leadhost_sdk::export_nurture_track!(ScriptNurture);
+leadhost_sdk::export_nurture_track!(crate::ScriptNurture);

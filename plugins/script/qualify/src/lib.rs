@@ -15,4 +15,4 @@ impl LeadDefinition for ScriptQualify {
     }
 }
 
-leadhost_sdk::export_lead_definition!(ScriptQualify);
+leadhost_sdk::export_lead_definition!(crate::ScriptQualify);

@@ -15,4 +15,4 @@ impl RoutingPolicy for ScriptRoute {
     }
 }
 
-leadhost_sdk::export_routing_policy!(ScriptRoute);
+leadhost_sdk::export_routing_policy!(crate::ScriptRoute);
