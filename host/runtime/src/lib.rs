@@ -23,11 +23,11 @@ mod cache;
 mod compiler;
 mod engine;
 mod error;
+mod fixed;
 mod inspect;
 mod limits;
 mod plugin;
 mod sandbox;
-mod script;
 mod v0_1_0;
 mod wasi;
 
@@ -45,7 +45,6 @@ pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
 pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
 pub use sandbox::CallContext;
-pub use script::{MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script};
 
 use sandbox::CallState;
 
@@ -222,48 +221,6 @@ impl Runtime {
     pub fn keep(&self, plugin: &Plugin) {
         let (hash, component) = plugin.compiled();
         self.shared.cache.keep(hash, component);
-    }
-
-    /// Loads an admin script for `slot`, run by `runner` (the first-party
-    /// script component of that slot). The plug-in is known by the
-    /// script's name and the sha256 of its text. Nothing is called.
-    pub fn load_script(
-        &self,
-        name: &str,
-        text: &[u8],
-        slot: Slot,
-        runner: &[u8],
-    ) -> Result<Plugin, PluginError> {
-        let id = PluginId {
-            name: name.to_string(),
-            hash: ContentHash::of(text),
-        };
-        let fail = |cause| PluginError {
-            plugin: id.clone(),
-            cause,
-        };
-        let text = std::str::from_utf8(text).map_err(|error| {
-            fail(Cause::Invalid(format!(
-                "a script must be UTF-8 text: {error}"
-            )))
-        })?;
-        if text.trim().is_empty() {
-            return Err(fail(Cause::Empty));
-        }
-        if text.len() > script::MAX_SCRIPT_BYTES {
-            return Err(fail(Cause::Invalid(format!(
-                "the script is {} bytes long; the limit is {}",
-                text.len(),
-                script::MAX_SCRIPT_BYTES
-            ))));
-        }
-        let component = self
-            .load("script-runner", runner, Some(slot))
-            .map_err(|error| fail(error.cause))?;
-        // The runner is first-party: keep its compiled code whatever comes
-        // of the script (it takes seconds to compile).
-        self.keep(&component);
-        Ok(component.for_script(id, script::ScriptSource::new(name, text)))
     }
 
     /// Everything `leadhost plugin check` reports of a component, whether

@@ -12,8 +12,10 @@ use super::{CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slo
 use leadhost_model::{self as model, PluginInput};
 
 mod reusable;
+mod slot_input;
 
 pub use reusable::ReusableInstance;
+pub use slot_input::{InstanceRef, SlotInput};
 
 /// A plug-in version ready to call. Cheap to clone; calls may run
 /// concurrently from any thread, each in its own `Store`.
@@ -33,6 +35,7 @@ impl std::fmt::Debug for Plugin {
     }
 }
 
+#[derive(Clone)]
 struct Inner {
     /// `name@hash`.
     id: PluginId,
@@ -44,9 +47,11 @@ struct Inner {
     source: CacheSource,
     /// The runtime it was loaded into (engine and limits).
     runtime: Runtime,
-    /// For an admin script: its text, passed to the script component.
-    script: Option<super::script::ScriptSource>,
-    /// The content hash the compiled component is cached under.
+    /// Config entries every call sees over its caller's (empty unless set
+    /// by [`Plugin::with_fixed_config`]).
+    fixed_config: model::Config,
+    /// The content hash the compiled component is cached under (the
+    /// component's own, whatever [`Plugin::with_identity`] says).
     compiled_hash: ContentHash,
 }
 
@@ -83,78 +88,6 @@ impl Prepared {
     }
 }
 
-/// One slot's input: what its call returns and how to make it.
-pub trait SlotInput: PluginInput + Clone {
-    /// The slot's answer.
-    type Output: AnswerSize;
-    /// The slot.
-    const SLOT: Slot;
-    /// The org's config in the input (a script plug-in adds its text).
-    #[doc(hidden)]
-    fn config_mut(&mut self) -> &mut model::Config;
-    /// Calls the slot's function on `instance`.
-    #[doc(hidden)]
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>>;
-}
-
-/// An instance handed to [`SlotInput::call`]; opaque outside the runtime.
-pub struct InstanceRef<'a>(&'a Instance);
-
-impl SlotInput for model::QualifyInput {
-    type Output = model::Qualification;
-    const SLOT: Slot = Slot::LeadDefinition;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.qualify(store, input),
-        }
-    }
-}
-
-impl SlotInput for model::NurtureInput {
-    type Output = model::NurtureStep;
-    const SLOT: Slot = Slot::NurtureTrack;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.next_step(store, input),
-        }
-    }
-}
-
-impl SlotInput for model::RouteInput {
-    type Output = model::RouteDecision;
-    const SLOT: Slot = Slot::RoutingPolicy;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.route(store, input),
-        }
-    }
-}
-
 /// A decision and what it cost.
 #[derive(Debug, Clone)]
 pub struct Called<T> {
@@ -182,26 +115,39 @@ impl Plugin {
                 prepared,
                 source,
                 runtime,
-                script: None,
+                fixed_config: model::Config::new(),
                 compiled_hash,
             }),
         }
     }
 
-    /// The script component `self` run for the admin script `source`,
-    /// known by `id` (the script's name and hash).
-    pub(super) fn for_script(&self, id: PluginId, source: super::script::ScriptSource) -> Self {
-        let inner = &self.inner;
+    /// The same compiled component, known by `id` in decisions, errors
+    /// and logs. For a component that interprets what its config carries
+    /// (the script host runs an admin's script): the version that decides
+    /// is then the carried text, not the interpreter. The compiled code is
+    /// still cached under the component's own hash.
+    pub fn with_identity(&self, id: PluginId) -> Plugin {
+        self.derive(|inner| inner.id = id)
+    }
+
+    /// The same plug-in, whose every call sees `fixed` laid over the config
+    /// its caller passes (an entry of the same name is replaced). The
+    /// entries are merged while the input is converted for the guest, so a
+    /// call copies nothing for them beyond what the guest receives.
+    pub fn with_fixed_config(&self, fixed: model::Config) -> Plugin {
+        self.derive(|inner| inner.fixed_config = fixed)
+    }
+
+    /// The config entries every call sees over its caller's.
+    pub fn fixed_config(&self) -> &model::Config {
+        &self.inner.fixed_config
+    }
+
+    fn derive(&self, change: impl FnOnce(&mut Inner)) -> Plugin {
+        let mut inner = Inner::clone(&self.inner);
+        change(&mut inner);
         Plugin {
-            inner: Arc::new(Inner {
-                id,
-                slot: inner.slot,
-                prepared: inner.prepared.clone(),
-                source: inner.source,
-                runtime: inner.runtime.clone(),
-                script: Some(source),
-                compiled_hash: inner.compiled_hash,
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -225,8 +171,8 @@ impl Plugin {
         self.inner.source
     }
 
-    /// The compiled component and the hash it is cached under (for an
-    /// admin script, the script component's).
+    /// The compiled component and the hash it is cached under (the
+    /// component's own, whatever its identity).
     pub(super) fn compiled(&self) -> (ContentHash, &wasmtime::component::Component) {
         let component = self.inner.prepared.component();
         (self.inner.compiled_hash, component)
@@ -266,19 +212,6 @@ impl Plugin {
         input: &I,
     ) -> Result<Called<I::Output>, PluginError> {
         self.check_slot::<I>()?;
-        if let Some(script) = &self.inner.script {
-            let mut input = input.clone();
-            script.apply(input.config_mut());
-            return self.call_prepared(context, &input);
-        }
-        self.call_prepared(context, input)
-    }
-
-    fn call_prepared<I: SlotInput>(
-        &self,
-        context: &CallContext,
-        input: &I,
-    ) -> Result<Called<I::Output>, PluginError> {
         let started = Instant::now();
         let mut store = self.new_store(context, input);
         let result = match self.inner.prepared.instantiate(&mut store) {
@@ -330,8 +263,13 @@ impl Plugin {
         started: Instant,
     ) -> Result<Called<I::Output>, PluginError> {
         let limits = self.inner.runtime.limits();
-        let answer = I::call(&InstanceRef(instance), store, input)
-            .map_err(|error| self.classify(error, store))?;
+        let answer = I::call(
+            &InstanceRef(instance),
+            store,
+            input,
+            &self.inner.fixed_config,
+        )
+        .map_err(|error| self.classify(error, store))?;
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
         let value = match answer {
             Answer::Decided(value) => value,

@@ -141,17 +141,19 @@ pub enum Instance {
 }
 
 impl Instance {
-    /// Calls `qualify`. `Err` is a failed call (trap, limit); the answer may
-    /// still be a refusal or invalid.
+    /// Calls `qualify`, with the plug-in's `fixed` config laid over the
+    /// input's. `Err` is a failed call (trap, limit); the answer may still
+    /// be a refusal or invalid.
     pub fn qualify(
         &self,
         store: &mut Store<CallState>,
         input: &model::QualifyInput,
+        fixed: &model::Config,
     ) -> wasmtime::Result<Answer<model::Qualification>> {
         let Instance::LeadDefinition(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_qualify(store, &convert::qualify_input(input))?;
+        let answer = bindings.call_qualify(store, &convert::qualify_input(input, fixed))?;
         Ok(Answer::from_guest(answer, convert::qualification))
     }
 
@@ -160,11 +162,12 @@ impl Instance {
         &self,
         store: &mut Store<CallState>,
         input: &model::NurtureInput,
+        fixed: &model::Config,
     ) -> wasmtime::Result<Answer<model::NurtureStep>> {
         let Instance::NurtureTrack(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_next_step(store, &convert::nurture_input(input))?;
+        let answer = bindings.call_next_step(store, &convert::nurture_input(input, fixed))?;
         Ok(Answer::from_guest(answer, convert::nurture_step))
     }
 
@@ -173,11 +176,12 @@ impl Instance {
         &self,
         store: &mut Store<CallState>,
         input: &model::RouteInput,
+        fixed: &model::Config,
     ) -> wasmtime::Result<Answer<model::RouteDecision>> {
         let Instance::RoutingPolicy(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_route(store, &convert::route_input(input))?;
+        let answer = bindings.call_route(store, &convert::route_input(input, fixed))?;
         Ok(Answer::from_guest(answer, convert::route_decision))
     }
 }

@@ -219,7 +219,7 @@ fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
     // The version goes into the file the slot names, so it must be of the
     // same kind: a component for a `.wasm`, a script for a `.rhai`.
     let is_component = bytes.starts_with(b"\0asm");
-    if is_component == crate::runtime::is_script(&entry.component) {
+    if is_component == crate::plugins::is_script(&entry.component) {
         let kind = if is_component {
             "a component"
         } else {

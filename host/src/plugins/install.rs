@@ -152,7 +152,7 @@ impl PluginLoader {
             OrgFile::read(&dir).map_err(|error| InstallError::OrgFile(error.to_string()))?;
         // A script keeps its own name (`qualify.rhai`); a component's name
         // is its file's stem.
-        let component = if crate::runtime::is_script(name) {
+        let component = if super::script::is_script(name) {
             name.to_string()
         } else {
             format!("{name}.wasm")

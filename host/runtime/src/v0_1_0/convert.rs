@@ -35,9 +35,9 @@ fn scalar(value: &model::Scalar) -> wit::Scalar {
     }
 }
 
-fn fields(fields: &model::Config) -> Vec<wit::Field> {
-    fields
-        .iter()
+/// `given` with the plug-in's `fixed` entries laid over it.
+fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::Field> {
+    crate::fixed::overlay(given, fixed)
         .map(|(name, value)| wit::Field {
             name: name.clone(),
             value: scalar(value),
@@ -72,7 +72,7 @@ fn lead(lead: &model::Lead) -> wit::Lead {
             model::Need::None => wit::Need::None,
         }),
         timeline_days: lead.timeline_days,
-        custom: fields(&lead.custom),
+        custom: fields(&lead.custom, &model::Config::new()),
         created_at: millis(lead.created_at),
     }
 }
@@ -119,18 +119,18 @@ fn qualification_to_wit(qualification: &model::Qualification) -> wit::Qualificat
     }
 }
 
-/// The WIT input of `qualify`.
-pub fn qualify_input(input: &model::QualifyInput) -> wit::QualifyInput {
+/// The WIT input of `qualify`, with the plug-in's `fixed` config.
+pub fn qualify_input(input: &model::QualifyInput, fixed: &model::Config) -> wit::QualifyInput {
     wit::QualifyInput {
         lead: lead(&input.lead),
         activities: activities(&input.activities),
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
 
-/// The WIT input of `next-step`.
-pub fn nurture_input(input: &model::NurtureInput) -> wit::NurtureInput {
+/// The WIT input of `next-step`, with the plug-in's `fixed` config.
+pub fn nurture_input(input: &model::NurtureInput, fixed: &model::Config) -> wit::NurtureInput {
     wit::NurtureInput {
         lead: lead(&input.lead),
         activities: activities(&input.activities),
@@ -140,13 +140,13 @@ pub fn nurture_input(input: &model::NurtureInput) -> wit::NurtureInput {
             step: input.state.step,
             data: input.state.data.clone(),
         },
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
 
-/// The WIT input of `route`.
-pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
+/// The WIT input of `route`, with the plug-in's `fixed` config.
+pub fn route_input(input: &model::RouteInput, fixed: &model::Config) -> wit::RouteInput {
     wit::RouteInput {
         lead: lead(&input.lead),
         qualification: qualification_to_wit(&input.qualification),
@@ -169,7 +169,7 @@ pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
             })
             .collect(),
         account_owner: input.account_owner.clone(),
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
