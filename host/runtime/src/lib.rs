@@ -29,6 +29,9 @@ mod limits;
 mod plugin;
 mod sandbox;
 mod v0_1_0;
+#[cfg(feature = "test-wit-0-1-1")]
+mod v0_1_1;
+mod version;
 mod wasi;
 
 use std::path::{Path, PathBuf};
@@ -45,11 +48,9 @@ pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
 pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
 pub use sandbox::CallContext;
+pub use version::{WitVersion, supported_wit_versions};
 
 use sandbox::CallState;
-
-/// The WIT versions this host loads plug-ins for, newest first.
-pub const SUPPORTED_WIT_VERSIONS: &str = "0.1.0";
 
 /// How to build a [`Runtime`].
 #[derive(Debug, Clone, Default)]
@@ -107,7 +108,7 @@ impl Runtime {
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker)
-            .and_then(|()| v0_1_0::add_to_linker(&mut linker))
+            .and_then(|()| version::add_to_linker(&mut linker))
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let fingerprint = engine::fingerprint(&engine);
         let cache = cache::CompileCache::new(config.cache_dir.as_deref(), &fingerprint).map_err(
@@ -185,6 +186,7 @@ impl Runtime {
                     other => Cause::Compile(other.to_string()),
                 })
             })?;
+        let version = version::named_by(&component, engine).map_err(fail)?;
         inspect::check_imports(&component, engine).map_err(fail)?;
         let slot = inspect::slot_of(&component, engine).map_err(fail)?;
         if let Some(expected) = expected.filter(|expected| *expected != slot) {
@@ -198,21 +200,9 @@ impl Runtime {
             .linker
             .instantiate_pre(&component)
             .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
-        let prepared = v0_1_0::Prepared::new(slot, pre).map_err(|error| {
-            fail(Cause::UnsupportedVersion {
-                export: slot.export(),
-                supported: SUPPORTED_WIT_VERSIONS,
-                detail: format!("{error:#}"),
-            })
-        })?;
-        tracing::debug!(plugin = %id, %slot, ?source, "plug-in loaded");
-        Ok(Plugin::new(
-            id,
-            slot,
-            plugin::Prepared::V0_1_0(prepared),
-            source,
-            self.clone(),
-        ))
+        let (version, prepared) = version::prepare(version, slot, pre).map_err(fail)?;
+        tracing::debug!(plugin = %id, %slot, %version, ?source, "plug-in loaded");
+        Ok(Plugin::new(id, slot, prepared, source, self.clone()))
     }
 
     /// Keeps `plugin`'s compiled code in the compile cache (memory and

@@ -8,7 +8,9 @@ use wasmtime::{Store, Trap};
 
 use super::answer::{Answer, AnswerSize};
 use super::sandbox::{CallContext, CallState};
-use super::{CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, v0_1_0};
+use super::{
+    CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, WitVersion, v0_1_0,
+};
 use leadhost_model::{self as model, PluginInput};
 
 mod reusable;
@@ -60,30 +62,42 @@ struct Inner {
 pub(super) enum Prepared {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Prepared),
+    /// `leadhost:plugin@0.1.1` (test-only).
+    #[cfg(feature = "test-wit-0-1-1")]
+    V0_1_1(super::v0_1_1::Prepared),
 }
 
 /// A live instance, by WIT version.
 enum Instance {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Instance),
+    /// `leadhost:plugin@0.1.1` (test-only).
+    #[cfg(feature = "test-wit-0-1-1")]
+    V0_1_1(super::v0_1_1::Instance),
 }
 
 impl Prepared {
     fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Instance> {
         match self {
             Prepared::V0_1_0(prepared) => prepared.instantiate(store).map(Instance::V0_1_0),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(prepared) => prepared.instantiate(store).map(Instance::V0_1_1),
         }
     }
 
-    fn version(&self) -> &'static str {
+    fn version(&self) -> WitVersion {
         match self {
-            Prepared::V0_1_0(_) => v0_1_0::VERSION,
+            Prepared::V0_1_0(_) => WitVersion::V0_1_0,
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(_) => WitVersion::V0_1_1,
         }
     }
 
     fn component(&self) -> &wasmtime::component::Component {
         match self {
             Prepared::V0_1_0(prepared) => prepared.component(),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(prepared) => prepared.component(),
         }
     }
 }
@@ -163,7 +177,7 @@ impl Plugin {
 
     /// The WIT version it was built against (e.g. `0.1.0`).
     pub fn wit_version(&self) -> &'static str {
-        self.inner.prepared.version()
+        self.inner.prepared.version().number()
     }
 
     /// Where its compiled code came from when it was loaded.

@@ -47,6 +47,8 @@ impl SlotInput for model::QualifyInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.qualify(store, input, fixed),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Instance::V0_1_1(instance) => instance.qualify(store, input, fixed),
         }
     }
 }
@@ -65,6 +67,8 @@ impl SlotInput for model::NurtureInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.next_step(store, input, fixed),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Instance::V0_1_1(instance) => instance.next_step(store, input, fixed),
         }
     }
 }
@@ -83,6 +87,8 @@ impl SlotInput for model::RouteInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.route(store, input, fixed),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Instance::V0_1_1(instance) => instance.route(store, input, fixed),
         }
     }
 }
