@@ -9,8 +9,12 @@
 //! other conversion are 0.1.0's source compiled against this version's
 //! generated types; `qualification.rs` is this version's own.
 
+// Deliberately the same source as 0.1.0's, compiled against this
+// version's generated types.
+#[allow(clippy::duplicate_mod)]
 #[path = "v0_1_0/calls.rs"]
 mod calls;
+#[allow(clippy::duplicate_mod)]
 #[path = "v0_1_0/convert.rs"]
 mod convert;
 mod qualification;
