@@ -5,7 +5,7 @@ use std::path::Path;
 
 use leadhost_guest_build::{Guest, build, require_used};
 
-const FIXTURES: [Guest; 9] = [
+const FIXTURES: [Guest; 10] = [
     Guest {
         package: "fixture-infinite-loop",
         purpose: "never returns; fuel or the deadline must stop it.",
@@ -51,9 +51,19 @@ const FIXTURES: [Guest; 9] = [
         purpose: "nurture track asking to wake a day in the past: clamped to the minimum interval.",
         embed: false,
     },
+    Guest {
+        package: "fixture-wit-0-1-1",
+        purpose: "lead definition built against the test-only WIT 0.1.1 (tests/wit): must load, decide and be recorded as 0.1.1.",
+        embed: false,
+    },
 ];
 
 fn main() {
+    // The test-only WIT the `wit-0-1-1` fixture is built against.
+    println!(
+        "cargo:rerun-if-changed={}",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("wit").display()
+    );
     build(&FIXTURES);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     require_used(

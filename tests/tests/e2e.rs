@@ -16,4 +16,5 @@ mod e2e {
     pub mod sandbox;
     pub mod support;
     pub mod transitions;
+    pub mod wit_versions;
 }

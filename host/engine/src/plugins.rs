@@ -19,7 +19,10 @@ pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use rollback::{RequestError, RollbackAnswer, pick_version, request_rollback};
-pub use script::{load_plugin, load_plugin_file, slot_of};
+pub use script::{
+    MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script, load_plugin,
+    load_plugin_file, slot_of,
+};
 pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
 
 pub use crate::registry::{Active, Refusal, Registry};

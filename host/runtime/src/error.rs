@@ -53,16 +53,27 @@ pub enum Cause {
     /// The component exports none of the slots' functions.
     #[error("exports none of `qualify`, `next-step` or `route` (it exports: {0})")]
     NoSlotExport(String),
-    /// The slot's function is there, but with a type no supported version has.
+    /// The component is built against a version of the contract the host
+    /// does not load (or against several).
     #[error(
-        "exports `{export}` with a type that matches no supported WIT version ({supported}): {detail}"
+        "is built against a WIT version this host does not load: it uses {uses}; supported: leadhost:plugin {supported}"
     )]
     UnsupportedVersion {
+        /// The contract's interfaces it imports and exports, each with its
+        /// version (`leadhost:plugin/types@0.2.0`).
+        uses: String,
+        /// The versions the host supports, newest first.
+        supported: &'static str,
+    },
+    /// The slot's function is there, but with a type that does not match
+    /// the slot's world in the versions tried.
+    #[error("exports `{export}` with a type that matches no WIT version tried ({tried}): {detail}")]
+    ExportMismatch {
         /// The exported function.
         export: &'static str,
-        /// The versions the host supports.
-        supported: &'static str,
-        /// Wasmtime's type-check message.
+        /// The versions whose world it was checked against.
+        tried: String,
+        /// Wasmtime's type-check message, by version.
         detail: String,
     },
     /// The guest trapped (a panic, `unreachable`, an out-of-bounds access, ...).
@@ -124,7 +135,9 @@ impl Cause {
             Cause::ForbiddenImport(_) => "forbidden-import",
             Cause::WrongWorld { .. } => "wrong-world",
             Cause::NoSlotExport(_) => "no-slot-export",
-            Cause::UnsupportedVersion { .. } => "unsupported-version",
+            Cause::UnsupportedVersion { .. } | Cause::ExportMismatch { .. } => {
+                "unsupported-version"
+            }
             Cause::Trap { .. } => "trap",
             Cause::OutOfFuel(_) => "out-of-fuel",
             Cause::Deadline(_) => "deadline",

@@ -4,7 +4,7 @@
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use super::{Cause, Slot, v0_1_0};
+use super::{Cause, Slot, WitVersion};
 
 /// Interfaces a plug-in may import. WASI is granted because language
 /// runtimes import it, but its context denies everything (see `sandbox`);
@@ -16,9 +16,6 @@ const GRANTED_WASI: [&str; 5] = [
     "wasi:random/",
     "wasi:filesystem/",
 ];
-
-/// The host interfaces of every supported WIT version.
-const GRANTED_HOST: [&[&str]; 1] = [&v0_1_0::GRANTED_IMPORTS];
 
 /// Refuses bytes that cannot be a component, with the most useful reason.
 pub fn check_header(bytes: &[u8]) -> Result<(), Cause> {
@@ -38,7 +35,9 @@ pub fn check_header(bytes: &[u8]) -> Result<(), Cause> {
 
 /// Whether the host grants the import named `name`.
 pub fn is_granted(name: &str) -> bool {
-    GRANTED_HOST.iter().any(|version| version.contains(&name))
+    WitVersion::ALL
+        .iter()
+        .any(|version| version.granted_imports().contains(&name))
         || GRANTED_WASI.iter().any(|prefix| name.starts_with(prefix))
 }
 

@@ -23,12 +23,15 @@ mod cache;
 mod compiler;
 mod engine;
 mod error;
+mod fixed;
 mod inspect;
 mod limits;
 mod plugin;
 mod sandbox;
-mod script;
 mod v0_1_0;
+#[cfg(feature = "test-wit-0-1-1")]
+mod v0_1_1;
+mod version;
 mod wasi;
 
 use std::path::{Path, PathBuf};
@@ -45,12 +48,9 @@ pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
 pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
 pub use sandbox::CallContext;
-pub use script::{MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script};
+pub use version::{WitVersion, supported_wit_versions};
 
 use sandbox::CallState;
-
-/// The WIT versions this host loads plug-ins for, newest first.
-pub const SUPPORTED_WIT_VERSIONS: &str = "0.1.0";
 
 /// How to build a [`Runtime`].
 #[derive(Debug, Clone, Default)]
@@ -108,7 +108,7 @@ impl Runtime {
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker)
-            .and_then(|()| v0_1_0::add_to_linker(&mut linker))
+            .and_then(|()| version::add_to_linker(&mut linker))
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let fingerprint = engine::fingerprint(&engine);
         let cache = cache::CompileCache::new(config.cache_dir.as_deref(), &fingerprint).map_err(
@@ -186,6 +186,7 @@ impl Runtime {
                     other => Cause::Compile(other.to_string()),
                 })
             })?;
+        let version = version::named_by(&component, engine).map_err(fail)?;
         inspect::check_imports(&component, engine).map_err(fail)?;
         let slot = inspect::slot_of(&component, engine).map_err(fail)?;
         if let Some(expected) = expected.filter(|expected| *expected != slot) {
@@ -199,21 +200,9 @@ impl Runtime {
             .linker
             .instantiate_pre(&component)
             .map_err(|error| fail(Cause::Invalid(format!("{error:#}"))))?;
-        let prepared = v0_1_0::Prepared::new(slot, pre).map_err(|error| {
-            fail(Cause::UnsupportedVersion {
-                export: slot.export(),
-                supported: SUPPORTED_WIT_VERSIONS,
-                detail: format!("{error:#}"),
-            })
-        })?;
-        tracing::debug!(plugin = %id, %slot, ?source, "plug-in loaded");
-        Ok(Plugin::new(
-            id,
-            slot,
-            plugin::Prepared::V0_1_0(prepared),
-            source,
-            self.clone(),
-        ))
+        let (version, prepared) = version::prepare(version, slot, pre).map_err(fail)?;
+        tracing::debug!(plugin = %id, %slot, %version, ?source, "plug-in loaded");
+        Ok(Plugin::new(id, slot, prepared, source, self.clone()))
     }
 
     /// Keeps `plugin`'s compiled code in the compile cache (memory and
@@ -222,48 +211,6 @@ impl Runtime {
     pub fn keep(&self, plugin: &Plugin) {
         let (hash, component) = plugin.compiled();
         self.shared.cache.keep(hash, component);
-    }
-
-    /// Loads an admin script for `slot`, run by `runner` (the first-party
-    /// script component of that slot). The plug-in is known by the
-    /// script's name and the sha256 of its text. Nothing is called.
-    pub fn load_script(
-        &self,
-        name: &str,
-        text: &[u8],
-        slot: Slot,
-        runner: &[u8],
-    ) -> Result<Plugin, PluginError> {
-        let id = PluginId {
-            name: name.to_string(),
-            hash: ContentHash::of(text),
-        };
-        let fail = |cause| PluginError {
-            plugin: id.clone(),
-            cause,
-        };
-        let text = std::str::from_utf8(text).map_err(|error| {
-            fail(Cause::Invalid(format!(
-                "a script must be UTF-8 text: {error}"
-            )))
-        })?;
-        if text.trim().is_empty() {
-            return Err(fail(Cause::Empty));
-        }
-        if text.len() > script::MAX_SCRIPT_BYTES {
-            return Err(fail(Cause::Invalid(format!(
-                "the script is {} bytes long; the limit is {}",
-                text.len(),
-                script::MAX_SCRIPT_BYTES
-            ))));
-        }
-        let component = self
-            .load("script-runner", runner, Some(slot))
-            .map_err(|error| fail(error.cause))?;
-        // The runner is first-party: keep its compiled code whatever comes
-        // of the script (it takes seconds to compile).
-        self.keep(&component);
-        Ok(component.for_script(id, script::ScriptSource::new(name, text)))
     }
 
     /// Everything `leadhost plugin check` reports of a component, whether

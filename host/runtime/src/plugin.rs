@@ -8,12 +8,16 @@ use wasmtime::{Store, Trap};
 
 use super::answer::{Answer, AnswerSize};
 use super::sandbox::{CallContext, CallState};
-use super::{CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, v0_1_0};
+use super::{
+    CacheSource, Cause, ContentHash, PluginError, PluginId, Runtime, Slot, WitVersion, v0_1_0,
+};
 use leadhost_model::{self as model, PluginInput};
 
 mod reusable;
+mod slot_input;
 
 pub use reusable::ReusableInstance;
+pub use slot_input::{InstanceRef, SlotInput};
 
 /// A plug-in version ready to call. Cheap to clone; calls may run
 /// concurrently from any thread, each in its own `Store`.
@@ -33,6 +37,7 @@ impl std::fmt::Debug for Plugin {
     }
 }
 
+#[derive(Clone)]
 struct Inner {
     /// `name@hash`.
     id: PluginId,
@@ -44,9 +49,11 @@ struct Inner {
     source: CacheSource,
     /// The runtime it was loaded into (engine and limits).
     runtime: Runtime,
-    /// For an admin script: its text, passed to the script component.
-    script: Option<super::script::ScriptSource>,
-    /// The content hash the compiled component is cached under.
+    /// Config entries every call sees over its caller's (empty unless set
+    /// by [`Plugin::with_fixed_config`]).
+    fixed_config: model::Config,
+    /// The content hash the compiled component is cached under (the
+    /// component's own, whatever [`Plugin::with_identity`] says).
     compiled_hash: ContentHash,
 }
 
@@ -55,102 +62,42 @@ struct Inner {
 pub(super) enum Prepared {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Prepared),
+    /// `leadhost:plugin@0.1.1` (test-only).
+    #[cfg(feature = "test-wit-0-1-1")]
+    V0_1_1(super::v0_1_1::Prepared),
 }
 
 /// A live instance, by WIT version.
 enum Instance {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Instance),
+    /// `leadhost:plugin@0.1.1` (test-only).
+    #[cfg(feature = "test-wit-0-1-1")]
+    V0_1_1(super::v0_1_1::Instance),
 }
 
 impl Prepared {
     fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Instance> {
         match self {
             Prepared::V0_1_0(prepared) => prepared.instantiate(store).map(Instance::V0_1_0),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(prepared) => prepared.instantiate(store).map(Instance::V0_1_1),
         }
     }
 
-    fn version(&self) -> &'static str {
+    fn version(&self) -> WitVersion {
         match self {
-            Prepared::V0_1_0(_) => v0_1_0::VERSION,
+            Prepared::V0_1_0(_) => WitVersion::V0_1_0,
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(_) => WitVersion::V0_1_1,
         }
     }
 
     fn component(&self) -> &wasmtime::component::Component {
         match self {
             Prepared::V0_1_0(prepared) => prepared.component(),
-        }
-    }
-}
-
-/// One slot's input: what its call returns and how to make it.
-pub trait SlotInput: PluginInput + Clone {
-    /// The slot's answer.
-    type Output: AnswerSize;
-    /// The slot.
-    const SLOT: Slot;
-    /// The org's config in the input (a script plug-in adds its text).
-    #[doc(hidden)]
-    fn config_mut(&mut self) -> &mut model::Config;
-    /// Calls the slot's function on `instance`.
-    #[doc(hidden)]
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>>;
-}
-
-/// An instance handed to [`SlotInput::call`]; opaque outside the runtime.
-pub struct InstanceRef<'a>(&'a Instance);
-
-impl SlotInput for model::QualifyInput {
-    type Output = model::Qualification;
-    const SLOT: Slot = Slot::LeadDefinition;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.qualify(store, input),
-        }
-    }
-}
-
-impl SlotInput for model::NurtureInput {
-    type Output = model::NurtureStep;
-    const SLOT: Slot = Slot::NurtureTrack;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.next_step(store, input),
-        }
-    }
-}
-
-impl SlotInput for model::RouteInput {
-    type Output = model::RouteDecision;
-    const SLOT: Slot = Slot::RoutingPolicy;
-    fn config_mut(&mut self) -> &mut model::Config {
-        &mut self.config
-    }
-    fn call(
-        instance: &InstanceRef<'_>,
-        store: &mut Store<CallState>,
-        input: &Self,
-    ) -> wasmtime::Result<Answer<Self::Output>> {
-        match instance.0 {
-            Instance::V0_1_0(instance) => instance.route(store, input),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Prepared::V0_1_1(prepared) => prepared.component(),
         }
     }
 }
@@ -182,26 +129,39 @@ impl Plugin {
                 prepared,
                 source,
                 runtime,
-                script: None,
+                fixed_config: model::Config::new(),
                 compiled_hash,
             }),
         }
     }
 
-    /// The script component `self` run for the admin script `source`,
-    /// known by `id` (the script's name and hash).
-    pub(super) fn for_script(&self, id: PluginId, source: super::script::ScriptSource) -> Self {
-        let inner = &self.inner;
+    /// The same compiled component, known by `id` in decisions, errors
+    /// and logs. For a component that interprets what its config carries
+    /// (the script host runs an admin's script): the version that decides
+    /// is then the carried text, not the interpreter. The compiled code is
+    /// still cached under the component's own hash.
+    pub fn with_identity(&self, id: PluginId) -> Plugin {
+        self.derive(|inner| inner.id = id)
+    }
+
+    /// The same plug-in, whose every call sees `fixed` laid over the config
+    /// its caller passes (an entry of the same name is replaced). The
+    /// entries are merged while the input is converted for the guest, so a
+    /// call copies nothing for them beyond what the guest receives.
+    pub fn with_fixed_config(&self, fixed: model::Config) -> Plugin {
+        self.derive(|inner| inner.fixed_config = fixed)
+    }
+
+    /// The config entries every call sees over its caller's.
+    pub fn fixed_config(&self) -> &model::Config {
+        &self.inner.fixed_config
+    }
+
+    fn derive(&self, change: impl FnOnce(&mut Inner)) -> Plugin {
+        let mut inner = Inner::clone(&self.inner);
+        change(&mut inner);
         Plugin {
-            inner: Arc::new(Inner {
-                id,
-                slot: inner.slot,
-                prepared: inner.prepared.clone(),
-                source: inner.source,
-                runtime: inner.runtime.clone(),
-                script: Some(source),
-                compiled_hash: inner.compiled_hash,
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -217,7 +177,7 @@ impl Plugin {
 
     /// The WIT version it was built against (e.g. `0.1.0`).
     pub fn wit_version(&self) -> &'static str {
-        self.inner.prepared.version()
+        self.inner.prepared.version().number()
     }
 
     /// Where its compiled code came from when it was loaded.
@@ -225,8 +185,8 @@ impl Plugin {
         self.inner.source
     }
 
-    /// The compiled component and the hash it is cached under (for an
-    /// admin script, the script component's).
+    /// The compiled component and the hash it is cached under (the
+    /// component's own, whatever its identity).
     pub(super) fn compiled(&self) -> (ContentHash, &wasmtime::component::Component) {
         let component = self.inner.prepared.component();
         (self.inner.compiled_hash, component)
@@ -266,19 +226,6 @@ impl Plugin {
         input: &I,
     ) -> Result<Called<I::Output>, PluginError> {
         self.check_slot::<I>()?;
-        if let Some(script) = &self.inner.script {
-            let mut input = input.clone();
-            script.apply(input.config_mut());
-            return self.call_prepared(context, &input);
-        }
-        self.call_prepared(context, input)
-    }
-
-    fn call_prepared<I: SlotInput>(
-        &self,
-        context: &CallContext,
-        input: &I,
-    ) -> Result<Called<I::Output>, PluginError> {
         let started = Instant::now();
         let mut store = self.new_store(context, input);
         let result = match self.inner.prepared.instantiate(&mut store) {
@@ -330,8 +277,13 @@ impl Plugin {
         started: Instant,
     ) -> Result<Called<I::Output>, PluginError> {
         let limits = self.inner.runtime.limits();
-        let answer = I::call(&InstanceRef(instance), store, input)
-            .map_err(|error| self.classify(error, store))?;
+        let answer = I::call(
+            &InstanceRef(instance),
+            store,
+            input,
+            &self.inner.fixed_config,
+        )
+        .map_err(|error| self.classify(error, store))?;
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
         let value = match answer {
             Answer::Decided(value) => value,

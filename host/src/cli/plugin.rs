@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
-use crate::plugins::{InstallError, OrgFolders, RollbackAnswer, request_rollback};
-use crate::runtime::{Runtime, RuntimeConfig, Slot, is_script};
+use crate::plugins::{InstallError, OrgFolders, RollbackAnswer, is_script, request_rollback};
+use crate::runtime::{Runtime, RuntimeConfig, Slot};
 use crate::setup::{Host, Options, SetupError};
 use crate::store::StoreError;
 

@@ -21,7 +21,8 @@ pub struct PluginCheckArgs {
 
 use crate::builtin::{SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE, script_runner};
 use crate::model::Config;
-use crate::runtime::{ContentHash, is_script};
+use crate::plugins::is_script;
+use crate::runtime::ContentHash;
 
 /// Calls timed for the per-call figure (the median is reported).
 const TIMED_CALLS: usize = 21;

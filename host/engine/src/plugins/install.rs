@@ -98,7 +98,7 @@ impl PluginLoader {
         let mut file = OrgFile::read(&dir)?;
         // A script keeps its own name (`qualify.rhai`); a component's name
         // is its file's stem.
-        let component = if crate::runtime::is_script(name) {
+        let component = if super::script::is_script(name) {
             name.to_string()
         } else {
             format!("{name}.wasm")

@@ -193,7 +193,7 @@ impl OrgFile {
 /// A plain file name ending in `.wasm` or `.rhai` (no folders, nothing
 /// hidden).
 pub fn is_component_name(name: &str) -> bool {
-    let script = crate::runtime::SCRIPT_EXTENSION;
+    let script = super::script::SCRIPT_EXTENSION;
     [".wasm", script]
         .iter()
         .any(|extension| name.len() > extension.len() && name.ends_with(extension))

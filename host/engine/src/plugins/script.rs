@@ -4,13 +4,33 @@
 //! must answer, so a script that does not parse, lacks its function or
 //! fails on an ordinary lead is refused with the engine's message (which
 //! names the line) while the previous version keeps serving.
+//!
+//! The runtime knows components only: a script is the script component
+//! known by the script's name and the sha256 of its text (a script is
+//! versioned by content like a component), with the text fixed in its
+//! config (`script`, `script-name`) over the org's, where the engine reads it.
 
 use crate::builtin;
-use crate::model::{Config, NurtureInput, QualifyInput, RouteInput};
+use crate::model::{Config, NurtureInput, QualifyInput, RouteInput, Scalar};
 use crate::runtime::{
     CallContext, Cancel, Cause, ContentHash, Plugin, PluginError, PluginId, Runtime, Slot,
-    SlotInput, is_script,
+    SlotInput,
 };
+
+/// Config field carrying the script's text to the script component.
+pub const SCRIPT_FIELD: &str = "script";
+/// Config field carrying the script's file name, for its messages.
+pub const SCRIPT_NAME_FIELD: &str = "script-name";
+/// The file extension of admin scripts.
+pub const SCRIPT_EXTENSION: &str = ".rhai";
+/// Longest script accepted. A rule is a page or two; anything near this is
+/// data that belongs in config.
+pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+
+/// Whether a plug-in file name names an admin script.
+pub fn is_script(name: &str) -> bool {
+    name.ends_with(SCRIPT_EXTENSION)
+}
 
 /// Loads a plug-in file's bytes by its name: an admin script when the name
 /// ends in `.rhai`, a component otherwise. A script's slot is `expected`,
@@ -51,9 +71,66 @@ pub fn load_plugin_with(
             ),
         })?,
     };
-    let plugin = runtime.load_script(name, bytes, slot, builtin::script_runner(slot).bytes)?;
+    let plugin = load_script(runtime, name, bytes, slot)?;
     probe(&plugin, config)?;
     Ok(plugin)
+}
+
+/// The script `text` named `name` as a plug-in for `slot`: the slot's
+/// script component, known by the script's name and hash, with the text
+/// and name fixed in its config. Nothing is called.
+fn load_script(
+    runtime: &Runtime,
+    name: &str,
+    text: &[u8],
+    slot: Slot,
+) -> Result<Plugin, PluginError> {
+    let id = PluginId {
+        name: name.to_string(),
+        hash: ContentHash::of(text),
+    };
+    let fail = |cause| PluginError {
+        plugin: id.clone(),
+        cause,
+    };
+    let text = std::str::from_utf8(text).map_err(|error| {
+        fail(Cause::Invalid(format!(
+            "a script must be UTF-8 text: {error}"
+        )))
+    })?;
+    if text.trim().is_empty() {
+        return Err(fail(Cause::Empty));
+    }
+    if text.len() > MAX_SCRIPT_BYTES {
+        return Err(fail(Cause::Invalid(format!(
+            "the script is {} bytes long; the limit is {MAX_SCRIPT_BYTES}",
+            text.len()
+        ))));
+    }
+    let runner = runtime
+        .load(
+            "script-runner",
+            builtin::script_runner(slot).bytes,
+            Some(slot),
+        )
+        .map_err(|error| fail(error.cause))?;
+    // The runner is first-party: keep its compiled code whatever comes of
+    // the script (it takes seconds to compile).
+    runtime.keep(&runner);
+    Ok(runner
+        .with_identity(id)
+        .with_fixed_config(script_config(name, text)))
+}
+
+/// The config fields that carry a script to the script component.
+fn script_config(name: &str, text: &str) -> Config {
+    Config::from([
+        (SCRIPT_FIELD.to_string(), Scalar::Text(text.to_string())),
+        (
+            SCRIPT_NAME_FIELD.to_string(),
+            Scalar::Text(name.to_string()),
+        ),
+    ])
 }
 
 /// Loads a plug-in file, named by its file name (a component by its stem).
@@ -135,5 +212,72 @@ mod tests {
         assert_eq!(slot_of(b"fn route(input) {}"), Some(Slot::RoutingPolicy));
         assert_eq!(slot_of(b"fn qualify_all(input) {}"), None);
         assert_eq!(slot_of(b"// fn qualify(input)"), None);
+    }
+
+    fn refusal(text: &[u8]) -> PluginError {
+        let runtime = Runtime::new(Default::default()).expect("runtime");
+        let slot = Some(Slot::LeadDefinition);
+        load_plugin(&runtime, "qualify.rhai", text, slot, &Config::new()).unwrap_err()
+    }
+
+    #[test]
+    fn scripts_not_utf8_empty_or_too_long_are_refused_by_name_and_hash() {
+        let binary = b"fn qualify(input) { \xff }".to_vec();
+        let error = refusal(&binary);
+        assert_eq!(error.plugin.name, "qualify.rhai");
+        assert_eq!(error.plugin.hash, ContentHash::of(&binary));
+        assert!(
+            error
+                .to_string()
+                .contains("a script must be UTF-8 text: invalid utf-8"),
+            "{error}"
+        );
+        assert!(matches!(
+            load_script(
+                &Runtime::new(Default::default()).expect("runtime"),
+                "qualify.rhai",
+                b"  \n",
+                Slot::LeadDefinition
+            )
+            .unwrap_err()
+            .cause,
+            Cause::Empty
+        ));
+        let long = format!(
+            "fn qualify(input) {{ () }}\n{}",
+            "// padding\n".repeat(6000)
+        );
+        let error = refusal(long.as_bytes());
+        assert!(
+            error.to_string().contains(&format!(
+                "the script is {} bytes long; the limit is {MAX_SCRIPT_BYTES}",
+                long.len()
+            )),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_script_is_the_script_component_known_by_its_name_and_hash_with_its_text_fixed() {
+        let runtime = Runtime::new(Default::default()).expect("runtime");
+        let text = "fn qualify(input) {\n  #{ stage: \"nurture\", score: 7, reasons: [input.config[\"greeting\"]] }\n}\n";
+        let mut config = Config::new();
+        config.insert("greeting".into(), Scalar::Text("hello".into()));
+        config.insert(SCRIPT_FIELD.into(), Scalar::Text("forged".into()));
+        let plugin = load_plugin(&runtime, "qualify.rhai", text.as_bytes(), None, &config)
+            .expect("the script loads");
+        assert_eq!(plugin.id().name, "qualify.rhai");
+        assert_eq!(plugin.id().hash, ContentHash::of(text.as_bytes()));
+        assert_eq!(plugin.slot(), Slot::LeadDefinition);
+        assert_eq!(plugin.fixed_config(), &script_config("qualify.rhai", text));
+        // The org's own `script` entry cannot replace the script's text.
+        let mut input: QualifyInput =
+            serde_json::from_str(builtin::SAMPLE_QUALIFY).expect("the sample parses");
+        input.config = config;
+        let verdict = plugin
+            .qualify(&CallContext::for_org("acme"), &input)
+            .expect("the script decides");
+        assert_eq!(verdict.value.score, 7);
+        assert_eq!(verdict.value.reasons, ["hello"]);
     }
 }

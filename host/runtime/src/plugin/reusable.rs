@@ -61,12 +61,6 @@ impl ReusableInstance {
         let started = Instant::now();
         arm(&mut self.store, self.plugin.inner.runtime.limits());
         self.store.data_mut().set_now(input.now());
-        let scripted = self.plugin.inner.script.as_ref().map(|script| {
-            let mut input = input.clone();
-            script.apply(input.config_mut());
-            input
-        });
-        let input = scripted.as_ref().unwrap_or(input);
         let result = self
             .plugin
             .invoke(&self.instance, &mut self.store, input, started);

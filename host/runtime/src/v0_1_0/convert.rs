@@ -1,9 +1,15 @@
-//! Conversions between the host's model and the v0.1.0 WIT types. Inputs
-//! always convert; answers are checked against the contract on the way in.
+//! Conversions between the host's model and the WIT types of every part of
+//! the contract that has not changed since 0.1.0. Inputs always convert;
+//! answers are checked against the contract on the way in.
+//!
+//! A later version whose other types are unchanged compiles this same file
+//! against its own generated types (`#[path]` in its module) and brings its
+//! own conversions of what changed (here: `qualification.rs`).
 
 use chrono::DateTime;
 
 use super::generated::types as wit;
+use super::qualification::qualification_to_wit;
 use leadhost_model::{self as model, Time};
 
 fn millis(time: Time) -> wit::Timestamp {
@@ -23,7 +29,10 @@ fn non_empty(text: String, what: &str) -> Result<String, String> {
     }
 }
 
-fn optional_non_empty(text: Option<String>, what: &str) -> Result<Option<String>, String> {
+pub(super) fn optional_non_empty(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<String>, String> {
     text.map(|text| non_empty(text, what)).transpose()
 }
 
@@ -35,9 +44,9 @@ fn scalar(value: &model::Scalar) -> wit::Scalar {
     }
 }
 
-fn fields(fields: &model::Config) -> Vec<wit::Field> {
-    fields
-        .iter()
+/// `given` with the plug-in's `fixed` entries laid over it.
+fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::Field> {
+    crate::fixed::overlay(given, fixed)
         .map(|(name, value)| wit::Field {
             name: name.clone(),
             value: scalar(value),
@@ -72,7 +81,7 @@ fn lead(lead: &model::Lead) -> wit::Lead {
             model::Need::None => wit::Need::None,
         }),
         timeline_days: lead.timeline_days,
-        custom: fields(&lead.custom),
+        custom: fields(&lead.custom, &model::Config::new()),
         created_at: millis(lead.created_at),
     }
 }
@@ -101,7 +110,7 @@ fn activities(activities: &[model::Activity]) -> Vec<wit::Activity> {
         .collect()
 }
 
-fn stage_to_wit(stage: model::Stage) -> wit::Stage {
+pub(super) fn stage_to_wit(stage: model::Stage) -> wit::Stage {
     match stage {
         model::Stage::SalesReady => wit::Stage::SalesReady,
         model::Stage::Nurture => wit::Stage::Nurture,
@@ -109,28 +118,26 @@ fn stage_to_wit(stage: model::Stage) -> wit::Stage {
     }
 }
 
-fn qualification_to_wit(qualification: &model::Qualification) -> wit::Qualification {
-    wit::Qualification {
-        stage: stage_to_wit(qualification.stage),
-        score: qualification.score,
-        segment: qualification.segment.clone(),
-        track: qualification.track.clone(),
-        reasons: qualification.reasons.clone(),
+pub(super) fn stage_from_wit(stage: wit::Stage) -> model::Stage {
+    match stage {
+        wit::Stage::SalesReady => model::Stage::SalesReady,
+        wit::Stage::Nurture => model::Stage::Nurture,
+        wit::Stage::Discard => model::Stage::Discard,
     }
 }
 
-/// The WIT input of `qualify`.
-pub fn qualify_input(input: &model::QualifyInput) -> wit::QualifyInput {
+/// The WIT input of `qualify`, with the plug-in's `fixed` config.
+pub fn qualify_input(input: &model::QualifyInput, fixed: &model::Config) -> wit::QualifyInput {
     wit::QualifyInput {
         lead: lead(&input.lead),
         activities: activities(&input.activities),
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
 
-/// The WIT input of `next-step`.
-pub fn nurture_input(input: &model::NurtureInput) -> wit::NurtureInput {
+/// The WIT input of `next-step`, with the plug-in's `fixed` config.
+pub fn nurture_input(input: &model::NurtureInput, fixed: &model::Config) -> wit::NurtureInput {
     wit::NurtureInput {
         lead: lead(&input.lead),
         activities: activities(&input.activities),
@@ -140,13 +147,13 @@ pub fn nurture_input(input: &model::NurtureInput) -> wit::NurtureInput {
             step: input.state.step,
             data: input.state.data.clone(),
         },
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
 
-/// The WIT input of `route`.
-pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
+/// The WIT input of `route`, with the plug-in's `fixed` config.
+pub fn route_input(input: &model::RouteInput, fixed: &model::Config) -> wit::RouteInput {
     wit::RouteInput {
         lead: lead(&input.lead),
         qualification: qualification_to_wit(&input.qualification),
@@ -169,87 +176,80 @@ pub fn route_input(input: &model::RouteInput) -> wit::RouteInput {
             })
             .collect(),
         account_owner: input.account_owner.clone(),
-        config: fields(&input.config),
+        config: fields(&input.config, fixed),
         now: millis(input.now),
     }
 }
 
-/// A lead definition's answer, checked.
-pub fn qualification(answer: wit::Qualification) -> Result<model::Qualification, String> {
-    Ok(model::Qualification {
-        stage: match answer.stage {
-            wit::Stage::SalesReady => model::Stage::SalesReady,
-            wit::Stage::Nurture => model::Stage::Nurture,
-            wit::Stage::Discard => model::Stage::Discard,
-        },
-        score: answer.score,
-        segment: optional_non_empty(answer.segment, "segment")?,
-        track: optional_non_empty(answer.track, "track")?,
-        reasons: answer.reasons,
-    })
-}
-
 /// A nurture track's answer, checked.
-pub fn nurture_step(answer: wit::NurtureStep) -> Result<model::NurtureStep, String> {
-    use model::NurtureAction as A;
-    let actions = answer
-        .actions
-        .into_iter()
-        .map(|action| {
-            Ok(match action {
-                wit::NurtureAction::SendTouch(touch) => A::SendTouch {
-                    channel: non_empty(touch.channel, "send-touch.channel")?,
-                    content: non_empty(touch.content, "send-touch.content")?,
-                    question: touch
-                        .question
-                        .map(|question| {
-                            Ok::<_, String>(model::Question {
-                                id: non_empty(question.id, "send-touch.question.id")?,
-                                text: question.text,
+impl TryFrom<wit::NurtureStep> for model::NurtureStep {
+    type Error = String;
+
+    fn try_from(answer: wit::NurtureStep) -> Result<Self, String> {
+        use model::NurtureAction as A;
+        let actions = answer
+            .actions
+            .into_iter()
+            .map(|action| {
+                Ok(match action {
+                    wit::NurtureAction::SendTouch(touch) => A::SendTouch {
+                        channel: non_empty(touch.channel, "send-touch.channel")?,
+                        content: non_empty(touch.content, "send-touch.content")?,
+                        question: touch
+                            .question
+                            .map(|question| {
+                                Ok::<_, String>(model::Question {
+                                    id: non_empty(question.id, "send-touch.question.id")?,
+                                    text: question.text,
+                                })
                             })
-                        })
-                        .transpose()?,
-                },
-                wit::NurtureAction::CreateCallTask(task) => A::CreateCallTask {
-                    assignee: optional_non_empty(task.assignee, "create-call-task.assignee")?,
-                    reason: task.reason,
-                },
-                wit::NurtureAction::Wait => A::Wait,
-                wit::NurtureAction::MoveToTrack(track) => A::MoveToTrack {
-                    track: non_empty(track, "move-to-track")?,
-                },
-                wit::NurtureAction::HandToSales(reason) => A::HandToSales { reason },
-                wit::NurtureAction::Discard(reason) => A::Discard { reason },
-                wit::NurtureAction::Finish(reason) => A::Finish { reason },
+                            .transpose()?,
+                    },
+                    wit::NurtureAction::CreateCallTask(task) => A::CreateCallTask {
+                        assignee: optional_non_empty(task.assignee, "create-call-task.assignee")?,
+                        reason: task.reason,
+                    },
+                    wit::NurtureAction::Wait => A::Wait,
+                    wit::NurtureAction::MoveToTrack(track) => A::MoveToTrack {
+                        track: non_empty(track, "move-to-track")?,
+                    },
+                    wit::NurtureAction::HandToSales(reason) => A::HandToSales { reason },
+                    wit::NurtureAction::Discard(reason) => A::Discard { reason },
+                    wit::NurtureAction::Finish(reason) => A::Finish { reason },
+                })
             })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(model::NurtureStep {
+            actions,
+            state: model::TrackState {
+                track: non_empty(answer.state.track, "state.track")?,
+                step: answer.state.step,
+                data: answer.state.data,
+            },
+            wake_at: answer.wake_at.map(|at| time(at, "wake-at")).transpose()?,
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(model::NurtureStep {
-        actions,
-        state: model::TrackState {
-            track: non_empty(answer.state.track, "state.track")?,
-            step: answer.state.step,
-            data: answer.state.data,
-        },
-        wake_at: answer.wake_at.map(|at| time(at, "wake-at")).transpose()?,
-    })
+    }
 }
 
 /// A routing policy's answer, checked.
-pub fn route_decision(answer: wit::RouteDecision) -> Result<model::RouteDecision, String> {
-    Ok(match answer {
-        wit::RouteDecision::Assign(assignment) => model::RouteDecision::Assign {
-            rep: non_empty(assignment.rep, "assign.rep")?,
-            reasons: assignment.reasons,
-        },
-        wit::RouteDecision::Queue(queued) => model::RouteDecision::Queue {
-            queue: non_empty(queued.name, "queue.name")?,
-            reason: queued.reason,
-        },
-        wit::RouteDecision::ReturnToMarketing(reason) => {
-            model::RouteDecision::ReturnToMarketing { reason }
-        }
-    })
+impl TryFrom<wit::RouteDecision> for model::RouteDecision {
+    type Error = String;
+
+    fn try_from(answer: wit::RouteDecision) -> Result<Self, String> {
+        Ok(match answer {
+            wit::RouteDecision::Assign(assignment) => model::RouteDecision::Assign {
+                rep: non_empty(assignment.rep, "assign.rep")?,
+                reasons: assignment.reasons,
+            },
+            wit::RouteDecision::Queue(queued) => model::RouteDecision::Queue {
+                queue: non_empty(queued.name, "queue.name")?,
+                reason: queued.reason,
+            },
+            wit::RouteDecision::ReturnToMarketing(reason) => {
+                model::RouteDecision::ReturnToMarketing { reason }
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -267,7 +267,10 @@ mod tests {
             },
             wake_at: None,
         };
-        assert_eq!(nurture_step(step).unwrap_err(), "`move-to-track` is empty");
+        assert_eq!(
+            model::NurtureStep::try_from(step).unwrap_err(),
+            "`move-to-track` is empty"
+        );
         let step = wit::NurtureStep {
             actions: vec![],
             state: wit::TrackState {
@@ -277,11 +280,18 @@ mod tests {
             },
             wake_at: Some(i64::MAX),
         };
-        assert!(nurture_step(step).unwrap_err().contains("wake-at"));
+        assert!(
+            model::NurtureStep::try_from(step)
+                .unwrap_err()
+                .contains("wake-at")
+        );
         let assign = wit::RouteDecision::Assign(wit::Assignment {
             rep: String::new(),
             reasons: vec![],
         });
-        assert_eq!(route_decision(assign).unwrap_err(), "`assign.rep` is empty");
+        assert_eq!(
+            model::RouteDecision::try_from(assign).unwrap_err(),
+            "`assign.rep` is empty"
+        );
     }
 }
