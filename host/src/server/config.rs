@@ -273,3 +273,6 @@ impl ServerConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
