@@ -82,7 +82,9 @@ pub struct CompileWorkerArgs {
 /// Arguments of `leadhost serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// A TOML config file (`listen`, `data_dir`, `durability`, `[limits]`, `[http]`).
+    /// A TOML config file (`listen`, `data_dir`, `durability`, `[limits]`,
+    /// `[http]`, `[scheduler]`, `[delivery]`, `[reload]`, `[store]`; every
+    /// key in `examples/serve/leadhost.toml`).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The data folder; wins over the file and `LEADHOST_DATA_DIR`.

@@ -2,6 +2,7 @@
 //! background, and a graceful stop that drains requests and flushes the store.
 
 mod config;
+mod delivery;
 mod listener;
 mod scheduler;
 
@@ -12,18 +13,47 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use config::{ConfigError, HttpConfig, LimitsConfig, MetricsSettings, ServerConfig, Settings};
+pub use config::{
+    ConfigError, Flags, HttpConfig, LimitsConfig, MetricsSettings, ReloadConfig, ServerConfig,
+    Settings, StoreConfig,
+};
+pub use delivery::DeliveryConfig;
+pub use scheduler::SchedulerConfig;
 
 use crate::api::{self, AppState, HttpLimits, MetricsAccess, MetricsToken};
-use crate::delivery::{Dispatcher, RetryPolicy, Round};
+use crate::delivery::{Dispatcher, RetryPolicy};
 use crate::setup::Host;
 use crate::store::StoreError;
 
-/// How long a stop waits for requests in flight before it gives up on them.
+/// How long a stop waits for requests in flight before it gives up on
+/// them, unless set (`[http] drain_timeout_ms`).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How often the outbox is looked at.
-const DELIVERY_INTERVAL: Duration = Duration::from_millis(250);
+/// The settings of a server's background work and of its stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Background {
+    /// The nurture wake-ups (`[scheduler]`).
+    pub scheduler: SchedulerConfig,
+    /// The outbox (`[delivery]`).
+    pub delivery: DeliveryConfig,
+    /// How long an org's files must be quiet before it is reloaded
+    /// (`[reload] debounce_ms`; default 100 ms).
+    pub debounce: Duration,
+    /// How long a stop waits for requests in flight and import jobs
+    /// (`[http] drain_timeout_ms`; default [`DRAIN_TIMEOUT`]).
+    pub drain_timeout: Duration,
+}
+
+impl Default for Background {
+    fn default() -> Self {
+        Background {
+            scheduler: SchedulerConfig::default(),
+            delivery: DeliveryConfig::default(),
+            debounce: crate::plugins::DEFAULT_DEBOUNCE,
+            drain_timeout: DRAIN_TIMEOUT,
+        }
+    }
+}
 
 /// The server stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +93,7 @@ pub async fn run(
     serve(host, listeners, http, None, shutdown).await
 }
 
-/// Serves `host` on `listeners`, watching its org folders for new plug-in
-/// versions, until `shutdown` resolves; then stops accepting, lets requests
-/// in flight finish (up to [`DRAIN_TIMEOUT`]), stops the background work and
-/// flushes the store. `metrics_token` (`[http] metrics_token`) guards
-/// `/metrics` wherever it is served.
+/// [`serve_with`] the default [`Background`] settings.
 pub async fn serve(
     host: Host,
     listeners: Listeners,
@@ -75,15 +101,43 @@ pub async fn serve(
     metrics_token: Option<MetricsToken>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let watcher = crate::plugins::watch(host.plugins.clone(), crate::plugins::DEFAULT_DEBOUNCE)?;
+    let background = Background::default();
+    serve_with(host, listeners, http, metrics_token, background, shutdown).await
+}
+
+/// Serves `host` on `listeners`, watching its org folders for new plug-in
+/// versions, until `shutdown` resolves; then stops accepting, lets requests
+/// in flight finish (up to `background.drain_timeout`), stops the
+/// background work and flushes the store. `metrics_token` (`[http]
+/// metrics_token`) guards `/metrics` wherever it is served.
+pub async fn serve_with(
+    host: Host,
+    listeners: Listeners,
+    http: HttpLimits,
+    metrics_token: Option<MetricsToken>,
+    background: Background,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let Background {
+        scheduler,
+        delivery,
+        debounce,
+        drain_timeout,
+    } = background;
+    let watcher = crate::plugins::watch(host.plugins.clone(), debounce)?;
     let (api_access, scrape_access) = metrics_access(&host, &listeners, metrics_token);
     let state = AppState::new(host.clone()).with_metrics_access(api_access);
     let draining = state.draining.clone();
     let imports = state.imports.clone();
     let (stop, stopped) = watch::channel(false);
-    let waker = tokio::spawn(scheduler::run(host.clone(), stopped.clone()));
-    let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default());
-    let delivering = tokio::spawn(deliver(dispatcher, stopped.clone()));
+    let waker = tokio::spawn(scheduler::run(host.clone(), scheduler, stopped.clone()));
+    let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default())
+        .with_round_size(delivery.round_size);
+    let delivering = tokio::spawn(delivery::deliver(
+        dispatcher,
+        delivery.interval(),
+        stopped.clone(),
+    ));
     let metrics = listeners.metrics.map(|metrics| {
         let state = state.clone().with_metrics_access(scrape_access);
         listener::serve(
@@ -112,15 +166,15 @@ pub async fn serve(
             // `interrupted`, with what they stored.
             imports.interrupt_all();
             let _ = stop.send(true);
-            if tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await.is_err() {
-                tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight at the drain timeout were dropped");
+            if tokio::time::timeout(drain_timeout, &mut server).await.is_err() {
+                tracing::warn!(timeout = ?drain_timeout, "requests still in flight at the drain timeout were dropped");
             }
         }
     }
     let _ = stop.send(true);
     imports.interrupt_all();
-    if !imports.wait_stopped(DRAIN_TIMEOUT).await {
-        tracing::warn!(timeout = ?DRAIN_TIMEOUT, "an import job was still storing its last batch at the drain timeout");
+    if !imports.wait_stopped(drain_timeout).await {
+        tracing::warn!(timeout = ?drain_timeout, "an import job was still storing its last batch at the drain timeout");
     }
     let _ = waker.await;
     let _ = delivering.await;
@@ -161,22 +215,6 @@ fn metrics_access(
                 MetricsAccess::OpenWhileOneOrg,
                 MetricsAccess::OpenWhileOneOrg,
             )
-        }
-    }
-}
-
-/// Delivers the outbox to the orgs' webhooks, until stopped.
-async fn deliver(dispatcher: Dispatcher, mut stopped: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(DELIVERY_INTERVAL);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = stopped.wait_for(|stop| *stop) => return,
-        }
-        match dispatcher.run_once().await {
-            Ok(round) if round != Round::default() => tracing::debug!(?round, "outbox delivered"),
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "outbox delivery failed"),
         }
     }
 }

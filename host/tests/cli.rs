@@ -169,6 +169,7 @@ mod cli {
     pub mod plugin_tools;
     pub mod scaffold;
     pub mod serve;
+    pub mod settings;
 }
 
 #[test]

@@ -49,6 +49,7 @@ fn open(runtime: &Runtime, durability: Durability, compression: bool) -> Run {
     let options = SledOptions {
         durability,
         compression,
+        ..SledOptions::default()
     };
     let store = SledStore::open_with(dir.path(), options).expect("open store");
     let plugins = Registry::new();

@@ -16,7 +16,8 @@ use crate::engine::records::StageKind;
 use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadFilter, LeadSubmission};
 use crate::model::Activity;
 
-/// Most items in one batch.
+/// Most items in one batch by default (`[http] batch_max`): what the
+/// README and the OpenAPI description promise unless a server sets less.
 pub const BATCH_MAX: usize = 1000;
 
 /// Creates a lead, or merges it into the org's lead with the same e-mail.
@@ -70,9 +71,9 @@ pub async fn batch(
     // is not stored: its client will send it again.
     let gone = Cancel::new();
     let _gone_when_dropped = gone.on_drop();
-    let deadline = state.limits.timeout;
+    let (deadline, max) = (state.limits.timeout, state.limits.batch_max);
     let results = bulk_in(&state, access.org.clone(), request, move |host, body| {
-        let items = batch_items(&body, ndjson)?;
+        let items = batch_items(&body, ndjson, max)?;
         if gone.is_cancelled() {
             return Err(ApiError::Timeout(deadline));
         }
@@ -85,15 +86,16 @@ pub async fn batch(
 }
 
 /// A batch's items, each parsed on its own (a bad item fails alone); more
-/// than [`BATCH_MAX`] is refused before any is parsed where the count is
-/// known first (NDJSON lines).
+/// than `max` (`[http] batch_max`) is refused before any is parsed where
+/// the count is known first (NDJSON lines).
 fn batch_items(
     body: &[u8],
     ndjson: bool,
+    max: usize,
 ) -> Result<Vec<Result<LeadSubmission, Vec<FieldError>>>, ApiError> {
     let too_many = |count: usize| {
         ApiError::TooLarge(format!(
-            "a batch holds at most {BATCH_MAX} leads and this one has {count}: split it"
+            "a batch holds at most {max} leads and this one has {count}: split it"
         ))
     };
     if ndjson {
@@ -101,7 +103,7 @@ fn batch_items(
             .map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
         let lines = || text.lines().filter(|line| !line.trim().is_empty());
         let count = lines().count();
-        if count > BATCH_MAX {
+        if count > max {
             return Err(too_many(count));
         }
         return Ok(lines()
@@ -109,7 +111,7 @@ fn batch_items(
             .collect());
     }
     let values: Vec<serde_json::Value> = parse_json(body)?;
-    if values.len() > BATCH_MAX {
+    if values.len() > max {
         return Err(too_many(values.len()));
     }
     Ok(values

@@ -77,6 +77,9 @@ pub struct HttpLimits {
     /// Most data rows a CSV import stores while the request waits; a larger
     /// file becomes an import job (202 and a job to follow).
     pub import_sync_rows: usize,
+    /// Most items one `/leads/batch` request may hold (413 above);
+    /// `[http] batch_max`, default [`BATCH_MAX`].
+    pub batch_max: usize,
 }
 
 impl Default for HttpLimits {
@@ -89,6 +92,7 @@ impl Default for HttpLimits {
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
             import_sync_rows: IMPORT_SYNC_ROWS,
+            batch_max: BATCH_MAX,
         }
     }
 }

@@ -9,6 +9,6 @@ mod dispatcher;
 mod retry;
 mod signature;
 
-pub use dispatcher::{Dispatcher, Round, event_name};
+pub use dispatcher::{Dispatcher, ROUND_SIZE, Round, event_name};
 pub use retry::RetryPolicy;
 pub use signature::{sign, verify};

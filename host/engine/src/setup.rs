@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::model::Rep;
 use crate::plugins::{FolderError, LoadError, OrgFolders, PluginLoader, Registry};
 use crate::runtime::{Limits, Runtime, RuntimeConfig, RuntimeError};
-use crate::store::{Activation, Durability, OrgRecord, SledStore, Store, StoreError};
+use crate::store::{Activation, Durability, OrgRecord, SledOptions, SledStore, Store, StoreError};
 use crate::{Engine, EngineConfig, EngineError};
 
 /// The org the embedded default runs: first-party plug-ins and sample reps.
@@ -60,6 +60,9 @@ pub enum SetupError {
 pub struct Options {
     /// When a write counts as done.
     pub durability: Durability,
+    /// The store's page cache in bytes; `None` keeps sled's default
+    /// ([`crate::store::CACHE_BYTES`], 1 GiB).
+    pub cache_bytes: Option<u64>,
     /// Per-call plug-in limits.
     pub limits: Limits,
     /// Engine defaults.
@@ -98,12 +101,16 @@ impl Host {
             source,
         })?;
         let store_path = path.join("store");
-        let store = SledStore::open(&store_path, options.durability).map_err(|source| {
-            SetupError::Store {
+        let sled = SledOptions {
+            durability: options.durability,
+            cache_bytes: options.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
+            ..SledOptions::default()
+        };
+        let store =
+            SledStore::open_with(&store_path, sled).map_err(|source| SetupError::Store {
                 path: store_path,
                 source,
-            }
-        })?;
+            })?;
         let runtime = Runtime::new(RuntimeConfig {
             limits: options.limits,
             cache_dir: Some(path.join("cache")),

@@ -4,7 +4,7 @@
 
 use super::ServeArgs;
 use crate::auth;
-use crate::server::{self, ConfigError, ServeError, ServerConfig};
+use crate::server::{self, ConfigError, Flags, ServeError, ServerConfig};
 use crate::setup::{DEMO_ORG, Host, SetupError};
 use crate::store::StoreError;
 
@@ -30,13 +30,14 @@ pub enum ServeCliError {
 
 /// Runs the server until a signal stops it.
 pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
-    let file = match &args.config {
-        Some(path) => ServerConfig::from_file(path)?,
-        None => ServerConfig::default(),
+    let flags = Flags {
+        listen: args.listen,
+        data_dir: args.data_dir.clone(),
     };
-    let mut config = file.with_env(|name| std::env::var(name).ok())?;
-    config.listen = args.listen.or(config.listen);
-    config.data_dir = args.data_dir.clone().or(config.data_dir);
+    // `vars_os`: a variable that is not UTF-8 (no setting's) must not panic.
+    let vars = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
+    let config = ServerConfig::load(args.config.as_deref(), vars, &flags)?;
     let mut settings = config.resolve();
     // Compiles run in a child `leadhost compile-worker` within their CPU
     // budget; without our own path (an unusual platform), in-process.
@@ -81,7 +82,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
             println!("metrics:        http://{}/metrics", metrics.local_addr()?);
         }
         let listeners = server::Listeners { api: listener, metrics };
-        server::serve(host, listeners, settings.http, settings.metrics.token, stop).await?;
+        let (http, token, background) = (settings.http, settings.metrics.token, settings.background);
+        server::serve_with(host, listeners, http, token, background, stop).await?;
         Ok(())
     });
     // Everything the server started has stopped or been given up on within

@@ -1,5 +1,5 @@
 //! The nurture wake-ups of a running server, served org by org: each org
-//! with due steps gets its own task that runs at most [`ORG_QUOTA`] of them
+//! with due steps gets its own task that runs at most `wake_batch` of them
 //! within the org's share of the workers, then yields to the next org. An
 //! org with a huge backlog, or whose track plug-in is slow, takes longer to
 //! drain its own steps and holds up nobody else's.
@@ -8,29 +8,46 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::setup::Host;
 
-/// How often due wake-ups are looked for when nothing is pending.
-const WAKE_INTERVAL: Duration = Duration::from_secs(1);
+/// `[scheduler]`: how the nurture wake-ups are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchedulerConfig {
+    /// How often due wake-ups are looked for when nothing is pending, in
+    /// ms. Default 1,000: a wake-up runs at most a second late.
+    pub wake_interval_ms: u64,
+    /// Steps one org runs before it gives its place to the next: small
+    /// enough that an org with a backlog lets the others in between, large
+    /// enough that a backlog drains at the engine's full speed (~2,000
+    /// steps/s). Default 100.
+    pub wake_batch: usize,
+    /// Orgs whose steps run at once, whatever the number of orgs. Default 8.
+    pub orgs_at_once: usize,
+}
 
-/// Steps one org runs before it gives its place to the next: small enough
-/// that an org with a backlog lets the others in between, large enough that
-/// a backlog drains at the engine's full speed (~2,000 steps/s).
-const ORG_QUOTA: usize = 100;
-
-/// Orgs whose steps run at once, whatever the number of orgs.
-const ORGS_AT_ONCE: usize = 8;
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig {
+            wake_interval_ms: 1000,
+            wake_batch: 100,
+            orgs_at_once: 8,
+        }
+    }
+}
 
 /// Runs due nurture wake-ups until `stopped`; then waits for the orgs' tasks
 /// in flight (each is a bounded batch of bounded calls).
-pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
+pub async fn run(host: Host, config: SchedulerConfig, mut stopped: watch::Receiver<bool>) {
     let running: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let slots = Arc::new(Semaphore::new(ORGS_AT_ONCE));
+    let slots = Arc::new(Semaphore::new(config.orgs_at_once));
     let more = Arc::new(Notify::new());
     let mut tasks = tokio::task::JoinSet::new();
-    let mut tick = tokio::time::interval(WAKE_INTERVAL);
+    let quota = config.wake_batch;
+    let mut tick = tokio::time::interval(Duration::from_millis(config.wake_interval_ms));
     // The org the next round starts at (see `round`).
     let mut resume: Option<String> = None;
     loop {
@@ -66,7 +83,7 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
                     let (engine, org) = (engine.clone(), org.clone());
                     move || {
                         let _turn = engine.shares().turn_blocking(&org);
-                        engine.run_due_in(&org, ORG_QUOTA)
+                        engine.run_due_in(&org, quota)
                     }
                 })
                 .await;
@@ -78,7 +95,7 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
                     more.notify_one();
                 }
                 match woken {
-                    Ok(Ok(woken)) if woken == ORG_QUOTA => more.notify_one(),
+                    Ok(Ok(woken)) if woken == quota => more.notify_one(),
                     Ok(Ok(0)) => {}
                     Ok(Ok(woken)) => tracing::debug!(org, woken, "nurture wake-ups run"),
                     Ok(Err(error)) => tracing::error!(org, %error, "nurture wake-ups failed"),
@@ -156,7 +173,12 @@ mod tests {
         let mut resume = None;
         // Three rounds of eight free slots each: 24 places for 20 orgs.
         for _ in 0..3 {
-            let (serve, next) = round(&orgs, resume.as_deref(), ORGS_AT_ONCE, &running);
+            let (serve, next) = round(
+                &orgs,
+                resume.as_deref(),
+                SchedulerConfig::default().orgs_at_once,
+                &running,
+            );
             served.extend(serve);
             resume = next;
         }

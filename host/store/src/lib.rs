@@ -35,7 +35,7 @@ pub use import_job::{
     SkippedColumn,
 };
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
-pub use options::{Durability, SledOptions};
+pub use options::{CACHE_BYTES, Durability, SledOptions};
 pub use org::{
     Activation, Assignment, OrgRecord, OutboxKind, OutboxMessage, PluginVersion, TokenRecord,
 };

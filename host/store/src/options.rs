@@ -1,4 +1,4 @@
-//! How the sled store is opened: durability and compression.
+//! How the sled store is opened: durability, compression and cache size.
 
 /// When a commit counts as done.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -35,13 +35,20 @@ pub struct SledOptions {
     /// 40% less throughput (see the engine benchmark). Fixed when the
     /// store is created; reopening with the other setting is refused.
     pub compression: bool,
+    /// Most bytes of pages sled keeps cached in memory (`[store] cache_mib`).
+    /// Default [`CACHE_BYTES`], sled's own default.
+    pub cache_bytes: u64,
 }
+
+/// sled's own default page cache: 1 GiB (`sled::Config::cache_capacity`, 0.34).
+pub const CACHE_BYTES: u64 = 1 << 30;
 
 impl Default for SledOptions {
     fn default() -> Self {
         SledOptions {
             durability: Durability::Flush,
             compression: true,
+            cache_bytes: CACHE_BYTES,
         }
     }
 }

@@ -107,6 +107,7 @@ impl SledStore {
         let db = sled::Config::new()
             .path(path)
             .use_compression(options.compression)
+            .cache_capacity(options.cache_bytes)
             .compression_factor(1)
             .open()
             .map_err(|error| match error {

@@ -11,8 +11,9 @@ use crate::Engine;
 use crate::model::NurtureAction;
 use crate::store::{Attempts, DeadLetter, OutboxKind, OutboxMessage, Pending, Store, StoreError};
 
-/// Most messages taken in one round.
-const ROUND_SIZE: usize = 200;
+/// Most messages taken in one round, unless set with
+/// [`Dispatcher::with_round_size`] (`[delivery] round_size`).
+pub const ROUND_SIZE: usize = 200;
 
 /// The event kind of a message, as webhooks and headers name it.
 pub fn event_name(message: &OutboxMessage) -> &'static str {
@@ -46,6 +47,7 @@ pub struct Dispatcher {
     engine: Engine,
     client: reqwest::Client,
     policy: RetryPolicy,
+    round_size: usize,
 }
 
 enum Outcome {
@@ -66,7 +68,14 @@ impl Dispatcher {
             engine,
             client,
             policy,
+            round_size: ROUND_SIZE,
         }
+    }
+
+    /// Takes at most `round_size` messages a round (default [`ROUND_SIZE`]).
+    pub fn with_round_size(mut self, round_size: usize) -> Self {
+        self.round_size = round_size;
+        self
     }
 
     /// Delivers each message due now once, in order, and records what came
@@ -74,7 +83,8 @@ impl Dispatcher {
     pub async fn run_once(&self) -> Result<Round, StoreError> {
         let store = self.engine.store().clone();
         let now = self.engine.now();
-        let due = blocking(&store, move |store| store.due_messages(now, ROUND_SIZE)).await?;
+        let size = self.round_size;
+        let due = blocking(&store, move |store| store.due_messages(now, size)).await?;
         let mut round = Round::default();
         for pending in due {
             let outcome = self.send(&pending).await;

@@ -17,7 +17,8 @@ use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 use super::loader::PluginLoader;
 use super::reloader::Reloader;
 
-/// How long an org's files must be quiet before it is reloaded.
+/// How long an org's files must be quiet before it is reloaded, unless
+/// `leadhost serve` is given `[reload] debounce_ms`.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// The watcher could not start.
