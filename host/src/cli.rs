@@ -6,6 +6,8 @@ mod ingest;
 mod nurture;
 mod plugin;
 mod plugin_check;
+mod plugin_common;
+mod plugin_rollback;
 mod plugin_test;
 mod scaffold;
 mod serve;
@@ -19,10 +21,10 @@ pub use eval::{EvalError, EvalOutput, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
 pub use nurture::{NurtureArgs, NurtureCliError, NurtureCommand, NurtureRun, RunArgs, nurture};
-pub use plugin::{
-    PluginArgs, PluginCliError, PluginCommand, PluginOutput, RollbackArgs, RolledBack, plugin,
-};
+pub use plugin::{PluginArgs, PluginCommand, PluginOutput, plugin};
 pub use plugin_check::PluginCheckArgs;
+pub use plugin_common::PluginCliError;
+pub use plugin_rollback::{RollbackArgs, RolledBack};
 pub use plugin_test::PluginTestArgs;
 pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
 pub use serve::{ServeCliError, serve};
@@ -215,12 +217,19 @@ pub struct EvalArgs {
     pub cache_dir: Option<PathBuf>,
 }
 
+impl From<EvalError> for CliError {
+    fn from(error: EvalError) -> Self {
+        CliError::Eval(Box::new(error))
+    }
+}
+
 /// A command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// `eval` failed.
+    /// `eval` failed (boxed: a plug-in's error is large, and every command
+    /// returns this type).
     #[error(transparent)]
-    Eval(#[from] EvalError),
+    Eval(Box<EvalError>),
     /// `ingest` failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),

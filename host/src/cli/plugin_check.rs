@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::plugin::PluginCliError;
+use super::plugin_common::PluginCliError;
 use crate::model::{NurtureInput, QualifyInput, RouteInput};
 use crate::plugins::{cases_path, read_cases};
 use crate::runtime::{CallContext, Plugin, Runtime, RuntimeConfig, Slot, SlotInput};

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::plugin::{PluginCliError, load_plugin_file, parse_config};
+use super::plugin_common::{PluginCliError, load_plugin_file, parse_config};
 use crate::plugins::{cases_path, read_cases, run_cases};
 use crate::runtime::Slot;
 
@@ -20,7 +20,7 @@ pub struct PluginTestArgs {
     #[arg(long, value_name = "FILE")]
     pub cases: Option<PathBuf>,
     /// For a script, the slot it fills (default: from the function it defines).
-    #[arg(long, value_parser = super::plugin::parse_slot)]
+    #[arg(long, value_parser = super::plugin_common::parse_slot)]
     pub slot: Option<Slot>,
     /// Config for inputs that carry none (`KEY=VALUE`; numbers and
     /// `true`/`false` are typed); repeatable.
