@@ -4,16 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{JsonBody, OrgAccess, parse_json};
 use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
 use super::{ApiError, AppState, blocking_in, bulk_in};
 use crate::engine::Cancel;
-use crate::engine::records::StageKind;
-use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadFilter, LeadSubmission};
+use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadQuery, LeadSubmission};
 use crate::model::Activity;
 
 /// Most items in one batch by default (`[http] batch_max`): what the
@@ -189,60 +185,20 @@ pub async fn get(
     Ok(Json(view))
 }
 
-/// Filters of the lead list.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only leads in this stage (`nurturing`, `assigned`, ...).
-    pub stage: Option<StageKind>,
-    /// Only leads of this segment.
-    pub segment: Option<String>,
-    /// Only leads this rep holds.
-    pub owner: Option<String>,
-    /// Only leads from this source.
-    pub source: Option<String>,
-    /// Only leads created at or after this time.
-    pub created_from: Option<DateTime<Utc>>,
-    /// Only leads created before this time.
-    pub created_to: Option<DateTime<Utc>>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// The org's leads, in id order, filtered, a page at a time.
 #[utoipa::path(get, path = "/v1/orgs/{org}/leads", tag = "leads",
-    params(("org" = String, Path, description = "The org's id"), ListQuery),
+    params(("org" = String, Path, description = "The org's id"), LeadQuery),
     responses((status = 200, body = LeadPage),
         (status = 422, description = "`limit` is out of range", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     access: OrgAccess,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<LeadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<LeadPage>, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::Invalid(vec![FieldError {
-            field: "limit".into(),
-            problem: "must be 1 to 500".into(),
-        }]));
-    }
-    let filter = LeadFilter {
-        stage: query.stage,
-        segment: query.segment,
-        owner: query.owner,
-        source: query.source,
-        created_from: query.created_from,
-        created_to: query.created_to,
-    };
     let page = blocking_in(&state, access.org.clone(), move |host| {
-        host.engine
-            .leads(&access.org, &filter, query.cursor.as_deref(), limit)
+        host.engine.leads(&access.org, &query)
     })
     .await?;
     let page = LeadPage {

@@ -1,6 +1,7 @@
-//! leadhost's HTTP API: `/v1` JSON endpoints over the engine, bearer-token
-//! auth with orgs walled off ([`auth`]), problem+json errors, probes,
-//! metrics and the OpenAPI document generated from the same handlers.
+//! leadhost's HTTP API: `/v1` JSON endpoints over the engine, bearer tokens
+//! read from each request and checked by the engine (its [`auth`]) with orgs
+//! walled off, problem+json errors, probes, metrics and the OpenAPI document
+//! generated from the same handlers.
 //!
 //! It owns the wire: routes, request parsing with the field at fault named,
 //! status codes (one mapping, `error.rs`), and the JSON views. It must not

@@ -4,16 +4,26 @@
 use std::ops::ControlFlow;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::store::{LeadRecord, StageKind};
-use crate::{Engine, EngineError};
+use crate::{Engine, EngineError, FieldError};
 
-/// Which leads a listing keeps; every field left `None` keeps all.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LeadFilter {
-    /// Only leads in this stage.
+/// Page size when a listing names none.
+pub const PAGE_DEFAULT: usize = 50;
+/// Largest page a listing may ask for.
+pub const PAGE_MAX: usize = 500;
+
+/// Which leads a listing keeps (every filter left `None` keeps all) and
+/// which page of them: the query string of `GET /v1/orgs/{org}/leads`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LeadQuery {
+    /// Only leads in this stage (`nurturing`, `assigned`, ...).
     pub stage: Option<StageKind>,
-    /// Only leads whose qualification put them in this segment.
+    /// Only leads of this segment.
     pub segment: Option<String>,
     /// Only leads this rep holds.
     pub owner: Option<String>,
@@ -23,9 +33,14 @@ pub struct LeadFilter {
     pub created_from: Option<DateTime<Utc>>,
     /// Only leads created before this time.
     pub created_to: Option<DateTime<Utc>>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
-impl LeadFilter {
+impl LeadQuery {
     /// Whether `record` passes every condition set.
     pub fn keeps(&self, record: &LeadRecord) -> bool {
         let lead = &record.lead;
@@ -61,18 +76,22 @@ pub struct LeadsPage {
 }
 
 impl Engine {
-    /// Up to `limit` of `org`'s leads that `filter` keeps, after the lead id
-    /// `cursor` (from the start without one). Reads scan in id order and
-    /// stop as soon as the page is full and one more lead is seen.
+    /// A page of `org`'s leads that `query` keeps: up to its `limit`,
+    /// after the lead id `cursor` (from the start without one). Reads scan
+    /// in id order and stop as soon as the page is full and one more lead
+    /// is seen.
     ///
-    /// Errors: the store's failure.
-    pub fn leads(
-        &self,
-        org: &str,
-        filter: &LeadFilter,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<LeadsPage, EngineError> {
+    /// Errors: [`EngineError::Invalid`] naming `limit` when it is outside
+    /// 1 to [`PAGE_MAX`]; the store's failure.
+    pub fn leads(&self, org: &str, query: &LeadQuery) -> Result<LeadsPage, EngineError> {
+        let limit = query.limit.unwrap_or(PAGE_DEFAULT);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(EngineError::Invalid(vec![FieldError {
+                field: "limit".into(),
+                problem: format!("must be 1 to {PAGE_MAX}"),
+            }]));
+        }
+        let (filter, cursor) = (query, query.cursor.as_deref());
         let mut leads = Vec::with_capacity(limit.min(512));
         let mut more = false;
         self.store().scan_leads_after(org, cursor, &mut |record| {

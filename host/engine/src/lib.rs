@@ -63,7 +63,7 @@ use leadhost_store as store;
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, Window};
-pub use lead_pages::{LeadFilter, LeadsPage};
+pub use lead_pages::{LeadQuery, LeadsPage, PAGE_DEFAULT, PAGE_MAX};
 pub use lifecycle::{IllegalTransition, next_stages};
 pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
 pub use plugin_status::{ActiveVersion, SlotStatus};

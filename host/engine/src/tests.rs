@@ -10,7 +10,7 @@ use crate::registry::Registry;
 use crate::store::{
     CallTask, DeadLetter, Durability, OutboxKind, OutboxMessage, SledStore, StageKind,
 };
-use crate::{Engine, EngineConfig, EngineError, ErrorKind, LeadFilter, LeadSubmission};
+use crate::{Engine, EngineConfig, EngineError, ErrorKind, LeadQuery, LeadSubmission};
 
 /// An engine over a sled store in `dir` with the org `acme` and no
 /// plug-ins (every lead lands in needs-review).
@@ -50,51 +50,55 @@ fn a_filtered_listing_pages_by_cursor_through_every_match_once() {
             webinar.push(id);
         }
     }
-    let filter = LeadFilter {
+    let mut query = LeadQuery {
         source: Some("webinar".into()),
-        ..LeadFilter::default()
+        limit: Some(2),
+        ..LeadQuery::default()
     };
     let mut seen = Vec::new();
-    let mut cursor = None;
     loop {
-        let page = engine.leads("acme", &filter, cursor.as_deref(), 2).unwrap();
+        let page = engine.leads("acme", &query).unwrap();
         assert!(page.leads.len() <= 2);
         seen.extend(page.leads.iter().map(|lead| lead.id().to_string()));
         match page.next_cursor {
-            Some(next) => cursor = Some(next),
+            Some(next) => query.cursor = Some(next),
             None => break,
         }
     }
     assert_eq!(seen, webinar);
 
     // A full last page with nothing after it says so: no empty extra page.
-    let all = engine.leads("acme", &filter, None, 3).unwrap();
+    query.cursor = None;
+    query.limit = Some(3);
+    let all = engine.leads("acme", &query).unwrap();
     assert_eq!(all.leads.len(), 3);
     assert_eq!(all.next_cursor, None);
 
-    let in_review = LeadFilter {
+    let in_review = LeadQuery {
         stage: Some(StageKind::NeedsReview),
-        ..LeadFilter::default()
+        ..LeadQuery::default()
     };
-    assert_eq!(
-        engine
-            .leads("acme", &in_review, None, 50)
-            .unwrap()
-            .leads
-            .len(),
-        9
-    );
-    let won = LeadFilter {
+    assert_eq!(engine.leads("acme", &in_review).unwrap().leads.len(), 9);
+    let won = LeadQuery {
         stage: Some(StageKind::Won),
-        ..LeadFilter::default()
+        ..LeadQuery::default()
     };
-    assert!(
-        engine
-            .leads("acme", &won, None, 50)
-            .unwrap()
-            .leads
-            .is_empty()
-    );
+    for limit in [0, 501] {
+        let error = engine
+            .leads(
+                "acme",
+                &LeadQuery {
+                    limit: Some(limit),
+                    ..LeadQuery::default()
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&error, EngineError::Invalid(fields) if fields[0].field == "limit"),
+            "{error}"
+        );
+    }
+    assert!(engine.leads("acme", &won).unwrap().leads.is_empty());
 }
 
 #[test]

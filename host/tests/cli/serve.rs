@@ -302,6 +302,31 @@ fn plugin_rollback_is_answered_by_a_running_server_through_its_folder() {
         stderr.contains("no version of lead-definition has a hash starting with `ffffffff`"),
         "the API's message: {stderr}"
     );
+    // An org with no folder, and a data folder that does not exist: named,
+    // with nothing written (no request for the server, no new folder).
+    let rollback = |org: &str, data: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_leadhost"))
+            .args([
+                "plugin",
+                "rollback",
+                "--org",
+                org,
+                "--slot",
+                "lead-definition",
+            ])
+            .args(["--to", &original[..12], "--data-dir"])
+            .arg(data)
+            .output()
+            .unwrap()
+    };
+    let unknown = rollback("nope", &dir.path().join("data"));
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("org nope does not exist"), "{stderr}");
+    assert!(!dir.path().join("data/orgs/nope").exists());
+    let mistyped = dir.path().join("dat");
+    assert_eq!(rollback("demo", &mistyped).status.code(), Some(2));
+    assert!(!mistyped.exists(), "a mistyped data folder is not created");
     sigterm(&serving.child);
     assert!(wait_exit(&mut serving.child).success());
 }

@@ -38,17 +38,27 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
 }
 
 /// Writes `bytes` to `path` so that readers see the old file or the whole
-/// new one, never a part: a hidden file beside it, synced, then renamed.
+/// new one, never a part: a new hidden file beside it (a random name,
+/// created exclusively, so a symlink planted in the folder is never written
+/// through), synced, then renamed over `path` (a rename replaces a symlink
+/// at `path` itself, it does not follow it).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |name| name.to_string_lossy().into_owned());
-    let partial = path.with_file_name(format!(".{name}.partial"));
-    let mut file = std::fs::File::create(&partial).map_err(io(&partial))?;
-    file.write_all(bytes).map_err(io(&partial))?;
-    file.sync_all().map_err(io(&partial))?;
-    drop(file);
-    std::fs::rename(&partial, path).map_err(io(path))
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    file.write_all(bytes).map_err(io(file.path()))?;
+    file.as_file().sync_all().map_err(io(path))?;
+    file.persist(path).map_err(|error| FolderError {
+        path: path.to_path_buf(),
+        source: error.error,
+    })?;
+    Ok(())
 }
 
 impl OrgFolders {
@@ -150,6 +160,22 @@ impl OrgFolders {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn an_atomic_write_never_writes_through_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "untouched").unwrap();
+        let path = dir.path().join("org.toml");
+        // The old fixed temp name, and the target itself, both planted.
+        std::os::unix::fs::symlink(&victim, dir.path().join(".org.toml.partial")).unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
     use super::*;
 
     #[test]

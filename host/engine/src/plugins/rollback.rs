@@ -95,16 +95,29 @@ impl PluginLoader {
     pub fn answer_rollback_requests(&self, org: &str) {
         for slot in Slot::ALL {
             let request = request_path(&self.folders, org, slot);
-            let Ok(prefix) = std::fs::read_to_string(&request) else {
+            // Only a regular file (not a symlink, a FIFO or a device),
+            // read no further than a request can be long.
+            let regular = std::fs::symlink_metadata(&request).is_ok_and(|meta| meta.is_file());
+            if !regular {
+                if std::fs::symlink_metadata(&request).is_ok() {
+                    tracing::warn!(org, %slot, "a rollback request that is not a regular file; removed");
+                    let _ = std::fs::remove_file(&request);
+                }
                 continue;
-            };
+            }
+            let prefix = read_request(&request);
             if let Err(error) = std::fs::remove_file(&request) {
                 tracing::warn!(org, %slot, %error, "cannot remove a rollback request");
                 continue;
             }
-            let answer = match self.rollback(org, slot, &prefix) {
-                Ok(version) => RollbackAnswer::Done(version),
-                Err(error) => RollbackAnswer::Refused(error.to_string()),
+            let answer = match prefix {
+                Some(prefix) => match self.rollback(org, slot, &prefix) {
+                    Ok(version) => RollbackAnswer::Done(version),
+                    Err(error) => RollbackAnswer::Refused(error.to_string()),
+                },
+                None => RollbackAnswer::Refused(format!(
+                    "a rollback request holds 1 to {REQUEST_MAX} hex digits of a version's hash"
+                )),
             };
             let text = serde_json::to_vec(&answer).expect("an answer is JSON");
             let result = result_path(&self.folders, org, slot);
@@ -181,6 +194,27 @@ pub fn request_rollback(
     }
 }
 
+/// Longest request: a whole sha256 in hex.
+const REQUEST_MAX: usize = 64;
+
+/// The hash prefix a request file holds: 1 to [`REQUEST_MAX`] hex digits
+/// (surrounding white space ignored); `None` for anything else, which is
+/// never read past a few bytes more than a whole hash.
+fn read_request(path: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(REQUEST_MAX as u64 + 16)
+        .read_to_string(&mut text)
+        .ok()?;
+    let prefix = text.trim();
+    (!prefix.is_empty()
+        && prefix.len() <= REQUEST_MAX
+        && prefix.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    .then(|| prefix.to_ascii_lowercase())
+}
+
 fn request_path(folders: &OrgFolders, org: &str, slot: Slot) -> PathBuf {
     folders
         .org_dir(org)
@@ -233,5 +267,37 @@ mod tests {
             pick_version(&history, Slot::LeadDefinition, ""),
             Err(InstallError::UnknownVersion { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_read_only_as_a_short_hex_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rollback-lead-definition.request");
+        let read = |text: &[u8]| {
+            std::fs::write(&path, text).unwrap();
+            read_request(&path)
+        };
+        assert_eq!(read(b" C822012336B8\n").as_deref(), Some("c822012336b8"));
+        assert_eq!(read(&[b'a'; 64]).map(|p| p.len()), Some(64));
+        for bad in [
+            &b""[..],
+            b"  ",
+            b"zz",
+            b"touch /tmp/x",
+            &[b'a'; 65],
+            &[b'a'; 100_000],
+        ] {
+            assert_eq!(
+                read(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(&bad[..bad.len().min(20)])
+            );
+        }
     }
 }

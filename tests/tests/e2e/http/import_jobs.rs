@@ -83,7 +83,7 @@ fn follow(
     token: &str,
     until: impl Fn(&Value) -> bool,
 ) -> (Vec<u64>, Value) {
-    let deadline = Instant::now() + Duration::from_secs(25);
+    let deadline = Instant::now() + Duration::from_secs(90);
     let mut seen = Vec::new();
     loop {
         let (status, job) = get(server, path, token);

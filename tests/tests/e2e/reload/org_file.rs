@@ -239,3 +239,50 @@ fn naming_another_first_party_policy_in_org_toml_switches_routing() {
             == ContentHash::of(leadhost::builtin::CAPACITY_AWARE.bytes)
     });
 }
+
+/// Rollback requests in an org's folder are written by whoever can write
+/// the folder: a symlink to a file outside it, a FIFO or a long text must
+/// neither be read, nor block the reload workers, nor be echoed anywhere;
+/// a plain request is still answered after them.
+#[cfg(unix)]
+#[test]
+fn hostile_rollback_requests_are_dropped_unread_and_a_plain_one_is_answered() {
+    let folder = Folder::new();
+    let secret = folder.org_dir.join("../../secret.txt");
+    std::fs::write(&secret, "webhook-key=s3cr3t").unwrap();
+    let request = |slot: &str| folder.org_dir.join(format!("rollback-{slot}.request"));
+    std::os::unix::fs::symlink(&secret, request("lead-definition")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(request("nurture-track"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::write(request("routing-policy"), "touch /tmp/pwned ".repeat(1000)).unwrap();
+    folder.drop_file("touch.txt", b"wake the watcher");
+    let result = |slot: &str| folder.org_dir.join(format!(".rollback-{slot}.result"));
+    wait_for("the hostile requests to be dropped", || {
+        ["lead-definition", "nurture-track", "routing-policy"]
+            .iter()
+            .all(|slot| std::fs::symlink_metadata(request(slot)).is_err())
+            && result("routing-policy").exists()
+    });
+    assert!(!result("lead-definition").exists() && !result("nurture-track").exists());
+    let answer = std::fs::read_to_string(result("routing-policy")).unwrap();
+    assert!(answer.contains("1 to 64 hex digits"), "{answer}");
+    assert!(
+        !answer.contains("touch"),
+        "the request's text is not echoed: {answer}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "webhook-key=s3cr3t"
+    );
+
+    let original = ContentHash::of(BANT_QUALIFIER.bytes);
+    std::fs::write(request("lead-definition"), original.short()).unwrap();
+    wait_for("a plain request's answer", || {
+        result("lead-definition").exists()
+    });
+    let answer = std::fs::read_to_string(result("lead-definition")).unwrap();
+    assert!(answer.contains("done"), "{answer}");
+}
