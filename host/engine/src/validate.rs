@@ -37,7 +37,9 @@ const COMPANY_SIZE_MAX: u32 = 10_000_000;
 const TIMELINE_MAX: u32 = 3650;
 
 /// A lead as a client submits it: the lead's fields, optionally with
-/// activities that came with it.
+/// activities that came with it. Kept apart from [`Lead`], the checked
+/// record: its fields are raw (a country's name, a domain as a URL) and
+/// documented as a client sends them. A test keeps the two in step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadSubmission {

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use sled::{Db, Tree};
 
 use super::codec::{decode, encode};
@@ -13,7 +12,7 @@ use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
     Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
-    PluginVersion, Precondition, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
+    PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
 use leadhost_model::{Activity, Rep, Time};
 
@@ -75,18 +74,6 @@ struct Shared {
     group: GroupCommit,
     /// The last lead number handed out per org.
     lead_numbers: LeadNumbers,
-}
-
-/// One write of a commit: tree, key, value (`None` removes).
-type Write = (usize, Vec<u8>, Option<Vec<u8>>);
-
-/// A commit's precondition, checked inside its transaction.
-struct Check<'a> {
-    /// The lead's key in `LEADS`.
-    key: Vec<u8>,
-    org: &'a str,
-    lead: &'a str,
-    expected: Precondition,
 }
 
 impl SledStore {
@@ -171,63 +158,6 @@ impl SledStore {
                 Ok((key.to_vec(), decode(TREES[index], &value)?))
             })
             .collect()
-    }
-
-    /// Applies writes in one transaction and waits until they are durable.
-    fn write_durably(&self, writes: &[Write]) -> Result<(), StoreError> {
-        let applied = self.write(writes)?;
-        self.wait_durable(applied)
-    }
-
-    /// Applies writes in one transaction.
-    fn write(&self, writes: &[Write]) -> Result<Applied, StoreError> {
-        self.write_checked(writes, None)
-    }
-
-    /// Applies writes in one transaction, if `check` holds inside it.
-    fn write_checked(
-        &self,
-        writes: &[Write],
-        check: Option<&Check<'_>>,
-    ) -> Result<Applied, StoreError> {
-        let trees: Vec<&Tree> = self.shared.trees.iter().collect();
-        let result: Result<(), TransactionError<StoreError>> =
-            trees.as_slice().transaction(|view| {
-                if let Some(check) = check {
-                    let found = match view[LEADS].get(check.key.as_slice())? {
-                        Some(bytes) => Some(
-                            decode::<LeadRecord>(TREES[LEADS], &bytes)
-                                .map_err(ConflictableTransactionError::Abort)?
-                                .revision,
-                        ),
-                        None => None,
-                    };
-                    let holds = match check.expected {
-                        Precondition::Absent => found.is_none(),
-                        Precondition::Revision(revision) => found == Some(revision),
-                    };
-                    if !holds {
-                        return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
-                            org: check.org.to_string(),
-                            lead: check.lead.to_string(),
-                            expected: check.expected,
-                            found,
-                        }));
-                    }
-                }
-                for (index, key, value) in writes {
-                    match value {
-                        Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
-                        None => view[*index].remove(key.as_slice())?,
-                    };
-                }
-                Ok(())
-            });
-        result.map_err(|error| match error {
-            TransactionError::Storage(error) => StoreError::from(error),
-            TransactionError::Abort(error) => error,
-        })?;
-        Ok(Applied(self.shared.group.ticket()))
     }
 }
 
@@ -393,75 +323,7 @@ impl Store for SledStore {
     }
 
     fn apply(&self, commit: Commit) -> Result<Applied, StoreError> {
-        let mut writes: Vec<Write> = Vec::new();
-        let Some(record) = &commit.lead else {
-            return self.write(&[]);
-        };
-        let (org, lead) = (record.org.as_str(), record.id());
-        writes.push((LEADS, keys::scoped(org, lead), Some(encode(record))));
-        if let Some((email, id)) = &commit.email {
-            writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
-        }
-        for (seq, activity) in &commit.activities {
-            writes.push((
-                ACTIVITIES,
-                keys::sequenced(org, lead, *seq),
-                Some(encode(activity)),
-            ));
-        }
-        for (seq, event) in &commit.events {
-            writes.push((
-                EVENTS,
-                keys::sequenced(org, lead, *seq),
-                Some(encode(event)),
-            ));
-        }
-        for (seq, decision) in &commit.decisions {
-            writes.push((
-                DECISIONS,
-                keys::sequenced(org, lead, *seq),
-                Some(encode(decision)),
-            ));
-        }
-        for at in &commit.unschedule {
-            writes.push((SCHEDULE, keys::wake(*at, org, lead), None));
-            writes.push((SCHEDULE_BY_ORG, keys::org_wake(*at, org, lead), None));
-        }
-        for at in &commit.schedule {
-            writes.push((SCHEDULE, keys::wake(*at, org, lead), Some(encode(&()))));
-            writes.push((
-                SCHEDULE_BY_ORG,
-                keys::org_wake(*at, org, lead),
-                Some(encode(&())),
-            ));
-        }
-        if let Some(assignment) = &commit.assignment {
-            writes.push((
-                ASSIGNMENTS,
-                keys::scoped(org, lead),
-                Some(encode(assignment)),
-            ));
-        }
-        if let Some((domain, rep)) = &commit.account {
-            writes.push((ACCOUNTS, keys::scoped(org, domain), Some(encode(rep))));
-        }
-        for rep in &commit.reps {
-            writes.push((REPS, keys::scoped(org, &rep.id), Some(encode(rep))));
-        }
-        for message in &commit.outbox {
-            let id = self.shared.db.generate_id()?;
-            writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
-        }
-        for task in &commit.call_tasks {
-            writes.push((CALL_TASKS, keys::scoped(org, &task.id), Some(encode(task))));
-        }
-        let check = commit.expect.map(|expected| Check {
-            key: keys::scoped(org, lead),
-            org,
-            lead,
-            expected,
-        });
-        self.write_checked(&writes, check.as_ref())
+        self.apply_commit(&commit)
     }
 
     fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {
@@ -506,6 +368,9 @@ mod stats;
 
 mod import_jobs;
 mod outbox;
+mod write;
+
+use write::Write;
 
 /// Builds the by-org index of the schedule for a store written before it
 /// existed (both trees are written together from then on).

@@ -197,3 +197,33 @@ fn a_creation_date_from_another_system_is_kept() {
         "{errors:?}"
     );
 }
+
+/// `LeadSubmission` is the untrusted twin of `Lead` (serde cannot share
+/// their fields: `flatten` and `deny_unknown_fields` do not combine). A
+/// stored lead with every field set must read back as a submission and
+/// validate to itself, so a field added to one and not the other fails here.
+#[test]
+fn every_field_of_a_lead_is_a_field_of_a_submission_and_survives_validation() {
+    let lead: Lead = serde_json::from_value(serde_json::json!({
+        "id": "", "email": "dana@northwind.example", "name": "Dana Fischer",
+        "company": "Northwind", "domain": "northwind.example", "title": "CTO",
+        "industry": "logistics", "company_size": 250, "country": "DE",
+        "source": "webinar", "campaign": "q4-launch", "budget": 50000.0,
+        "authority": "decision-maker", "need": "high", "timeline_days": 90,
+        "custom": {"plan": "pro", "seats": 40.0, "trial": true},
+        "created_at": "2026-11-20T08:00:00Z"
+    }))
+    .unwrap();
+    let mut fields = serde_json::to_value(&lead).unwrap();
+    let object = fields.as_object_mut().unwrap();
+    assert!(
+        object.values().all(|value| !value.is_null()),
+        "the test lead sets every field: {object:?}"
+    );
+    object.remove("id");
+    let submission: LeadSubmission = serde_json::from_value(fields)
+        .unwrap_or_else(|error| panic!("a lead's field is not a submission's: {error}"));
+    let (validated, activities) = submission.validate(now()).unwrap();
+    assert_eq!(validated, lead);
+    assert!(activities.is_empty());
+}

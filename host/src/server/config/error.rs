@@ -24,6 +24,15 @@ pub enum ConfigError {
         /// The nearest known key, if one is near.
         suggestion: Option<String>,
     },
+    /// A `LEADHOST_*` variable no setting reads, spelt almost like one that
+    /// does. Its value is never repeated: it may be a secret.
+    #[error("{name}: no setting reads this variable; did you mean {suggestion}?")]
+    UnknownVariable {
+        /// The variable, as given.
+        name: String,
+        /// The setting's variable it is nearest to.
+        suggestion: String,
+    },
     /// A value of the wrong type or shape (or a file that is not TOML).
     #[error("{from}: {}{problem}", key.as_ref().map(|key| format!("{key}: ")).unwrap_or_default())]
     Invalid {

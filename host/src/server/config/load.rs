@@ -32,6 +32,16 @@ const TABLES: [&str; 6] = ["limits", "http", "scheduler", "delivery", "reload", 
 /// variables are not settings (`LEADHOST_ADMIN_TOKEN`, ...) and are left alone.
 const TOP: [&str; 3] = ["listen", "data_dir", "durability"];
 
+/// `LEADHOST_*` variables that are not settings but are read elsewhere
+/// (`serve`'s admin token, `plugin test`'s cache, the examples' toolchains):
+/// never taken for a misspelt setting.
+const NOT_SETTINGS: [&str; 3] = ["ADMIN_TOKEN", "CACHE_DIR", "TOOLS"];
+
+/// How alike (Jaro-Winkler, 0–1) a variable's name must be to a setting's
+/// for it to be refused as a misspelling of it; `LIMTS_FUEL` is 0.98 from
+/// `LIMITS_FUEL`, while `CACHE_DIR` is 0.73 from `DATA_DIR`.
+const MISSPELT: f64 = 0.85;
+
 /// Keys whose variable is text as it is, never read as a number.
 const TEXT: [&str; 5] = [
     "listen",
@@ -66,6 +76,8 @@ impl ServerConfig {
             })?;
             figment = figment.merge(Toml::file_exact(path));
         }
+        let vars: Vec<(String, String)> = vars.into_iter().collect();
+        misspelt_variables(&vars)?;
         let env = EnvVars::new(vars);
         figment = figment.merge(env.clone());
         if let Some(listen) = flags.listen {
@@ -133,9 +145,7 @@ fn unknown_keys(
     data: &Map<Profile, Dict>,
     from: &impl Fn(&str) -> String,
 ) -> Result<(), ConfigError> {
-    let defaults = serde_json::to_value(ServerConfig::default()).expect("settings serialize");
-    let (mut tables, mut keys) = (BTreeSet::new(), BTreeSet::new());
-    known(&defaults, "", &mut tables, &mut keys);
+    let (tables, keys) = settings();
     let mut given = Vec::new();
     for dict in data.values() {
         walk(dict, "", &tables, &mut given);
@@ -145,6 +155,12 @@ fn unknown_keys(
     };
     let from = from(&key);
     let by_env = from.starts_with("LEADHOST_");
+    // A variable no setting reads may hold a secret (a misspelt token's):
+    // name it, never repeat its value.
+    let from = match from.split_once('=') {
+        Some((name, _)) if by_env => name.to_string(),
+        _ => from,
+    };
     let suggestion = keys
         .iter()
         .map(|known| (strsim::jaro_winkler(&key, known), known))
@@ -164,7 +180,49 @@ fn unknown_keys(
     })
 }
 
-/// The tables and keys of the settings, as dotted paths.
+/// Refuses a `LEADHOST_*` variable that no setting reads but that is
+/// spelt almost like one (`LEADHOST_LIMTS_FUEL`): left alone, it would
+/// silently leave the setting at its default. Variables unlike any setting
+/// (`LEADHOST_BIN` of a test harness) are not settings and are left alone.
+fn misspelt_variables(vars: &[(String, String)]) -> Result<(), ConfigError> {
+    let (_, keys) = settings();
+    let settings: Vec<String> = keys
+        .iter()
+        .map(|key| key.replace('.', "_").to_ascii_uppercase())
+        .collect();
+    for (name, _) in vars {
+        let Some(rest) = name.strip_prefix("LEADHOST_") else {
+            continue;
+        };
+        let rest = rest.to_ascii_uppercase();
+        if NOT_SETTINGS.contains(&rest.as_str()) || EnvVars::key(&rest).is_some() {
+            continue;
+        }
+        let nearest = settings
+            .iter()
+            .map(|setting| (strsim::jaro_winkler(&rest, setting), setting))
+            .filter(|(likeness, _)| *likeness >= MISSPELT)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, setting)) = nearest {
+            return Err(ConfigError::UnknownVariable {
+                name: name.clone(),
+                suggestion: format!("LEADHOST_{setting}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The tables and keys of the settings, as dotted paths (`limits`,
+/// `limits.fuel`).
+fn settings() -> (BTreeSet<String>, BTreeSet<String>) {
+    let defaults = serde_json::to_value(ServerConfig::default()).expect("settings serialize");
+    let (mut tables, mut keys) = (BTreeSet::new(), BTreeSet::new());
+    known(&defaults, "", &mut tables, &mut keys);
+    (tables, keys)
+}
+
+/// The tables and keys under `value`, as dotted paths.
 fn known(
     value: &serde_json::Value,
     prefix: &str,
@@ -208,21 +266,29 @@ struct EnvVars {
 
 impl EnvVars {
     fn new(vars: impl IntoIterator<Item = (String, String)>) -> Self {
-        let vars =
-            vars.into_iter()
-                .filter_map(|(name, value)| {
-                    let name = name.strip_prefix("LEADHOST_")?.to_ascii_lowercase();
-                    let key = match TABLES.iter().find_map(|table| {
-                        Some((table, name.strip_prefix(table)?.strip_prefix('_')?))
-                    }) {
-                        Some((table, key)) => format!("{table}.{key}"),
-                        None if TOP.contains(&name.as_str()) => name,
-                        None => return None,
-                    };
-                    Some((key, value))
-                })
-                .collect();
+        let vars = vars
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let key = EnvVars::key(name.strip_prefix("LEADHOST_")?)?;
+                Some((key, value))
+            })
+            .collect();
         EnvVars { vars }
+    }
+
+    /// The key a variable's name (without `LEADHOST_`) sets, if it is one
+    /// of a setting's table or a top-level setting: `LIMITS_FUEL` is
+    /// `limits.fuel`.
+    fn key(name: &str) -> Option<String> {
+        let name = name.to_ascii_lowercase();
+        match TABLES
+            .iter()
+            .find_map(|table| Some((table, name.strip_prefix(table)?.strip_prefix('_')?)))
+        {
+            Some((table, key)) => Some(format!("{table}.{key}")),
+            None if TOP.contains(&name.as_str()) => Some(name),
+            None => None,
+        }
     }
 
     fn value(&self, key: &str) -> Option<&str> {

@@ -82,7 +82,7 @@ fn an_unknown_key_is_refused_naming_it_and_its_file() {
 fn a_variable_of_a_table_with_no_such_key_is_refused_others_are_left_alone() {
     let error = refused("", &[("LEADHOST_LIMITS_FUELL", "1")]);
     assert!(
-        error.starts_with("LEADHOST_LIMITS_FUELL=`1`: unknown key [limits] fuell"),
+        error.starts_with("LEADHOST_LIMITS_FUELL: unknown key [limits] fuell"),
         "{error}"
     );
     assert!(
@@ -90,6 +90,43 @@ fn a_variable_of_a_table_with_no_such_key_is_refused_others_are_left_alone() {
         "{error}"
     );
     let vars = [("LEADHOST_ADMIN_TOKEN", "x"), ("LEADHOST_BIN", "y")];
+    assert_eq!(
+        load("", &vars, &Flags::default()).unwrap(),
+        ServerConfig::default()
+    );
+}
+
+#[test]
+fn a_misspelt_variable_outside_any_table_is_refused_naming_the_setting() {
+    for (name, setting) in [
+        ("LEADHOST_LIMTS_FUEL", "LEADHOST_LIMITS_FUEL"),
+        ("LEADHOST_LIMIT_FUEL", "LEADHOST_LIMITS_FUEL"),
+        ("LEADHOST_DATADIR", "LEADHOST_DATA_DIR"),
+        ("LEADHOST_DURABILTY", "LEADHOST_DURABILITY"),
+    ] {
+        let error = refused("", &[(name, "secret-value")]);
+        assert_eq!(
+            error,
+            format!("{name}: no setting reads this variable; did you mean {setting}?")
+        );
+    }
+    // Within a table, the key is named; a misspelt secret's value is not.
+    let error = refused("", &[("LEADHOST_HTTP_METRIC_TOKEN", "secret-value")]);
+    assert_eq!(
+        error,
+        "LEADHOST_HTTP_METRIC_TOKEN: unknown key [http] metric_token; did you mean LEADHOST_HTTP_METRICS_TOKEN?"
+    );
+    // The variables the repository's own scripts and commands read are not
+    // settings, and are far from any.
+    let others = [
+        "LEADHOST_ADMIN_TOKEN",
+        "LEADHOST_CACHE_DIR",
+        "LEADHOST_TOOLS",
+        "LEADHOST_BIN",
+        "LEADHOST_REFERENCE_DIR",
+        "LEADHOST_EXAMPLES_DIR",
+    ];
+    let vars: Vec<(&str, &str)> = others.iter().map(|name| (*name, "x")).collect();
     assert_eq!(
         load("", &vars, &Flags::default()).unwrap(),
         ServerConfig::default()

@@ -1,0 +1,157 @@
+//! Writes: a commit turned into keyed writes over the trees, applied in one
+//! sled transaction with its precondition checked inside it.
+
+use sled::Tree;
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+
+use super::{
+    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, EMAILS, EVENTS, LEADS, OUTBOX, REPS,
+    SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
+};
+use crate::codec::{decode, encode};
+use crate::{Applied, Commit, LeadRecord, Precondition, Store, StoreError};
+
+/// One write of a commit: tree, key, value (`None` removes).
+pub(super) type Write = (usize, Vec<u8>, Option<Vec<u8>>);
+
+/// A commit's precondition, checked inside its transaction.
+struct Check<'a> {
+    /// The lead's key in `LEADS`.
+    key: Vec<u8>,
+    org: &'a str,
+    lead: &'a str,
+    expected: Precondition,
+}
+
+impl SledStore {
+    /// A commit's writes in one transaction, its precondition checked
+    /// inside it.
+    pub(super) fn apply_commit(&self, commit: &Commit) -> Result<Applied, StoreError> {
+        let mut writes: Vec<Write> = Vec::new();
+        let Some(record) = &commit.lead else {
+            return self.write(&[]);
+        };
+        let (org, lead) = (record.org.as_str(), record.id());
+        writes.push((LEADS, keys::scoped(org, lead), Some(encode(record))));
+        if let Some((email, id)) = &commit.email {
+            writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
+        }
+        for (seq, activity) in &commit.activities {
+            writes.push((
+                ACTIVITIES,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(activity)),
+            ));
+        }
+        for (seq, event) in &commit.events {
+            writes.push((
+                EVENTS,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(event)),
+            ));
+        }
+        for (seq, decision) in &commit.decisions {
+            writes.push((
+                DECISIONS,
+                keys::sequenced(org, lead, *seq),
+                Some(encode(decision)),
+            ));
+        }
+        for at in &commit.unschedule {
+            writes.push((SCHEDULE, keys::wake(*at, org, lead), None));
+            writes.push((SCHEDULE_BY_ORG, keys::org_wake(*at, org, lead), None));
+        }
+        for at in &commit.schedule {
+            writes.push((SCHEDULE, keys::wake(*at, org, lead), Some(encode(&()))));
+            writes.push((
+                SCHEDULE_BY_ORG,
+                keys::org_wake(*at, org, lead),
+                Some(encode(&())),
+            ));
+        }
+        if let Some(assignment) = &commit.assignment {
+            writes.push((
+                ASSIGNMENTS,
+                keys::scoped(org, lead),
+                Some(encode(assignment)),
+            ));
+        }
+        if let Some((domain, rep)) = &commit.account {
+            writes.push((ACCOUNTS, keys::scoped(org, domain), Some(encode(rep))));
+        }
+        for rep in &commit.reps {
+            writes.push((REPS, keys::scoped(org, &rep.id), Some(encode(rep))));
+        }
+        for message in &commit.outbox {
+            let id = self.shared.db.generate_id()?;
+            writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
+        }
+        for task in &commit.call_tasks {
+            writes.push((CALL_TASKS, keys::scoped(org, &task.id), Some(encode(task))));
+        }
+        let check = commit.expect.map(|expected| Check {
+            key: keys::scoped(org, lead),
+            org,
+            lead,
+            expected,
+        });
+        self.write_checked(&writes, check.as_ref())
+    }
+
+    /// Applies writes in one transaction and waits until they are durable.
+    pub(super) fn write_durably(&self, writes: &[Write]) -> Result<(), StoreError> {
+        let applied = self.write(writes)?;
+        self.wait_durable(applied)
+    }
+
+    /// Applies writes in one transaction.
+    pub(super) fn write(&self, writes: &[Write]) -> Result<Applied, StoreError> {
+        self.write_checked(writes, None)
+    }
+
+    /// Applies writes in one transaction, if `check` holds inside it.
+    fn write_checked(
+        &self,
+        writes: &[Write],
+        check: Option<&Check<'_>>,
+    ) -> Result<Applied, StoreError> {
+        let trees: Vec<&Tree> = self.shared.trees.iter().collect();
+        let result: Result<(), TransactionError<StoreError>> =
+            trees.as_slice().transaction(|view| {
+                if let Some(check) = check {
+                    let found = match view[LEADS].get(check.key.as_slice())? {
+                        Some(bytes) => Some(
+                            decode::<LeadRecord>(TREES[LEADS], &bytes)
+                                .map_err(ConflictableTransactionError::Abort)?
+                                .revision,
+                        ),
+                        None => None,
+                    };
+                    let holds = match check.expected {
+                        Precondition::Absent => found.is_none(),
+                        Precondition::Revision(revision) => found == Some(revision),
+                    };
+                    if !holds {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
+                            org: check.org.to_string(),
+                            lead: check.lead.to_string(),
+                            expected: check.expected,
+                            found,
+                        }));
+                    }
+                }
+                for (index, key, value) in writes {
+                    match value {
+                        Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
+                        None => view[*index].remove(key.as_slice())?,
+                    };
+                }
+                Ok(())
+            });
+        result.map_err(|error| match error {
+            TransactionError::Storage(error) => StoreError::from(error),
+            TransactionError::Abort(error) => error,
+        })?;
+        Ok(Applied(self.shared.group.ticket()))
+    }
+}
