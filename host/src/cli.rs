@@ -58,7 +58,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Imports leads from a CSV file (header row first) into an org.
     Import(ImportArgs),
-    /// Manages an org's plug-in versions (`rollback`).
+    /// Plug-in tools: `new` (a scaffold that builds), `test` (sample
+    /// cases), `check` (what the host would say of a component or admin
+    /// script) and `rollback` (an org's slot to a recorded version).
     Plugin(PluginArgs),
     /// Runs nurture steps ahead of time, in order (`run --days N`), for
     /// demos and dry runs on a copy of the data.

@@ -3,6 +3,7 @@
 mod e2e {
     pub mod blocking;
     pub mod containment;
+    pub mod docs;
     pub mod first_party;
     pub mod funnel;
     pub mod http;

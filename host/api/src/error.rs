@@ -235,6 +235,11 @@ impl From<InstallError> for ApiError {
                 field: "to".into(),
                 problem: error.to_string(),
             }]),
+            InstallError::Cases(_) => ApiError::Invalid(vec![FieldError {
+                field: "cases".into(),
+                problem: error.to_string(),
+            }]),
+            InstallError::EmptySlot(_) => ApiError::Conflict(error.to_string()),
             InstallError::OrgFile(_) => ApiError::Conflict(error.to_string()),
             InstallError::Load(error) => error.into(),
         }

@@ -23,6 +23,7 @@ mod leads;
 mod openapi;
 mod orgs;
 mod outbox;
+mod plugin_cases;
 mod plugins;
 mod reports;
 mod reps;
@@ -242,6 +243,7 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(leads::batch))
         .routes(routes!(plugins::upload))
         .routes(routes!(plugins::rollback))
+        .routes(routes!(plugin_cases::get, plugin_cases::replace))
         .routes(routes!(imports::create, import_jobs::list))
         .layer(bulk);
     single.merge(bulk).split_for_parts()

@@ -15,6 +15,7 @@ use crate::engine::plugins::Refusal;
 use crate::engine::records::PluginVersion;
 use crate::model::Config;
 use crate::model::Slot;
+use crate::setup::Host;
 
 /// A slot of an org: its active version and the last refused one.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -29,6 +30,10 @@ pub struct SlotView {
     /// Why the org's `org.toml` is refused, while it is (the active
     /// versions keep serving).
     pub org_file_error: Option<String>,
+    /// How the org's folder differs from what serves the slot (another
+    /// component or file, config values, a refused `org.toml`), and why it
+    /// is not serving; `null` when the folder says what serves.
+    pub org_file_differs: Option<String>,
 }
 
 /// A plug-in version serving a slot.
@@ -40,15 +45,20 @@ pub struct ActiveView {
     pub hash: String,
     /// The WIT version it was built against.
     pub wit_version: String,
-    /// When it became active.
+    /// When it became active: this component with this config.
     pub since: DateTime<Utc>,
     /// The org's config values for it, from `org.toml`.
     pub config: Config,
+    /// The sha256 of the config as JSON, hex: what each decision records,
+    /// and the version entry's `config_digest`.
+    pub config_digest: String,
 }
 
-fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
-    let status = state.host.engine.slot_status(org, slot);
+/// The slot's view; reads the org's folder (call it off the async threads).
+fn slot_view(host: &Host, org: &str, slot: Slot) -> SlotView {
+    let status = host.engine.slot_status(org, slot);
     SlotView {
+        org_file_differs: host.plugins.folder_differs(org, slot),
         slot,
         active: status.active.map(|active| ActiveView {
             name: active.name,
@@ -56,6 +66,7 @@ fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
             wit_version: active.wit_version,
             since: active.since,
             config: active.config,
+            config_digest: active.config_digest,
         }),
         last_refusal: status.last_refusal,
         org_file_error: status.org_file_error,
@@ -63,7 +74,7 @@ fn slot_view(state: &AppState, org: &str, slot: Slot) -> SlotView {
 }
 
 /// The slot named by a path segment.
-fn parse_slot(slot: &str) -> Result<Slot, ApiError> {
+pub(crate) fn parse_slot(slot: &str) -> Result<Slot, ApiError> {
     Slot::ALL
         .into_iter()
         .find(|known| known.world() == slot)
@@ -78,13 +89,21 @@ fn parse_slot(slot: &str) -> Result<Slot, ApiError> {
 #[utoipa::path(get, path = "/v1/orgs/{org}/plugins", tag = "plugins",
     params(("org" = String, Path, description = "The org's id")),
     responses((status = 200, body = Vec<SlotView>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, access: OrgAccess) -> Json<Vec<SlotView>> {
-    Json(
-        Slot::ALL
-            .into_iter()
-            .map(|slot| slot_view(&state, &access.org, slot))
-            .collect(),
-    )
+pub async fn list(
+    State(state): State<AppState>,
+    access: OrgAccess,
+) -> Result<Json<Vec<SlotView>>, ApiError> {
+    let org = access.org.clone();
+    let slots = blocking_in(&state, org.clone(), move |host| {
+        Ok::<_, ApiError>(
+            Slot::ALL
+                .into_iter()
+                .map(|slot| slot_view(host, &org, slot))
+                .collect(),
+        )
+    })
+    .await?;
+    Ok(Json(slots))
 }
 
 /// The upload's name.
@@ -102,9 +121,13 @@ pub struct UploadQuery {
 #[allow(dead_code, reason = "it only names the body's schema in the document")]
 struct ComponentBytes(Vec<u8>);
 
-/// Uploads a component (the body, `application/wasm`) for a slot. It is
-/// checked exactly as a file dropped in the org's folder would be; only a
-/// component that loads for the slot is written there and activated.
+/// Uploads a component for a slot: the body as `application/wasm`, or as
+/// `multipart/form-data` with a `component` part and, optionally, a
+/// `cases` part (the plug-in's sample cases, a JSON array) that replaces
+/// its cases in the same step. It is checked exactly as a file dropped in
+/// the org's folder would be (against the cases it brings); only a
+/// component that loads for the slot and passes is written there and
+/// activated.
 #[utoipa::path(put, path = "/v1/orgs/{org}/plugins/{slot}", tag = "plugins",
     params(("org" = String, Path, description = "The org's id"),
         ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`"), UploadQuery),
@@ -127,19 +150,44 @@ pub async fn upload(
         }])
     })?;
     let org = access.org.clone();
+    let boundary = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| value.starts_with("multipart/"))
+        .map(|value| {
+            multer::parse_boundary(value).map_err(|error| {
+                ApiError::BadRequest(format!("a multipart body needs its boundary: {error}"))
+            })
+        })
+        .transpose()?;
     // A request dropped at its deadline (or by its client) stops its compile.
     let cancel = Cancel::new();
     let _stop_when_gone = cancel.on_drop();
-    bulk_in(&state, org.clone(), request, move |host, bytes| {
+    let view = bulk_in(&state, org.clone(), request, move |host, body| {
+        let (component, cases) = match boundary {
+            Some(boundary) => upload_parts(body, boundary)?,
+            None => (body, None),
+        };
         host.plugins
-            .install_with(&org, slot, &query.name, &bytes, &cancel)
+            .install_with_cases(
+                &org,
+                slot,
+                &query.name,
+                &component,
+                cases.as_deref(),
+                &cancel,
+            )
+            .map(|_| slot_view(host, &org, slot))
+            .map_err(ApiError::from)
     })
     .await?;
-    Ok(Json(slot_view(&state, &access.org, slot)))
+    Ok(Json(view))
 }
 
-/// Every version the slot has had, oldest first: name, hash, how it came
-/// (`first-party`, `file`, `upload`, `rollback`, `restored`) and when.
+/// Every version the slot has had, oldest first: name, hash, config and
+/// its digest, how it came (`first-party`, `file`, `upload`, `config`,
+/// `rollback`, `restore`), what changed in the config, and when.
 #[utoipa::path(get, path = "/v1/orgs/{org}/plugins/{slot}/versions", tag = "plugins",
     params(("org" = String, Path, description = "The org's id"),
         ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`")),
@@ -185,9 +233,59 @@ pub async fn rollback(
 ) -> Result<Json<SlotView>, ApiError> {
     let slot = parse_slot(&slot)?;
     let org = access.org.clone();
-    blocking_in(&state, org.clone(), move |host| {
-        host.plugins.rollback(&org, slot, &request.to)
+    let view = blocking_in(&state, org.clone(), move |host| {
+        host.plugins
+            .rollback(&org, slot, &request.to)
+            .map(|_| slot_view(host, &org, slot))
     })
     .await?;
-    Ok(Json(slot_view(&state, &access.org, slot)))
+    Ok(Json(view))
+}
+
+/// The `component` and `cases` parts of a multipart upload (already read:
+/// parsing runs on the upload's blocking thread).
+///
+/// Errors: a malformed body (400); a part of another name, a repeated
+/// part or no `component` (422, naming the part).
+fn upload_parts(
+    body: bytes::Bytes,
+    boundary: String,
+) -> Result<(bytes::Bytes, Option<bytes::Bytes>), ApiError> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let malformed = |error: multer::Error| ApiError::BadRequest(format!("multipart body: {error}"));
+    let invalid = |field: &str, problem: String| {
+        ApiError::Invalid(vec![FieldError {
+            field: field.into(),
+            problem,
+        }])
+    };
+    tokio::runtime::Handle::current().block_on(async move {
+        let (mut component, mut cases) = (None, None);
+        while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+            let name = field.name().unwrap_or_default().to_string();
+            let place = match name.as_str() {
+                "component" => &mut component,
+                "cases" => &mut cases,
+                other => {
+                    return Err(invalid(
+                        other,
+                        "unknown part: send `component` (the .wasm) and optionally `cases` (JSON)"
+                            .into(),
+                    ));
+                }
+            };
+            if place.is_some() {
+                return Err(invalid(&name, "given twice".into()));
+            }
+            *place = Some(field.bytes().await.map_err(malformed)?);
+        }
+        let component = component.ok_or_else(|| {
+            invalid(
+                "component",
+                "missing: the part with the component's bytes".into(),
+            )
+        })?;
+        Ok((component, cases))
+    })
 }

@@ -111,6 +111,7 @@ where
         plugin_hash: plugin.id().hash,
         wit_version: plugin.wit_version().to_string(),
         input_digest: digest.clone(),
+        config_digest: active.config_digest.clone(),
         outcome,
         reasons,
         routing,

@@ -26,7 +26,11 @@ pub struct NurtureSettings {
     pub after_hand_off: Option<String>,
     /// `[nurture.tracks.<name>]`: config values for the nurture-track
     /// plug-in on that track, over the slot's config.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "std::collections::BTreeMap::is_empty",
+        deserialize_with = "crate::model::config_values::configs"
+    )]
     pub tracks: std::collections::BTreeMap<String, Config>,
 }
 

@@ -4,12 +4,14 @@
 //! engine never calls up into it.
 
 mod cases;
+mod drift;
 mod folder;
 mod install;
 mod loader;
 mod org_file;
 mod reloader;
 mod rollback;
+mod sample_cases;
 mod script;
 mod watcher;
 
@@ -19,6 +21,7 @@ pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use rollback::{RequestError, RollbackAnswer, pick_version, request_rollback};
+pub use sample_cases::MAX_CASES;
 pub use script::{
     MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script, load_plugin,
     load_plugin_file, slot_of,

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::builtin::{self, Builtin};
 use crate::model::{Config, Time};
-use crate::runtime::{Plugin, PluginError, Runtime, Slot};
+use crate::runtime::{ContentHash, Plugin, PluginError, Runtime, Slot};
 
 /// A plug-in version active in an org's slot, with the org's config for it.
 #[derive(Debug, Clone)]
@@ -20,6 +20,9 @@ pub struct Active {
     pub plugin: Plugin,
     /// The org's config values for it.
     pub config: Config,
+    /// The digest of `config` ([`crate::store::config_digest`]), which
+    /// every decision records.
+    pub config_digest: String,
     /// When it became active.
     pub since: DateTime<Utc>,
 }
@@ -37,15 +40,20 @@ pub struct Refusal {
     pub at: DateTime<Utc>,
 }
 
+/// A slot's refusal and the digest of the content refused.
+type Refused = (Refusal, ContentHash);
+
 /// The active plug-ins of every org. Cheap to clone; clones share the table.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     /// `(org, slot)` → active version.
     slots: Arc<RwLock<HashMap<(String, Slot), Active>>>,
-    /// `(org, slot)` → the last component refused for it.
-    refusals: Arc<RwLock<HashMap<(String, Slot), Refusal>>>,
-    /// org → why its `org.toml` was last refused, while it stays broken.
-    org_file_errors: Arc<RwLock<HashMap<String, String>>>,
+    /// `(org, slot)` → the last component refused for it, with the digest
+    /// of what was checked (component, config, cases).
+    refusals: Arc<RwLock<HashMap<(String, Slot), Refused>>>,
+    /// org → why its `org.toml` was last refused, while it stays broken,
+    /// with the digest of the refused text.
+    org_file_errors: Arc<RwLock<HashMap<String, (String, ContentHash)>>>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -69,6 +77,7 @@ impl Registry {
         let slot = plugin.slot();
         let active = Active {
             plugin,
+            config_digest: crate::store::config_digest(&config),
             config,
             since,
         };
@@ -86,21 +95,41 @@ impl Registry {
     }
 
     /// Records that a component was refused for `org`'s `slot`: kept for
-    /// `GET …/plugins`, logged, and counted in `/metrics`.
-    pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal) {
+    /// `GET …/plugins`, logged, and counted in `/metrics`. `checked` is the
+    /// digest of what was checked, so the same content is not checked,
+    /// logged and counted again ([`Registry::refused`]).
+    pub fn refuse(&self, org: &str, slot: Slot, refusal: Refusal, checked: ContentHash) {
         tracing::warn!(org, %slot, name = %refusal.name, reason = %refusal.reason, "plug-in refused; the previous version keeps serving");
         metrics::counter!("leadhost_plugin_refusals_total", "org" => org.to_string(), "slot" => slot.world())
             .increment(1);
-        write(&self.refusals).insert((org.to_string(), slot), refusal);
+        write(&self.refusals).insert((org.to_string(), slot), (refusal, checked));
     }
 
-    /// The last component refused for `org`'s `slot`.
+    /// The refusal of `org`'s `slot`, if it was of exactly the content
+    /// whose digest is `checked`.
+    pub fn refused(&self, org: &str, slot: Slot, checked: ContentHash) -> Option<Refusal> {
+        read(&self.refusals)
+            .get(&(org.to_string(), slot))
+            .filter(|(_, digest)| *digest == checked)
+            .map(|(refusal, _)| refusal.clone())
+    }
+
+    /// Forgets `org`'s `slot`'s refusal: what the folder names serves now.
+    pub fn clear_refusal(&self, org: &str, slot: Slot) {
+        write(&self.refusals).remove(&(org.to_string(), slot));
+    }
+
+    /// The last component refused for `org`'s `slot`, while nothing the
+    /// folder named since has served.
     pub fn last_refusal(&self, org: &str, slot: Slot) -> Option<Refusal> {
-        read(&self.refusals).get(&(org.to_string(), slot)).cloned()
+        read(&self.refusals)
+            .get(&(org.to_string(), slot))
+            .map(|(refusal, _)| refusal.clone())
     }
 
-    /// Records (or, with `None`, clears) why `org`'s `org.toml` is refused.
-    pub fn set_org_file_error(&self, org: &str, error: Option<String>) {
+    /// Records why `org`'s `org.toml`, whose text has the digest `text`, is
+    /// refused; or, with `None`, clears it.
+    pub fn set_org_file_error(&self, org: &str, error: Option<(String, ContentHash)>) {
         match error {
             Some(error) => write(&self.org_file_errors).insert(org.to_string(), error),
             None => write(&self.org_file_errors).remove(org),
@@ -109,7 +138,17 @@ impl Registry {
 
     /// Why `org`'s `org.toml` is refused, while it is.
     pub fn org_file_error(&self, org: &str) -> Option<String> {
-        read(&self.org_file_errors).get(org).cloned()
+        read(&self.org_file_errors)
+            .get(org)
+            .map(|(error, _)| error.clone())
+    }
+
+    /// Whether `org`'s `org.toml` was refused with exactly the text whose
+    /// digest is `text`.
+    pub fn org_file_refused(&self, org: &str, text: ContentHash) -> bool {
+        read(&self.org_file_errors)
+            .get(org)
+            .is_some_and(|(_, digest)| *digest == text)
     }
 
     /// Fills all three slots of `org` with the first-party plug-ins, default config.

@@ -11,6 +11,7 @@
 //! bindings, so a new contract version changes conversions, not callers.
 
 pub mod clock;
+pub mod config_values;
 mod identity;
 mod lead;
 mod nurture;

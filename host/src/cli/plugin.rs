@@ -27,9 +27,11 @@ pub enum PluginCommand {
     /// Runs a plug-in's sample cases and prints a pass/fail table.
     Test(super::plugin_test::PluginTestArgs),
     /// Says what a component is (world, WIT version, imports, size, compile
-    /// and call time) and why the host would refuse it, if it would.
+    /// and call time), or which slot an admin script (`.rhai`) fills, and
+    /// why the host would refuse it, if it would.
     Check(super::plugin_check::PluginCheckArgs),
-    /// Makes an earlier version of an org's slot active again.
+    /// Makes a recorded version of an org's slot active again: its name,
+    /// component and config (through a running server, or the folder).
     Rollback(RollbackArgs),
 }
 

@@ -37,8 +37,12 @@ pub struct RollbackArgs {
 /// What a rollback did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RolledBack {
+    /// The plug-in's name, as its version recorded it.
+    pub name: String,
     /// The version now in the org's folder.
     pub hash: String,
+    /// The digest of the recorded config it serves with again.
+    pub config_digest: String,
     /// The file it was written to.
     pub file: PathBuf,
     /// `true` when this command activated it (no server running);
@@ -116,7 +120,9 @@ pub(super) fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError
                 format!("{}.wasm", version.name)
             });
     Ok(RolledBack {
+        name: version.name.clone(),
         hash: version.hash.to_string(),
+        config_digest: version.config_digest.clone(),
         file,
         activated: true,
         note,

@@ -10,13 +10,20 @@
 //! order of due wake-ups and of lead cursors, per-org lead numbering (also
 //! under concurrency and across a restart), tenancy (an org whose id is a
 //! prefix of another's sees only its own), concurrent commits, and that what
-//! a commit acknowledged is there after a restart, and that a commit's
-//! precondition is checked with its writes.
+//! a commit acknowledged is there after a restart, that a commit's
+//! precondition is checked with its writes (also by racing threads on one
+//! lead), and the outbox's retries, dead letters, replays and call tasks.
 
 use std::ops::ControlFlow;
 
+mod contention;
+mod outbox;
 mod preconditions;
 
+pub use contention::same_lead_writers_serialise_by_revision;
+pub use outbox::{
+    an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
+};
 pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
 
 use leadhost_model::{Activity, Lead, Rep, Time};
@@ -52,6 +59,9 @@ macro_rules! store_conformance {
             what_a_commit_acknowledged_survives_a_restart,
             orgs_tokens_reps_and_versions_read_back,
             a_commit_applies_only_while_its_precondition_holds,
+            same_lead_writers_serialise_by_revision,
+            an_outbox_message_is_retried_buried_and_replayed,
+            call_tasks_change_in_place_per_org,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(
@@ -387,6 +397,16 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
         hash: leadhost_model::ContentHash::of(name.as_bytes()),
         how,
         at: at(&format!("2026-11-24T09:{minute:02}:00Z")),
+        config: leadhost_model::Config::from([(
+            "min-budget".to_string(),
+            leadhost_model::Scalar::Number(f64::from(minute) * 1000.0),
+        )]),
+        config_digest: format!("{minute:064x}"),
+        config_changes: vec![crate::ConfigChange {
+            key: "min-budget".into(),
+            before: None,
+            after: Some(leadhost_model::Scalar::Number(f64::from(minute) * 1000.0)),
+        }],
     };
     let first = version("bant-qualifier", Activation::FirstParty, 0);
     let second = version("acme-fit", Activation::Upload, 5);

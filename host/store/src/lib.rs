@@ -22,6 +22,7 @@ mod lead_ids;
 mod options;
 mod org;
 mod outbox;
+mod plugin_version;
 mod routing_view;
 mod sled_store;
 mod timeline;
@@ -36,10 +37,9 @@ pub use import_job::{
 };
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use options::{CACHE_BYTES, Durability, SledOptions};
-pub use org::{
-    Activation, Assignment, OrgRecord, OutboxKind, OutboxMessage, PluginVersion, TokenRecord,
-};
+pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
+pub use plugin_version::{Activation, ConfigChange, PluginVersion, config_changes, config_digest};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};

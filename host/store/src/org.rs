@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use leadhost_model::Time;
-use leadhost_model::{ContentHash, Slot};
 
 /// An org (tenant): everything else it owns is keyed under its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,42 +27,6 @@ pub struct TokenRecord {
     pub created_at: Time,
     /// When it was revoked; a revoked token is refused.
     pub revoked_at: Option<Time>,
-}
-
-/// How a plug-in version came to be active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Activation {
-    /// A first-party plug-in written into a new org's folder.
-    FirstParty,
-    /// A file dropped (or edited) in the org's folder.
-    File,
-    /// An upload through the API.
-    Upload,
-    /// A rollback to an earlier version (API, CLI, or a file whose content
-    /// was active before).
-    Rollback,
-    /// At start-up, the folder's file being unusable, the last good version.
-    Restored,
-}
-
-/// A plug-in version that became active in one of an org's slots. Kept for
-/// good: the history an admin rolls back through, and what every decision's
-/// hash points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PluginVersion {
-    /// The slot.
-    pub slot: Slot,
-    /// Its name (the component's file name without `.wasm`).
-    pub name: String,
-    /// The sha256 of the component (of the text, for a script); hex in JSON.
-    #[schema(value_type = String)]
-    pub hash: ContentHash,
-    /// How it came.
-    pub how: Activation,
-    /// When it became active.
-    #[schema(value_type = String, format = DateTime)]
-    pub at: Time,
 }
 
 /// A lead given to a rep.

@@ -118,6 +118,12 @@ pub struct Decision {
     pub wit_version: String,
     /// The sha256 of the input as JSON: the same digest means the same input.
     pub input_digest: String,
+    /// The digest of the slot's config the plug-in version served with
+    /// (`config_digest` of its entry in the slot's versions): the same
+    /// component with other config is another version. Empty in decisions
+    /// recorded before config was.
+    #[serde(default)]
+    pub config_digest: String,
     /// What came of it.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -137,6 +143,10 @@ pub struct Decision {
 /// One entry of a lead's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "kebab-case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a lead's timeline is short and read whole; boxing decisions would cost an allocation each for nothing"
+)]
 pub enum TimelineItem {
     /// Something the lead did.
     Activity(Activity),

@@ -8,6 +8,8 @@ pub mod flow;
 pub mod import_jobs;
 pub mod input;
 pub mod metrics;
+pub mod plugin_cases;
 pub mod real_input;
+pub mod refusals;
 pub mod server;
 pub mod tenants;

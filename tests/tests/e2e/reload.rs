@@ -4,6 +4,7 @@
 mod org_file;
 mod scripts;
 mod swap;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::org_file::{ORG_FILE, OrgFile, SlotEntry};
 use crate::builtin;
-use crate::runtime::ContentHash;
+use crate::model::Config;
+use crate::runtime::{ContentHash, Slot};
 
 /// A file operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +124,30 @@ impl OrgFolders {
     /// Replaces `org.toml` atomically.
     pub fn write_org_file(&self, org: &str, file: &OrgFile) -> Result<(), FolderError> {
         write_atomically(&self.org_dir(org).join(ORG_FILE), file.to_text().as_bytes())
+    }
+
+    /// Points `org.toml`'s entry for `slot` at `component` with `config`,
+    /// leaving the rest of the file as written (see `org_file/edit.rs`).
+    ///
+    /// Errors: the file cannot be read or written, or is not TOML of the
+    /// expected shape (nothing is written then).
+    pub fn set_slot_entry(
+        &self,
+        org: &str,
+        slot: Slot,
+        component: &str,
+        config: &Config,
+    ) -> Result<(), FolderError> {
+        let path = self.org_dir(org).join(ORG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        let invalid = |message: String| FolderError {
+            path: path.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+        };
+        let edited =
+            super::org_file::edit::set_slot(&text, slot, component, config).map_err(invalid)?;
+        OrgFile::parse(&path, &edited).map_err(|error| invalid(error.to_string()))?;
+        write_atomically(&path, edited.as_bytes())
     }
 
     /// `<data>/components/<hash>.wasm`.

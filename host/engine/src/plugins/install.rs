@@ -2,9 +2,11 @@
 //! folder and then reload it, the same path a file drop takes, under the org's reload lock so the
 //! watcher cannot take the change for a plain file edit.
 
+use super::cases::SampleCase;
 use super::loader::{LoadError, PluginLoader, SlotOutcome};
-use super::org_file::{OrgFile, OrgFileError, SlotEntry};
+use super::org_file::{OrgFile, OrgFileError};
 use super::{Refusal, folder::write_atomically};
+use crate::model::Config;
 use crate::runtime::{Cancel, ContentHash, Slot};
 use crate::store::{Activation, PluginVersion};
 
@@ -35,12 +37,32 @@ pub enum InstallError {
         /// How many matched.
         count: usize,
     },
+    /// Sample cases that cannot be read, or that the plug-in fails.
+    #[error("sample cases: {0}")]
+    Cases(String),
+    /// The slot has no plug-in serving (for its cases).
+    #[error("nothing serves {0}")]
+    EmptySlot(Slot),
     /// `org.toml` is broken: fix it first.
     #[error(transparent)]
     OrgFile(#[from] OrgFileError),
     /// Files or the store failed.
     #[error(transparent)]
     Load(#[from] LoadError),
+}
+
+/// What an upload or a rollback puts in place.
+pub(super) struct Place<'a> {
+    /// The plug-in's name (its file's stem, or a script's file name).
+    pub name: &'a str,
+    /// The component (or script).
+    pub bytes: &'a [u8],
+    /// Why it is put in place.
+    pub how: Activation,
+    /// The config it serves with; `None`: the config its plug-in has.
+    pub config: Option<Config>,
+    /// Sample cases that come with it: the text to write, and the cases.
+    pub cases: Option<(&'a [u8], Vec<SampleCase>)>,
 }
 
 /// Whether `name` can name a plug-in (and its file).
@@ -76,26 +98,60 @@ impl PluginLoader {
         bytes: &[u8],
         cancel: &Cancel,
     ) -> Result<PluginVersion, InstallError> {
-        if !valid_name(name) {
-            return Err(InstallError::BadName(name.into()));
-        }
-        self.locked(org, || {
-            self.place(org, slot, name, bytes, Activation::Upload, cancel)
-        })
+        self.install_with_cases(org, slot, name, bytes, None, cancel)
     }
 
-    /// Checks, writes and reloads; the org's lock is held.
-    pub(super) fn place(
+    /// [`PluginLoader::install_with`] bringing the plug-in's sample cases
+    /// (`cases`: the text of a cases file, a JSON array): the component is
+    /// checked against them, and they replace `<name>.cases.json` only if
+    /// it passes.
+    pub fn install_with_cases(
         &self,
         org: &str,
         slot: Slot,
         name: &str,
         bytes: &[u8],
-        how: Activation,
+        cases: Option<&[u8]>,
+        cancel: &Cancel,
+    ) -> Result<PluginVersion, InstallError> {
+        if !valid_name(name) {
+            return Err(InstallError::BadName(name.into()));
+        }
+        let cases = cases
+            .map(|text| Ok::<_, InstallError>((text, super::sample_cases::parse(text)?)))
+            .transpose()?;
+        self.locked(org, || {
+            let place = Place {
+                name,
+                bytes,
+                how: Activation::Upload,
+                config: None,
+                cases,
+            };
+            self.place(org, slot, place, cancel)
+        })
+    }
+
+    /// Checks, writes and reloads; the org's lock is held. The version
+    /// serves with `config` when given (a rollback's recorded config), else
+    /// with the config its plug-in has: the slot's, when `org.toml` names
+    /// the same file, else the one it last served with in this slot, else
+    /// none. One plug-in's config never goes to another.
+    pub(super) fn place(
+        &self,
+        org: &str,
+        slot: Slot,
+        Place {
+            name,
+            bytes,
+            how,
+            config,
+            cases,
+        }: Place<'_>,
         cancel: &Cancel,
     ) -> Result<PluginVersion, InstallError> {
         let dir = self.folders.org_dir(org);
-        let mut file = OrgFile::read(&dir)?;
+        let file = OrgFile::read(&dir)?;
         // A script keeps its own name (`qualify.rhai`); a component's name
         // is its file's stem.
         let component = if super::script::is_script(name) {
@@ -103,13 +159,22 @@ impl PluginLoader {
         } else {
             format!("{name}.wasm")
         };
-        let config = file
-            .plugins
-            .get(slot)
-            .map(|entry| entry.config.clone())
-            .unwrap_or_default();
+        let entry = file.plugins.get(slot);
+        let config = match (config, entry) {
+            (Some(config), _) => config,
+            (None, Some(entry)) if entry.component == component => entry.config.clone(),
+            (None, _) => self.last_config(org, slot, name)?,
+        };
         let path = dir.join(&component);
-        let checked = self.check(name, bytes, slot, &path, &config, cancel);
+        let checked = self.check_with_cases(
+            name,
+            bytes,
+            slot,
+            &path,
+            &config,
+            cases.as_ref().map(|(_, cases)| cases.as_slice()),
+            cancel,
+        );
         if let Ok(plugin) = &checked {
             // It passed every check: keep its compiled code, so the reload
             // below does not compile it again.
@@ -122,14 +187,22 @@ impl PluginLoader {
                 reason,
                 at: self.engine.now(),
             };
-            self.engine.plugins().refuse(org, slot, refusal.clone());
+            let hash = ContentHash::of(bytes);
+            let digest = super::loader::checked_digest(name, hash, &config, &path);
+            self.engine
+                .plugins()
+                .refuse(org, slot, refusal.clone(), digest);
             return Err(InstallError::Refused(refusal));
         }
+        if let Some((text, _)) = cases {
+            write_atomically(&super::cases_path(&path), text).map_err(LoadError::from)?;
+        }
         write_atomically(&path, bytes).map_err(LoadError::from)?;
-        if file.plugins.get(slot).map(|entry| &entry.component) != Some(&component) {
-            file.plugins.set(slot, SlotEntry { component, config });
+        let named =
+            entry.is_some_and(|entry| entry.component == component && entry.config == config);
+        if !named {
             self.folders
-                .write_org_file(org, &file)
+                .set_slot_entry(org, slot, &component, &config)
                 .map_err(LoadError::from)?;
         }
         let reload = self.reload_locked(org, how)?;
@@ -137,17 +210,41 @@ impl PluginLoader {
             Some(SlotOutcome::Activated(version)) => Ok(version.clone()),
             Some(SlotOutcome::Refused(refusal)) => Err(InstallError::Refused(refusal.clone())),
             _ => {
-                // Already active with this content: report the active version.
-                let active = self.engine.plugins().active(org, slot);
-                Ok(PluginVersion {
+                // Already active with this content: the version serving is
+                // the slot's last entry.
+                let history = self
+                    .engine
+                    .store()
+                    .plugin_versions(org)
+                    .map_err(LoadError::from)?;
+                let last = history
+                    .into_iter()
+                    .rev()
+                    .find(|version| version.slot == slot);
+                Ok(last.unwrap_or_else(|| PluginVersion {
                     slot,
                     name: name.into(),
-                    hash: active
-                        .map_or_else(|| ContentHash::of(bytes), |active| active.plugin.id().hash),
+                    hash: ContentHash::of(bytes),
                     how,
                     at: self.engine.now(),
-                })
+                    config_digest: crate::store::config_digest(&config),
+                    config,
+                    config_changes: Vec::new(),
+                }))
             }
         }
+    }
+
+    /// The config `name` last served with in `org`'s `slot`, if recorded.
+    fn last_config(&self, org: &str, slot: Slot, name: &str) -> Result<Config, LoadError> {
+        let history = self.engine.store().plugin_versions(org)?;
+        Ok(history
+            .into_iter()
+            .rev()
+            .find(|version| {
+                version.slot == slot && version.name == name && !version.config_digest.is_empty()
+            })
+            .map(|version| version.config)
+            .unwrap_or_default())
     }
 }

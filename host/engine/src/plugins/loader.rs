@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::cases::{cases_path, read_cases, run_cases};
+use super::cases::{SampleCase, cases_path, read_cases, run_cases};
 use super::folder::{FolderError, OrgFolders};
-use super::org_file::{OrgFile, OrgFileError, SlotEntry};
+use super::org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
 use crate::model::Config;
 use crate::runtime::{Cancel, ContentHash, Plugin, Runtime, Slot};
-use crate::store::{Activation, PluginVersion, StoreError};
+use crate::store::{Activation, PluginVersion, StoreError, config_changes, config_digest};
 use crate::{Engine, EngineError};
 
 /// A reload could not finish (a refused component is not an error: it is
@@ -93,7 +93,7 @@ impl PluginLoader {
         &self.folders
     }
 
-    fn registry(&self) -> &Registry {
+    pub(super) fn registry(&self) -> &Registry {
         self.engine.plugins()
     }
 
@@ -118,14 +118,24 @@ impl PluginLoader {
     /// [`PluginLoader::reload`], the org's lock already held.
     pub(super) fn reload_locked(&self, org: &str, how: Activation) -> Result<Reload, LoadError> {
         let dir = self.folders.org_dir(org);
+        // The digest of the text read below (a write in between is one more
+        // change, read again on its own event).
+        let text = ContentHash::of(&std::fs::read(dir.join(ORG_FILE)).unwrap_or_default());
         let file = match OrgFile::read(&dir) {
             Ok(file) => file,
+            Err(error) if self.registry().org_file_refused(org, text) => {
+                // Refused before, unchanged since: said once already.
+                return Ok(Reload {
+                    slots: Vec::new(),
+                    org_file: Some(error),
+                });
+            }
             Err(error) => {
                 tracing::warn!(org, %error, "org.toml refused; everything active keeps serving");
                 metrics::counter!("leadhost_org_file_refusals_total", "org" => org.to_string())
                     .increment(1);
                 self.registry()
-                    .set_org_file_error(org, Some(error.to_string()));
+                    .set_org_file_error(org, Some((error.to_string(), text)));
                 if self.registry().active(org, Slot::LeadDefinition).is_none() {
                     self.restore_all(org)?;
                 }
@@ -185,7 +195,8 @@ impl PluginLoader {
                 } else {
                     format!("cannot read {}: {error}", entry.component)
                 };
-                return self.refuse(org, slot, &name, None, reason, &entry.config);
+                let checked = ContentHash::of(reason.as_bytes());
+                return self.refuse(org, slot, (&name, None, checked), reason, &entry.config);
             }
         };
         let hash = ContentHash::of(&bytes);
@@ -193,22 +204,31 @@ impl PluginLoader {
         if let Some(active) = &active {
             let same = active.plugin.id().hash == hash && active.plugin.id().name == name;
             if same && active.config == entry.config {
+                self.registry().clear_refusal(org, slot);
                 return Ok(SlotOutcome::Unchanged);
             }
+        }
+        let checked = checked_digest(&name, hash, &entry.config, &path);
+        if let Some(refusal) = self.registry().refused(org, slot, checked) {
+            // The same content was refused already: not checked, logged or
+            // counted again until something in it changes.
+            return Ok(SlotOutcome::Refused(refusal));
         }
         let plugin = match self.check(&name, &bytes, slot, &path, &entry.config, &Cancel::new()) {
             Ok(plugin) => plugin,
             Err(reason) => {
-                return self.refuse(org, slot, &name, Some(hash), reason, &entry.config);
+                let refused = (name.as_str(), Some(hash), checked);
+                return self.refuse(org, slot, refused, reason, &entry.config);
             }
         };
-        let version = self.record(org, slot, &plugin, &bytes, how)?;
+        let version = self.record(org, slot, &plugin, &bytes, how, &entry.config)?;
         self.runtime.keep(&plugin);
         self.registry()
             .activate(org, plugin, entry.config.clone(), version.at);
-        metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => how_label(version.how))
+        self.registry().clear_refusal(org, slot);
+        metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => version.how.label())
             .increment(1);
-        tracing::info!(org, %slot, name = %version.name, hash = %version.hash, how = how_label(version.how), "plug-in version active");
+        tracing::info!(org, %slot, name = %version.name, hash = %version.hash, config_digest = %version.config_digest, how = version.how.label(), "plug-in version active");
         Ok(SlotOutcome::Activated(version))
     }
 
@@ -225,12 +245,32 @@ impl PluginLoader {
         config: &Config,
         cancel: &Cancel,
     ) -> Result<Plugin, String> {
+        self.check_with_cases(name, bytes, slot, path, config, None, cancel)
+    }
+
+    /// [`PluginLoader::check`] with `cases` in place of the cases file
+    /// beside `path` (an upload that brings its own).
+    #[allow(clippy::too_many_arguments, reason = "the check's inputs, each named")]
+    pub fn check_with_cases(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        slot: Slot,
+        path: &Path,
+        config: &Config,
+        cases: Option<&[SampleCase]>,
+        cancel: &Cancel,
+    ) -> Result<Plugin, String> {
         let plugin =
             super::script::load_plugin_with(&self.runtime, name, bytes, Some(slot), config, cancel)
                 .map_err(|error| error.cause.to_string())?;
-        let cases = cases_path(path);
-        if cases.exists() {
-            let cases = read_cases(&cases).map_err(|error| error.to_string())?;
+        let file = cases_path(path);
+        let cases = match cases {
+            Some(cases) => Some(cases.to_vec()),
+            None if file.exists() => Some(read_cases(&file).map_err(|error| error.to_string())?),
+            None => None,
+        };
+        if let Some(cases) = cases {
             let results = run_cases(&plugin, &cases, config).map_err(|error| error.to_string())?;
             if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
                 return Err(format!(
@@ -243,8 +283,10 @@ impl PluginLoader {
         Ok(plugin)
     }
 
-    /// Keeps the bytes and, for a hash the slot did not have last, writes a
-    /// history entry (durably, before the swap).
+    /// Keeps the bytes and, for a version (component and config) the slot
+    /// did not have last, writes a history entry (durably, before the
+    /// swap): a `config` one when only the config changed, with the keys
+    /// that changed.
     fn record(
         &self,
         org: &str,
@@ -252,45 +294,59 @@ impl PluginLoader {
         plugin: &Plugin,
         bytes: &[u8],
         how: Activation,
+        config: &Config,
     ) -> Result<PluginVersion, LoadError> {
         let hash = plugin.id().hash;
+        let name = plugin.id().name.clone();
         self.folders.keep(&hash, bytes)?;
         let store = self.engine.store();
-        let history: Vec<PluginVersion> = store
+        let last = store
             .plugin_versions(org)?
             .into_iter()
-            .filter(|version| version.slot == slot)
-            .collect();
+            .rev()
+            .find(|version| version.slot == slot);
+        let digest = config_digest(config);
+        let same_component = last
+            .as_ref()
+            .is_some_and(|last| last.hash == hash && last.name == name);
+        if let Some(last) = &last
+            && same_component
+            && (last.config_digest == digest || last.config_digest.is_empty())
+        {
+            // The version the slot last had (a restart): active since it
+            // first was. An entry from before config was recorded counts
+            // as the same version.
+            return Ok(last.clone());
+        }
         let how = match how {
-            Activation::File if history.iter().any(|version| version.hash == hash) => {
-                Activation::Rollback
-            }
+            Activation::File if same_component => Activation::Config,
             how => how,
+        };
+        let config_changes = match &last {
+            Some(last) if !last.config_digest.is_empty() => config_changes(&last.config, config),
+            _ => Vec::new(),
         };
         let version = PluginVersion {
             slot,
-            name: plugin.id().name.clone(),
+            name,
             hash,
             how,
             at: self.engine.now(),
+            config: config.clone(),
+            config_digest: digest,
+            config_changes,
         };
-        match history.last() {
-            // The version the slot last had (a restart, a config change):
-            // not a new version, and active since it first was.
-            Some(last) if last.hash == version.hash && last.name == version.name => {
-                return Ok(last.clone());
-            }
-            _ => store.put_plugin_version(org, &version)?,
-        }
+        store.put_plugin_version(org, &version)?;
         Ok(version)
     }
 
+    /// Refuses `(name, component hash, digest of what was checked)` for
+    /// `org`'s `slot`.
     fn refuse(
         &self,
         org: &str,
         slot: Slot,
-        name: &str,
-        hash: Option<ContentHash>,
+        (name, hash, checked): (&str, Option<ContentHash>, ContentHash),
         reason: String,
         config: &Config,
     ) -> Result<SlotOutcome, LoadError> {
@@ -304,10 +360,11 @@ impl PluginLoader {
             },
             at: self.engine.now(),
         };
-        self.registry().refuse(org, slot, refusal.clone());
+        // Restored first: a reader never sees the refusal with nothing serving.
         if serving.is_none() {
             self.restore(org, slot, config)?;
         }
+        self.registry().refuse(org, slot, refusal.clone(), checked);
         Ok(SlotOutcome::Refused(refusal))
     }
 
@@ -319,6 +376,12 @@ impl PluginLoader {
             return Ok(());
         };
         let hash = last.hash;
+        // The config it served with, when its entry recorded it.
+        let config = if last.config_digest.is_empty() {
+            config
+        } else {
+            &last.config
+        };
         let loaded = std::fs::read(self.folders.kept_path(&hash))
             .map_err(|error| error.to_string())
             .and_then(|bytes| {
@@ -327,10 +390,19 @@ impl PluginLoader {
             });
         match loaded {
             Ok(plugin) => {
-                tracing::warn!(org, %slot, plugin = %plugin.id(), "serving the last good version");
+                let version = PluginVersion {
+                    how: Activation::Restore,
+                    at: self.engine.now(),
+                    config: config.clone(),
+                    config_digest: config_digest(config),
+                    config_changes: Vec::new(),
+                    ..last.clone()
+                };
+                self.engine.store().put_plugin_version(org, &version)?;
+                tracing::warn!(org, %slot, plugin = %plugin.id(), config_digest = %version.config_digest, how = "restore", "serving the last good version: the folder's is unusable");
                 self.runtime.keep(&plugin);
                 self.registry()
-                    .activate(org, plugin, config.clone(), self.engine.now());
+                    .activate(org, plugin, config.clone(), version.at);
             }
             Err(error) => {
                 tracing::error!(org, %slot, %error, "the last good version cannot be restored; the slot is empty");
@@ -347,13 +419,21 @@ impl PluginLoader {
     }
 }
 
-/// The metrics label of an activation.
-fn how_label(how: Activation) -> &'static str {
-    match how {
-        Activation::FirstParty => "first-party",
-        Activation::File => "file",
-        Activation::Upload => "upload",
-        Activation::Rollback => "rollback",
-        Activation::Restored => "restored",
+/// The digest of everything a slot's check depends on: the name, the
+/// component, the config and the sample cases beside it (unreadable cases
+/// count as none: reading them again is part of the check).
+pub(super) fn checked_digest(
+    name: &str,
+    component: ContentHash,
+    config: &Config,
+    path: &Path,
+) -> ContentHash {
+    let cases = std::fs::read(cases_path(path)).unwrap_or_default();
+    let config = serde_json::to_vec(config).unwrap_or_default();
+    let mut all = Vec::with_capacity(name.len() + 64 + config.len() + cases.len() + 16);
+    for part in [name.as_bytes(), component.as_bytes(), &config, &cases] {
+        all.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        all.extend_from_slice(part);
     }
+    ContentHash::of(&all)
 }

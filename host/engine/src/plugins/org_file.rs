@@ -10,6 +10,8 @@ use crate::model::{Config, Rep, Scalar};
 use crate::runtime::Slot;
 use crate::{NurtureSettings, RoutingSettings, Webhooks};
 
+pub mod edit;
+
 /// The file's name in an org's folder.
 pub const ORG_FILE: &str = "org.toml";
 
@@ -96,14 +98,28 @@ pub struct SlotEntry {
     /// The component's file name in the org's folder (`bant-qualifier.wasm`).
     /// Its sample cases, if any, are beside it as `<stem>.cases.json`.
     pub component: String,
-    /// Config values passed to every call.
-    #[serde(default, skip_serializing_if = "Config::is_empty")]
+    /// Config values passed to every call: strings, numbers, `true`/`false`
+    /// and lists of strings and numbers (passed on as comma-separated text;
+    /// see [`crate::model::config_values`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Config::is_empty",
+        deserialize_with = "crate::model::config_values::config"
+    )]
     pub config: Config,
 }
 
 impl OrgFile {
     /// Parses the text of an `org.toml` at `path` (for messages).
     pub fn parse(path: &Path, text: &str) -> Result<Self, OrgFileError> {
+        // An empty file is one being written (truncated, not yet filled),
+        // not an order to empty every slot: refused, everything serves on.
+        if text.trim().is_empty() {
+            return Err(OrgFileError::Parse {
+                path: path.to_path_buf(),
+                message: "the file is empty: write it whole (to a temporary name, then rename it); to empty a slot, leave its table out".into(),
+            });
+        }
         let file: OrgFile = toml::from_str(text).map_err(|error| OrgFileError::Parse {
             path: path.to_path_buf(),
             message: error.to_string().trim_end().replace('\n', " "),
@@ -250,6 +266,14 @@ capacity = 10
     }
 
     #[test]
+    fn an_empty_file_is_refused_not_taken_for_no_plug_ins() {
+        let error = OrgFile::parse(Path::new("org.toml"), " \n").unwrap_err();
+        assert!(error.to_string().contains("the file is empty"), "{error}");
+        let none = OrgFile::parse(Path::new("org.toml"), "# every slot empty\n").unwrap();
+        assert!(none.plugins.get(Slot::LeadDefinition).is_none());
+    }
+
+    #[test]
     fn mistakes_name_the_key() {
         let unknown = OrgFile::parse(
             Path::new("org.toml"),
@@ -313,5 +337,29 @@ capacity = 10
         let finite =
             "[plugins.routing-policy]\ncomponent = \"a.wasm\"\nconfig = { share = 1e300 }\n";
         assert!(OrgFile::parse(Path::new("org.toml"), finite).is_ok());
+    }
+
+    #[test]
+    fn config_lists_reach_plug_ins_as_comma_separated_text_and_bad_values_name_their_key() {
+        let text = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"logistics\", \"manufacturing\"], min-size = 200 }\n\n[nurture.tracks.education]\nchannels = [\"email\", \"call\"]\n";
+        let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+        let config = &file.plugins.get(Slot::LeadDefinition).unwrap().config;
+        assert_eq!(
+            config["industries"],
+            Scalar::Text("logistics, manufacturing".into())
+        );
+        assert_eq!(config["min-size"], Scalar::Number(200.0));
+        assert_eq!(
+            file.nurture.tracks["education"]["channels"],
+            Scalar::Text("email, call".into())
+        );
+        let nested = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [[\"logistics\"]] }\n";
+        let error = OrgFile::parse(Path::new("org.toml"), nested).unwrap_err();
+        assert!(
+            error.to_string().contains(
+                "expected item 1 of `industries` to be a string or a number, as in `industries = [\"logistics\", \"retail\"]`"
+            ),
+            "{error}"
+        );
     }
 }

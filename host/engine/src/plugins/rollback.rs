@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::folder::{FolderError, OrgFolders, write_atomically};
-use super::install::InstallError;
+use super::install::{InstallError, Place};
 use super::loader::{LoadError, PluginLoader};
 use crate::model::{ContentHash, Slot};
 use crate::runtime::Cancel;
@@ -78,15 +78,18 @@ impl PluginLoader {
         let path = self.folders.kept_path(&hash);
         let bytes = std::fs::read(&path)
             .map_err(|source| LoadError::Folder(FolderError { path, source }))?;
+        // Exactly the recorded version: its name, its component and the
+        // config it served with (when its entry recorded one).
+        let config = (!version.config_digest.is_empty()).then(|| version.config.clone());
         self.locked(org, || {
-            self.place(
-                org,
-                slot,
-                &version.name,
-                &bytes,
-                Activation::Rollback,
-                &Cancel::new(),
-            )
+            let place = Place {
+                name: &version.name,
+                bytes: &bytes,
+                how: Activation::Rollback,
+                config,
+                cases: None,
+            };
+            self.place(org, slot, place, &Cancel::new())
         })
     }
 
@@ -240,6 +243,9 @@ mod tests {
             hash: hex.parse().unwrap(),
             how: Activation::File,
             at: "2026-11-30T00:00:00Z".parse().unwrap(),
+            config: Default::default(),
+            config_digest: String::new(),
+            config_changes: Vec::new(),
         }
     }
 

@@ -6,13 +6,18 @@
 //! A half-written file is refused and then, when the writer finishes and
 //! the next event comes, taken. Events only queue reloads; they run on the
 //! [`Reloader`]'s threads, so one org's slow reload never holds up another's.
+//!
+//! Only changes count: inotify also reports every open and read, and a
+//! reload opens the org's files, so counting those made each reload queue
+//! the next, and a refused file was refused again about 20 times a second.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify::event::{AccessKind, AccessMode, Event, EventKind};
+use notify::{EventHandler, RecommendedWatcher, RecursiveMode, WatcherKind};
+use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 
 use super::loader::PluginLoader;
 use super::reloader::Reloader;
@@ -35,7 +40,7 @@ pub struct WatchError {
 pub struct Watcher {
     /// Turns file events into reload requests; dropped first, so no event
     /// arrives for a stopped pool.
-    _debouncer: Debouncer<notify::RecommendedWatcher>,
+    _debouncer: Debouncer<ChangesOnly>,
     /// Runs the reloads, one per org at a time.
     _reloader: Arc<Reloader>,
 }
@@ -74,10 +79,12 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
             Err(error) => tracing::error!(%error, "the plug-in watcher failed"),
         }
     };
-    let mut debouncer = new_debouncer(debounce, handler).map_err(|source| WatchError {
-        path: root.clone(),
-        source,
-    })?;
+    let config = Config::default().with_timeout(debounce);
+    let mut debouncer =
+        new_debouncer_opt::<_, ChangesOnly>(config, handler).map_err(|source| WatchError {
+            path: root.clone(),
+            source,
+        })?;
     debouncer
         .watcher()
         .watch(&root, RecursiveMode::Recursive)
@@ -90,4 +97,67 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
         _debouncer: debouncer,
         _reloader: reloader,
     })
+}
+
+/// The platform's watcher, passing on only events that change a file: a
+/// file opened, read or closed unwritten changes nothing (and the reload's
+/// own reads would otherwise trigger the next reload).
+pub struct ChangesOnly(RecommendedWatcher);
+
+/// Whether `event` may have changed what is in the folder.
+fn changes(event: &Event) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+impl notify::Watcher for ChangesOnly {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let filtered = move |event: notify::Result<Event>| {
+            let pass = match &event {
+                Ok(event) => changes(event),
+                Err(_) => true,
+            };
+            if pass {
+                handler.handle_event(event);
+            }
+        };
+        RecommendedWatcher::new(filtered, config).map(ChangesOnly)
+    }
+
+    fn watch(&mut self, path: &std::path::Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &std::path::Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn configure(&mut self, option: notify::Config) -> notify::Result<bool> {
+        self.0.configure(option)
+    }
+
+    fn kind() -> WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind};
+
+    #[test]
+    fn opening_and_reading_a_file_is_no_change_writing_one_is() {
+        let of = |kind| changes(&Event::new(kind));
+        assert!(!of(EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(!of(EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!of(EventKind::Access(AccessKind::Read)));
+        assert!(of(EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(of(EventKind::Modify(ModifyKind::Any)));
+        assert!(of(EventKind::Create(CreateKind::File)));
+        assert!(of(EventKind::Remove(notify::event::RemoveKind::Any)));
+    }
 }

@@ -31,6 +31,8 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
             Method::POST,
             format!("{org}/plugins/routing-policy/rollback"),
         ),
+        (Method::GET, format!("{org}/plugins/routing-policy/cases")),
+        (Method::PUT, format!("{org}/plugins/routing-policy/cases")),
         (Method::GET, format!("{org}/reports/funnel")),
         (Method::GET, format!("{org}/tasks")),
         (Method::POST, format!("{org}/tasks/{lead}/done")),

@@ -1,0 +1,143 @@
+//! Sample cases without file access: read and replace a slot's cases, and
+//! upload a component together with its cases in one request.
+
+use leadhost::builtin::BANT_QUALIFIER;
+use reqwest::Method;
+use reqwest::blocking::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use super::server::{TestServer, read};
+use crate::e2e::reload::variant;
+
+const CASES: &str = "/v1/orgs/demo/plugins/lead-definition/cases";
+
+/// One case: a strong lead, expected in `stage`.
+fn case(name: &str, stage: &str) -> Value {
+    json!({
+        "name": name,
+        "input": {
+            "lead": {"id": "c1", "email": "c@n.example", "country": "DE", "budget": 60000,
+                "authority": "decision-maker", "need": "high", "timeline_days": 30,
+                "created_at": "2026-11-24T09:00:00Z"},
+            "activities": [], "now": "2026-11-24T09:00:00Z"
+        },
+        "expect": {"stage": stage}
+    })
+}
+
+fn put_cases(server: &TestServer, cases: &Value) -> (u16, Value) {
+    read(
+        server
+            .request(Method::PUT, CASES, Some(&server.demo))
+            .json(cases)
+            .send()
+            .unwrap(),
+    )
+}
+
+fn upload(server: &TestServer, name: &str, form: Form) -> (u16, Value) {
+    read(
+        server
+            .request(
+                Method::PUT,
+                &format!("/v1/orgs/demo/plugins/lead-definition?name={name}"),
+                Some(&server.demo),
+            )
+            .multipart(form)
+            .send()
+            .unwrap(),
+    )
+}
+
+fn component(bytes: Vec<u8>) -> Part {
+    Part::bytes(bytes).mime_str("application/wasm").unwrap()
+}
+
+fn cases_part(cases: &Value) -> Part {
+    Part::text(cases.to_string())
+        .mime_str("application/json")
+        .unwrap()
+}
+
+#[test]
+fn cases_are_replaced_only_with_cases_the_serving_plug_in_passes() {
+    let server = TestServer::start();
+    let (status, first) = server.demo(Method::GET, CASES, None);
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["plugin"], "bant-qualifier");
+
+    let failing = json!([
+        case("passes", "sales-ready"),
+        case("cannot pass", "discard")
+    ]);
+    let (status, problem) = put_cases(&server, &failing);
+    assert_eq!(status, 422, "{problem}");
+    let detail = problem["errors"][0]["problem"].as_str().unwrap();
+    assert!(
+        detail.contains("1 of 2 fail") && detail.contains("case 2 `cannot pass`"),
+        "{detail}"
+    );
+    assert_eq!(
+        server.demo(Method::GET, CASES, None).1,
+        first,
+        "nothing changed"
+    );
+
+    let passing = json!([case("a strong lead goes to sales", "sales-ready")]);
+    let (status, replaced) = put_cases(&server, &passing);
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(replaced["cases"], passing);
+    assert_eq!(server.demo(Method::GET, CASES, None).1["cases"], passing);
+
+    let (status, problem) = put_cases(&server, &json!({"not": "a list"}));
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "cases");
+}
+
+#[test]
+fn a_component_uploads_with_its_own_cases_in_one_request() {
+    let server = TestServer::start();
+    let acme_fit = variant(BANT_QUALIFIER.bytes, 3);
+    let wrong = json!([case("expects the wrong stage", "discard")]);
+    let form = Form::new()
+        .part("component", component(acme_fit.clone()))
+        .part("cases", cases_part(&wrong));
+    let (status, problem) = upload(&server, "acme-fit", form);
+    assert_eq!(status, 422, "{problem}");
+    let dir = server.host.plugins.folders().org_dir("demo");
+    assert!(
+        !dir.join("acme-fit.wasm").exists(),
+        "a refused upload writes nothing"
+    );
+    assert!(!dir.join("acme-fit.cases.json").exists());
+
+    let right = json!([case("a strong lead goes to sales", "sales-ready")]);
+    let form = Form::new()
+        .part("component", component(acme_fit))
+        .part("cases", cases_part(&right));
+    let (status, slot) = upload(&server, "acme-fit", form);
+    assert_eq!(status, 200, "{slot}");
+    assert_eq!(slot["active"]["name"], "acme-fit");
+    let (_, cases) = server.demo(Method::GET, CASES, None);
+    assert_eq!(
+        (cases["plugin"].clone(), cases["cases"].clone()),
+        (json!("acme-fit"), right)
+    );
+
+    let (status, problem) = upload(
+        &server,
+        "acme-fit",
+        Form::new().part("cases", cases_part(&json!([]))),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "component");
+    let (status, problem) = upload(
+        &server,
+        "acme-fit",
+        Form::new()
+            .part("component", component(BANT_QUALIFIER.bytes.to_vec()))
+            .part("readme", Part::text("hi")),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "readme");
+}

@@ -1,0 +1,100 @@
+//! A refused change is evaluated once per change of the folder's content,
+//! not again on every file event (reading the folder raises events of its
+//! own), and a later version that activates clears the refusal.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+
+use super::server::{TestServer, read};
+
+/// The value of the `/metrics` series `name{org="<org>"…}` (0 when absent).
+fn counted(server: &TestServer, name: &str, org: &str) -> u64 {
+    let text = server
+        .request(Method::GET, "/metrics", Some(&server.admin))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let label = format!("org=\"{org}\"");
+    text.lines()
+        .filter(|line| line.starts_with(&format!("{name}{{")) && line.contains(&label))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Waits until `done` holds (a guard of 20 s, not a timing).
+fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(20), "never: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn slot(server: &TestServer, org: &str, token: &str, name: &str) -> serde_json::Value {
+    let (status, body) = read(
+        server
+            .request(Method::GET, &format!("/v1/orgs/{org}/plugins"), Some(token))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 200, "{body}");
+    body.as_array()
+        .unwrap()
+        .iter()
+        .find(|slot| slot["slot"] == name)
+        .unwrap()
+        .clone()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn a_refused_edit_is_refused_once_and_a_later_activation_clears_it() {
+    let server = TestServer::start();
+    let (org, token) = server.create_org("Spin Test");
+    let dir = server.host.plugins.folders().org_dir(&org);
+    let good = std::fs::read_to_string(dir.join("org.toml")).unwrap();
+
+    write(&dir, "org.toml", &format!("bogus-key = 1\n{good}"));
+    until("the broken org.toml is refused", || {
+        counted(&server, "leadhost_org_file_refusals_total", &org) >= 1
+    });
+    // Left in place, it must not be refused again: nothing changed.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        counted(&server, "leadhost_org_file_refusals_total", &org),
+        1,
+        "one edit, one refusal"
+    );
+
+    write(&dir, "broken.wasm", "not a component");
+    let broken = good.replacen("bant-qualifier.wasm", "broken.wasm", 1);
+    assert_ne!(broken, good, "the new org's file names bant-qualifier.wasm");
+    write(&dir, "org.toml", &broken);
+    until("the broken component is refused", || {
+        !slot(&server, &org, &token, "lead-definition")["last_refusal"].is_null()
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        counted(&server, "leadhost_plugin_refusals_total", &org),
+        1,
+        "one component, one refusal"
+    );
+    let refused_at = slot(&server, &org, &token, "lead-definition")["last_refusal"]["at"].clone();
+
+    write(&dir, "org.toml", &good);
+    until(
+        "the good version serves again with the refusal cleared",
+        || slot(&server, &org, &token, "lead-definition")["last_refusal"].is_null(),
+    );
+    assert!(!refused_at.is_null());
+    assert_eq!(
+        slot(&server, &org, &token, "lead-definition")["active"]["name"],
+        "bant-qualifier"
+    );
+}
