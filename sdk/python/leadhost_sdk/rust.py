@@ -24,6 +24,8 @@ RUST_WHITESPACE = (
 
 # What Rust's `f64::from_str` accepts. Python's `float()` accepts more
 # (underscores, non-ASCII digits, surrounding blanks), which Rust refuses.
+# ASCII-only case folding: in Unicode mode `i` also matches the dotless `ı`,
+# and `float("ınf")` then raised instead of answering "not a number".
 _RUST_FLOAT = re.compile(
     r"[+-]?(?:inf|infinity|nan|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)",
     re.IGNORECASE | re.ASCII,
