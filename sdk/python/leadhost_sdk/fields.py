@@ -161,7 +161,7 @@ def flag(fields: Fields, name: str) -> bool | None:
         return None
 
 
-def list(fields: Fields, name: str) -> builtins.list[str]:  # noqa: A001 (Rust's name)
+def list(fields: Fields, name: str) -> builtins.list[str]:
     """The comma-separated list named `name`, trimmed and lower-cased; empty if absent."""
     try:
         return try_list(fields, name) or []
