@@ -39,7 +39,8 @@ add() {
     failed=$((failed + ${counts#* }))
 }
 
-output="$("$python" "$here/tests/helper_cases.py" "$bindings" 2>&1)"
+# No __pycache__ in the checkout: nothing here needs it.
+output="$(PYTHONDONTWRITEBYTECODE=1 "$python" "$here/tests/helper_cases.py" "$bindings" 2>&1)"
 grep -v '^$' <<<"$output" | sed 's/^/python: /'
 add python "$(tail -1 <<<"$output")"
 
