@@ -233,33 +233,29 @@ mod tests {
     #[test]
     fn python_and_js_plugins_import_the_sdk_helpers_instead_of_copying_them() {
         for slot in Slot::ALL {
-            let files = files(Lang::Python, slot);
-            let app = body(&files, "src/app.py");
+            let python = files(Lang::Python, slot);
+            let app = body(&python, "src/app.py");
             assert!(app.contains("from leadhost_sdk import fields"), "{slot:?}");
             assert!(
                 !app.contains("def config_"),
                 "{slot:?}: a config reader of its own"
             );
-            let build = body(&files, "build.sh");
+            let build = body(&python, "build.sh");
             assert!(build.contains("{{sdk_path}}}/python\""), "{slot:?}");
             assert!(build.contains("-p \"$sdk\""), "{slot:?}");
 
-            let files = files(Lang::Js, slot);
-            let source = body(&files, "src/{{name}}.js");
+            let js = files(Lang::Js, slot);
+            let source = body(&js, "src/{{name}}.js");
             assert!(source.contains("from 'leadhost-sdk'"), "{slot:?}");
             assert!(
                 !source.contains("function config"),
                 "{slot:?}: a config reader of its own"
             );
-            let build = body(&files, "build.sh");
+            let build = body(&js, "build.sh");
             assert!(build.contains("{{sdk_path}}}/js\""), "{slot:?}");
             assert!(build.contains("--module-root \"$here\""), "{slot:?}");
             // Nothing of the SDK is among the files written.
-            assert!(
-                files
-                    .iter()
-                    .all(|(path, _, _)| !path.contains("leadhost-sdk"))
-            );
+            assert!(js.iter().all(|(path, _, _)| !path.contains("leadhost-sdk")));
         }
         // The helpers the scaffolds import are where build.sh looks for them.
         let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
