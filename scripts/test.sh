@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, the plug-ins' native tests, the CLI tests and
-# the end-to-end tests with plug-ins compiled from source (Rust by the build
-# scripts, Python, JavaScript and C by examples/plugins/build.sh), then checks
-# a running server against its OpenAPI document (scripts/schemathesis.sh).
+# Runs every test: the SDK helpers' shared cases in Python and JavaScript
+# (sdk/test-helpers.sh; cargo runs them in Rust), unit tests, the plug-ins'
+# native tests, the CLI tests and the end-to-end tests with plug-ins compiled
+# from source (Rust by the build scripts, Python, JavaScript and C by
+# examples/plugins/build.sh), then checks a running server against its
+# OpenAPI document (scripts/schemathesis.sh).
 # Ends with the total over every test binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,9 @@ source scripts/setup.sh
 # installed under target/tools the first time); the e2e tests load them.
 export LEADHOST_EXAMPLES_DIR="$PWD/target/examples"
 examples/plugins/build.sh "$LEADHOST_EXAMPLES_DIR"
+# The helper cases every language's SDK shares, in Python (on the bindings the
+# build above wrote) and JavaScript.
+sdk/test-helpers.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -1,4 +1,9 @@
 //! Reading named values: a plug-in's config and a lead's custom fields.
+//!
+//! Python and JavaScript plug-ins get the same helpers, under the same names,
+//! from `sdk/python` and `sdk/js`; `tests/helper-cases.json` is the one table
+//! of cases all three must pass, so a rule ported between languages reads
+//! and refuses config alike. A change of behaviour here is a new row there.
 
 use crate::field_error::{Expected, FieldError};
 use crate::types::{Field, Lead, Scalar};

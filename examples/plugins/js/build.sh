@@ -45,13 +45,16 @@ install_toolchain() {
   cp "$lock" "$stamp"
 }
 
-build() { # build <world> <entry.js> <stem>
+build() { # build <world> <entry.js, from the repository> <stem>
   local world="$1" entry="$2" stem="$3"
-  # componentize-qjs output is not bit-reproducible (about 130 bytes of the
-  # snapshot differ run to run), and the host treats a new hash as a new
-  # version: rebuild only when an input changed, so the hash stays put.
+  # componentize-qjs output is not bit-reproducible (about 135 bytes of the
+  # snapshot differ run to run; README.md says why), and the host treats a
+  # new hash as a new version: rebuild only when an input's content changed,
+  # so the hash stays put (../check-rebuild.sh checks it).
   local inputs stamp="$out/.$stem.inputs"
-  inputs="$(cd "$here" && sha256sum "$(dirname "$entry")"/*.js shared/*.js toolchain/package-lock.json build.sh "$wit"/*.wit)"
+  # Paths relative to the repository, so a checkout elsewhere is not a change.
+  inputs="$(cd "$repo" && sha256sum "${entry%/*}"/*.js examples/plugins/js/shared/*.js sdk/js/*.js \
+    examples/plugins/js/toolchain/package-lock.json examples/plugins/js/build.sh wit/v0.1.0/*.wit)"
   if [[ -f "$out/$stem.wasm" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$inputs" ]]; then
     echo "$out/$stem.wasm (up to date, $(wc -c <"$out/$stem.wasm") bytes)"
     return
@@ -62,9 +65,11 @@ build() { # build <world> <entry.js> <stem>
   #              every WASI import becomes a trap stub and the component
   #              imports only leadhost:plugin/log.
   # --sync:      the host's wasmtime runs without component-model async.
-  # --module-root: the entry imports ../shared/*.js, resolved at build time.
+  # --module-root: the entry imports ../shared/*.js, which import the SDK's
+  #              helpers from sdk/js: both resolve, at build time, under the
+  #              repository (a module outside the root is refused).
   node "$tools/node_modules/componentize-qjs/cli.mjs" \
-    --wit "$wit" --world "$world" --js "$entry" --module-root "$here" \
+    --wit "$wit" --world "$world" --js "$repo/$entry" --module-root "$repo" \
     --stub-wasi --sync --output "$partial" >/dev/null \
     || { rm -f "$partial"; fail "$tool_name could not build $stem.wasm from $entry"; }
   mv -f "$partial" "$out/$stem.wasm"
@@ -77,7 +82,7 @@ install_toolchain
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-build lead-definition "$here/qualifier/qualifier.js" js-qualifier
+build lead-definition examples/plugins/js/qualifier/qualifier.js js-qualifier
 cp "$here/qualifier/js-qualifier.cases.json" "$out/js-qualifier.cases.json"
-build routing-policy "$here/routing/routing.js" js-routing
+build routing-policy examples/plugins/js/routing/routing.js js-routing
 cp "$here/routing/js-routing.cases.json" "$out/js-routing.cases.json"

@@ -6,8 +6,12 @@
 # writes OUT_DIR/python-qualifier.wasm (world lead-definition) and
 # OUT_DIR/python-nurture.wasm (world nurture-track). componentize-py is
 # installed with pip into a venv under ${LEADHOST_TOOLS:-<repo>/target/tools}/python
-# the first time only. Each component is rebuilt only when one of its inputs
-# (its sources, the shared helpers, the WIT, this script, the tool) is newer.
+# the first time only. Each component is rebuilt only when the content of one
+# of its inputs (its sources, the shared helpers, the SDK's helpers, the WIT,
+# this script, the tool's version) changed: componentize-py's output is not
+# reproducible (see README.md), so a rebuild of unchanged sources would give
+# the host a new hash, a new version, for nothing. examples/plugins/build.sh
+# checks that a fresh checkout's new file times rebuild nothing.
 set -euo pipefail
 
 COMPONENTIZE_PY_VERSION=0.25.1
@@ -15,6 +19,8 @@ COMPONENTIZE_PY_VERSION=0.25.1
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 wit="$repo/wit/v0.1.0"
+# The SDK's helpers (`leadhost_sdk`), on the component's Python path.
+sdk="$repo/sdk/python"
 out="${1:-$repo/target/examples}"
 venv="${LEADHOST_TOOLS:-$repo/target/tools}/python"
 tool="$venv/bin/componentize-py"
@@ -59,9 +65,13 @@ mkdir -p "$out"
 # build NAME WORLD SOURCE_DIR: OUT_DIR/NAME.wasm from SOURCE_DIR/app.py.
 build() {
     local name="$1" world="$2" source="$here/$3" target="$out/$1.wasm"
-    if [[ -f "$target" ]] && [[ -z "$(find "$source" "$here/common" "$wit" "$tool" "$here/build.sh" \
-        \( -name '*.py' -o -name '*.wit' -o -path "$tool" -o -path "$here/build.sh" \) \
-        -newer "$target" -print -quit)" ]]; then
+    # What the component is made of, by content (a stamp beside it), not by
+    # file times: a checkout or a `touch` changes no content and rebuilds nothing.
+    local inputs stamp="$out/.$name.inputs"
+    inputs="$(cd "$repo" && find "${source#"$repo"/}" "${here#"$repo"/}/common" "${sdk#"$repo"/}" \
+        "${wit#"$repo"/}" -name '*.py' -o -name '*.wit' | LC_ALL=C sort | xargs sha256sum;
+        sha256sum "${here#"$repo"/}/build.sh"; "$tool" --version)"
+    if [[ -f "$target" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$inputs" ]]; then
         echo "python plug-ins: $target is up to date" >&2
         return
     fi
@@ -71,8 +81,9 @@ build() {
     # Written beside the target and renamed, so a folder watcher never sees
     # half a component.
     "$tool" --quiet -d "$wit" -w "$world" componentize app \
-        -p "$source" -p "$here/common" --stub-wasi -o "$target.tmp"
+        -p "$source" -p "$here/common" -p "$sdk" --stub-wasi -o "$target.tmp"
     mv -f "$target.tmp" "$target"
+    printf '%s\n' "$inputs" >"$stamp"
     echo "python plug-ins: built $target ($(($(stat -c %s "$target") / 1024)) KiB, $((SECONDS - started)) s)" >&2
 }
 

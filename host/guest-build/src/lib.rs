@@ -69,10 +69,14 @@ pub fn workspace_root() -> PathBuf {
 /// output when a guest does not compile.
 pub fn build(guests: &[Guest]) -> PathBuf {
     let root = workspace_root();
-    // The script components share their engine crate.
+    // The script components share their engine crate. Only the Rust SDK's
+    // crate, not all of sdk/: its Python and JS helpers are no guest's input,
+    // and their builds and tests touch files there (`__pycache__`,
+    // examples/plugins/check-rebuild.sh), which would rebuild every guest.
     for watched in [
         "wit",
-        "sdk",
+        "sdk/src",
+        "sdk/Cargo.toml",
         "plugins/script/engine",
         "Cargo.lock",
         ".cargo/config.toml",

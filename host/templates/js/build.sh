@@ -7,12 +7,17 @@
 # The toolchain (componentize-qjs, pinned in toolchain/package-lock.json) is
 # installed with `npm ci` into ${LEADHOST_TOOLS:-{{tools_dir}}}/js the first
 # time and reused while the lock file is unchanged. Needs node >= 18 and npm.
-# Works from any directory.
+# The SDK's helpers (the package `leadhost-sdk`) come from
+# ${LEADHOST_SDK:-{{sdk_path}}}/js, the leadhost checkout that made this
+# folder: each build installs them into node_modules/leadhost-sdk (git-ignored),
+# where src/ imports them, so they are never copied into the source. Works
+# from any directory.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tools="${LEADHOST_TOOLS:-{{tools_dir}}}/js"
 target="$here/{{name}}.wasm"
+sdk="${LEADHOST_SDK:-{{sdk_path}}}/js"
 
 fail() {
     echo "{{name}}: $*" >&2
@@ -46,15 +51,26 @@ install_toolchain() {
 command -v node >/dev/null || fail "node is not on PATH (install Node.js 18 or newer)"
 install_toolchain
 
+# --- the SDK's helpers, as the package `leadhost-sdk` -------------------------------
+# Installed afresh on every build, so a change in the checkout's SDK reaches
+# the next build; node resolves `import ... from 'leadhost-sdk'` the same way.
+[[ -f "$sdk/package.json" && -f "$sdk/fields.js" ]] ||
+    fail "no leadhost SDK helpers at $sdk: set LEADHOST_SDK to the sdk folder of a leadhost checkout"
+rm -rf "$here/node_modules/leadhost-sdk"
+mkdir -p "$here/node_modules/leadhost-sdk"
+cp "$sdk/package.json" "$sdk"/*.js "$here/node_modules/leadhost-sdk/"
+
 # --- the component -----------------------------------------------------------------
 started=$SECONDS
 # --stub-wasi: the host grants no WASI, so every WASI import becomes a trap
 #              stub and the component imports only leadhost:plugin/log.
 # --sync:      the host runs components without component-model async.
+# --module-root: imports (node_modules/leadhost-sdk) resolve under this
+#              folder, whatever directory the script is run from.
 # Written beside the target and renamed, so a host watching this folder
 # never sees half a component.
 node "$tools/node_modules/componentize-qjs/cli.mjs" \
-    --wit "$here/wit" --world {{world}} --js "$here/src/{{name}}.js" \
+    --wit "$here/wit" --world {{world}} --js "$here/src/{{name}}.js" --module-root "$here" \
     --stub-wasi --sync --output "$here/.{{name}}.wasm.partial" >/dev/null ||
     { rm -f "$here/.{{name}}.wasm.partial"; fail "componentize-qjs could not build the component"; }
 mv -f "$here/.{{name}}.wasm.partial" "$target"

@@ -1,8 +1,9 @@
 // {{name}}: a lead definition (`qualify`).
 //
 // Two gates, each giving a reason so a rep can see why:
-// - budget: at least `min-budget` (config, a number; default 10000). Known
-//   and below it: discard, since the org cannot serve that buyer.
+// - budget: at least `min-budget` (config, a number, or text such as "350";
+//   default 10000). Known and below it: discard, since the org cannot serve
+//   that buyer.
 // - authority: the contact is a decision-maker.
 // Both pass: sales-ready. Otherwise the lead is kept warm on the `education`
 // nurture track until more is known.
@@ -10,21 +11,23 @@
 // componentize-qjs maps the WIT export `qualify` to this module's export of
 // the same name: records are objects with camelCase keys, options are
 // `null`, enums their case names, variants `{ tag, val }`; the `result`'s
-// error is a thrown string.
+// error is a thrown string or Error. Config is read with the leadhost SDK's
+// helpers (the package `leadhost-sdk`; see README.md), as the Rust SDK reads it.
+
+import { fields } from 'leadhost-sdk';
 
 const DEFAULT_MIN_BUDGET = 10000;
 
-// The number named `name`, or `fallback` when absent. A present but unusable
-// value is refused (the host records why) rather than ignored.
-function configNumber(config, name, fallback) {
-  const field = config.find((entry) => entry.name === name);
-  if (!field) return fallback;
-  if (field.value.tag !== 'number') throw `config \`${name}\` must be a number`;
-  return field.value.val;
-}
-
 export function qualify({ lead, config }) {
-  const minBudget = configNumber(config, 'min-budget', DEFAULT_MIN_BUDGET);
+  // Missing: the default. Set but not a number: a FieldError, which refuses
+  // the call naming the key and the value found (the host records why),
+  // rather than the default silently taking its place.
+  let minBudget;
+  try {
+    minBudget = fields.numberOr(config, 'min-budget', DEFAULT_MIN_BUDGET);
+  } catch (error) {
+    throw error instanceof fields.FieldError ? error.within('config') : error;
+  }
 
   let budgetOk = null; // null: unknown
   let budgetReason = 'budget unknown';

@@ -11,17 +11,29 @@
 //
 // componentize-qjs maps the WIT export `next-step` to this module's export
 // `nextStep`: records are objects with camelCase keys, options are `null`,
-// variants `{ tag, val }`; the `result`'s error is a thrown string.
+// variants `{ tag, val }`; the `result`'s error is a thrown string or Error.
+// Config and time are handled by the leadhost SDK's helpers (the package
+// `leadhost-sdk`; see README.md), as the Rust SDK handles them.
+
+import { fields, time } from 'leadhost-sdk';
+import { f64 } from 'leadhost-sdk/rust.js';
 
 const TOUCHES = 3;
-const DAY_MS = 86_400_000;
 
 export function nextStep({ state, config, now }) {
-  const days = config.find((entry) => entry.name === 'interval-days')?.value ?? { tag: 'number', val: 7 };
-  // A present but unusable value is refused (the host records why).
-  if (days.tag !== 'number' || !(days.val > 0)) throw 'config `interval-days` must be a number above 0';
-  const channel = config.find((entry) => entry.name === 'channel')?.value;
-  const channelName = channel?.tag === 'text' ? channel.val : 'email';
+  // Missing: the default; set but of the wrong kind: a FieldError, which
+  // refuses the call naming the key (the host records why).
+  let days;
+  let channel;
+  try {
+    days = fields.numberOr(config, 'interval-days', 7);
+    channel = fields.textOr(config, 'channel', 'email');
+  } catch (error) {
+    throw error instanceof fields.FieldError ? error.within('config') : error;
+  }
+  if (!Number.isFinite(days) || days <= 0) {
+    throw `config \`interval-days\` = ${f64(days)}: expected a finite number above 0`;
+  }
 
   if (state.step >= TOUCHES) {
     // No wake time: the host calls again only on new activity.
@@ -29,10 +41,11 @@ export function nextStep({ state, config, now }) {
   }
   const step = state.step + 1;
   // The content id names a template the org's sending tool knows.
-  const touch = { channel: channelName, content: `${state.track}-touch-${step}`, question: null };
+  const touch = { channel, content: `${state.track}-touch-${step}`, question: null };
   return {
     actions: [{ tag: 'send-touch', val: touch }],
     state: { ...state, step },
-    wakeAt: now + Math.trunc(days.val * DAY_MS),
+    // Timestamps are milliseconds since the epoch; `time` does the units.
+    wakeAt: time.addDays(now, days),
   };
 }

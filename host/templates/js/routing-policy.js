@@ -8,11 +8,19 @@
 //
 // componentize-qjs maps the WIT export `route` to this module's export of
 // the same name: records are objects with camelCase keys, options are
-// `null`, variants `{ tag, val }`; the `result`'s error is a thrown string.
+// `null`, variants `{ tag, val }`; the `result`'s error is a thrown string
+// or Error. Config is read with the leadhost SDK's helpers (the package
+// `leadhost-sdk`; see README.md), as the Rust SDK reads it.
+
+import { fields } from 'leadhost-sdk';
 
 export function route({ candidates, config }) {
-  const field = config.find((entry) => entry.name === 'fallback-queue')?.value;
-  const queue = field?.tag === 'text' ? field.val : 'unassigned';
+  let queue;
+  try {
+    queue = fields.textOr(config, 'fallback-queue', 'unassigned');
+  } catch (error) {
+    throw error instanceof fields.FieldError ? error.within('config') : error;
+  }
   if (queue === '') throw 'config `fallback-queue` must name a queue';
 
   const open = candidates.filter((rep) => rep.available && rep.openLeads < rep.capacity);

@@ -7,7 +7,9 @@
 # componentize-py 0.25.1 is taken from the venv under
 # ${LEADHOST_TOOLS:-{{tools_dir}}}/python, else from PATH; if neither has that
 # version it is installed into the venv with pip (needs python3 with venv and
-# pip, and PyPI, the first time only). Works from any directory.
+# pip, and PyPI, the first time only). The SDK's helpers (`leadhost_sdk`) are
+# imported from ${LEADHOST_SDK:-{{sdk_path}}}/python, the leadhost
+# checkout that made this folder, not copied here. Works from any directory.
 set -euo pipefail
 
 COMPONENTIZE_PY_VERSION=0.25.1
@@ -15,6 +17,7 @@ COMPONENTIZE_PY_VERSION=0.25.1
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${LEADHOST_TOOLS:-{{tools_dir}}}/python"
 target="$here/{{name}}.wasm"
+sdk="${LEADHOST_SDK:-{{sdk_path}}}/python"
 
 fail() {
     echo "{{name}}: $*" >&2
@@ -43,6 +46,9 @@ if ! right_version "$tool"; then
     fi
 fi
 
+[[ -f "$sdk/leadhost_sdk/fields.py" ]] ||
+    fail "no leadhost SDK helpers at $sdk/leadhost_sdk: set LEADHOST_SDK to the sdk folder of a leadhost checkout"
+
 # --- the component -----------------------------------------------------------------
 started=$SECONDS
 # --stub-wasi: CPython imports WASI (files, clocks, random, stdio), which the
@@ -50,7 +56,7 @@ started=$SECONDS
 # import. So no print(), no files, no time.time(): the time is `input.now`.
 # Written beside the target and renamed, so a host watching this folder
 # never sees half a component.
-"$tool" --quiet -d "$here/wit" -w {{world}} componentize app -p "$here/src" \
+"$tool" --quiet -d "$here/wit" -w {{world}} componentize app -p "$here/src" -p "$sdk" \
     --stub-wasi -o "$here/.{{name}}.wasm.partial" || fail "componentize-py could not build the component"
 mv -f "$here/.{{name}}.wasm.partial" "$target"
 echo "{{name}}: built $target ($(wc -c <"$target") bytes, $((SECONDS - started)) s)" >&2

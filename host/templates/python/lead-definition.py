@@ -1,43 +1,29 @@
 """`{{name}}`: a lead definition (`qualify`).
 
 Two gates, each giving a reason so a rep can see why:
-- budget: at least `min-budget` (config, a number; default 10000). Known
-  and below it: discard, since the org cannot serve that buyer.
+- budget: at least `min-budget` (config, a number, or text such as "350";
+  default 10000). Known and below it: discard, since the org cannot serve
+  that buyer.
 - authority: the contact is a decision-maker.
 
 Both pass: sales-ready. Otherwise the lead is kept warm on the `education`
 nurture track until more is known.
 
 componentize-py exports the `qualify` method of the class named after the
-world's module (`wit_world` -> `WitWorld`).
+world's module (`wit_world` -> `WitWorld`). Config is read with the
+leadhost SDK's helpers (`leadhost_sdk`, from the leadhost checkout; see
+README.md), which read it as the Rust SDK does.
 """
 
 from __future__ import annotations
 
 from bugs import logged
 from componentize_py_types import Err
+from leadhost_sdk import fields
 from wit_world import WitWorld as World
-from wit_world.imports.types import (
-    Authority,
-    Field,
-    Qualification,
-    QualifyInput,
-    Scalar_Number,
-    Stage,
-)
+from wit_world.imports.types import Authority, Qualification, QualifyInput, Stage
 
 DEFAULT_MIN_BUDGET = 10000.0
-
-
-def config_number(config: list[Field], name: str, default: float) -> float:
-    """The number named `name`, or `default` when absent. A present but
-    unusable value is refused (the host records why) rather than ignored."""
-    for field in config:
-        if field.name == name:
-            if isinstance(field.value, Scalar_Number):
-                return field.value.value
-            raise Err(f"config `{name}` must be a number")
-    return default
 
 
 class WitWorld(World):
@@ -45,7 +31,13 @@ class WitWorld(World):
 
     @logged
     def qualify(self, input: QualifyInput) -> Qualification:
-        min_budget = config_number(input.config, "min-budget", DEFAULT_MIN_BUDGET)
+        # Missing: the default. Set but not a number: a FieldError, which
+        # becomes the call's refusal naming the key and the value found (the
+        # host records why), rather than the default silently taking its place.
+        try:
+            min_budget = fields.number_or(input.config, "min-budget", DEFAULT_MIN_BUDGET)
+        except fields.FieldError as error:
+            raise Err(str(error.within("config"))) from None
         lead = input.lead
 
         budget_ok: bool | None = None  # None: unknown

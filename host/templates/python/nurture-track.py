@@ -14,22 +14,23 @@ world's module (`wit_world` -> `WitWorld`).
 
 from __future__ import annotations
 
+import math
+
 from bugs import logged
 from componentize_py_types import Err
+from leadhost_sdk import fields, time
+from leadhost_sdk.rust import display_float
 from wit_world import WitWorld as World
 from wit_world.imports.types import (
     NurtureAction_Finish,
     NurtureAction_SendTouch,
     NurtureInput,
     NurtureStep,
-    Scalar_Number,
-    Scalar_Text,
     Touch,
     TrackState,
 )
 
 TOUCHES = 3
-DAY_MS = 86_400_000  # timestamps are milliseconds since the epoch
 
 
 class WitWorld(World):
@@ -37,13 +38,17 @@ class WitWorld(World):
 
     @logged
     def next_step(self, input: NurtureInput) -> NurtureStep:
-        config = {field.name: field.value for field in input.config}
-        days = config.get("interval-days", Scalar_Number(7.0))
-        # A present but unusable value is refused (the host records why).
-        if not isinstance(days, Scalar_Number) or days.value <= 0:
-            raise Err("config `interval-days` must be a number above 0")
-        channel = config.get("channel")
-        channel_name = channel.value if isinstance(channel, Scalar_Text) else "email"
+        # Missing: the default; set but of the wrong kind: a FieldError,
+        # which becomes the call's refusal naming the key (the host records why).
+        try:
+            days = fields.number_or(input.config, "interval-days", 7.0)
+            channel = fields.text_or(input.config, "channel", "email")
+        except fields.FieldError as error:
+            raise Err(str(error.within("config"))) from None
+        if not math.isfinite(days) or days <= 0:
+            raise Err(
+                f"config `interval-days` = {display_float(days)}: expected a finite number above 0"
+            )
         state = input.state
 
         if state.step >= TOUCHES:
@@ -51,9 +56,10 @@ class WitWorld(World):
             return NurtureStep([NurtureAction_Finish(f"sent all {TOUCHES} touches")], state, None)
         step = state.step + 1
         # The content id names a template the org's sending tool knows.
-        touch = Touch(channel_name, f"{state.track}-touch-{step}", None)
+        touch = Touch(channel, f"{state.track}-touch-{step}", None)
         return NurtureStep(
             [NurtureAction_SendTouch(touch)],
             TrackState(state.track, step, state.data),
-            input.now + int(days.value * DAY_MS),
+            # Timestamps are milliseconds since the epoch; `time` does the units.
+            time.add_days(input.now, days),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bugs import logged
 from componentize_py_types import Err
+from leadhost_sdk import fields
 from wit_world import WitWorld as World
 from wit_world.imports.types import (
     Assignment,
@@ -22,7 +23,6 @@ from wit_world.imports.types import (
     RouteDecision_Assign,
     RouteDecision_Queue,
     RouteInput,
-    Scalar_Text,
 )
 
 
@@ -31,10 +31,10 @@ class WitWorld(World):
 
     @logged
     def route(self, input: RouteInput) -> RouteDecision:
-        queue = "unassigned"
-        for field in input.config:
-            if field.name == "fallback-queue" and isinstance(field.value, Scalar_Text):
-                queue = field.value.value
+        try:
+            queue = fields.text_or(input.config, "fallback-queue", "unassigned")
+        except fields.FieldError as error:
+            raise Err(str(error.within("config"))) from None
         if queue == "":
             raise Err("config `fallback-queue` must name a queue")
 

@@ -1,6 +1,9 @@
 //! `leadhost plugin new` for every language and slot: the new folder builds
 //! with its own `build.sh` (toolchains as `examples/plugins/build.sh`
-//! installed them) and `leadhost plugin test` passes its sample cases.
+//! installed them) and `leadhost plugin test` passes its sample cases. The
+//! Rust, Python and JavaScript lead definitions read config through their
+//! SDK's helpers, so they accept a quoted number and refuse a bad one in the
+//! same words; the Rust one ships the guide's 64 KiB guest stack.
 
 use std::path::Path;
 use std::process::Command;
@@ -44,16 +47,108 @@ fn make_and_test(dir: &Path, lang: &str, slot: &str) -> Result<(), String> {
         }
         format!("{name}.wasm")
     };
-    let tested = leadhost(&["plugin", "test", folder.join(&file).to_str().unwrap()]);
+    let component = folder.join(&file);
+    let tested = leadhost(&["plugin", "test", component.to_str().unwrap()]);
     let report = String::from_utf8_lossy(&tested.stdout);
-    if tested.status.success() && report.contains(" passed, 0 failed") {
-        Ok(())
-    } else {
-        Err(format!(
+    if !(tested.status.success() && report.contains(" passed, 0 failed")) {
+        return Err(format!(
             "plugin test:\n{report}{}",
             String::from_utf8_lossy(&tested.stderr)
-        ))
+        ));
     }
+    if slot == "lead-definition" && ["rust", "python", "js"].contains(&lang) {
+        reads_config_as_the_sdk_does(&component)?;
+    }
+    if lang == "rust" {
+        let bytes = std::fs::read(&component).map_err(|error| error.to_string())?;
+        match stack_pointer(&bytes) {
+            Some(STACK_BYTES) => {}
+            other => {
+                return Err(format!(
+                    "the guest's stack starts at {other:?}, not {STACK_BYTES}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The guest stack the authors' guide recommends (`-zstack-size=65536`).
+const STACK_BYTES: u64 = 64 * 1024;
+
+/// `leadhost eval` of a lead definition with `min-budget` set as text: the
+/// SDK's helpers read `" 350 "` as 350 and refuse `"lots"` naming it, in
+/// the words of the Rust SDK's `FieldError`.
+fn reads_config_as_the_sdk_does(component: &Path) -> Result<(), String> {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/eval/strong-lead.json");
+    let eval = |setting: &str| {
+        leadhost(&[
+            "eval",
+            "qualify",
+            "--plugin",
+            component.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+            "--config",
+            setting,
+        ])
+    };
+    let quoted = eval("min-budget= 350 ");
+    let verdict = String::from_utf8_lossy(&quoted.stdout);
+    if !(quoted.status.success() && verdict.contains("budget 60000 meets the minimum 350")) {
+        return Err(format!(
+            "a quoted min-budget:\n{verdict}{}",
+            String::from_utf8_lossy(&quoted.stderr)
+        ));
+    }
+    let refused = eval("min-budget=lots");
+    let error = String::from_utf8_lossy(&refused.stderr);
+    let expected = "config `min-budget` = Scalar::Text(\"lots\"): expected a number";
+    if refused.status.success() || !error.contains(expected) {
+        return Err(format!("min-budget=lots: want {expected}, got\n{error}"));
+    }
+    Ok(())
+}
+
+/// The initial `__stack_pointer` (the first global) of a component's first
+/// core module: rustc's wasm linker puts the stack first in memory, so this
+/// is the stack's size. A minimal reading of the binary format, so the test
+/// needs no Wasm parser.
+fn stack_pointer(component: &[u8]) -> Option<u64> {
+    let module = section(component.get(8..)?, 1)?;
+    let globals = section(module.get(8..)?, 6)?;
+    let (_count, mut at) = leb128(globals)?;
+    // valtype i32, mutable, init `i32.const N` (a positive N reads the same as unsigned).
+    if globals.get(at..at + 3)? != [0x7f, 0x01, 0x41] {
+        return None;
+    }
+    at += 3;
+    leb128(globals.get(at..)?).map(|(value, _)| value)
+}
+
+/// The payload of the first section with `id` in a sequence of sections.
+fn section(mut bytes: &[u8], id: u8) -> Option<&[u8]> {
+    while let Some((&section_id, rest)) = bytes.split_first() {
+        let (size, read) = leb128(rest)?;
+        let payload = rest.get(read..read + usize::try_from(size).ok()?)?;
+        if section_id == id {
+            return Some(payload);
+        }
+        bytes = &rest[read + payload.len()..];
+    }
+    None
+}
+
+/// An unsigned LEB128 number and the bytes it took.
+fn leb128(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (index, byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * index);
+        if byte & 0x80 == 0 {
+            return Some((value, index + 1));
+        }
+    }
+    None
 }
 
 #[test]

@@ -53,7 +53,7 @@ const verdict = (stage, score, segment, track, reasons) => ({ stage, score, segm
 /** The agreed reason to discard the lead, if one applies. */
 function discardReason(lead, activities, now, settings) {
   // An empty `domain` is still the lead's domain: no fallback to the e-mail's.
-  const domain = trim(lead.domain != null ? lead.domain.toLowerCase() : (emailDomain(lead.email) ?? ''));
+  const domain = trim(lead.domain != null ? lead.domain.toLowerCase() : (emailDomain(lead) ?? ''));
 
   const competitor = settings.competitorDomains.find(
     (competitor) => domain === competitor || domain.endsWith(`.${competitor}`),

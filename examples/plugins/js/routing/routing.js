@@ -27,7 +27,7 @@ export function route({ lead, candidates, accountOwner, config, now }) {
   if (accountOwner != null) {
     const owner = candidates.find((rep) => rep.id === accountOwner);
     if (owner && eligible(owner)) {
-      const domain = lead.domain ?? emailDomain(lead.email) ?? '';
+      const domain = lead.domain ?? emailDomain(lead) ?? '';
       return assign(owner.id, [`account owner of ${domain}`, load(owner)]);
     }
     notes.push(owner

@@ -51,8 +51,15 @@ const WIT: &[File] = &[
     ),
 ];
 
+/// `.cargo/config.toml` carries the guest stack the authors' guide
+/// recommends (64 KiB), the same setting as this workspace's own.
 const RUST: &[File] = &[
     ("Cargo.toml", template!("rust/Cargo.toml"), Template),
+    (
+        ".cargo/config.toml",
+        template!("rust/cargo-config.toml"),
+        Verbatim,
+    ),
     ("build.sh", template!("rust/build.sh"), Executable),
     ("README.md", template!("rust/README.md"), Template),
     (".gitignore", template!("rust/gitignore"), Verbatim),
@@ -195,5 +202,64 @@ fn c_bindings(slot: Slot) -> [File; 2] {
         Slot::LeadDefinition => bindings!("lead-definition", "lead_definition"),
         Slot::NurtureTrack => bindings!("nurture-track", "nurture_track"),
         Slot::RoutingPolicy => bindings!("routing-policy", "routing_policy"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of `path` among a plug-in's files.
+    fn body(files: &[File], path: &str) -> &'static str {
+        let found = files.iter().find(|(file, _, _)| *file == path);
+        found.unwrap_or_else(|| panic!("no {path}")).1
+    }
+
+    #[test]
+    fn a_rust_plugin_gets_the_workspaces_guest_stack_setting() {
+        let files = files(Lang::Rust, Slot::LeadDefinition);
+        let config = body(&files, ".cargo/config.toml");
+        // The same line as this workspace's own, which the authors' guide describes.
+        let ours = include_str!("../../../../.cargo/config.toml");
+        let rustflags =
+            |text: &'static str| text.lines().find(|line| line.starts_with("rustflags"));
+        assert_eq!(rustflags(config), rustflags(ours));
+        assert!(config.contains("-zstack-size=65536"), "{config}");
+        // cargo reads .cargo/config.toml from its working directory only.
+        let build = body(&files, "build.sh");
+        assert!(build.contains("(cd \"$here\" && cargo build"), "{build}");
+    }
+
+    #[test]
+    fn python_and_js_plugins_import_the_sdk_helpers_instead_of_copying_them() {
+        for slot in Slot::ALL {
+            let python = files(Lang::Python, slot);
+            let app = body(&python, "src/app.py");
+            assert!(app.contains("from leadhost_sdk import fields"), "{slot:?}");
+            assert!(
+                !app.contains("def config_"),
+                "{slot:?}: a config reader of its own"
+            );
+            let build = body(&python, "build.sh");
+            assert!(build.contains("{{sdk_path}}}/python\""), "{slot:?}");
+            assert!(build.contains("-p \"$sdk\""), "{slot:?}");
+
+            let js = files(Lang::Js, slot);
+            let source = body(&js, "src/{{name}}.js");
+            assert!(source.contains("from 'leadhost-sdk'"), "{slot:?}");
+            assert!(
+                !source.contains("function config"),
+                "{slot:?}: a config reader of its own"
+            );
+            let build = body(&js, "build.sh");
+            assert!(build.contains("{{sdk_path}}}/js\""), "{slot:?}");
+            assert!(build.contains("--module-root \"$here\""), "{slot:?}");
+            // Nothing of the SDK is among the files written.
+            assert!(js.iter().all(|(path, _, _)| !path.contains("leadhost-sdk")));
+        }
+        // The helpers the scaffolds import are where build.sh looks for them.
+        let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
+        assert!(sdk.join("python/leadhost_sdk/fields.py").is_file());
+        assert!(sdk.join("js/fields.js").is_file() && sdk.join("js/package.json").is_file());
     }
 }
