@@ -2,6 +2,7 @@
 
 mod e2e {
     pub mod blocking;
+    pub mod case_rows;
     pub mod containment;
     pub mod first_party;
     pub mod funnel;

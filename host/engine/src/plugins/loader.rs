@@ -231,11 +231,15 @@ impl PluginLoader {
         let cases = cases_path(path);
         if cases.exists() {
             let cases = read_cases(&cases).map_err(|error| error.to_string())?;
-            let results = run_cases(&plugin, &cases, config).map_err(|error| error.to_string())?;
+            let results = run_cases(&plugin, &cases, config);
             if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
+                let guest = match failed.guest.as_slice() {
+                    [] => String::new(),
+                    lines => format!("; guest: {}", lines.join(" | ")),
+                };
                 return Err(format!(
-                    "sample case `{}` failed: {}",
-                    failed.name,
+                    "sample {} failed: {}{guest}",
+                    failed.label(),
                     failed.failure.as_deref().unwrap_or_default()
                 ));
             }
