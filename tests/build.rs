@@ -5,7 +5,7 @@ use std::path::Path;
 
 use leadhost_guest_build::{Guest, build, require_used};
 
-const FIXTURES: [Guest; 10] = [
+const FIXTURES: [Guest; 11] = [
     Guest {
         package: "fixture-infinite-loop",
         purpose: "never returns; fuel or the deadline must stop it.",
@@ -19,6 +19,11 @@ const FIXTURES: [Guest; 10] = [
     Guest {
         package: "fixture-panic",
         purpose: "panics; its message must reach the error.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-logged-trap",
+        purpose: "logs an exception with its file and line, then traps with no stderr (as Python built with --stub-wasi): the log line must reach the error.",
         embed: false,
     },
     Guest {

@@ -1,6 +1,9 @@
 //! The command line: `leadhost <command>`. Each command lives in its own file.
 
 mod eval;
+mod eval_compare;
+mod eval_inputs;
+mod eval_run;
 mod import;
 mod ingest;
 mod nurture;
@@ -15,9 +18,9 @@ mod show;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-pub use eval::{EvalError, EvalOutput, eval};
+pub use eval::{EvalArgs, EvalError, EvalOutput, EvalSlot, EvalSummary, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
 pub use nurture::{NurtureArgs, NurtureCliError, NurtureCommand, NurtureRun, RunArgs, nurture};
@@ -45,7 +48,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Calls a plug-in once on an input file and prints its decision as JSON.
+    /// Calls a plug-in on an input file, an NDJSON file or a folder of them
+    /// and prints one JSON line per input; `--compare` prints only the
+    /// inputs on which a second plug-in answers otherwise.
     Eval(EvalArgs),
     /// Ingests leads from NDJSON (one JSON lead a line) into an org's store;
     /// each line is answered on stdout once its lead is durable.
@@ -188,37 +193,6 @@ fn durability() -> impl clap::builder::TypedValueParser<Value = Durability> {
         .map(|text: String| text.parse().expect("a possible value parses"))
 }
 
-/// Which slot's function `eval` calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EvalSlot {
-    /// `qualify` of a lead definition.
-    Qualify,
-    /// `next-step` of a nurture track.
-    Nurture,
-    /// `route` of a routing policy.
-    Route,
-}
-
-/// Arguments of `leadhost eval`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The function to call.
-    #[arg(value_enum)]
-    pub slot: EvalSlot,
-    /// The plug-in component (`.wasm`).
-    #[arg(long, value_name = "FILE.wasm")]
-    pub plugin: PathBuf,
-    /// The input as JSON: `{"lead": ..., "activities": [...], "config": {...}, "now": "..."}`.
-    #[arg(long, value_name = "FILE.json")]
-    pub input: PathBuf,
-    /// Overrides one config value (`true`/`false` and numbers are typed); repeatable.
-    #[arg(long = "config", value_name = "KEY=VALUE")]
-    pub config: Vec<String>,
-    /// Where to keep precompiled code between runs.
-    #[arg(long, value_name = "DIR", env = "LEADHOST_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-}
-
 impl From<EvalError> for CliError {
     fn from(error: EvalError) -> Self {
         CliError::Eval(Box::new(error))
@@ -232,6 +206,11 @@ pub enum CliError {
     /// returns this type).
     #[error(transparent)]
     Eval(Box<EvalError>),
+    /// `eval` ran over every input, and some input was malformed, some
+    /// call failed, or (with `--compare`) some answers differ; each is
+    /// listed above.
+    #[error("{}", eval_outcome(.0))]
+    EvalFound(EvalSummary),
     /// `ingest` failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -266,6 +245,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Eval(error) => error.exit_code(),
+            CliError::EvalFound(summary) => summary.exit_code(),
             CliError::Ingest(IngestError::Setup(_) | IngestError::Read(_)) => 2,
             CliError::Ingest(_) => 1,
             CliError::Show(ShowError::Engine(crate::engine::EngineError::Store(_))) => 1,
@@ -289,6 +269,21 @@ impl CliError {
     }
 }
 
+/// Why an `eval` run that went over every input did not succeed.
+fn eval_outcome(summary: &EvalSummary) -> String {
+    match summary.differ {
+        _ if summary.malformed > 0 => format!(
+            "{} of {} inputs malformed or unreadable (listed above)",
+            summary.malformed, summary.inputs
+        ),
+        Some(differ) => format!("answers differ on {differ} of {} inputs", summary.inputs),
+        None => format!(
+            "{} of {} calls failed (listed above)",
+            summary.failed, summary.inputs
+        ),
+    }
+}
+
 fn print(value: &impl serde::Serialize) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value).map_err(std::io::Error::from)?;
@@ -299,7 +294,17 @@ fn print(value: &impl serde::Serialize) -> Result<(), CliError> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Eval(args) => print(&eval(&args)?),
+        Command::Eval(args) => {
+            let summary = eval(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            )?;
+            match summary.exit_code() {
+                0 => Ok(()),
+                _ => Err(CliError::EvalFound(summary)),
+            }
+        }
         Command::Show(args) => print(&show(&args)?),
         Command::Serve(args) => Ok(serve(&args)?),
         Command::Plugin(args) => match plugin(&args) {

@@ -131,7 +131,10 @@ fn bad_input_is_refused_naming_the_field() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("lead.timeline_days"), "{stderr}");
-    assert!(output.stdout.is_empty());
+    // Its one line is the error, not a decision.
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["code"], "invalid-input", "{line}");
+    assert!(line.get("stage").is_none(), "{line}");
 }
 
 #[test]
@@ -165,7 +168,9 @@ mod cli {
     pub mod compile;
     pub mod durability;
     pub mod eval_checks;
+    pub mod eval_many;
     pub mod import;
+    pub mod plugin_test_report;
     pub mod plugin_tools;
     pub mod scaffold;
     pub mod serve;

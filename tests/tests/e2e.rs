@@ -2,6 +2,7 @@
 
 mod e2e {
     pub mod blocking;
+    pub mod case_rows;
     pub mod containment;
     pub mod docs;
     pub mod first_party;

@@ -49,7 +49,7 @@ SUITES = [
 ]
 
 # Provenance `eval` prints beside the decision; not part of the answer.
-PROVENANCE = ("plugin", "hash", "wit_version", "duration_us", "fuel_used")
+PROVENANCE = ("input", "plugin", "hash", "wit_version", "duration_us", "fuel_used")
 
 
 def difference(expected: Any, actual: Any, at: str = "") -> str | None:

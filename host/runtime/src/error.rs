@@ -77,12 +77,18 @@ pub enum Cause {
         detail: String,
     },
     /// The guest trapped (a panic, `unreachable`, an out-of-bounds access, ...).
-    #[error("trapped: {message}{}", stderr_suffix(.stderr))]
+    #[error("trapped: {message}{}{}", stderr_suffix(.stderr), log_suffix(.log))]
     Trap {
         /// The trap, e.g. `wasm trap: wasm 'unreachable' instruction executed`.
-        message: String,
+        /// (This and `log` are boxed slices so that the error is no larger
+        /// than before `log` was added: a `Result` carries it.)
+        message: Box<str>,
         /// The guest's stderr, where a panic's own message is.
         stderr: String,
+        /// The guest's last `warn`/`error` log lines of the call, one line
+        /// each: where a component without stderr (Python built with
+        /// `--stub-wasi`) says what went wrong before it traps.
+        log: Box<[String]>,
     },
     /// The call used up its fuel.
     #[error("ran out of fuel (limit {0} units)")]
@@ -150,11 +156,113 @@ impl Cause {
     }
 }
 
+impl Cause {
+    /// The cause without what the guest printed or logged (which
+    /// [`Cause::guest_lines`] gives line by line): one line for a report row.
+    pub fn headline(&self) -> String {
+        match self {
+            Cause::Trap { message, .. } => format!("trapped: {message}"),
+            Cause::MemoryLimit {
+                requested, limit, ..
+            } => format!(
+                "tried to grow memory to {requested} bytes, over the limit of {limit} bytes"
+            ),
+            other => other.to_string(),
+        }
+    }
+
+    /// What the guest itself said before it failed, for a report row: the
+    /// last [`GUEST_LINES`] lines of its stderr (a Rust panic's `panicked
+    /// at src/lib.rs:12:9:` and message), then its last `warn`/`error` log
+    /// lines (a Python exception with its file and line), each made one
+    /// line (control characters escaped). Empty for other causes.
+    pub fn guest_lines(&self) -> Vec<String> {
+        let (stderr, log): (&str, &[String]) = match self {
+            Cause::Trap { stderr, log, .. } => (stderr, log),
+            Cause::MemoryLimit { stderr, .. } => (stderr, &[]),
+            _ => return Vec::new(),
+        };
+        let stderr: Vec<&str> = stderr
+            .lines()
+            .map(str::trim_end)
+            .filter(|line| !line.is_empty())
+            .collect();
+        stderr[stderr.len().saturating_sub(GUEST_LINES)..]
+            .iter()
+            .map(|line| crate::sandbox::one_line(line).into_owned())
+            .chain(log.iter().cloned())
+            .collect()
+    }
+}
+
+/// How many of the last lines of a guest's stderr [`Cause::guest_lines`] gives.
+const GUEST_LINES: usize = 5;
+
+fn log_suffix(log: &[String]) -> String {
+    if log.is_empty() {
+        String::new()
+    } else {
+        format!("; guest log: {}", log.join(" | "))
+    }
+}
+
 fn stderr_suffix(stderr: &str) -> String {
     let stderr = stderr.trim();
     if stderr.is_empty() {
         String::new()
     } else {
         format!("; guest stderr: {stderr}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guest_lines_are_the_end_of_stderr_then_the_logged_problems() {
+        let stderr = (1..=7).map(|n| format!("line {n}\n")).collect::<String>()
+            + "\nthread '<unnamed>' panicked at src/lib.rs:12:9:\nno table for \"x\"\u{1b}[2K\n";
+        let trap = Cause::Trap {
+            message: "wasm trap: wasm `unreachable` instruction executed".into(),
+            stderr,
+            log: vec!["uncaught AttributeError: 'NoneType' object has no attribute 'lower' (app.py:166 in qualify)".into()].into(),
+        };
+        assert_eq!(
+            trap.guest_lines(),
+            [
+                "line 5",
+                "line 6",
+                "line 7",
+                "thread '<unnamed>' panicked at src/lib.rs:12:9:",
+                "no table for \"x\"\\u{1b}[2K",
+                "uncaught AttributeError: 'NoneType' object has no attribute 'lower' (app.py:166 in qualify)",
+            ]
+        );
+        assert!(
+            trap.to_string().ends_with(
+                "; guest log: uncaught AttributeError: 'NoneType' object has no attribute 'lower' (app.py:166 in qualify)"
+            ),
+            "{trap}"
+        );
+        assert!(Cause::OutOfFuel(5).guest_lines().is_empty());
+        assert_eq!(
+            trap.headline(),
+            "trapped: wasm trap: wasm `unreachable` instruction executed"
+        );
+        assert!(trap.to_string().starts_with(&trap.headline()));
+        let memory = Cause::MemoryLimit {
+            requested: 9,
+            limit: 8,
+            stderr: "memory allocation of 1 bytes failed".into(),
+        };
+        assert!(
+            memory.to_string().starts_with(&memory.headline()),
+            "{memory}"
+        );
+        assert_eq!(
+            memory.guest_lines(),
+            ["memory allocation of 1 bytes failed"]
+        );
     }
 }

@@ -349,8 +349,10 @@ impl Plugin {
                 None => Cause::Trap {
                     message: error
                         .downcast_ref::<Trap>()
-                        .map_or_else(|| format!("{error:#}"), Trap::to_string),
+                        .map_or_else(|| format!("{error:#}"), Trap::to_string)
+                        .into(),
                     stderr: state.stderr(),
+                    log: state.logged_problems().into(),
                 },
             },
         };

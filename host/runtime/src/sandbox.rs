@@ -16,7 +16,10 @@ use wasmtime_wasi::{
 
 use super::wasi::pipe::CappedPipe;
 use super::{Limits, PluginId};
+use guest_log::GuestLog;
 use leadhost_model::Time;
+
+mod guest_log;
 
 /// Who a call is for: the fields every log line of the call carries.
 #[derive(Debug, Clone, Default)]
@@ -120,6 +123,7 @@ impl CallState {
                 lines: 0,
                 max_lines: limits.log_lines,
                 max_line_bytes: limits.log_line_bytes,
+                problems: Default::default(),
             },
             owed: 0,
         }
@@ -160,6 +164,12 @@ impl CallState {
     /// Writes one guest `log` line to the host's log.
     pub(super) fn log(&mut self, level: GuestLevel, message: &str) {
         self.log.write(level, message);
+    }
+
+    /// The guest's last `warn` and `error` log lines (at most
+    /// [`guest_log::KEPT_PROBLEM_LINES`]), one line each, for a trap's message.
+    pub(super) fn logged_problems(&self) -> Vec<String> {
+        self.log.problems.iter().cloned().collect()
     }
 
     /// The guest's stderr so far (lossy UTF-8).
@@ -280,51 +290,6 @@ pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     line.into()
-}
-
-/// A guest's `log` lines: tagged, counted, capped.
-struct GuestLog {
-    /// The org of the call.
-    org: String,
-    /// `name@hash` of the plug-in.
-    plugin: String,
-    /// Lines written so far.
-    lines: usize,
-    /// Lines kept per call.
-    max_lines: usize,
-    /// Bytes kept per line.
-    max_line_bytes: usize,
-}
-
-impl GuestLog {
-    fn write(&mut self, level: GuestLevel, message: &str) {
-        self.lines += 1;
-        if self.lines > self.max_lines {
-            if self.lines == self.max_lines + 1 {
-                tracing::warn!(target: "leadhost::guest", org = %self.org, plugin = %self.plugin, "log cap of {} lines reached; dropping the rest", self.max_lines);
-            }
-            return;
-        }
-        let mut end = message.len().min(self.max_line_bytes);
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        let message = one_line(&message[..end]);
-        let (org, plugin) = (&self.org, &self.plugin);
-        match level {
-            GuestLevel::Trace => {
-                tracing::trace!(target: "leadhost::guest", org, plugin, "{message}")
-            }
-            GuestLevel::Debug => {
-                tracing::debug!(target: "leadhost::guest", org, plugin, "{message}")
-            }
-            GuestLevel::Info => tracing::info!(target: "leadhost::guest", org, plugin, "{message}"),
-            GuestLevel::Warn => tracing::warn!(target: "leadhost::guest", org, plugin, "{message}"),
-            GuestLevel::Error => {
-                tracing::error!(target: "leadhost::guest", org, plugin, "{message}")
-            }
-        }
-    }
 }
 
 #[cfg(test)]

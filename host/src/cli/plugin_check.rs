@@ -138,7 +138,10 @@ fn check_script(
 /// sample case beside the component or the slot's example input.
 fn timed_call(plugin: &Plugin, file: &std::path::Path) -> String {
     let cases = read_cases(&cases_path(file)).ok().unwrap_or_default();
-    let sample = cases.first().map(|case| case.input.clone());
+    let sample = cases
+        .iter()
+        .find(|case| case.malformed.is_none())
+        .map(|case| case.input.clone());
     let sample_name = match &sample {
         Some(_) => format!("first case of {}", cases_path(file).display()),
         None => "the example input of its slot".into(),

@@ -2,6 +2,12 @@
 //! through the real runtime — the same check a hot reload makes — and
 //! prints a pass/fail table with, for each failure, where the answer
 //! differs from what the case expects.
+//!
+//! Each row names its case as `case 3 "name"` (1-based, the name when the
+//! case has one). Every case runs, even after a malformed or failing one. A
+//! list that differs is reported by its first differing element, and a
+//! call that failed shows, on its own row, what the guest said before it
+//! (the end of its stderr, its last `warn`/`error` log lines).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -54,8 +60,7 @@ pub fn test(args: &PluginTestArgs) -> Result<String, PluginCliError> {
             cases_file.display()
         )));
     }
-    let results = run_cases(&plugin, &cases, &config)
-        .map_err(|error| PluginCliError::Cases(error.to_string()))?;
+    let results = run_cases(&plugin, &cases, &config);
     let mut table = format!(
         "{} ({}) on {}\n",
         plugin.id(),
@@ -66,12 +71,17 @@ pub fn test(args: &PluginTestArgs) -> Result<String, PluginCliError> {
     for result in &results {
         match &result.failure {
             None => {
-                let _ = writeln!(table, "  pass  {}", result.name);
+                let _ = writeln!(table, "  pass  {}", result.label());
             }
             Some(failure) => {
                 failed += 1;
-                let _ = writeln!(table, "  FAIL  {}", result.name);
-                let _ = writeln!(table, "        {failure}");
+                let _ = writeln!(table, "  FAIL  {}", result.label());
+                for line in failure.lines() {
+                    let _ = writeln!(table, "        {line}");
+                }
+                for line in &result.guest {
+                    let _ = writeln!(table, "        guest: {line}");
+                }
                 if let Ok(answer) = &result.answer {
                     let _ = writeln!(table, "        answer: {answer}");
                 }

@@ -82,7 +82,9 @@ fn eval_route_refuses_a_rep_the_server_would_refuse() {
             stderr.contains("obedient.rhai@"),
             "names the plug-in: {stderr}"
         );
-        assert!(refused.stdout.is_empty(), "{rep}: no decision is printed");
+        let line: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+        assert_eq!(line["code"], "refused-choice", "{rep}: {line}");
+        assert!(line.get("rep").is_none(), "{rep}: no decision is printed");
     }
 }
 

@@ -54,7 +54,7 @@ fn plugin_test_shows_where_a_failing_case_differs_and_exits_1() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("  FAIL  a decision-maker with budget"),
+        stdout.contains("  FAIL  case 1 \"a decision-maker with budget"),
         "{stdout}"
     );
     assert!(

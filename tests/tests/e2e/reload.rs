@@ -235,7 +235,7 @@ fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     let refusal = folder.refusal_of("the failing sample case", &rebuilt);
     assert!(
         refusal.reason.contains(
-            "sample case `a strong lead is discarded (wrongly)` failed: `stage`: expected \"discard\", got \"sales-ready\""
+            "sample case 1 \"a strong lead is discarded (wrongly)\" failed: `stage`: expected \"discard\", got \"sales-ready\""
         ),
         "{}",
         refusal.reason

@@ -25,29 +25,57 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::model::{Config, NurtureInput, QualifyInput, RouteInput};
-use crate::runtime::{CallContext, Plugin, Slot, SlotInput};
+use crate::runtime::{CallContext, Cause, Plugin, Slot, SlotInput};
 
 /// One case.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleCase {
-    /// What it checks, for messages.
+    /// What it checks, for messages; empty when the case has no name.
+    #[serde(default)]
     pub name: String,
     /// The slot's input.
     pub input: Value,
     /// A subset of the expected answer.
     pub expect: Value,
+    /// Why the case itself is unusable (`expect` missing, an unknown key):
+    /// such a case fails without a call.
+    #[serde(skip)]
+    pub malformed: Option<String>,
 }
 
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseResult {
-    /// The case's name.
+    /// The case's 1-based number in its file.
+    pub number: usize,
+    /// The case's name; empty when it has none.
     pub name: String,
-    /// The answer, or the call's error.
+    /// The answer, or why there is none (the call's error, a bad input).
     pub answer: Result<Value, String>,
     /// `None` when it passed; else the first difference.
     pub failure: Option<String>,
+    /// When the call failed: what the guest itself said before (the end of
+    /// its stderr, its last `warn`/`error` log lines; see
+    /// [`Cause::guest_lines`](crate::runtime::Cause::guest_lines)).
+    pub guest: Vec<String>,
+}
+
+impl CaseResult {
+    /// `case 3 "a strong lead goes to sales"`, or `case 3` for a case
+    /// without a name.
+    pub fn label(&self) -> String {
+        case_label(self.number, &self.name)
+    }
+}
+
+/// `case N "name"` (1-based), or `case N` when `name` is empty.
+pub fn case_label(number: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("case {number}")
+    } else {
+        format!("case {number} {name:?}")
+    }
 }
 
 /// The cases file cannot be used.
@@ -68,7 +96,9 @@ pub fn cases_path(component: &Path) -> PathBuf {
     component.with_file_name(format!("{stem}.cases.json"))
 }
 
-/// Reads a cases file.
+/// Reads a cases file: a JSON array of cases. A case that is not one
+/// (no `expect`, an unknown key) is kept, marked
+/// [`malformed`](SampleCase::malformed), so the others still run.
 pub fn read_cases(path: &Path) -> Result<Vec<SampleCase>, CasesError> {
     let fail = |message: String| CasesError {
         path: path.to_path_buf(),
@@ -76,62 +106,98 @@ pub fn read_cases(path: &Path) -> Result<Vec<SampleCase>, CasesError> {
     };
     let text = std::fs::read_to_string(path).map_err(|error| fail(error.to_string()))?;
     let mut json = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut json)
-        .map_err(|error| fail(format!("at `{}`: {}", error.path(), error.inner())))
+    let cases: Vec<Value> = serde_path_to_error::deserialize(&mut json)
+        .map_err(|error| fail(format!("at `{}`: {}", error.path(), error.inner())))?;
+    Ok(cases.into_iter().map(read_case).collect())
+}
+
+fn read_case(case: Value) -> SampleCase {
+    let name = case
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    serde_path_to_error::deserialize(&case).unwrap_or_else(|error| SampleCase {
+        name,
+        input: Value::Null,
+        expect: Value::Null,
+        malformed: Some(match error.path().to_string().as_str() {
+            "." => format!("the case is malformed: {}", error.inner()),
+            at => format!("the case is malformed at `{at}`: {}", error.inner()),
+        }),
+    })
 }
 
 /// Runs every case on `plugin`, with `config` for inputs that carry none.
-pub fn run_cases(
-    plugin: &Plugin,
-    cases: &[SampleCase],
-    config: &Config,
-) -> Result<Vec<CaseResult>, CasesError> {
+/// A malformed case, a bad input or a failed call fails its own case; the
+/// others run all the same.
+pub fn run_cases(plugin: &Plugin, cases: &[SampleCase], config: &Config) -> Vec<CaseResult> {
     let context = CallContext::for_org("sample-cases");
     cases
         .iter()
         .enumerate()
         .map(|(index, case)| {
-            let answer = match plugin.slot() {
-                Slot::LeadDefinition => call::<QualifyInput>(plugin, &context, case, config),
-                Slot::NurtureTrack => call::<NurtureInput>(plugin, &context, case, config),
-                Slot::RoutingPolicy => call::<RouteInput>(plugin, &context, case, config),
-            }
-            .map_err(|message| CasesError {
-                path: PathBuf::from(format!("case {index} ({})", case.name)),
-                message,
-            })?;
-            let failure = match &answer {
-                Ok(value) => difference(&case.expect, value, ""),
-                Err(error) => Some(format!("the call failed: {error}")),
+            let called = match &case.malformed {
+                Some(problem) => Err(Failed::Input(problem.clone())),
+                None => match plugin.slot() {
+                    Slot::LeadDefinition => call::<QualifyInput>(plugin, &context, case, config),
+                    Slot::NurtureTrack => call::<NurtureInput>(plugin, &context, case, config),
+                    Slot::RoutingPolicy => call::<RouteInput>(plugin, &context, case, config),
+                },
             };
-            Ok(CaseResult {
+            let (answer, failure, guest) = match called {
+                Ok(value) => {
+                    let failure = difference(&case.expect, &value, "");
+                    (Ok(value), failure, Vec::new())
+                }
+                Err(Failed::Input(problem)) => (Err(problem.clone()), Some(problem), Vec::new()),
+                Err(Failed::Call(cause)) => {
+                    let failure = format!("the call failed: {}", cause.headline());
+                    (Err(cause.to_string()), Some(failure), cause.guest_lines())
+                }
+            };
+            CaseResult {
+                number: index + 1,
                 name: case.name.clone(),
                 answer,
                 failure,
-            })
+                guest,
+            }
         })
         .collect()
 }
 
-/// Calls `plugin` on the case's input: `Err` when the input does not
-/// parse, `Ok(Err)` when the call fails.
+/// Why a case has no answer.
+enum Failed {
+    /// The case or its input is malformed.
+    Input(String),
+    /// The call failed.
+    Call(Cause),
+}
+
+/// Calls `plugin` on the case's input.
 fn call<I>(
     plugin: &Plugin,
     context: &CallContext,
     case: &SampleCase,
     config: &Config,
-) -> Result<Result<Value, String>, String>
+) -> Result<Value, Failed>
 where
     I: SlotInput + DeserializeOwned + WithConfig,
     I::Output: serde::Serialize,
 {
-    let mut input: I = serde_path_to_error::deserialize(&case.input)
-        .map_err(|error| format!("input at `{}`: {}", error.path(), error.inner()))?;
+    let mut input: I = serde_path_to_error::deserialize(&case.input).map_err(|error| {
+        Failed::Input(format!(
+            "the input is invalid at `{}`: {}",
+            error.path(),
+            error.inner()
+        ))
+    })?;
     input.default_config(config);
-    Ok(plugin
+    plugin
         .call(context, &input)
         .map(|called| serde_json::to_value(called.value).expect("answers serialize"))
-        .map_err(|error| error.cause.to_string()))
+        .map_err(|error| Failed::Call(error.cause))
 }
 
 /// Inputs whose config can be filled in.
@@ -169,16 +235,60 @@ pub fn difference(expected: &Value, actual: &Value, at: &str) -> Option<String> 
                 }
             })
         }
-        (Value::Number(expected), Value::Number(actual))
-            if expected.as_f64() == actual.as_f64() =>
-        {
-            None
-        }
-        _ if expected == actual => None,
+        (Value::Array(expected), Value::Array(actual)) => list_difference(expected, actual, at),
+        _ if same(expected, actual) => None,
         _ => Some(format!(
             "`{}`: expected {expected}, got {actual}",
             if at.is_empty() { "(answer)" } else { at }
         )),
+    }
+}
+
+/// Where two lists first differ: the index and the two elements, with
+/// both lengths when they differ — not both lists whole.
+fn list_difference(expected: &[Value], actual: &[Value], at: &str) -> Option<String> {
+    let index = (0..expected.len().max(actual.len())).find(|&index| {
+        match (expected.get(index), actual.get(index)) {
+            (Some(expected), Some(actual)) => !same(expected, actual),
+            _ => true,
+        }
+    })?;
+    let at = format!("{at}[{index}]");
+    let lengths = if expected.len() == actual.len() {
+        String::new()
+    } else {
+        format!(
+            " (expected {} elements, got {})",
+            expected.len(),
+            actual.len()
+        )
+    };
+    Some(match (expected.get(index), actual.get(index)) {
+        (Some(expected), Some(actual)) => {
+            format!("`{at}`: expected {expected}, got {actual}{lengths}")
+        }
+        (Some(expected), None) => {
+            format!("`{at}`: expected {expected}, the answer ends before it{lengths}")
+        }
+        (None, Some(actual)) => format!("`{at}`: expected no more elements, got {actual}{lengths}"),
+        (None, None) => unreachable!("the index is below one of the lengths"),
+    })
+}
+
+/// Equal, with numbers compared by value (`40` is `40.0`).
+fn same(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Number(expected), Value::Number(actual)) => expected.as_f64() == actual.as_f64(),
+        (Value::Array(expected), Value::Array(actual)) => {
+            expected.len() == actual.len() && expected.iter().zip(actual).all(|(e, a)| same(e, a))
+        }
+        (Value::Object(expected), Value::Object(actual)) => {
+            expected.len() == actual.len()
+                && expected
+                    .iter()
+                    .all(|(key, e)| actual.get(key).is_some_and(|a| same(e, a)))
+        }
+        _ => expected == actual,
     }
 }
 
@@ -201,6 +311,59 @@ mod tests {
                 .unwrap()
                 .contains("the answer has none")
         );
+    }
+
+    #[test]
+    fn a_list_mismatch_names_the_first_differing_element_not_both_lists() {
+        let answer =
+            json!({"reasons": ["budget 60000", "decision-maker", "need high", "timeline 30 days"]});
+        assert_eq!(
+            difference(
+                &json!({"reasons": ["budget 60000", "decision maker", "need high", "timeline 30 days"]}),
+                &answer,
+                ""
+            )
+            .unwrap(),
+            "`reasons[1]`: expected \"decision maker\", got \"decision-maker\""
+        );
+        assert_eq!(
+            difference(
+                &json!({"reasons": ["budget 60000", "decision-maker"]}),
+                &answer,
+                ""
+            )
+            .unwrap(),
+            "`reasons[2]`: expected no more elements, got \"need high\" (expected 2 elements, got 4)"
+        );
+        let more = json!({"reasons": ["budget 60000", "decision-maker", "need high", "timeline 30 days", "fit"]});
+        assert_eq!(
+            difference(&more, &answer, "").unwrap(),
+            "`reasons[4]`: expected \"fit\", the answer ends before it (expected 5 elements, got 4)"
+        );
+        assert_eq!(
+            difference(&json!({"n": [1, 2.0]}), &json!({"n": [1.0, 2]}), ""),
+            None
+        );
+    }
+
+    #[test]
+    fn a_malformed_case_is_kept_by_name_and_the_others_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.cases.json");
+        std::fs::write(
+            &path,
+            r#"[{"input": {}, "expect": {}}, {"name": "typo", "input": {}, "expec": {}}, {"name": "ok", "input": {}, "expect": {"stage": "discard"}}]"#,
+        )
+        .unwrap();
+        let cases = read_cases(&path).unwrap();
+        assert_eq!(cases.len(), 3);
+        assert_eq!((cases[0].name.as_str(), &cases[0].malformed), ("", &None));
+        assert_eq!(cases[1].name, "typo");
+        let problem = cases[1].malformed.as_deref().unwrap();
+        assert!(problem.contains("unknown field `expec`"), "{problem}");
+        assert_eq!(cases[2].malformed, None);
+        assert_eq!(case_label(3, "ok"), "case 3 \"ok\"");
+        assert_eq!(case_label(1, ""), "case 1");
     }
 
     #[test]

@@ -271,11 +271,15 @@ impl PluginLoader {
             None => None,
         };
         if let Some(cases) = cases {
-            let results = run_cases(&plugin, &cases, config).map_err(|error| error.to_string())?;
+            let results = run_cases(&plugin, &cases, config);
             if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
+                let guest = match failed.guest.as_slice() {
+                    [] => String::new(),
+                    lines => format!("; guest: {}", lines.join(" | ")),
+                };
                 return Err(format!(
-                    "sample case `{}` failed: {}",
-                    failed.name,
+                    "sample {} failed: {}{guest}",
+                    failed.label(),
                     failed.failure.as_deref().unwrap_or_default()
                 ));
             }

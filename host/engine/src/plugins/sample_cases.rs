@@ -75,14 +75,12 @@ impl PluginLoader {
                 .registry()
                 .active(org, slot)
                 .ok_or(InstallError::EmptySlot(slot))?;
-            let results = run_cases(&active.plugin, &cases, &active.config)
-                .map_err(|error| InstallError::Cases(error.to_string()))?;
+            let results = run_cases(&active.plugin, &cases, &active.config);
             let failed: Vec<String> = results
                 .iter()
-                .enumerate()
-                .filter_map(|(index, result)| {
+                .filter_map(|result| {
                     let failure = result.failure.as_ref()?;
-                    Some(format!("case {} `{}`: {failure}", index + 1, result.name))
+                    Some(format!("{}: {failure}", result.label()))
                 })
                 .collect();
             if !failed.is_empty() {

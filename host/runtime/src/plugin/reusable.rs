@@ -56,6 +56,7 @@ impl ReusableInstance {
                 message: "this instance trapped in an earlier call and cannot be entered again"
                     .into(),
                 stderr: String::new(),
+                log: Box::default(),
             }));
         }
         let started = Instant::now();

@@ -74,7 +74,7 @@ fn cases_are_replaced_only_with_cases_the_serving_plug_in_passes() {
     assert_eq!(status, 422, "{problem}");
     let detail = problem["errors"][0]["problem"].as_str().unwrap();
     assert!(
-        detail.contains("1 of 2 fail") && detail.contains("case 2 `cannot pass`"),
+        detail.contains("1 of 2 fail") && detail.contains("case 2 \"cannot pass\""),
         "{detail}"
     );
     assert_eq!(

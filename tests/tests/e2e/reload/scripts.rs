@@ -125,7 +125,7 @@ fn a_script_without_its_function_or_failing_its_cases_is_refused() {
     assert!(
         refusal
             .reason
-            .contains("sample case `a 60000 budget is sales-ready` failed"),
+            .contains("sample case 1 \"a 60000 budget is sales-ready\" failed"),
         "{}",
         refusal.reason
     );

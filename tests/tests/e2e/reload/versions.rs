@@ -241,7 +241,7 @@ fn a_refused_config_edit_shows_how_the_folder_differs_from_what_serves_and_why()
         .folder_differs("acme", Slot::LeadDefinition)
         .expect("org.toml says 600000 while 20000 serves");
     assert!(
-        differs.starts_with("config min-budget: 600000.0 in org.toml, 20000.0 serving; refused: sample case `strong lead` failed"),
+        differs.starts_with("config min-budget: 600000.0 in org.toml, 20000.0 serving; refused: sample case 1 \"strong lead\" failed"),
         "{differs}"
     );
     assert_eq!(versions(&folder).len(), 2, "a refused config is no version");
