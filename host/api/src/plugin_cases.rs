@@ -21,6 +21,12 @@ pub struct CasesView {
     pub cases: Value,
 }
 
+/// `GET`'s answer sent back to `PUT`: its `cases` are taken.
+#[derive(serde::Deserialize)]
+struct CasesBody {
+    cases: Value,
+}
+
 /// The sample cases of the plug-in serving the slot (`[]` when it has none).
 #[utoipa::path(get, path = "/v1/orgs/{org}/plugins/{slot}/cases", tag = "plugins",
     params(("org" = String, Path, description = "The org's id"),
@@ -43,7 +49,8 @@ pub async fn get(
 }
 
 /// Replaces the sample cases of the plug-in serving the slot (the body: a
-/// JSON array of `{name, input, expect}`, at most 1,000). Every case must
+/// JSON array of `{name, input, expect}`, 1 to 1,000 of them, or what `GET`
+/// answers, `{"plugin", "cases": [...]}`). Every case must
 /// pass on the serving version with its config; otherwise nothing changes
 /// and the answer names each failing case (1-based).
 #[utoipa::path(put, path = "/v1/orgs/{org}/plugins/{slot}/cases", tag = "plugins",
@@ -63,6 +70,15 @@ pub async fn replace(
     let slot = parse_slot(&slot)?;
     let org = access.org.clone();
     let (plugin, cases) = bulk_in(&state, org.clone(), request, move |host, body| {
+        // What `GET` answers may be sent back as it is: `{"plugin", "cases"}`.
+        // (Only an object: serde would also read a one-case array as one.)
+        let object = body.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{');
+        let body = match serde_json::from_slice::<CasesBody>(&body) {
+            Ok(CasesBody { cases }) if object => {
+                serde_json::to_vec(&cases).unwrap_or_default().into()
+            }
+            _ => body,
+        };
         host.plugins.replace_cases(&org, slot, &body)?;
         host.plugins.cases(&org, slot)
     })

@@ -69,6 +69,9 @@ pub struct Options {
     pub engine: EngineConfig,
     /// How components are compiled (size limit, CPU-time bound, worker).
     pub compiler: crate::runtime::Compiler,
+    /// Longest admin script taken, in bytes; `None` keeps
+    /// [`crate::plugins::MAX_SCRIPT_BYTES`] (64 KiB).
+    pub max_script_bytes: Option<usize>,
 }
 
 /// An opened data folder.
@@ -126,7 +129,12 @@ impl Host {
         // Absolute, so the watcher's events name the same paths.
         let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let plugins =
-            PluginLoader::new(runtime.clone(), engine.clone(), OrgFolders::new(&absolute));
+            PluginLoader::new(runtime.clone(), engine.clone(), OrgFolders::new(&absolute))
+                .with_max_script_bytes(
+                    options
+                        .max_script_bytes
+                        .unwrap_or(crate::plugins::MAX_SCRIPT_BYTES),
+                );
         for org in orgs {
             plugins.reload(&org.id, Activation::File)?;
         }

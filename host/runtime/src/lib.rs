@@ -135,6 +135,12 @@ impl Runtime {
         &self.shared.limits
     }
 
+    /// The largest component this runtime compiles, in bytes: a larger
+    /// file need not even be read.
+    pub fn max_component_bytes(&self) -> usize {
+        self.shared.compiler.max_bytes
+    }
+
     pub(crate) fn engine(&self) -> &Engine {
         &self.shared.engine
     }

@@ -82,6 +82,8 @@ pub struct LimitsConfig {
     pub max_component_mib: usize,
     /// CPU time one compile may use, in ms. Default 60,000.
     pub compile_cpu_ms: u64,
+    /// Longest admin script (`.rhai`) taken, in KiB. Default 64.
+    pub max_script_kib: usize,
 }
 
 impl Default for LimitsConfig {
@@ -95,6 +97,7 @@ impl Default for LimitsConfig {
             min_wake_s: engine.min_wake.num_seconds().max(0) as u64,
             max_component_mib: compiler.max_bytes >> 20,
             compile_cpu_ms: compiler.cpu.as_millis() as u64,
+            max_script_kib: crate::plugins::MAX_SCRIPT_BYTES >> 10,
         }
     }
 }
@@ -249,6 +252,7 @@ impl ServerConfig {
                     cpu: ms(limits.compile_cpu_ms),
                     worker: None,
                 },
+                max_script_bytes: Some(limits.max_script_kib << 10),
             },
             http: HttpLimits {
                 body_bytes: http.body_kib << 10,

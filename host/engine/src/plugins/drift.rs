@@ -50,7 +50,8 @@ impl PluginLoader {
                 entry.component
             ));
         } else {
-            let hash = std::fs::read(dir.join(&entry.component))
+            let max = self.runtime.max_component_bytes() as u64;
+            let hash = super::folder::read_org_file(&dir.join(&entry.component), max)
                 .map(|bytes| ContentHash::of(&bytes))
                 .ok();
             if hash != Some(active.plugin.id().hash) {

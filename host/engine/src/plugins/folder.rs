@@ -38,6 +38,58 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
     }
 }
 
+/// Longest `org.toml` read, in bytes: a page of settings, not data.
+pub const ORG_FILE_MAX: u64 = 1 << 20;
+
+/// Longest sample-cases file read, in bytes (at most [`super::MAX_CASES`]
+/// cases of a lead each).
+pub const CASES_MAX: u64 = 8 << 20;
+
+/// Reads a file of an org's folder, which its tenant writes: only a
+/// regular file, never followed through a link, opened without blocking
+/// (a FIFO would hold a reload thread), at most `max` bytes (a sparse
+/// 4 GiB `org.toml` took the process down).
+///
+/// Errors: the file is missing or unreadable; `InvalidInput` for a link, a
+/// pipe, a device or a folder; `FileTooLarge` above `max`.
+pub fn read_org_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|error| match error.raw_os_error() {
+            Some(libc::ELOOP) => Error::new(
+                ErrorKind::InvalidInput,
+                "it is a symbolic link; links in an org's folder are never followed",
+            ),
+            _ => error,
+        })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file (a pipe, a device or a folder is never read)",
+        ));
+    }
+    let too_large = |size: u64| {
+        Error::new(
+            ErrorKind::FileTooLarge,
+            format!("it is {size} bytes; at most {max} are read"),
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` so that readers see the old file or the whole
 /// new one, never a part: a new hidden file beside it (a random name,
 /// created exclusively, so a symlink planted in the folder is never written
@@ -139,11 +191,12 @@ impl OrgFolders {
         config: &Config,
     ) -> Result<(), FolderError> {
         let path = self.org_dir(org).join(ORG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
         let invalid = |message: String| FolderError {
             path: path.clone(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
         };
+        let bytes = read_org_file(&path, ORG_FILE_MAX).map_err(io(&path))?;
+        let text = String::from_utf8(bytes).map_err(|error| invalid(error.to_string()))?;
         let edited =
             super::org_file::edit::set_slot(&text, slot, component, config).map_err(invalid)?;
         OrgFile::parse(&path, &edited).map_err(|error| invalid(error.to_string()))?;
@@ -228,5 +281,26 @@ mod tests {
         folders.keep(&hash, b"one").unwrap();
         assert_eq!(folders.find_kept(&hash.short()), [hash]);
         assert!(folders.find_kept("zz").is_empty());
+    }
+
+    #[test]
+    fn only_regular_files_within_their_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("org.toml");
+        std::fs::write(&file, "x = 1\n").unwrap();
+        assert_eq!(read_org_file(&file, 100).unwrap(), b"x = 1\n");
+        let large = read_org_file(&file, 3).unwrap_err();
+        assert_eq!(large.kind(), std::io::ErrorKind::FileTooLarge, "{large}");
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let error = read_org_file(&link, 100).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        let fifo = dir.path().join("fifo.toml");
+        let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let error = read_org_file(&fifo, 100).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+        assert!(read_org_file(&dir.path().join("missing"), 100).is_err());
     }
 }

@@ -188,7 +188,12 @@ impl PluginLoader {
                 at: self.engine.now(),
             };
             let hash = ContentHash::of(bytes);
-            let digest = super::loader::checked_digest(name, hash, &config, &path);
+            // Keyed by the cases that were checked: an upload's own, which
+            // were never written, else the folder's.
+            let digest = match &cases {
+                Some((text, _)) => super::loader::checked_digest_of(name, hash, &config, text),
+                None => super::loader::checked_digest(name, hash, &config, &path),
+            };
             self.engine
                 .plugins()
                 .refuse(org, slot, refusal.clone(), digest);

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::cases::{SampleCase, cases_path, read_cases, run_cases};
-use super::folder::{FolderError, OrgFolders};
+use super::folder::{CASES_MAX, FolderError, ORG_FILE_MAX, OrgFolders, read_org_file};
 use super::org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
 use crate::model::Config;
@@ -75,6 +75,8 @@ pub struct PluginLoader {
     pub(super) folders: OrgFolders,
     /// One reload at a time per org.
     locks: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
+    /// Longest admin script taken, in bytes.
+    max_script_bytes: usize,
 }
 
 impl PluginLoader {
@@ -85,7 +87,15 @@ impl PluginLoader {
             engine,
             folders,
             locks: Arc::default(),
+            max_script_bytes: super::MAX_SCRIPT_BYTES,
         }
+    }
+
+    /// This loader, taking admin scripts of at most `bytes` (`[limits]
+    /// max_script_kib`; default [`super::MAX_SCRIPT_BYTES`]).
+    pub fn with_max_script_bytes(mut self, bytes: usize) -> Self {
+        self.max_script_bytes = bytes;
+        self
     }
 
     /// The files.
@@ -120,7 +130,8 @@ impl PluginLoader {
         let dir = self.folders.org_dir(org);
         // The digest of the text read below (a write in between is one more
         // change, read again on its own event).
-        let text = ContentHash::of(&std::fs::read(dir.join(ORG_FILE)).unwrap_or_default());
+        let text =
+            ContentHash::of(&read_org_file(&dir.join(ORG_FILE), ORG_FILE_MAX).unwrap_or_default());
         let file = match OrgFile::read(&dir) {
             Ok(file) => file,
             Err(error) if self.registry().org_file_refused(org, text) => {
@@ -187,7 +198,8 @@ impl PluginLoader {
     ) -> Result<SlotOutcome, LoadError> {
         let path = dir.join(&entry.component);
         let name = entry.component.trim_end_matches(".wasm").to_string();
-        let bytes = match std::fs::read(&path) {
+        let max = self.runtime.max_component_bytes() as u64;
+        let bytes = match read_org_file(&path, max) {
             Ok(bytes) => bytes,
             Err(error) => {
                 let reason = if error.kind() == std::io::ErrorKind::NotFound {
@@ -261,13 +273,26 @@ impl PluginLoader {
         cases: Option<&[SampleCase]>,
         cancel: &Cancel,
     ) -> Result<Plugin, String> {
-        let plugin =
-            super::script::load_plugin_with(&self.runtime, name, bytes, Some(slot), config, cancel)
-                .map_err(|error| error.cause.to_string())?;
+        let limit = self.max_script_bytes;
+        let plugin = super::script::load_plugin_with(
+            &self.runtime,
+            name,
+            bytes,
+            Some(slot),
+            config,
+            limit,
+            cancel,
+        )
+        .map_err(|error| error.cause.to_string())?;
         let file = cases_path(path);
         let cases = match cases {
             Some(cases) => Some(cases.to_vec()),
-            None if file.exists() => Some(read_cases(&file).map_err(|error| error.to_string())?),
+            None if file.exists() => {
+                // Read as any file of the folder is (no link, no pipe, bounded).
+                read_org_file(&file, CASES_MAX)
+                    .map_err(|error| format!("{}: {error}", file.display()))?;
+                Some(read_cases(&file).map_err(|error| error.to_string())?)
+            }
             None => None,
         };
         if let Some(cases) = cases {
@@ -432,10 +457,20 @@ pub(super) fn checked_digest(
     config: &Config,
     path: &Path,
 ) -> ContentHash {
-    let cases = std::fs::read(cases_path(path)).unwrap_or_default();
+    let cases = read_org_file(&cases_path(path), CASES_MAX).unwrap_or_default();
+    checked_digest_of(name, component, config, &cases)
+}
+
+/// [`checked_digest`] of the cases text `cases` (an upload's own).
+pub(super) fn checked_digest_of(
+    name: &str,
+    component: ContentHash,
+    config: &Config,
+    cases: &[u8],
+) -> ContentHash {
     let config = serde_json::to_vec(config).unwrap_or_default();
     let mut all = Vec::with_capacity(name.len() + 64 + config.len() + cases.len() + 16);
-    for part in [name.as_bytes(), component.as_bytes(), &config, &cases] {
+    for part in [name.as_bytes(), component.as_bytes(), &config, cases] {
         all.extend_from_slice(&(part.len() as u64).to_be_bytes());
         all.extend_from_slice(part);
     }

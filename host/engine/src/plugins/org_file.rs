@@ -186,13 +186,17 @@ impl OrgFile {
         Ok(file)
     }
 
-    /// Reads `<folder>/org.toml`.
+    /// Reads `<folder>/org.toml`: a regular file, not a link, of at most
+    /// [`super::folder::ORG_FILE_MAX`] bytes of UTF-8.
     pub fn read(folder: &Path) -> Result<Self, OrgFileError> {
         let path = folder.join(ORG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|error| OrgFileError::Read {
+        let read = |message: String| OrgFileError::Read {
             path: path.clone(),
-            message: error.to_string(),
-        })?;
+            message,
+        };
+        let bytes = super::folder::read_org_file(&path, super::folder::ORG_FILE_MAX)
+            .map_err(|error| read(error.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|error| read(format!("not UTF-8: {error}")))?;
         OrgFile::parse(&path, &text)
     }
 

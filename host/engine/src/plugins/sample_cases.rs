@@ -17,12 +17,18 @@ pub const MAX_CASES: usize = 1000;
 /// Parses the text of a cases file, naming the place of a problem.
 ///
 /// Errors: [`InstallError::Cases`] for text that is not a JSON array of
-/// cases (each `{name, input, expect}`) or holds more than [`MAX_CASES`].
+/// cases (each `{name, input, expect}`), or holds none or more than
+/// [`MAX_CASES`].
 pub fn parse(text: &[u8]) -> Result<Vec<SampleCase>, InstallError> {
     let mut json = serde_json::Deserializer::from_slice(text);
     let cases: Vec<SampleCase> = serde_path_to_error::deserialize(&mut json).map_err(|error| {
         InstallError::Cases(format!("at `{}`: {}", error.path(), error.inner()))
     })?;
+    if cases.is_empty() {
+        // `plugin test` refuses an empty file too: a plug-in's cases say
+        // something, or the file is left out.
+        return Err(InstallError::Cases("no cases: give at least one".into()));
+    }
     if cases.len() > MAX_CASES {
         return Err(InstallError::Cases(format!(
             "{} cases; at most {MAX_CASES}",
@@ -44,7 +50,7 @@ impl PluginLoader {
             .ok_or(InstallError::EmptySlot(slot))?;
         let name = active.plugin.id().name.clone();
         let path = cases_path(&self.folders.org_dir(org).join(component_file(&name)));
-        match std::fs::read(&path) {
+        match super::folder::read_org_file(&path, super::folder::CASES_MAX) {
             Ok(text) => {
                 let cases = serde_json::from_slice(&text)
                     .map_err(|error| InstallError::Cases(format!("{}: {error}", path.display())))?;
@@ -125,7 +131,7 @@ mod tests {
         );
         let error = parse(b"{}").unwrap_err();
         assert!(error.to_string().contains("expected a sequence"), "{error}");
-        assert_eq!(parse(b"[]").unwrap().len(), 0);
+        assert!(parse(b"[]").unwrap_err().to_string().contains("no cases"));
         let many = format!(
             "[{}]",
             vec![r#"{"name":"a","input":{},"expect":{}}"#; MAX_CASES + 1].join(",")

@@ -23,8 +23,9 @@ pub const SCRIPT_FIELD: &str = "script";
 pub const SCRIPT_NAME_FIELD: &str = "script-name";
 /// The file extension of admin scripts.
 pub const SCRIPT_EXTENSION: &str = ".rhai";
-/// Longest script accepted. A rule is a page or two; anything near this is
-/// data that belongs in config.
+/// Longest script accepted unless `leadhost serve` is given `[limits]
+/// max_script_kib`, in bytes. A rule is a page or two; anything near this
+/// is data that belongs in config.
 pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
 
 /// Whether a plug-in file name names an admin script.
@@ -43,16 +44,27 @@ pub fn load_plugin(
     expected: Option<Slot>,
     config: &Config,
 ) -> Result<Plugin, PluginError> {
-    load_plugin_with(runtime, name, bytes, expected, config, &Cancel::new())
+    let limit = MAX_SCRIPT_BYTES;
+    load_plugin_with(
+        runtime,
+        name,
+        bytes,
+        expected,
+        config,
+        limit,
+        &Cancel::new(),
+    )
 }
 
-/// [`load_plugin`], whose compile stops once `cancel` is cancelled.
+/// [`load_plugin`], taking scripts of at most `max_script_bytes`, whose
+/// compile stops once `cancel` is cancelled.
 pub fn load_plugin_with(
     runtime: &Runtime,
     name: &str,
     bytes: &[u8],
     expected: Option<Slot>,
     config: &Config,
+    max_script_bytes: usize,
     cancel: &Cancel,
 ) -> Result<Plugin, PluginError> {
     if !is_script(name) {
@@ -71,7 +83,7 @@ pub fn load_plugin_with(
             ),
         })?,
     };
-    let plugin = load_script(runtime, name, bytes, slot)?;
+    let plugin = load_script(runtime, name, bytes, slot, max_script_bytes)?;
     probe(&plugin, config)?;
     Ok(plugin)
 }
@@ -84,6 +96,7 @@ fn load_script(
     name: &str,
     text: &[u8],
     slot: Slot,
+    max_bytes: usize,
 ) -> Result<Plugin, PluginError> {
     let id = PluginId {
         name: name.to_string(),
@@ -101,9 +114,9 @@ fn load_script(
     if text.trim().is_empty() {
         return Err(fail(Cause::Empty));
     }
-    if text.len() > MAX_SCRIPT_BYTES {
+    if text.len() > max_bytes {
         return Err(fail(Cause::Invalid(format!(
-            "the script is {} bytes long; the limit is {MAX_SCRIPT_BYTES}",
+            "the script is {} bytes long; the limit is {max_bytes}",
             text.len()
         ))));
     }
@@ -237,7 +250,8 @@ mod tests {
                 &Runtime::new(Default::default()).expect("runtime"),
                 "qualify.rhai",
                 b"  \n",
-                Slot::LeadDefinition
+                Slot::LeadDefinition,
+                MAX_SCRIPT_BYTES
             )
             .unwrap_err()
             .cause,
@@ -254,6 +268,26 @@ mod tests {
                 long.len()
             )),
             "{error}"
+        );
+        // The limit is a setting: a smaller one refuses a short script.
+        let runtime = Runtime::new(Default::default()).expect("runtime");
+        let short = b"fn qualify(input) {\n  #{ stage: \"nurture\", score: 1, reasons: [] }\n}\n";
+        let small = load_plugin_with(
+            &runtime,
+            "qualify.rhai",
+            short,
+            Some(Slot::LeadDefinition),
+            &Config::new(),
+            16,
+            &Cancel::new(),
+        )
+        .unwrap_err();
+        assert!(
+            small.to_string().contains(&format!(
+                "the script is {} bytes long; the limit is 16",
+                short.len()
+            )),
+            "{small}"
         );
     }
 

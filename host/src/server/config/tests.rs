@@ -189,7 +189,7 @@ fn flags_win_over_variables_which_win_over_the_file_which_wins_over_defaults() {
 
 #[test]
 fn every_new_setting_reaches_the_part_it_sets() {
-    let file = "[limits]\nmemory_mib = 16\nepoch_tick_ms = 5\norg_calls = 2\n\
+    let file = "[limits]\nmemory_mib = 16\nepoch_tick_ms = 5\norg_calls = 2\nmax_script_kib = 8\n\
                 [http]\nbatch_max = 7\ndrain_timeout_ms = 1500\n\
                 [scheduler]\nwake_interval_ms = 200\nwake_batch = 9\norgs_at_once = 3\n\
                 [delivery]\ninterval_ms = 50\nround_size = 20\n\
@@ -202,6 +202,7 @@ fn every_new_setting_reaches_the_part_it_sets() {
     assert_eq!(settings.options.limits.memory_bytes, 16 << 20);
     assert_eq!(settings.options.limits.epoch_tick, Duration::from_millis(5));
     assert_eq!(settings.options.engine.shares.calls, 2);
+    assert_eq!(settings.options.max_script_bytes, Some(8 << 10));
     assert_eq!(settings.options.cache_bytes, Some(65 << 20));
     assert_eq!(settings.http.batch_max, 7);
     let background = settings.background;

@@ -87,7 +87,23 @@ fn cases_are_replaced_only_with_cases_the_serving_plug_in_passes() {
     let (status, replaced) = put_cases(&server, &passing);
     assert_eq!(status, 200, "{replaced}");
     assert_eq!(replaced["cases"], passing);
-    assert_eq!(server.demo(Method::GET, CASES, None).1["cases"], passing);
+    let (_, read_back) = server.demo(Method::GET, CASES, None);
+    assert_eq!(read_back["cases"], passing);
+    // What GET answers goes back as it is.
+    let (status, again) = put_cases(&server, &read_back);
+    assert_eq!(
+        (status, again["cases"].clone()),
+        (200, passing.clone()),
+        "{again}"
+    );
+    let (status, problem) = put_cases(&server, &json!([]));
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["errors"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("no cases")
+    );
 
     let (status, problem) = put_cases(&server, &json!({"not": "a list"}));
     assert_eq!(status, 422, "{problem}");
