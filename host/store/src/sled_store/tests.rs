@@ -86,7 +86,17 @@ impl crate::conformance::Harness for SledHarness {
     fn reopen(&mut self, store: SledStore) -> SledStore {
         drop(store);
         let dir = self.dirs.last().expect("a fresh store first");
-        SledStore::open(dir.path(), Durability::Flush).unwrap()
+        // sled's flusher thread lets go of the folder's lock a moment after
+        // the last handle drops: wait for it (a guard, not a timing).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match SledStore::open(dir.path(), Durability::Flush) {
+                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                opened => return opened.unwrap(),
+            }
+        }
     }
 }
 
