@@ -26,7 +26,7 @@ def _saturate(n: int) -> int:
     return max(I64_MIN, min(I64_MAX, n))
 
 
-def _as_i64(x: float) -> int:
+def as_i64(x: float) -> int:
     """Rust's `x as i64`: toward zero, saturating, NaN is 0."""
     if math.isnan(x):
         return 0
@@ -45,17 +45,17 @@ def _toward_zero(n: int, unit: int) -> int:
 
 def days(count: float) -> int:
     """`count` days in milliseconds, toward zero, saturating."""
-    return _as_i64(count * float(DAY_MS))
+    return as_i64(count * float(DAY_MS))
 
 
 def hours(count: float) -> int:
     """`count` hours in milliseconds, toward zero, saturating."""
-    return _as_i64(count * float(HOUR_MS))
+    return as_i64(count * float(HOUR_MS))
 
 
 def minutes(count: float) -> int:
     """`count` minutes in milliseconds, toward zero, saturating."""
-    return _as_i64(count * float(MINUTE_MS))
+    return as_i64(count * float(MINUTE_MS))
 
 
 def millis_between(start: int, end: int) -> int:

@@ -12,13 +12,12 @@ them and adds the integer conversions their scores need.
 
 from __future__ import annotations
 
-import math
-
 from leadhost_sdk.fields import list as text_list
 from leadhost_sdk.fields import number, text, value
 from leadhost_sdk.rust import RUST_WHITESPACE
 from leadhost_sdk.rust import debug_scalar as rust_debug
 from leadhost_sdk.rust import display_float as rust_display
+from leadhost_sdk.time import I64_MIN, as_i64
 
 __all__ = [
     "RUST_WHITESPACE",
@@ -32,20 +31,6 @@ __all__ = [
     "value",
     "wrapping_i64",
 ]
-
-I64_MIN, I64_MAX = -(2**63), 2**63 - 1
-
-
-def as_i64(x: float) -> int:
-    """Rust's `x as i64`: truncates toward zero, saturates, NaN becomes 0."""
-    if math.isnan(x):
-        return 0
-    if x >= 2**63:
-        return I64_MAX
-    if x < -(2**63):
-        return I64_MIN
-    return int(x)
-
 
 def as_i32(x: float) -> int:
     """Rust's `x as i32`: truncates toward zero, saturates, NaN becomes 0."""
