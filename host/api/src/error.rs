@@ -226,6 +226,7 @@ impl From<InstallError> for ApiError {
     fn from(error: InstallError) -> Self {
         match error {
             InstallError::Refused(refusal) => ApiError::PluginRefused(refusal.reason),
+            InstallError::Interrupted(_) => ApiError::Unavailable(error.to_string()),
             InstallError::BadName(_) => ApiError::Invalid(vec![FieldError {
                 field: "name".into(),
                 problem: error.to_string(),

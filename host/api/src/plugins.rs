@@ -133,7 +133,8 @@ struct ComponentBytes(Vec<u8>);
         ("slot" = Slot, Path, description = "`lead-definition`, `nurture-track` or `routing-policy`"), UploadQuery),
     request_body(content = ComponentBytes, content_type = "application/wasm"),
     responses((status = 200, body = SlotView),
-        (status = 422, description = "Refused; the previous version keeps serving", body = super::Problem)),
+        (status = 422, description = "Refused; the previous version keeps serving", body = super::Problem),
+        (status = 503, description = "The check could not finish on the host's load at that moment (a deadline, no instance slot free); nothing was changed: send it again after `Retry-After`", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
@@ -223,7 +224,8 @@ pub struct RollbackRequest {
     request_body = RollbackRequest,
     responses((status = 200, body = SlotView),
         (status = 404, description = "No such version", body = super::Problem),
-        (status = 422, description = "Refused; the active version keeps serving", body = super::Problem)),
+        (status = 422, description = "Refused; the active version keeps serving", body = super::Problem),
+        (status = 503, description = "The check could not finish on the host's load at that moment; nothing was changed: send it again after `Retry-After`", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn rollback(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@
 //! engine never calls up into it.
 
 mod cases;
+mod check;
 mod drift;
 mod folder;
 mod install;
@@ -15,7 +16,10 @@ mod sample_cases;
 mod script;
 mod watcher;
 
-pub use cases::{CaseResult, CasesError, SampleCase, cases_path, read_cases, run_cases};
+pub use cases::{
+    CaseResult, CasesError, SampleCase, cases_path, parse_cases, read_cases, run_cases,
+};
+pub use check::CheckFailure;
 pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};

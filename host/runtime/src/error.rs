@@ -33,10 +33,15 @@ pub enum Cause {
     /// The component does not validate or compile (truncated, corrupt, ...).
     #[error("not a valid component: {0}")]
     Invalid(String),
-    /// The component was not compiled: over the size limit, over its
-    /// compile CPU-time budget, or cancelled.
+    /// The component was not compiled: over the size limit or over its
+    /// compile CPU-time budget.
     #[error("{0}")]
     Compile(String),
+    /// The compile did not finish for a reason of the moment (cancelled,
+    /// its worker could not run); the same bytes may compile when tried
+    /// again.
+    #[error("{0}")]
+    CompileInterrupted(String),
     /// The component imports something the host does not grant.
     #[error(
         "imports `{0}`, which the host does not grant (plug-ins may import only `leadhost:plugin/log` and the deny-all WASI)"
@@ -138,6 +143,7 @@ impl Cause {
             Cause::CoreModule => "core-module",
             Cause::Invalid(_) => "invalid",
             Cause::Compile(_) => "compile-limit",
+            Cause::CompileInterrupted(_) => "compile-interrupted",
             Cause::ForbiddenImport(_) => "forbidden-import",
             Cause::WrongWorld { .. } => "wrong-world",
             Cause::NoSlotExport(_) => "no-slot-export",
@@ -157,6 +163,18 @@ impl Cause {
 }
 
 impl Cause {
+    /// Whether the same call (or load) may succeed when tried again with
+    /// nothing changed: it failed on the host's load at that moment (a
+    /// wall-clock deadline, every instance slot busy, a compile that was
+    /// stopped), not on what the component does. Fuel, memory, traps and
+    /// answers are deterministic and never transient.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Cause::Deadline(_) | Cause::Busy(_) | Cause::CompileInterrupted(_)
+        )
+    }
+
     /// The cause without what the guest printed or logged (which
     /// [`Cause::guest_lines`] gives line by line): one line for a report row.
     pub fn headline(&self) -> String {

@@ -189,6 +189,9 @@ impl Runtime {
             .map_err(|error| {
                 fail(match error {
                     CompileError::Invalid(message) => Cause::Invalid(message),
+                    interrupted @ (CompileError::Cancelled | CompileError::Worker(_)) => {
+                        Cause::CompileInterrupted(interrupted.to_string())
+                    }
                     other => Cause::Compile(other.to_string()),
                 })
             })?;

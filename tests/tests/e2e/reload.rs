@@ -4,6 +4,7 @@
 mod org_file;
 mod scripts;
 mod swap;
+mod transient;
 mod versions;
 
 use std::path::{Path, PathBuf};
@@ -37,7 +38,8 @@ impl Folder {
         Folder::watching(host, dir)
     }
 
-    fn watching(host: Host, dir: tempfile::TempDir) -> Self {
+    /// `host` (over the data folder `dir`) with the watcher on.
+    pub fn watching(host: Host, dir: tempfile::TempDir) -> Self {
         let watcher = watch(host.plugins.clone(), DEFAULT_DEBOUNCE).unwrap();
         Folder {
             org_dir: host.plugins.folders().org_dir("acme"),

@@ -59,6 +59,10 @@ pub struct CaseResult {
     /// its stderr, its last `warn`/`error` log lines; see
     /// [`Cause::guest_lines`](crate::runtime::Cause::guest_lines)).
     pub guest: Vec<String>,
+    /// The call failed for a cause of the moment (a wall-clock deadline
+    /// under load, no instance slot free) that may pass when run again:
+    /// see [`Cause::is_transient`](crate::runtime::Cause::is_transient).
+    pub transient: bool,
 }
 
 impl CaseResult {
@@ -100,12 +104,21 @@ pub fn cases_path(component: &Path) -> PathBuf {
 /// (no `expect`, an unknown key) is kept, marked
 /// [`malformed`](SampleCase::malformed), so the others still run.
 pub fn read_cases(path: &Path) -> Result<Vec<SampleCase>, CasesError> {
+    let text = std::fs::read(path).map_err(|error| CasesError {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    })?;
+    parse_cases(path, &text)
+}
+
+/// [`read_cases`] of a cases file's bytes already read (`path` names it in
+/// errors).
+pub fn parse_cases(path: &Path, text: &[u8]) -> Result<Vec<SampleCase>, CasesError> {
     let fail = |message: String| CasesError {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|error| fail(error.to_string()))?;
-    let mut json = serde_json::Deserializer::from_str(&text);
+    let mut json = serde_json::Deserializer::from_slice(text);
     let cases: Vec<Value> = serde_path_to_error::deserialize(&mut json)
         .map_err(|error| fail(format!("at `{}`: {}", error.path(), error.inner())))?;
     Ok(cases.into_iter().map(read_case).collect())
@@ -145,6 +158,7 @@ pub fn run_cases(plugin: &Plugin, cases: &[SampleCase], config: &Config) -> Vec<
                     Slot::RoutingPolicy => call::<RouteInput>(plugin, &context, case, config),
                 },
             };
+            let transient = matches!(&called, Err(Failed::Call(cause)) if cause.is_transient());
             let (answer, failure, guest) = match called {
                 Ok(value) => {
                     let failure = difference(&case.expect, &value, "");
@@ -162,6 +176,7 @@ pub fn run_cases(plugin: &Plugin, cases: &[SampleCase], config: &Config) -> Vec<
                 answer,
                 failure,
                 guest,
+                transient,
             }
         })
         .collect()

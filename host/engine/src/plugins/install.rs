@@ -3,6 +3,7 @@
 //! watcher cannot take the change for a plain file edit.
 
 use super::cases::SampleCase;
+use super::check::CheckFailure;
 use super::loader::{LoadError, PluginLoader, SlotOutcome};
 use super::org_file::{OrgFile, OrgFileError};
 use super::{Refusal, folder::write_atomically};
@@ -16,6 +17,11 @@ pub enum InstallError {
     /// The component was refused; the previous version keeps serving.
     #[error("{}", .0.reason)]
     Refused(Refusal),
+    /// The check failed on the host's load at that moment (a deadline, no
+    /// instance slot free), not on the component: nothing was refused or
+    /// changed, and the same upload may pass when sent again.
+    #[error("the check could not finish now ({0}); nothing was changed: send it again shortly")]
+    Interrupted(String),
     /// The name cannot be a file name.
     #[error("`{0}` is not a plug-in name: use 1 to 64 letters, digits, `-` or `_`")]
     BadName(String),
@@ -180,7 +186,16 @@ impl PluginLoader {
             // below does not compile it again.
             self.runtime.keep(plugin);
         }
-        if let Err(reason) = checked {
+        if let Err(CheckFailure {
+            reason,
+            transient: true,
+        }) = checked
+        {
+            // Not the component's fault: nothing is refused or remembered,
+            // and whoever sent it may send it again shortly.
+            return Err(InstallError::Interrupted(reason));
+        }
+        if let Err(CheckFailure { reason, .. }) = checked {
             let refusal = Refusal {
                 name: name.into(),
                 hash: ContentHash::of(bytes).to_string(),
@@ -196,7 +211,7 @@ impl PluginLoader {
             };
             self.engine
                 .plugins()
-                .refuse(org, slot, refusal.clone(), digest);
+                .refuse(org, slot, refusal.clone(), digest, false);
             return Err(InstallError::Refused(refusal));
         }
         if let Some((text, _)) = cases {

@@ -8,8 +8,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use super::cases::{SampleCase, cases_path, read_cases, run_cases};
+use super::cases::cases_path;
+use super::check::CheckFailure;
 use super::folder::{CASES_MAX, FolderError, ORG_FILE_MAX, OrgFolders, read_org_file};
 use super::org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
@@ -53,6 +55,9 @@ pub struct Reload {
     pub slots: Vec<(Slot, SlotOutcome)>,
     /// Why `org.toml` could not be used, if it could not.
     pub org_file: Option<OrgFileError>,
+    /// When a slot stays refused for a cause of the moment (a deadline
+    /// under load): how soon to reload the org to check it again.
+    pub retry_in: Option<Duration>,
 }
 
 impl Reload {
@@ -76,7 +81,7 @@ pub struct PluginLoader {
     /// One reload at a time per org.
     locks: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
     /// Longest admin script taken, in bytes.
-    max_script_bytes: usize,
+    pub(super) max_script_bytes: usize,
 }
 
 impl PluginLoader {
@@ -139,6 +144,7 @@ impl PluginLoader {
                 return Ok(Reload {
                     slots: Vec::new(),
                     org_file: Some(error),
+                    retry_in: None,
                 });
             }
             Err(error) => {
@@ -153,6 +159,7 @@ impl PluginLoader {
                 return Ok(Reload {
                     slots: Vec::new(),
                     org_file: Some(error),
+                    retry_in: None,
                 });
             }
         };
@@ -185,6 +192,7 @@ impl PluginLoader {
         Ok(Reload {
             slots,
             org_file: None,
+            retry_in: self.registry().next_retry(org),
         })
     }
 
@@ -208,7 +216,11 @@ impl PluginLoader {
                     format!("cannot read {}: {error}", entry.component)
                 };
                 let checked = ContentHash::of(reason.as_bytes());
-                return self.refuse(org, slot, (&name, None, checked), reason, &entry.config);
+                let failure = CheckFailure {
+                    reason,
+                    transient: false,
+                };
+                return self.refuse(org, slot, (&name, None, checked), failure, &entry.config);
             }
         };
         let hash = ContentHash::of(&bytes);
@@ -228,9 +240,9 @@ impl PluginLoader {
         }
         let plugin = match self.check(&name, &bytes, slot, &path, &entry.config, &Cancel::new()) {
             Ok(plugin) => plugin,
-            Err(reason) => {
+            Err(failure) => {
                 let refused = (name.as_str(), Some(hash), checked);
-                return self.refuse(org, slot, refused, reason, &entry.config);
+                return self.refuse(org, slot, refused, failure, &entry.config);
             }
         };
         let version = self.record(org, slot, &plugin, &bytes, how, &entry.config)?;
@@ -242,74 +254,6 @@ impl PluginLoader {
             .increment(1);
         tracing::info!(org, %slot, name = %version.name, hash = %version.hash, config_digest = %version.config_digest, how = version.how.label(), "plug-in version active");
         Ok(SlotOutcome::Activated(version))
-    }
-
-    /// Everything a component must pass before it may serve: it compiles,
-    /// fills `slot` in a supported WIT version, imports only what the host
-    /// grants, and passes the sample cases beside it (if any). A compile
-    /// still running when `cancel` is cancelled is stopped.
-    pub fn check(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        slot: Slot,
-        path: &Path,
-        config: &Config,
-        cancel: &Cancel,
-    ) -> Result<Plugin, String> {
-        self.check_with_cases(name, bytes, slot, path, config, None, cancel)
-    }
-
-    /// [`PluginLoader::check`] with `cases` in place of the cases file
-    /// beside `path` (an upload that brings its own).
-    #[allow(clippy::too_many_arguments, reason = "the check's inputs, each named")]
-    pub fn check_with_cases(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        slot: Slot,
-        path: &Path,
-        config: &Config,
-        cases: Option<&[SampleCase]>,
-        cancel: &Cancel,
-    ) -> Result<Plugin, String> {
-        let limit = self.max_script_bytes;
-        let plugin = super::script::load_plugin_with(
-            &self.runtime,
-            name,
-            bytes,
-            Some(slot),
-            config,
-            limit,
-            cancel,
-        )
-        .map_err(|error| error.cause.to_string())?;
-        let file = cases_path(path);
-        let cases = match cases {
-            Some(cases) => Some(cases.to_vec()),
-            None if file.exists() => {
-                // Read as any file of the folder is (no link, no pipe, bounded).
-                read_org_file(&file, CASES_MAX)
-                    .map_err(|error| format!("{}: {error}", file.display()))?;
-                Some(read_cases(&file).map_err(|error| error.to_string())?)
-            }
-            None => None,
-        };
-        if let Some(cases) = cases {
-            let results = run_cases(&plugin, &cases, config);
-            if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
-                let guest = match failed.guest.as_slice() {
-                    [] => String::new(),
-                    lines => format!("; guest: {}", lines.join(" | ")),
-                };
-                return Err(format!(
-                    "sample {} failed: {}{guest}",
-                    failed.label(),
-                    failed.failure.as_deref().unwrap_or_default()
-                ));
-            }
-        }
-        Ok(plugin)
     }
 
     /// Keeps the bytes and, for a version (component and config) the slot
@@ -376,7 +320,7 @@ impl PluginLoader {
         org: &str,
         slot: Slot,
         (name, hash, checked): (&str, Option<ContentHash>, ContentHash),
-        reason: String,
+        CheckFailure { reason, transient }: CheckFailure,
         config: &Config,
     ) -> Result<SlotOutcome, LoadError> {
         let serving = self.registry().active(org, slot);
@@ -393,7 +337,8 @@ impl PluginLoader {
         if serving.is_none() {
             self.restore(org, slot, config)?;
         }
-        self.registry().refuse(org, slot, refusal.clone(), checked);
+        self.registry()
+            .refuse(org, slot, refusal.clone(), checked, transient);
         Ok(SlotOutcome::Refused(refusal))
     }
 

@@ -4,13 +4,17 @@
 //!
 //! An org asked for while it is being reloaded is reloaded once more after
 //! (its files changed again); asked for many times while waiting, it is
-//! reloaded once.
+//! reloaded once. An org left with a slot refused for a cause of the moment
+//! (a deadline under load) is reloaded again when the registry says that
+//! refusal is due; it has at most one such reload pending, and the
+//! registry bounds how many there are per change
+//! ([`TRANSIENT_TRIES`](crate::registry::TRANSIENT_TRIES)).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::loader::PluginLoader;
 use crate::store::Activation;
@@ -42,6 +46,43 @@ struct Queue {
     running: HashSet<String>,
     /// Orgs asked for again while being reloaded.
     again: HashSet<String>,
+    /// Orgs to reload at a later time: one entry per org, the earliest.
+    later: HashMap<String, Instant>,
+}
+
+impl Queue {
+    /// Moves every org whose time has come from `later` to `waiting`;
+    /// answers how long until the next one is due.
+    fn take_due(&mut self, now: Instant) -> Option<Duration> {
+        let due: Vec<String> = self
+            .later
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(org, _)| org.clone())
+            .collect();
+        for org in due {
+            self.later.remove(&org);
+            self.ask(org);
+        }
+        self.later
+            .values()
+            .map(|at| at.saturating_duration_since(now))
+            .min()
+    }
+
+    /// Queues `org` unless it is queued already; marks it for once more if
+    /// it is running. Answers whether it was queued.
+    fn ask(&mut self, org: String) -> bool {
+        if self.running.contains(&org) {
+            self.again.insert(org);
+            false
+        } else if !self.waiting.contains(&org) {
+            self.waiting.push_back(org);
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl Reloader {
@@ -73,10 +114,7 @@ impl Reloader {
     /// Asks for `org` to be reloaded.
     pub fn reload(&self, org: &str) {
         let mut queue = lock(&self.shared.queue);
-        if queue.running.contains(org) {
-            queue.again.insert(org.to_string());
-        } else if !queue.waiting.iter().any(|waiting| waiting == org) {
-            queue.waiting.push_back(org.to_string());
+        if queue.ask(org.to_string()) {
             self.shared.ready.notify_one();
         }
     }
@@ -109,19 +147,36 @@ fn work(shared: &Shared, loader: &PluginLoader) {
                 if shared.stop.load(Ordering::Relaxed) {
                     return;
                 }
+                let next_due = queue.take_due(Instant::now());
                 if let Some(org) = queue.waiting.pop_front() {
                     queue.running.insert(org.clone());
                     break org;
                 }
-                queue = shared
-                    .ready
-                    .wait(queue)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                queue = match next_due {
+                    Some(wait) => {
+                        shared
+                            .ready
+                            .wait_timeout(queue, wait)
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .0
+                    }
+                    None => shared
+                        .ready
+                        .wait(queue)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                };
             }
         };
-        reload(loader, &org);
+        let retry_in = reload(loader, &org);
         let mut queue = lock(&shared.queue);
         queue.running.remove(&org);
+        if let Some(wait) = retry_in {
+            let at = Instant::now() + wait;
+            let earliest = queue.later.get(&org).map_or(at, |before| (*before).min(at));
+            queue.later.insert(org.clone(), earliest);
+            // A worker asleep without a timeout must learn of it.
+            shared.ready.notify_one();
+        }
         if queue.again.remove(&org) {
             queue.waiting.push_back(org);
             shared.ready.notify_one();
@@ -129,22 +184,29 @@ fn work(shared: &Shared, loader: &PluginLoader) {
     }
 }
 
-fn reload(loader: &PluginLoader, org: &str) {
+/// Reloads `org`; answers how soon to reload it again to re-check a
+/// refusal of the moment, if one is left.
+fn reload(loader: &PluginLoader, org: &str) -> Option<Duration> {
     match loader.engine.store().org(org) {
         Ok(Some(_)) => {}
         Ok(None) => {
             tracing::debug!(org, "a folder for no org changed; ignored");
-            return;
+            return None;
         }
         Err(error) => {
             tracing::error!(org, %error, "cannot look the org up; not reloaded");
-            return;
+            return None;
         }
     }
-    if let Err(error) = loader.reload(org, Activation::File) {
-        tracing::error!(org, %error, "reload failed; the active versions keep serving");
-    }
+    let retry_in = match loader.reload(org, Activation::File) {
+        Ok(reload) => reload.retry_in,
+        Err(error) => {
+            tracing::error!(org, %error, "reload failed; the active versions keep serving");
+            None
+        }
+    };
     loader.answer_rollback_requests(org);
+    retry_in
 }
 
 fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {

@@ -60,7 +60,13 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
         source: error.into(),
     })?;
     let folders = loader.folders().clone();
+    let recheck = loader.registry().orgs_to_recheck();
     let reloader = Arc::new(Reloader::start(loader));
+    // What start-up refused for a cause of the moment is checked again
+    // (the reload schedules the later tries).
+    for org in recheck {
+        reloader.reload(&org);
+    }
     let handler = {
         let reloader = Arc::downgrade(&reloader);
         move |result: DebounceEventResult| match result {

@@ -1,0 +1,111 @@
+//! What a component must pass before it may serve a slot: it compiles,
+//! fills the slot in a supported WIT version, imports only what the host
+//! grants, and passes the sample cases beside it (or an upload's own).
+
+use std::path::Path;
+
+use super::cases::{SampleCase, cases_path, parse_cases, run_cases};
+use super::folder::{CASES_MAX, read_org_file};
+use super::loader::PluginLoader;
+use crate::model::Config;
+use crate::runtime::{Cancel, Plugin, Slot};
+
+/// Why a component did not pass its check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct CheckFailure {
+    /// What failed, for the refusal (`sample case 2 failed: …`).
+    pub reason: String,
+    /// It failed on the host's load at that moment (a deadline, no
+    /// instance slot free, an interrupted compile), not on what the
+    /// component does: the same content may pass when checked again.
+    pub transient: bool,
+}
+
+impl CheckFailure {
+    fn lasting(reason: String) -> Self {
+        CheckFailure {
+            reason,
+            transient: false,
+        }
+    }
+}
+
+impl PluginLoader {
+    /// Everything a component must pass before it may serve: it compiles,
+    /// fills `slot` in a supported WIT version, imports only what the host
+    /// grants, and passes the sample cases beside it (if any). A compile
+    /// still running when `cancel` is cancelled is stopped.
+    pub fn check(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        slot: Slot,
+        path: &Path,
+        config: &Config,
+        cancel: &Cancel,
+    ) -> Result<Plugin, CheckFailure> {
+        self.check_with_cases(name, bytes, slot, path, config, None, cancel)
+    }
+
+    /// [`PluginLoader::check`] with `cases` in place of the cases file
+    /// beside `path` (an upload that brings its own).
+    #[allow(clippy::too_many_arguments, reason = "the check's inputs, each named")]
+    pub fn check_with_cases(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        slot: Slot,
+        path: &Path,
+        config: &Config,
+        cases: Option<&[SampleCase]>,
+        cancel: &Cancel,
+    ) -> Result<Plugin, CheckFailure> {
+        let plugin = super::script::load_plugin_with(
+            &self.runtime,
+            name,
+            bytes,
+            Some(slot),
+            config,
+            self.max_script_bytes,
+            cancel,
+        )
+        .map_err(|error| CheckFailure {
+            reason: error.cause.to_string(),
+            transient: error.cause.is_transient(),
+        })?;
+        let file = cases_path(path);
+        let cases = match cases {
+            Some(cases) => Some(cases.to_vec()),
+            // Read as any file of the folder is (no link, no pipe,
+            // bounded), once: the bytes read are the bytes checked.
+            None if file.exists() => {
+                let text = read_org_file(&file, CASES_MAX).map_err(|error| {
+                    CheckFailure::lasting(format!("{}: {error}", file.display()))
+                })?;
+                let cases = parse_cases(&file, &text)
+                    .map_err(|error| CheckFailure::lasting(error.to_string()))?;
+                Some(cases)
+            }
+            None => None,
+        };
+        if let Some(cases) = cases {
+            let results = run_cases(&plugin, &cases, config);
+            if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
+                let guest = match failed.guest.as_slice() {
+                    [] => String::new(),
+                    lines => format!("; guest: {}", lines.join(" | ")),
+                };
+                return Err(CheckFailure {
+                    reason: format!(
+                        "sample {} failed: {}{guest}",
+                        failed.label(),
+                        failed.failure.as_deref().unwrap_or_default()
+                    ),
+                    transient: failed.transient,
+                });
+            }
+        }
+        Ok(plugin)
+    }
+}
