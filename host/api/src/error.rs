@@ -227,15 +227,19 @@ impl From<InstallError> for ApiError {
         match error {
             InstallError::Refused(refusal) => ApiError::PluginRefused(refusal.reason),
             InstallError::Interrupted(_) => ApiError::Unavailable(error.to_string()),
-            InstallError::BadName(_) => ApiError::Invalid(vec![FieldError {
-                field: "name".into(),
-                problem: error.to_string(),
-            }]),
+            InstallError::BadName(_) | InstallError::NameTaken { .. } => {
+                ApiError::Invalid(vec![FieldError {
+                    field: "name".into(),
+                    problem: error.to_string(),
+                }])
+            }
             InstallError::UnknownVersion { .. } => ApiError::NotFound(error.to_string()),
-            InstallError::AmbiguousVersion { .. } => ApiError::Invalid(vec![FieldError {
-                field: "to".into(),
-                problem: error.to_string(),
-            }]),
+            InstallError::AmbiguousVersion { .. } | InstallError::BadVersion(_) => {
+                ApiError::Invalid(vec![FieldError {
+                    field: "to".into(),
+                    problem: error.to_string(),
+                }])
+            }
             InstallError::Cases(_) => ApiError::Invalid(vec![FieldError {
                 field: "cases".into(),
                 problem: error.to_string(),

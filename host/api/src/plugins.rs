@@ -212,7 +212,10 @@ pub async fn versions(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackRequest {
-    /// The version's sha256, or enough of its start to name one version.
+    /// The version: its component's sha256, or enough of its start to name
+    /// one; to pick one of the configs it served with, followed by `:` and
+    /// (a start of) that entry's `config_digest` (`cc1a7bf2:9e01`).
+    /// Without one, the component's latest config.
     pub to: String,
 }
 

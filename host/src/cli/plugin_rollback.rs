@@ -21,8 +21,10 @@ pub struct RollbackArgs {
     /// The slot: `lead-definition`, `nurture-track` or `routing-policy`.
     #[arg(long, value_parser = parse_slot)]
     pub slot: Slot,
-    /// The version's sha256, or enough of its start to name one version.
-    #[arg(long, value_name = "HASH")]
+    /// The version: its sha256, or enough of its start to name one; add
+    /// `:CONFIG` (a start of its `config_digest`) to pick one of the
+    /// configs it served with, else its latest.
+    #[arg(long, value_name = "HASH[:CONFIG]")]
     pub to: String,
     /// The data folder.
     #[arg(
@@ -59,12 +61,12 @@ const SERVER_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(6
 /// is free, else by a request that the running server's watcher answers.
 pub(super) fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError> {
     let refused = |error: InstallError| match error {
-        InstallError::UnknownVersion { .. } | InstallError::AmbiguousVersion { .. } => {
-            PluginCliError::Version(format!(
-                "{error} (see GET /v1/orgs/{}/plugins/{}/versions)",
-                args.org, args.slot
-            ))
-        }
+        InstallError::UnknownVersion { .. }
+        | InstallError::AmbiguousVersion { .. }
+        | InstallError::BadVersion(_) => PluginCliError::Version(format!(
+            "{error} (see GET /v1/orgs/{}/plugins/{}/versions)",
+            args.org, args.slot
+        )),
         other => PluginCliError::Refused(other.to_string()),
     };
     // Neither a mistyped data folder is created, nor a request left for an

@@ -25,8 +25,21 @@ pub enum InstallError {
     /// The name cannot be a file name.
     #[error("`{0}` is not a plug-in name: use 1 to 64 letters, digits, `-` or `_`")]
     BadName(String),
-    /// No version of the slot has a hash starting with this.
-    #[error("no version of {slot} has a hash starting with `{prefix}`")]
+    /// The name's file serves another slot of the org.
+    #[error("`{file}` is the org's {slot} plug-in: give this one another name")]
+    NameTaken {
+        /// The file name.
+        file: String,
+        /// The slot it serves.
+        slot: Slot,
+    },
+    /// The text cannot name a version.
+    #[error(
+        "`{0}` does not name a version: give a prefix of its hash and, to pick one of its configs, `:` and a prefix of its `config_digest` (each 1 to 64 hex digits, e.g. `cc1a7bf2` or `cc1a7bf2:9e01`)"
+    )]
+    BadVersion(String),
+    /// No version of the slot matches.
+    #[error("no version of {slot} matches `{prefix}`")]
     UnknownVersion {
         /// The slot.
         slot: Slot,
@@ -165,6 +178,20 @@ impl PluginLoader {
         } else {
             format!("{name}.wasm")
         };
+        // One file, one slot: writing this one would swap another slot's
+        // plug-in under it (and the other slot would refuse it).
+        if let Some(other) = Slot::ALL.into_iter().find(|other| {
+            *other != slot
+                && file
+                    .plugins
+                    .get(*other)
+                    .is_some_and(|entry| entry.component == component)
+        }) {
+            return Err(InstallError::NameTaken {
+                file: component,
+                slot: other,
+            });
+        }
         let entry = file.plugins.get(slot);
         let config = match (config, entry) {
             (Some(config), _) => config,

@@ -21,44 +21,74 @@ use crate::model::{ContentHash, Slot};
 use crate::runtime::Cancel;
 use crate::store::{Activation, PluginVersion};
 
-/// The one version of `slot` in `history` whose hash starts with `prefix`
-/// (case and surrounding spaces ignored).
+/// The one version of `slot` in `history` named by `to`: a prefix of its
+/// component's hash, optionally followed by `:` and a prefix of its
+/// `config_digest` (`cc1a7bf2:9e01`), case and surrounding spaces ignored.
+/// A component that served under several configs is named by its latest
+/// one unless the config is given.
 ///
-/// Errors: [`InstallError::UnknownVersion`] when none does,
-/// [`InstallError::AmbiguousVersion`] when several different hashes do.
+/// Errors: [`InstallError::BadVersion`] for text that is not that,
+/// [`InstallError::UnknownVersion`] when no version matches,
+/// [`InstallError::AmbiguousVersion`] when several different versions do.
 pub fn pick_version(
     history: &[PluginVersion],
     slot: Slot,
-    prefix: &str,
+    to: &str,
 ) -> Result<PluginVersion, InstallError> {
-    let prefix = prefix.trim().to_ascii_lowercase();
+    let to = to.trim().to_ascii_lowercase();
+    let (hash, config) = parse_version(&to).ok_or_else(|| InstallError::BadVersion(to.clone()))?;
     let mut matching: Vec<&PluginVersion> = history
         .iter()
         .filter(|version| {
             version.slot == slot
-                && !prefix.is_empty()
-                && version.hash.to_string().starts_with(&prefix)
+                && version.hash.to_string().starts_with(hash)
+                && config.is_none_or(|config| {
+                    !version.config_digest.is_empty() && version.config_digest.starts_with(config)
+                })
         })
         .collect();
-    // The latest entry of each hash names it (a version may come back).
+    // The latest entry names a version (a version may come back).
     matching.reverse();
-    let mut hashes: Vec<ContentHash> = matching.iter().map(|version| version.hash).collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    match (hashes.len(), matching.first()) {
-        (0, _) | (_, None) => Err(InstallError::UnknownVersion { slot, prefix }),
+    let mut versions: Vec<(ContentHash, &str)> = matching
+        .iter()
+        .map(|version| match config {
+            Some(_) => (version.hash, version.config_digest.as_str()),
+            None => (version.hash, ""),
+        })
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    match (versions.len(), matching.first()) {
+        (0, _) | (_, None) => Err(InstallError::UnknownVersion { slot, prefix: to }),
         (1, Some(version)) => Ok((*version).clone()),
         (count, _) => Err(InstallError::AmbiguousVersion {
             slot,
-            prefix,
+            prefix: to,
             count,
         }),
     }
 }
 
+/// Longest version reference: a whole sha256 in hex, `:`, a whole config
+/// digest.
+const REFERENCE_MAX: usize = 64 + 1 + 64;
+
+/// `HASH[:CONFIG]`, each 1 to 64 hex digits (already trimmed and lower-cased).
+fn parse_version(to: &str) -> Option<(&str, Option<&str>)> {
+    let hex = |part: &str| {
+        (1..=64).contains(&part.len()) && part.bytes().all(|byte| byte.is_ascii_hexdigit())
+    };
+    match to.split_once(':') {
+        Some((hash, config)) if hex(hash) && hex(config) => Some((hash, Some(config))),
+        None if hex(to) => Some((to, None)),
+        _ => None,
+    }
+}
+
 impl PluginLoader {
-    /// Makes the version of `org`'s `slot` whose hash starts with `prefix`
-    /// active again, from its kept copy, under its recorded name.
+    /// Makes the version of `org`'s `slot` named by `prefix` (see
+    /// [`pick_version`]) active again, from its kept copy, under its
+    /// recorded name, with its recorded config.
     ///
     /// Errors: those of [`pick_version`]; [`InstallError::Refused`] when the
     /// version no longer loads; files or the store failing.
@@ -118,9 +148,9 @@ impl PluginLoader {
                     Ok(version) => RollbackAnswer::Done(version),
                     Err(error) => RollbackAnswer::Refused(error.to_string()),
                 },
-                None => RollbackAnswer::Refused(format!(
-                    "a rollback request holds 1 to {REQUEST_MAX} hex digits of a version's hash"
-                )),
+                None => RollbackAnswer::Refused(
+                    "a rollback request holds a version as `HASH[:CONFIG]`: a prefix of its hash and, optionally, of its config digest, each 1 to 64 hex digits".into(),
+                ),
             };
             let text = serde_json::to_vec(&answer).expect("an answer is JSON");
             let result = result_path(&self.folders, org, slot);
@@ -197,25 +227,20 @@ pub fn request_rollback(
     }
 }
 
-/// Longest request: a whole sha256 in hex.
-const REQUEST_MAX: usize = 64;
-
-/// The hash prefix a request file holds: 1 to [`REQUEST_MAX`] hex digits
-/// (surrounding white space ignored); `None` for anything else, which is
-/// never read past a few bytes more than a whole hash.
+/// The version reference a request file holds: `HASH[:CONFIG]` as
+/// [`pick_version`] reads it, at most [`REFERENCE_MAX`] bytes (surrounding
+/// white space ignored); `None` for anything else, which is never read
+/// past a few bytes more than the longest reference.
 fn read_request(path: &std::path::Path) -> Option<String> {
     use std::io::Read;
     let mut text = String::new();
     std::fs::File::open(path)
         .ok()?
-        .take(REQUEST_MAX as u64 + 16)
+        .take(REFERENCE_MAX as u64 + 16)
         .read_to_string(&mut text)
         .ok()?;
-    let prefix = text.trim();
-    (!prefix.is_empty()
-        && prefix.len() <= REQUEST_MAX
-        && prefix.bytes().all(|byte| byte.is_ascii_hexdigit()))
-    .then(|| prefix.to_ascii_lowercase())
+    let to = text.trim().to_ascii_lowercase();
+    parse_version(&to).is_some().then_some(to)
 }
 
 fn request_path(folders: &OrgFolders, org: &str, slot: Slot) -> PathBuf {
@@ -269,9 +294,46 @@ mod tests {
             pick_version(&history, Slot::LeadDefinition, "ab"),
             Err(InstallError::AmbiguousVersion { count: 2, .. })
         ));
+        for bad in ["", "zz", "abc:", ":abc", "abc:def:0", "abc:xyz"] {
+            assert!(
+                matches!(
+                    pick_version(&history, Slot::LeadDefinition, bad),
+                    Err(InstallError::BadVersion(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_config_only_version_is_named_by_its_config_digest() {
+        let with_config = |config: &str, name: &str| PluginVersion {
+            config_digest: format!("{config:0<64}"),
+            ..version(Slot::LeadDefinition, name, "abc123")
+        };
+        let history = vec![
+            with_config("11aa", "fit"),
+            with_config("22bb", "fit"),
+            with_config("11aa", "fit-again"),
+        ];
+        // The component alone: its latest config.
+        let latest = pick_version(&history, Slot::LeadDefinition, "abc").unwrap();
+        assert!(latest.config_digest.starts_with("11aa"));
+        assert_eq!(latest.name, "fit-again");
+        let older = pick_version(&history, Slot::LeadDefinition, "abc:22").unwrap();
+        assert!(older.config_digest.starts_with("22bb"));
+        // The same (component, config) twice is one version: its latest entry.
+        let again = pick_version(&history, Slot::LeadDefinition, " ABC123:11AA ").unwrap();
+        assert_eq!(again.name, "fit-again");
         assert!(matches!(
-            pick_version(&history, Slot::LeadDefinition, ""),
+            pick_version(&history, Slot::LeadDefinition, "abc:33"),
             Err(InstallError::UnknownVersion { .. })
+        ));
+        let mut both = history.clone();
+        both.push(with_config("1100", "fit"));
+        assert!(matches!(
+            pick_version(&both, Slot::LeadDefinition, "abc:11"),
+            Err(InstallError::AmbiguousVersion { count: 2, .. })
         ));
     }
 }
@@ -290,11 +352,14 @@ mod request_tests {
         };
         assert_eq!(read(b" C822012336B8\n").as_deref(), Some("c822012336b8"));
         assert_eq!(read(&[b'a'; 64]).map(|p| p.len()), Some(64));
+        assert_eq!(read(b"C8220:9E01\n").as_deref(), Some("c8220:9e01"));
         for bad in [
             &b""[..],
             b"  ",
             b"zz",
             b"touch /tmp/x",
+            b"abc:",
+            b"abc:def:1",
             &[b'a'; 65],
             &[b'a'; 100_000],
         ] {

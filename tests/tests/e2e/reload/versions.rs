@@ -205,6 +205,44 @@ fn a_config_edit_is_a_version_and_a_rollback_restores_name_component_and_config(
             .folder_differs("acme", Slot::LeadDefinition),
         None
     );
+
+    // The same component's first config (before the config-only edit) is
+    // named by `HASH:CONFIG`; the hash alone names its latest config.
+    let first = &versions(&folder)[0];
+    let to = format!("{}:{}", bant.short(), &first.config_digest[..8]);
+    let rolled = folder
+        .host
+        .plugins
+        .rollback("acme", Slot::LeadDefinition, &to)
+        .unwrap();
+    assert_eq!(rolled.config_digest, first.config_digest);
+    assert!(rolled.config.is_empty(), "{:?}", rolled.config);
+    assert_eq!(
+        decide(&folder, 4).config_digest,
+        first.config_digest,
+        "the next decision runs under that config"
+    );
+    assert!(
+        !org_file(&folder).contains("min-budget"),
+        "{}",
+        org_file(&folder)
+    );
+    let latest = folder
+        .host
+        .plugins
+        .rollback("acme", Slot::LeadDefinition, &bant.short())
+        .unwrap();
+    assert_eq!(
+        latest.config_digest, first.config_digest,
+        "its latest config"
+    );
+    let to = format!("{}:{}", bant.short(), &config_edit.config_digest[..8]);
+    let rolled = folder
+        .host
+        .plugins
+        .rollback("acme", Slot::LeadDefinition, &to)
+        .unwrap();
+    assert_eq!(rolled.config_digest, config_edit.config_digest);
 }
 
 #[test]
@@ -245,4 +283,35 @@ fn a_refused_config_edit_shows_how_the_folder_differs_from_what_serves_and_why()
         "{differs}"
     );
     assert_eq!(versions(&folder).len(), 2, "a refused config is no version");
+}
+
+#[test]
+fn an_upload_under_another_slots_file_name_is_refused_and_writes_nothing() {
+    let folder = Folder::new();
+    let before = org_file(&folder);
+    // A routing policy named as the lead definition's file would replace
+    // the lead definition's component on disk.
+    let error = folder
+        .host
+        .plugins
+        .install(
+            "acme",
+            Slot::RoutingPolicy,
+            "bant-qualifier",
+            leadhost::builtin::ROUND_ROBIN.bytes,
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`bant-qualifier.wasm` is the org's lead-definition plug-in: give this one another name"
+    );
+    assert_eq!(
+        std::fs::read(folder.org_dir.join("bant-qualifier.wasm")).unwrap(),
+        BANT_QUALIFIER.bytes
+    );
+    assert_eq!(org_file(&folder), before);
+    assert_eq!(
+        folder.active(Slot::LeadDefinition),
+        ContentHash::of(BANT_QUALIFIER.bytes)
+    );
 }

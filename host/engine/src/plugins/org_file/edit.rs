@@ -2,7 +2,7 @@
 //! rest as the admin wrote it: comments, order, inline or standard tables,
 //! and numbers' types (`200` stays `200`, not `200.0`).
 
-use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use crate::model::{Config, Scalar, Slot};
 
@@ -31,13 +31,21 @@ pub fn set_slot(
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_like_mut()
         .ok_or_else(|| format!("`plugins.{slot}` is not a table"))?;
-    entry.insert("component", Item::Value(Value::from(component)));
+    match entry.get_mut("component").and_then(Item::as_value_mut) {
+        // The same key, its comment and spacing kept; only the name changes.
+        Some(value) => {
+            let decor = value.decor().clone();
+            *value = Value::from(component);
+            *value.decor_mut() = decor;
+        }
+        None => {
+            entry.insert("component", Item::Value(Value::from(component)));
+        }
+    }
     match entry.get_mut("config") {
-        Some(Item::Table(table)) => {
-            table.clear();
-            for (key, value) in config {
-                table.insert(key.as_str(), Item::Value(toml_value(value)));
-            }
+        Some(Item::Table(table)) => set_values(table, config),
+        Some(Item::Value(Value::InlineTable(inline))) if !config.is_empty() => {
+            set_values(inline, config);
         }
         _ if config.is_empty() => {
             entry.remove("config");
@@ -51,6 +59,59 @@ pub fn set_slot(
         }
     }
     Ok(document.to_string())
+}
+
+/// Makes `table` hold exactly `config`: a key whose value already means the
+/// same (a list whose items join to the text, `200` for 200) is left as
+/// written, with its comment; a changed one keeps its spacing and comment.
+fn set_values(table: &mut dyn TableLike, config: &Config) {
+    let stale: Vec<String> = table
+        .iter()
+        .map(|(key, _)| key.to_string())
+        .filter(|key| !config.contains_key(key))
+        .collect();
+    for key in stale {
+        table.remove(&key);
+    }
+    for (key, wanted) in config {
+        match table.get_mut(key).and_then(Item::as_value_mut) {
+            Some(value) if means(value).as_ref() == Some(wanted) => {}
+            Some(value) => {
+                let decor = value.decor().clone();
+                *value = toml_value(wanted);
+                *value.decor_mut() = decor;
+            }
+            None => {
+                table.insert(key, Item::Value(toml_value(wanted)));
+            }
+        }
+    }
+}
+
+/// The config value a TOML value stands for, as `org.toml` is read
+/// ([`crate::model::config_values`]); `None` for one it cannot be.
+fn means(value: &Value) -> Option<Scalar> {
+    match value {
+        Value::String(text) => Some(Scalar::Text(text.value().clone())),
+        Value::Integer(number) => Some(Scalar::Number(*number.value() as f64)),
+        Value::Float(number) => Some(Scalar::Number(*number.value())),
+        Value::Boolean(flag) => Some(Scalar::Boolean(*flag.value())),
+        Value::Array(items) => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(text) => Some(text.value().trim().to_string()),
+                    Value::Integer(number) => Some(number.value().to_string()),
+                    Value::Float(number) => Some(number.value().to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(Scalar::Text(
+                items?.join(crate::model::config_values::LIST_SEPARATOR),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// A config value as TOML: a whole number as an integer.
@@ -124,6 +185,52 @@ mod tests {
                 &Config::new()
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn values_that_mean_the_same_stay_as_written_with_their_comments() {
+        let text = "[plugins.lead-definition]\ncomponent = \"acme-fit.wasm\"   # ours, v3\n\n[plugins.lead-definition.config]\nindustries = [\"logistics\", \"retail\"]   # the ICP\nmin-size = 200 # employees\nwindow-days = 30\nold-key = 1\n";
+        let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+        let mut config = file
+            .plugins
+            .get(Slot::LeadDefinition)
+            .unwrap()
+            .config
+            .clone();
+        config.remove("old-key");
+        config.insert("min-size".into(), Scalar::Number(600.0));
+        let edited = set_slot(text, Slot::LeadDefinition, "acme-fit-2.wasm", &config).unwrap();
+        assert!(
+            edited.contains("component = \"acme-fit-2.wasm\"   # ours, v3\n"),
+            "{edited}"
+        );
+        assert!(
+            edited.contains("industries = [\"logistics\", \"retail\"]   # the ICP\n"),
+            "the list is kept as a list: {edited}"
+        );
+        assert!(edited.contains("min-size = 600 # employees\n"), "{edited}");
+        assert!(edited.contains("window-days = 30\n"), "{edited}");
+        assert!(!edited.contains("old-key"), "{edited}");
+        let again = OrgFile::parse(Path::new("org.toml"), &edited).unwrap();
+        assert_eq!(
+            again.plugins.get(Slot::LeadDefinition).unwrap().config,
+            config
+        );
+        // An inline table is edited in place, as an inline table.
+        let inline = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"retail\"], min-size = 5 }\n";
+        let file = OrgFile::parse(Path::new("org.toml"), inline).unwrap();
+        let mut config = file
+            .plugins
+            .get(Slot::LeadDefinition)
+            .unwrap()
+            .config
+            .clone();
+        config.insert("min-size".into(), Scalar::Number(6.0));
+        let edited = set_slot(inline, Slot::LeadDefinition, "a.wasm", &config).unwrap();
+        assert!(
+            edited.contains("config = { industries = [\"retail\"], min-size = 6 }"),
+            "{edited}"
         );
     }
 }
