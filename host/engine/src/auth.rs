@@ -44,6 +44,11 @@ pub struct Issued {
     pub token: String,
 }
 
+/// The fewest characters an admin token given in `LEADHOST_ADMIN_TOKEN`
+/// may have: it opens every org, so it must not be guessable (the tokens
+/// the host makes itself are 32 hex digits of randomness and more).
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 24;
+
 /// The id admin tokens given in `LEADHOST_ADMIN_TOKEN` are stored under.
 const ENV_ADMIN_ID: &str = "tok-env-admin";
 

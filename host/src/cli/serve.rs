@@ -26,6 +26,17 @@ pub enum ServeCliError {
     /// The server stopped with an error.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// `LEADHOST_ADMIN_TOKEN` is too short to be a secret (its value is
+    /// never repeated).
+    #[error(
+        "LEADHOST_ADMIN_TOKEN has {chars} characters; an admin token opens every org, so give at least {min} (e.g. `openssl rand -hex 24`)"
+    )]
+    WeakAdminToken {
+        /// How many it has.
+        chars: usize,
+        /// How many it needs.
+        min: usize,
+    },
 }
 
 /// Runs the server until a signal stops it.
@@ -38,6 +49,18 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     let vars = std::env::vars_os()
         .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
     let config = ServerConfig::load(args.config.as_deref(), vars, &flags)?;
+    let admin_env = std::env::var("LEADHOST_ADMIN_TOKEN")
+        .ok()
+        .filter(|token| !token.trim().is_empty());
+    if let Some(token) = &admin_env {
+        let chars = token.trim().chars().count();
+        if chars < auth::ADMIN_TOKEN_MIN_CHARS {
+            return Err(ServeCliError::WeakAdminToken {
+                chars,
+                min: auth::ADMIN_TOKEN_MIN_CHARS,
+            });
+        }
+    }
     let mut settings = config.resolve();
     // Compiles run in a child `leadhost compile-worker` within their CPU
     // budget; without our own path (an unusual platform), in-process.
@@ -46,9 +69,6 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     host.ensure_org(DEMO_ORG)?;
     let store = host.engine.store().as_ref();
     let now = host.engine.now();
-    let admin_env = std::env::var("LEADHOST_ADMIN_TOKEN")
-        .ok()
-        .filter(|token| !token.trim().is_empty());
     let admin = auth::ensure_admin(store, admin_env.as_deref(), now)?;
     let demo = if auth::has_token(store, DEMO_ORG)? {
         None

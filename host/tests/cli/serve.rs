@@ -25,6 +25,14 @@ fn start(dir: &Path) -> Serving {
     start_with(dir, &[])
 }
 
+/// The end of the log of the server started in `dir`, for an assertion's
+/// message.
+pub(super) fn log_of(dir: &Path) -> String {
+    let log = std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
 /// [`start`] with more environment variables (settings).
 pub(super) fn start_with(dir: &Path, env: &[(&str, &str)]) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leadhost"))
@@ -34,7 +42,8 @@ pub(super) fn start_with(dir: &Path, env: &[(&str, &str)]) -> Serving {
         .envs(env.iter().copied())
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // Its log, for a failing test to show (see `log_of`).
+        .stderr(std::fs::File::create(dir.join("serve.log")).expect("a log file"))
         .spawn()
         .expect("start leadhost serve");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -299,7 +308,7 @@ fn plugin_rollback_is_answered_by_a_running_server_through_its_folder() {
     assert_eq!(wrong.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&wrong.stderr);
     assert!(
-        stderr.contains("no version of lead-definition has a hash starting with `ffffffff`"),
+        stderr.contains("no version of lead-definition matches `ffffffff`"),
         "the API's message: {stderr}"
     );
     // An org with no folder, and a data folder that does not exist: named,
@@ -395,7 +404,12 @@ fn an_admin_script_dropped_into_the_demo_folder_decides_the_next_lead() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert_eq!(decided_by["plugin_hash"], hash.as_str(), "{decided_by}");
+    assert_eq!(
+        decided_by["plugin_hash"],
+        hash.as_str(),
+        "{decided_by}\nthe server's log:\n{}",
+        log_of(dir.path())
+    );
     assert_eq!(decided_by["plugin"], "qualify.rhai");
     assert_eq!(decided_by["output"]["stage"], "sales-ready", "{decided_by}");
     sigterm(&serving.child);

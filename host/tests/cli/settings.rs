@@ -78,3 +78,26 @@ fn a_wrong_key_or_value_stops_serve_at_start_up_naming_it() {
     );
     assert!(!dir.path().join("data").exists(), "nothing was opened");
 }
+
+#[test]
+fn a_short_admin_token_stops_serve_without_repeating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
+        .current_dir(dir.path())
+        .env("LEADHOST_ADMIN_TOKEN", "hunter2")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("LEADHOST_ADMIN_TOKEN has 7 characters; an admin token opens every org, so give at least 24"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing is opened or created"
+    );
+}

@@ -3,11 +3,47 @@
 //! an admin reading the slot must see that, and why, without comparing
 //! files by hand.
 
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
 use super::loader::PluginLoader;
 use super::org_file::OrgFile;
 use crate::model::Slot;
 use crate::runtime::ContentHash;
 use crate::store::config_changes;
+
+/// The hash of the file each org's slot names, as last read, with what
+/// identified the file then: a `GET …/plugins` hashes a component (up to
+/// the compile limit, per slot) only when its file changed, not on every
+/// request. One entry per org and slot.
+#[derive(Clone, Default)]
+pub(super) struct FileHashes(Arc<Mutex<HashMap<(String, Slot), Hashed>>>);
+
+/// A file's stamp when it was read, and its hash.
+type Hashed = (Stamp, ContentHash);
+
+/// What tells a file's versions apart without reading it: its inode (a
+/// rename into place), size and modification time (an edit in place).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    inode: u64,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        Some(Stamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
 
 impl PluginLoader {
     /// How `org`'s folder differs from what serves `slot` (`None` when it
@@ -50,10 +86,7 @@ impl PluginLoader {
                 entry.component
             ));
         } else {
-            let max = self.runtime.max_component_bytes() as u64;
-            let hash = super::folder::read_org_file(&dir.join(&entry.component), max)
-                .map(|bytes| ContentHash::of(&bytes))
-                .ok();
+            let hash = self.file_hash(org, slot, &dir.join(&entry.component));
             if hash != Some(active.plugin.id().hash) {
                 differences.push(format!(
                     "{} in the folder is not the version serving ({})",
@@ -76,5 +109,34 @@ impl PluginLoader {
             ));
         }
         (!differences.is_empty()).then(|| format!("{}{why}", differences.join("; ")))
+    }
+
+    /// The hash of `path`, `org`'s `slot`'s file, read only if it changed
+    /// since it was last hashed; `None` when it cannot be read.
+    fn file_hash(&self, org: &str, slot: Slot, path: &Path) -> Option<ContentHash> {
+        let stamp = Stamp::of(path)?;
+        let key = (org.to_string(), slot);
+        let known = self.file_hashes.0.lock().ok()?.get(&key).copied();
+        if let Some((known, hash)) = known
+            && known == stamp
+        {
+            return Some(hash);
+        }
+        let max = self.runtime.max_component_bytes() as u64;
+        let hash = super::folder::read_org_file(path, max)
+            .map(|bytes| ContentHash::of(&bytes))
+            .ok()?;
+        // A file changed in the last moments may change again within the
+        // same timestamp tick (a few ms) with the same size: its stamp is
+        // not trusted until it has been quiet (git's "racy clean" rule).
+        let settled = stamp.modified.is_some_and(|modified| {
+            modified
+                .elapsed()
+                .is_ok_and(|quiet| quiet >= std::time::Duration::from_secs(2))
+        });
+        if settled && let Ok(mut hashes) = self.file_hashes.0.lock() {
+            hashes.insert(key, (stamp, hash));
+        }
+        Some(hash)
     }
 }

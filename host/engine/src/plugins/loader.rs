@@ -82,6 +82,8 @@ pub struct PluginLoader {
     locks: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
     /// Longest admin script taken, in bytes.
     pub(super) max_script_bytes: usize,
+    /// The hash of each slot's file as last read for `GET …/plugins`.
+    pub(super) file_hashes: super::drift::FileHashes,
 }
 
 impl PluginLoader {
@@ -93,6 +95,7 @@ impl PluginLoader {
             folders,
             locks: Arc::default(),
             max_script_bytes: super::MAX_SCRIPT_BYTES,
+            file_hashes: super::drift::FileHashes::default(),
         }
     }
 
@@ -245,21 +248,27 @@ impl PluginLoader {
                 return self.refuse(org, slot, refused, failure, &entry.config);
             }
         };
-        let version = self.record(org, slot, &plugin, &bytes, how, &entry.config)?;
+        let (version, new) = self.record(org, slot, &plugin, &bytes, how, &entry.config)?;
         self.runtime.keep(&plugin);
         self.registry()
             .activate(org, plugin, entry.config.clone(), version.at);
         self.registry().clear_refusal(org, slot);
-        metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => version.how.label())
-            .increment(1);
-        tracing::info!(org, %slot, name = %version.name, hash = %version.hash, config_digest = %version.config_digest, how = version.how.label(), "plug-in version active");
+        if new {
+            metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => version.how.label())
+                .increment(1);
+            tracing::info!(org, %slot, name = %version.name, hash = %version.hash, config_digest = %version.config_digest, how = version.how.label(), "plug-in version active");
+        } else {
+            // A start-up serving what the history last recorded: no new
+            // version, so no activation to count or announce.
+            tracing::debug!(org, %slot, name = %version.name, hash = %version.hash, "plug-in version serving again");
+        }
         Ok(SlotOutcome::Activated(version))
     }
 
     /// Keeps the bytes and, for a version (component and config) the slot
     /// did not have last, writes a history entry (durably, before the
     /// swap): a `config` one when only the config changed, with the keys
-    /// that changed.
+    /// that changed. Answers the version and whether it is new.
     fn record(
         &self,
         org: &str,
@@ -268,7 +277,7 @@ impl PluginLoader {
         bytes: &[u8],
         how: Activation,
         config: &Config,
-    ) -> Result<PluginVersion, LoadError> {
+    ) -> Result<(PluginVersion, bool), LoadError> {
         let hash = plugin.id().hash;
         let name = plugin.id().name.clone();
         self.folders.keep(&hash, bytes)?;
@@ -289,7 +298,7 @@ impl PluginLoader {
             // The version the slot last had (a restart): active since it
             // first was. An entry from before config was recorded counts
             // as the same version.
-            return Ok(last.clone());
+            return Ok((last.clone(), false));
         }
         let how = match how {
             Activation::File if same_component => Activation::Config,
@@ -310,7 +319,7 @@ impl PluginLoader {
             config_changes,
         };
         store.put_plugin_version(org, &version)?;
-        Ok(version)
+        Ok((version, true))
     }
 
     /// Refuses `(name, component hash, digest of what was checked)` for

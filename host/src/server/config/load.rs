@@ -38,7 +38,7 @@ const TOP: [&str; 3] = ["listen", "data_dir", "durability"];
 const NOT_SETTINGS: [&str; 3] = ["ADMIN_TOKEN", "CACHE_DIR", "TOOLS"];
 
 /// How alike (Jaro-Winkler, 0–1) a variable's name must be to a setting's
-/// for it to be refused as a misspelling of it; `LIMTS_FUEL` is 0.98 from
+/// (or to one of [`NOT_SETTINGS`]) for it to be refused as a misspelling of it; `LIMTS_FUEL` is 0.98 from
 /// `LIMITS_FUEL`, while `CACHE_DIR` is 0.73 from `DATA_DIR`.
 const MISSPELT: f64 = 0.85;
 
@@ -186,9 +186,13 @@ fn unknown_keys(
 /// (`LEADHOST_BIN` of a test harness) are not settings and are left alone.
 fn misspelt_variables(vars: &[(String, String)]) -> Result<(), ConfigError> {
     let (_, keys) = settings();
+    // The variables read elsewhere are candidates too: a misspelt
+    // `LEADHOST_ADMIN_TOKN` would otherwise start the server without the
+    // admin token its operator meant to set.
     let settings: Vec<String> = keys
         .iter()
         .map(|key| key.replace('.', "_").to_ascii_uppercase())
+        .chain(NOT_SETTINGS.iter().map(|name| name.to_string()))
         .collect();
     for (name, _) in vars {
         let Some(rest) = name.strip_prefix("LEADHOST_") else {

@@ -103,6 +103,10 @@ fn a_misspelt_variable_outside_any_table_is_refused_naming_the_setting() {
         ("LEADHOST_LIMIT_FUEL", "LEADHOST_LIMITS_FUEL"),
         ("LEADHOST_DATADIR", "LEADHOST_DATA_DIR"),
         ("LEADHOST_DURABILTY", "LEADHOST_DURABILITY"),
+        // Read by `serve` itself, not a setting: misspelt, the server would
+        // start without the admin token its operator meant to give.
+        ("LEADHOST_ADMIN_TOKN", "LEADHOST_ADMIN_TOKEN"),
+        ("LEADHOST_ADMINTOKEN", "LEADHOST_ADMIN_TOKEN"),
     ] {
         let error = refused("", &[(name, "secret-value")]);
         assert_eq!(

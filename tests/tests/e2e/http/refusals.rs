@@ -97,4 +97,23 @@ fn a_refused_edit_is_refused_once_and_a_later_activation_clears_it() {
         slot(&server, &org, &token, "lead-definition")["active"]["name"],
         "bant-qualifier"
     );
+    // Activations are counted once each: the org's three first-party
+    // versions, none for the version that served on, one per upload
+    // (the watcher's look at the files it wrote adds none).
+    let activations = || counted(&server, "leadhost_plugin_activations_total", &org);
+    assert_eq!(activations(), 3);
+    let rebuilt = crate::e2e::reload::variant(leadhost::builtin::BANT_QUALIFIER.bytes, 3);
+    let uploaded = server
+        .request(
+            Method::PUT,
+            &format!("/v1/orgs/{org}/plugins/lead-definition?name=acme-fit"),
+            Some(&token),
+        )
+        .header("content-type", "application/wasm")
+        .body(rebuilt)
+        .send()
+        .unwrap();
+    assert_eq!(uploaded.status().as_u16(), 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(activations(), 4, "one upload, one activation");
 }

@@ -315,3 +315,40 @@ fn an_upload_under_another_slots_file_name_is_refused_and_writes_nothing() {
         ContentHash::of(BANT_QUALIFIER.bytes)
     );
 }
+
+#[test]
+fn the_folder_check_sees_each_change_of_the_named_file_in_place_or_renamed() {
+    let folder = Folder::new();
+    let differs = || {
+        folder
+            .host
+            .plugins
+            .folder_differs("acme", Slot::LeadDefinition)
+    };
+    assert_eq!(differs(), None);
+    // Renamed into place: refused, and the folder is seen to differ.
+    let broken = b"not a component at all".to_vec();
+    folder.drop_file("bant-qualifier.wasm", &broken);
+    folder.refusal_of("the broken file", &broken);
+    let said = differs().expect("the folder differs");
+    assert!(
+        said.starts_with("bant-qualifier.wasm in the folder is not the version serving"),
+        "{said}"
+    );
+    // Written in place (same file), back to what serves: seen at once.
+    std::fs::write(
+        folder.org_dir.join("bant-qualifier.wasm"),
+        BANT_QUALIFIER.bytes,
+    )
+    .unwrap();
+    wait_for("the folder to match what serves", || differs().is_none());
+    // Quiet long enough for its hash to be kept, then changed in place to
+    // other bytes of the same length.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(differs(), None);
+    let mut other = BANT_QUALIFIER.bytes.to_vec();
+    let last = other.len() - 1;
+    other[last] ^= 0xff;
+    std::fs::write(folder.org_dir.join("bant-qualifier.wasm"), &other).unwrap();
+    assert!(differs().is_some(), "an edit in place of the same length");
+}
