@@ -94,6 +94,12 @@ impl ServerConfig {
                 .chain(error.path.iter().cloned())
                 .collect::<Vec<_>>()
                 .join(".");
+            let problem = match key.as_str() {
+                // The value, or the line it is on, may be the secret.
+                SECRET => "must be text, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)".to_string(),
+                "" => without_excerpt(&error.kind.to_string()),
+                _ => error.kind.to_string(),
+            };
             let (key, from) = if key.is_empty() {
                 let file = file.map_or("the settings".into(), |path| path.display().to_string());
                 (None, file)
@@ -103,7 +109,7 @@ impl ServerConfig {
             ConfigError::Invalid {
                 key,
                 from,
-                problem: error.kind.to_string(),
+                problem,
                 source: Box::new(error),
             }
         };
@@ -137,6 +143,23 @@ fn from(figment: &Figment, env: &EnvVars, key: &str) -> String {
         },
         Some(_) => format!("--{}", key.replace('_', "-")),
     }
+}
+
+/// A TOML parse error without the excerpt of the file it quotes (the line
+/// may hold a secret, such as `metrics_token`): `TOML parse error at line
+/// 2, column 28: invalid basic string`.
+fn without_excerpt(message: &str) -> String {
+    let quoted = |line: &&str| {
+        let line = line.trim_start();
+        line.trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start()
+            .starts_with('|')
+    };
+    message
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !quoted(line))
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// Refuses the first key in `data` that no setting has, suggesting the

@@ -320,3 +320,21 @@ fn a_missing_file_is_named() {
         "{error}"
     );
 }
+
+#[test]
+fn the_metrics_token_is_never_repeated_in_an_error_of_the_file() {
+    // A number where text belongs: the key is named, the value is not.
+    let error = refused("[http]\nmetrics_token = 918273645\n", &[]);
+    assert!(
+        error.ends_with("[http] metrics_token: must be text, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)"),
+        "{error}"
+    );
+    assert!(!error.contains("918273645"), "{error}");
+    // A line TOML cannot read: where it is and why, not the line itself.
+    let error = refused("[http]\nmetrics_token = \"s3cr3t-abc\n", &[]);
+    assert!(!error.contains("s3cr3t"), "{error}");
+    assert!(
+        error.ends_with("TOML parse error at line 2, column 28: invalid basic string"),
+        "{error}"
+    );
+}
