@@ -44,11 +44,34 @@ fn json(output: &Output) -> serde_json::Value {
 }
 
 #[test]
+fn each_slots_example_folder_evaluates_whole() {
+    for (slot, plugin, folder, count) in [
+        ("qualify", BANT_QUALIFIER.path, "qualify", 3),
+        ("nurture", STANDARD_NURTURE.path, "nurture", 1),
+        ("route", ROUND_ROBIN.path, "route", 1),
+    ] {
+        let output = eval(slot, plugin, folder, &[]);
+        assert!(
+            output.status.success(),
+            "{folder}: exit {:?}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let lines = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(lines.lines().count(), count, "{folder}: {lines}");
+        for line in lines.lines() {
+            let answer: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(answer.get("error").is_none(), "{folder}: {answer}");
+        }
+    }
+}
+
+#[test]
 fn eval_qualify_gives_a_strong_lead_a_sales_ready_verdict_with_reasons() {
     let verdict = json(&eval(
         "qualify",
         BANT_QUALIFIER.path,
-        "strong-lead.json",
+        "qualify/strong-lead.json",
         &[],
     ));
     assert_eq!(verdict["stage"], "sales-ready", "{verdict}");
@@ -71,7 +94,12 @@ fn eval_qualify_gives_a_strong_lead_a_sales_ready_verdict_with_reasons() {
 
 #[test]
 fn eval_qualify_does_not_send_a_weak_lead_to_sales() {
-    let verdict = json(&eval("qualify", BANT_QUALIFIER.path, "weak-lead.json", &[]));
+    let verdict = json(&eval(
+        "qualify",
+        BANT_QUALIFIER.path,
+        "qualify/weak-lead.json",
+        &[],
+    ));
     assert!(
         verdict["stage"] == "nurture" || verdict["stage"] == "discard",
         "{verdict}"
@@ -91,7 +119,7 @@ fn config_overrides_reach_the_plugin() {
     let verdict = json(&eval(
         "qualify",
         BANT_QUALIFIER.path,
-        "strong-lead.json",
+        "qualify/strong-lead.json",
         &overrides,
     ));
     assert_eq!(verdict["stage"], "nurture", "{verdict}");
@@ -102,11 +130,16 @@ fn config_overrides_reach_the_plugin() {
 
 #[test]
 fn eval_nurture_and_route_print_their_decisions() {
-    let step = json(&eval("nurture", STANDARD_NURTURE.path, "nurture.json", &[]));
+    let step = json(&eval(
+        "nurture",
+        STANDARD_NURTURE.path,
+        "nurture/nurture.json",
+        &[],
+    ));
     assert_eq!(step["actions"][0]["action"], "send-touch", "{step}");
     assert_eq!(step["state"]["track"], "find-decision-maker", "{step}");
 
-    let decision = json(&eval("route", ROUND_ROBIN.path, "route.json", &[]));
+    let decision = json(&eval("route", ROUND_ROBIN.path, "route/route.json", &[]));
     assert_eq!(decision["decision"], "assign", "{decision}");
     assert_eq!(decision["rep"], "ben", "{decision}");
 }
@@ -142,7 +175,7 @@ fn a_failed_call_exits_non_zero_with_the_error_on_stderr() {
     let output = eval(
         "qualify",
         BANT_QUALIFIER.path,
-        "strong-lead.json",
+        "qualify/strong-lead.json",
         &["--config", "min-budget=lots"],
     );
     assert_eq!(output.status.code(), Some(1));
@@ -155,7 +188,7 @@ fn a_failed_call_exits_non_zero_with_the_error_on_stderr() {
 
 #[test]
 fn a_plugin_for_another_slot_is_refused() {
-    let output = eval("qualify", ROUND_ROBIN.path, "strong-lead.json", &[]);
+    let output = eval("qualify", ROUND_ROBIN.path, "qualify/strong-lead.json", &[]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -73,7 +73,7 @@ fn main() {
         .get(Slot::LeadDefinition)
         .map(|entry| entry.config.clone())
         .unwrap_or_default();
-    let mut input: QualifyInput = leadhost_tests::example("eval/strong-lead.json");
+    let mut input: QualifyInput = leadhost_tests::example("eval/qualify/strong-lead.json");
     input.config = config;
     let context = CallContext::for_org("bench");
 

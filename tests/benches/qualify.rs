@@ -79,7 +79,7 @@ fn spread(threads: usize, iterations: u64, call: impl Fn() + Sync) -> Duration {
 }
 
 fn qualify(c: &mut Criterion) {
-    let input: QualifyInput = leadhost_tests::example("eval/strong-lead.json");
+    let input: QualifyInput = leadhost_tests::example("eval/qualify/strong-lead.json");
     let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
     let plugin = runtime
         .load(

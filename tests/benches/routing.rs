@@ -68,7 +68,7 @@ fn policy_calls(runtime: &Runtime, policy: Builtin, reps: &[Rep], calls: usize) 
     let plugin = runtime
         .load(policy.name, policy.bytes, Some(Slot::RoutingPolicy))
         .expect("load the policy");
-    let mut input: RouteInput = leadhost_tests::example("eval/route.json");
+    let mut input: RouteInput = leadhost_tests::example("eval/route/route.json");
     input.candidates = reps.to_vec();
     let context = CallContext::for_org("bench");
     let started = Instant::now();

@@ -15,7 +15,7 @@ pub fn examples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
 
-/// Reads and parses an example input, e.g. `eval/strong-lead.json`.
+/// Reads and parses an example input, e.g. `eval/qualify/strong-lead.json`.
 pub fn example<T: serde::de::DeserializeOwned>(name: &str) -> T {
     let path = examples_dir().join(name);
     let text = std::fs::read_to_string(&path)

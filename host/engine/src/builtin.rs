@@ -100,8 +100,8 @@ pub fn script_runner(slot: Slot) -> Builtin {
 /// The example input of each slot (`examples/eval`), shipped in the
 /// binary: what `plugin check` times a call on, and what a script must
 /// answer before it may serve.
-pub const SAMPLE_QUALIFY: &str = include_str!("../../../examples/eval/strong-lead.json");
+pub const SAMPLE_QUALIFY: &str = include_str!("../../../examples/eval/qualify/strong-lead.json");
 /// The nurture slot's example input.
-pub const SAMPLE_NURTURE: &str = include_str!("../../../examples/eval/nurture.json");
+pub const SAMPLE_NURTURE: &str = include_str!("../../../examples/eval/nurture/nurture.json");
 /// The routing slot's example input.
-pub const SAMPLE_ROUTE: &str = include_str!("../../../examples/eval/route.json");
+pub const SAMPLE_ROUTE: &str = include_str!("../../../examples/eval/route/route.json");

@@ -12,7 +12,7 @@
 //! let runtime = Runtime::new(RuntimeConfig::default())?;
 //! let bytes = std::fs::read("bant_qualifier.wasm")?;
 //! let plugin = runtime.load("bant-qualifier", &bytes, Some(Slot::LeadDefinition))?;
-//! let input = serde_json::from_str(&std::fs::read_to_string("examples/eval/strong-lead.json")?)?;
+//! let input = serde_json::from_str(&std::fs::read_to_string("examples/eval/qualify/strong-lead.json")?)?;
 //! let verdict = plugin.qualify(&CallContext::for_org("demo"), &input)?;
 //! println!("{:?} ({} fuel)", verdict.value.stage, verdict.fuel_used);
 //! # Ok(()) }

@@ -90,7 +90,8 @@ fn eval_route_refuses_a_rep_the_server_would_refuse() {
 
 #[test]
 fn a_config_value_that_is_not_a_finite_number_is_refused() {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/eval/weak-lead.json");
+    let input =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/eval/qualify/weak-lead.json");
     for value in ["nan", "inf", "-infinity"] {
         let output = leadhost(&[
             "eval",

@@ -57,7 +57,11 @@ fn a_folder_is_read_in_name_order_ndjson_by_line_and_a_bad_line_does_not_stop_th
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("inputs");
     std::fs::create_dir(&inputs).unwrap();
-    std::fs::write(inputs.join("b-strong.json"), example("strong-lead.json")).unwrap();
+    std::fs::write(
+        inputs.join("b-strong.json"),
+        example("qualify/strong-lead.json"),
+    )
+    .unwrap();
     let ndjson = format!(
         "{}\n{}\n\n{}\n",
         lead(1, "60000"),
@@ -228,7 +232,7 @@ fn compare_prints_only_the_inputs_whose_answers_differ_and_exits_1() {
 fn compare_of_two_first_party_routing_policies_shows_both_answers() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("route.json");
-    std::fs::write(&input, example("route.json")).unwrap();
+    std::fs::write(&input, example("route/route.json")).unwrap();
     let output = eval(
         "route",
         ROUND_ROBIN.path,

@@ -80,7 +80,8 @@ const STACK_BYTES: u64 = 64 * 1024;
 /// SDK's helpers read `" 350 "` as 350 and refuse `"lots"` naming it, in
 /// the words of the Rust SDK's `FieldError`.
 fn reads_config_as_the_sdk_does(component: &Path) -> Result<(), String> {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/eval/strong-lead.json");
+    let input =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/eval/qualify/strong-lead.json");
     let eval = |setting: &str| {
         leadhost(&[
             "eval",

@@ -14,7 +14,7 @@ use super::support::{load, runtime};
 
 /// A qualify input for a lead with or without a company.
 fn input(company: Option<&str>) -> Value {
-    let mut input: Value = leadhost_tests::example("eval/strong-lead.json");
+    let mut input: Value = leadhost_tests::example("eval/qualify/strong-lead.json");
     match company {
         Some(company) => input["lead"]["company"] = json!(company),
         None => {

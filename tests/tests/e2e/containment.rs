@@ -146,7 +146,7 @@ fn an_answer_breaking_the_contract_is_invalid() {
         fixtures::FIXTURE_NONSENSE_ROUTER_PATH,
         Slot::RoutingPolicy,
     );
-    let input: RouteInput = leadhost_tests::example("eval/route.json");
+    let input: RouteInput = leadhost_tests::example("eval/route/route.json");
     let error = plugin.route(&org(), &input).unwrap_err();
     assert!(
         matches!(&error.cause, Cause::InvalidAnswer(problem) if problem == "`assign.rep` is empty"),

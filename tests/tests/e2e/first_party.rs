@@ -47,12 +47,12 @@ fn bant_qualifier_nurtures_a_weak_lead_and_discards_a_student() {
             Some(Slot::LeadDefinition),
         )
         .unwrap();
-    let weak: QualifyInput = leadhost_tests::example("eval/weak-lead.json");
+    let weak: QualifyInput = leadhost_tests::example("eval/qualify/weak-lead.json");
     let verdict = plugin.qualify(&org(), &weak).unwrap().value;
     assert_eq!(verdict.stage, Stage::Nurture, "{verdict:?}");
     assert_eq!(verdict.track.as_deref(), Some("education"), "{verdict:?}");
 
-    let student: QualifyInput = leadhost_tests::example("eval/student-lead.json");
+    let student: QualifyInput = leadhost_tests::example("eval/qualify/student-lead.json");
     let verdict = plugin.qualify(&org(), &student).unwrap().value;
     assert_eq!(verdict.stage, Stage::Discard, "{verdict:?}");
     assert!(verdict.reasons[0].contains(".edu"), "{verdict:?}");
@@ -67,7 +67,7 @@ fn standard_nurture_asks_a_question_and_wakes_later() {
             Some(Slot::NurtureTrack),
         )
         .unwrap();
-    let input: NurtureInput = leadhost_tests::example("eval/nurture.json");
+    let input: NurtureInput = leadhost_tests::example("eval/nurture/nurture.json");
     let step = plugin.next_step(&org(), &input).unwrap().value;
     let asked = step.actions.iter().any(|action| {
         matches!(
@@ -93,7 +93,7 @@ fn round_robin_picks_the_longest_waiting_rep_in_the_territory() {
             Some(Slot::RoutingPolicy),
         )
         .unwrap();
-    let input: RouteInput = leadhost_tests::example("eval/route.json");
+    let input: RouteInput = leadhost_tests::example("eval/route/route.json");
     match plugin.route(&org(), &input).unwrap().value {
         RouteDecision::Assign { rep, reasons } => {
             assert_eq!(rep, "ben", "{reasons:?}");

@@ -224,7 +224,7 @@ fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     // A sample case the new version fails.
     let cases = serde_json::json!([{
         "name": "a strong lead is discarded (wrongly)",
-        "input": leadhost_tests::example::<serde_json::Value>("eval/strong-lead.json"),
+        "input": leadhost_tests::example::<serde_json::Value>("eval/qualify/strong-lead.json"),
         "expect": {"stage": "discard"}
     }]);
     std::fs::write(
@@ -247,7 +247,7 @@ fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     // Fix the case: the same file is taken.
     let fixed = serde_json::json!([{
         "name": "a strong lead goes to sales",
-        "input": leadhost_tests::example::<serde_json::Value>("eval/strong-lead.json"),
+        "input": leadhost_tests::example::<serde_json::Value>("eval/qualify/strong-lead.json"),
         "expect": {"stage": "sales-ready"}
     }]);
     std::fs::write(

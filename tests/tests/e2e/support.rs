@@ -32,7 +32,7 @@ pub fn load(runtime: &Runtime, path: &str, slot: Slot) -> Plugin {
 
 /// The strong sample lead of `examples/eval`.
 pub fn strong_lead() -> QualifyInput {
-    leadhost_tests::example("eval/strong-lead.json")
+    leadhost_tests::example("eval/qualify/strong-lead.json")
 }
 
 /// An org on a real sled store in a temporary folder, with the first-party

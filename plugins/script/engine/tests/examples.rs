@@ -90,7 +90,7 @@ fn qualify_rhai_explains_like_the_bant_qualifier() {
     let script = host
         .compile("qualify.rhai", &example("qualify.rhai"))
         .unwrap();
-    let input = host_json::qualify_input(&json("examples/eval/strong-lead.json"));
+    let input = host_json::qualify_input(&json("examples/eval/qualify/strong-lead.json"));
     let answer = host.qualify(&script, &input).unwrap();
     assert_eq!((answer.stage, answer.score), (Stage::SalesReady, 100));
     assert_eq!(
@@ -120,7 +120,7 @@ fn nurture_rhai_walks_its_track_and_remembers_what_it_asked() {
     let script = host
         .compile("nurture.rhai", &example("nurture.rhai"))
         .unwrap();
-    let mut input = host_json::nurture_input(&json("examples/eval/nurture.json"));
+    let mut input = host_json::nurture_input(&json("examples/eval/nurture/nurture.json"));
 
     let first = host.next_step(&script, &input).unwrap();
     let NurtureAction::SendTouch(touch) = &first.actions[0] else {
@@ -187,7 +187,7 @@ fn nurture_rhai_finishes_after_its_last_touch() {
     let script = host
         .compile("nurture.rhai", &example("nurture.rhai"))
         .unwrap();
-    let mut input = host_json::nurture_input(&json("examples/eval/nurture.json"));
+    let mut input = host_json::nurture_input(&json("examples/eval/nurture/nurture.json"));
     input.state.data = r#"{"asked":["biggest-problem","budget","timing"],"answers":{}}"#.into();
     input.state.step = 3;
     let done = host.next_step(&script, &input).unwrap();
@@ -201,7 +201,7 @@ fn nurture_rhai_finishes_after_its_last_touch() {
 fn route_rhai_picks_the_least_loaded_rep_in_the_territory_else_a_queue() {
     let host = quiet();
     let script = host.compile("route.rhai", &example("route.rhai")).unwrap();
-    let mut input = host_json::route_input(&json("examples/eval/route.json"));
+    let mut input = host_json::route_input(&json("examples/eval/route/route.json"));
     let RouteDecision::Assign(chosen) = host.route(&script, &input).unwrap() else {
         panic!()
     };
@@ -268,7 +268,7 @@ fn the_examples_use_a_small_share_of_the_operations_limit() {
             .unwrap();
         host.qualify(
             &script,
-            &host_json::qualify_input(&json("examples/eval/strong-lead.json")),
+            &host_json::qualify_input(&json("examples/eval/qualify/strong-lead.json")),
         )
         .is_ok()
     });
@@ -278,7 +278,7 @@ fn the_examples_use_a_small_share_of_the_operations_limit() {
             .unwrap();
         host.next_step(
             &script,
-            &host_json::nurture_input(&json("examples/eval/nurture.json")),
+            &host_json::nurture_input(&json("examples/eval/nurture/nurture.json")),
         )
         .is_ok()
     });
@@ -286,7 +286,7 @@ fn the_examples_use_a_small_share_of_the_operations_limit() {
         let script = host.compile("route.rhai", &example("route.rhai")).unwrap();
         host.route(
             &script,
-            &host_json::route_input(&json("examples/eval/route.json")),
+            &host_json::route_input(&json("examples/eval/route/route.json")),
         )
         .is_ok()
     });
