@@ -38,6 +38,9 @@ pub enum ApiError {
     /// The body's media type is not one the endpoint reads.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Writing it would take the org past its share of the disk.
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// A plug-in upload was refused; the previous version keeps serving.
     #[error("{0}")]
     PluginRefused(String),
@@ -121,6 +124,11 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "plugin-refused",
                 "Plug-in refused",
+            ),
+            ApiError::InsufficientStorage(_) => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "org-disk-full",
+                "Org's disk share full",
             ),
             ApiError::MethodNotAllowed(_) => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -227,6 +235,7 @@ impl From<InstallError> for ApiError {
         match error {
             InstallError::Refused(refusal) => ApiError::PluginRefused(refusal.reason),
             InstallError::Interrupted(_) => ApiError::Unavailable(error.to_string()),
+            InstallError::OrgDiskFull { .. } => ApiError::InsufficientStorage(error.to_string()),
             InstallError::BadName(_) | InstallError::NameTaken { .. } => {
                 ApiError::Invalid(vec![FieldError {
                     field: "name".into(),

@@ -10,6 +10,7 @@ mod folder;
 mod install;
 mod loader;
 mod org_file;
+mod quota;
 mod reloader;
 mod rollback;
 mod sample_cases;
@@ -24,6 +25,7 @@ pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
+pub use quota::ORG_DISK_BYTES;
 pub use rollback::{RequestError, RollbackAnswer, pick_version, request_rollback};
 pub use sample_cases::MAX_CASES;
 pub use script::{

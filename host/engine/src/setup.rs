@@ -72,6 +72,9 @@ pub struct Options {
     /// Longest admin script taken, in bytes; `None` keeps
     /// [`crate::plugins::MAX_SCRIPT_BYTES`] (64 KiB).
     pub max_script_bytes: Option<usize>,
+    /// Each org's bound on its plug-in files, in bytes; `None` keeps
+    /// [`crate::plugins::ORG_DISK_BYTES`] (512 MiB).
+    pub org_disk_bytes: Option<u64>,
 }
 
 /// An opened data folder.
@@ -134,6 +137,11 @@ impl Host {
                     options
                         .max_script_bytes
                         .unwrap_or(crate::plugins::MAX_SCRIPT_BYTES),
+                )
+                .with_org_disk_bytes(
+                    options
+                        .org_disk_bytes
+                        .unwrap_or(crate::plugins::ORG_DISK_BYTES),
                 );
         for org in orgs {
             plugins.reload(&org.id, Activation::File)?;

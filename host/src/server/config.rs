@@ -84,6 +84,10 @@ pub struct LimitsConfig {
     pub compile_cpu_ms: u64,
     /// Longest admin script (`.rhai`) taken, in KiB. Default 64.
     pub max_script_kib: usize,
+    /// Each org's bound on its plug-in files (its folder and the kept copy
+    /// of every version in its history), in MiB; an upload or cases
+    /// replacement past it is refused with 507. Default 512.
+    pub org_disk_mib: u64,
 }
 
 impl Default for LimitsConfig {
@@ -98,6 +102,7 @@ impl Default for LimitsConfig {
             max_component_mib: compiler.max_bytes >> 20,
             compile_cpu_ms: compiler.cpu.as_millis() as u64,
             max_script_kib: crate::plugins::MAX_SCRIPT_BYTES >> 10,
+            org_disk_mib: crate::plugins::ORG_DISK_BYTES >> 20,
         }
     }
 }
@@ -253,6 +258,7 @@ impl ServerConfig {
                     worker: None,
                 },
                 max_script_bytes: Some(limits.max_script_kib << 10),
+                org_disk_bytes: Some(limits.org_disk_mib << 20),
             },
             http: HttpLimits {
                 body_bytes: http.body_kib << 10,

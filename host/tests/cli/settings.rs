@@ -101,3 +101,34 @@ fn a_short_admin_token_stops_serve_without_repeating_it() {
         "nothing is opened or created"
     );
 }
+
+#[test]
+fn an_upload_past_the_orgs_disk_bound_is_answered_507() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut serving = start_with(dir.path(), &[("LEADHOST_LIMITS_ORG_DISK_MIB", "2")]);
+    let token = serving.lines[2]
+        .split_whitespace()
+        .find(|word| word.starts_with("lh_"))
+        .expect("the demo token")
+        .to_string();
+    let answer = reqwest::blocking::Client::new()
+        .put(format!(
+            "{}/v1/orgs/demo/plugins/lead-definition?name=big",
+            serving.url
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/wasm")
+        .body(vec![0u8; 3 << 20])
+        .send()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 507);
+    let problem: serde_json::Value = answer.json().unwrap();
+    assert_eq!(problem["type"], "/problems/org-disk-full", "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("past its bound of 2 MiB"),
+        "{problem}"
+    );
+    assert!(!dir.path().join("data/orgs/demo/big.wasm").exists());
+    sigterm(&serving.child);
+    assert!(wait_exit(&mut serving.child).success());
+}

@@ -25,6 +25,20 @@ pub enum InstallError {
     /// The name cannot be a file name.
     #[error("`{0}` is not a plug-in name: use 1 to 64 letters, digits, `-` or `_`")]
     BadName(String),
+    /// Writing it would take the org's plug-in files past its share of the
+    /// disk (`[limits] org_disk_mib`); nothing was written.
+    #[error(
+        "the org's plug-in files take {} KiB and this adds {} KiB, past its bound of {} MiB (`[limits] org_disk_mib`); nothing was written",
+        .used >> 10, .adding.div_ceil(1024), .limit >> 20
+    )]
+    OrgDiskFull {
+        /// Bytes taken now.
+        used: u64,
+        /// Bytes this would add.
+        adding: u64,
+        /// The bound.
+        limit: u64,
+    },
     /// The name's file serves another slot of the org.
     #[error("`{file}` is the org's {slot} plug-in: give this one another name")]
     NameTaken {
@@ -191,6 +205,10 @@ impl PluginLoader {
                 file: component,
                 slot: other,
             });
+        }
+        if how == Activation::Upload {
+            let adding = bytes.len() + cases.as_ref().map_or(0, |(text, _)| text.len());
+            self.check_quota(org, adding as u64)?;
         }
         let entry = file.plugins.get(slot);
         let config = match (config, entry) {

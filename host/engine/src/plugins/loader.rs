@@ -82,6 +82,8 @@ pub struct PluginLoader {
     locks: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
     /// Longest admin script taken, in bytes.
     pub(super) max_script_bytes: usize,
+    /// Each org's bound on its plug-in files, in bytes (`[limits] org_disk_mib`).
+    pub(super) org_disk_bytes: u64,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
 }
@@ -95,6 +97,7 @@ impl PluginLoader {
             folders,
             locks: Arc::default(),
             max_script_bytes: super::MAX_SCRIPT_BYTES,
+            org_disk_bytes: super::quota::ORG_DISK_BYTES,
             file_hashes: super::drift::FileHashes::default(),
         }
     }
@@ -103,6 +106,13 @@ impl PluginLoader {
     /// max_script_kib`; default [`super::MAX_SCRIPT_BYTES`]).
     pub fn with_max_script_bytes(mut self, bytes: usize) -> Self {
         self.max_script_bytes = bytes;
+        self
+    }
+
+    /// This loader, bounding each org's plug-in files to `bytes` (`[limits]
+    /// org_disk_mib`; default [`super::quota::ORG_DISK_BYTES`]).
+    pub fn with_org_disk_bytes(mut self, bytes: u64) -> Self {
+        self.org_disk_bytes = bytes;
         self
     }
 

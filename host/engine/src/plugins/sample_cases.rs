@@ -75,6 +75,7 @@ impl PluginLoader {
         slot: Slot,
         text: &[u8],
     ) -> Result<(String, usize), InstallError> {
+        self.check_quota(org, text.len() as u64)?;
         let cases = parse(text)?;
         self.locked(org, || {
             let active = self

@@ -26,7 +26,7 @@ pub(super) fn check(
     let (scheduler, delivery) = (&config.scheduler, &config.delivery);
     let units = |bytes: usize, shift: u32| (bytes as u64).div_ceil(1 << shift);
     #[rustfmt::skip]
-    let ranges: [Range; 31] = [
+    let ranges: [Range; 32] = [
         ("limits.fuel", call.fuel, 1_000, 1_000_000_000_000, "Wasm instructions per call, roughly; 10^12 is many minutes of CPU"),
         ("limits.deadline_ms", call.deadline.as_millis() as u64, 1, 10 * MINUTE_MS, "milliseconds per call"),
         ("limits.epoch_tick_ms", call.epoch_tick.as_millis() as u64, 1, SECOND_MS, "milliseconds; the deadline is accurate to one tick"),
@@ -40,6 +40,7 @@ pub(super) fn check(
         ("limits.org_queue", u64::from(limits.org_queue), 0, 1_000_000, "operations of one org waiting"),
         ("limits.min_wake_s", limits.min_wake_s, 0, 366 * 24 * 3600, "seconds; at most a year"),
         ("limits.max_component_mib", limits.max_component_mib as u64, 1, 1024, "MiB per component"),
+        ("limits.org_disk_mib", limits.org_disk_mib, 1, 1 << 20, "MiB of plug-in files per org"),
         ("limits.max_script_kib", limits.max_script_kib as u64, 1, 1024, "KiB per admin script; a rule is a page or two"),
         ("limits.compile_cpu_ms", limits.compile_cpu_ms, 100, HOUR_MS, "CPU milliseconds per compile; a small component takes ~100"),
         ("http.body_kib", http.body_kib as u64, 1, 64 * 1024, "KiB per body"),

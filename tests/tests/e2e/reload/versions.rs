@@ -352,3 +352,53 @@ fn the_folder_check_sees_each_change_of_the_named_file_in_place_or_renamed() {
     std::fs::write(folder.org_dir.join("bant-qualifier.wasm"), &other).unwrap();
     assert!(differs().is_some(), "an edit in place of the same length");
 }
+
+#[test]
+fn an_orgs_plugin_files_are_bounded_and_an_upload_past_the_bound_writes_nothing() {
+    use leadhost::plugins::InstallError;
+
+    let folder = Folder::new();
+    let plugins = &folder.host.plugins;
+    let used = plugins.org_disk_used("acme").unwrap();
+    let folder_bytes: u64 = std::fs::read_dir(&folder.org_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(
+        used > folder_bytes,
+        "the kept copies count too: {used} > {folder_bytes}"
+    );
+    // Room for one more build of the component, not for two.
+    let size = BANT_QUALIFIER.bytes.len() as u64;
+    let bounded = plugins.clone().with_org_disk_bytes(used + 2 * size + 4096);
+    let first = variant(BANT_QUALIFIER.bytes, 11);
+    bounded
+        .install("acme", Slot::LeadDefinition, "acme-fit", &first)
+        .unwrap();
+    let second = variant(BANT_QUALIFIER.bytes, 12);
+    let error = bounded
+        .install("acme", Slot::LeadDefinition, "acme-fit-2", &second)
+        .unwrap_err();
+    assert!(matches!(error, InstallError::OrgDiskFull { .. }), "{error}");
+    assert!(
+        error.to_string().contains("(`[limits] org_disk_mib`); nothing was written"),
+        "{error}"
+    );
+    assert!(!folder.org_dir.join("acme-fit-2.wasm").exists());
+    assert_eq!(folder.active(Slot::LeadDefinition), ContentHash::of(&first));
+    // Cases count too.
+    let cases = vec![b' '; 2 * size as usize];
+    assert!(matches!(
+        bounded.replace_cases("acme", Slot::LeadDefinition, &cases),
+        Err(InstallError::OrgDiskFull { .. })
+    ));
+    // A rollback restores what the org has already: never refused for it.
+    let rolled = bounded
+        .rollback(
+            "acme",
+            Slot::LeadDefinition,
+            &ContentHash::of(BANT_QUALIFIER.bytes).short(),
+        )
+        .unwrap();
+    assert_eq!(rolled.name, "bant-qualifier");
+}
