@@ -7,6 +7,7 @@ mod cases;
 mod check;
 mod drift;
 mod folder;
+mod history;
 mod install;
 mod loader;
 mod org_file;

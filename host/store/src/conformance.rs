@@ -407,6 +407,7 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
             before: None,
             after: Some(leadhost_model::Scalar::Number(f64::from(minute) * 1000.0)),
         }],
+        cases_digest: Some(format!("{minute:064x}")),
     };
     let first = version("bant-qualifier", Activation::FirstParty, 0);
     let second = version("acme-fit", Activation::Upload, 5);

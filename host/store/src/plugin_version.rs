@@ -67,6 +67,13 @@ pub struct PluginVersion {
     /// What changed in the config since the slot's version before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_changes: Vec<ConfigChange>,
+    /// The sha256 of the sample cases it passed (the text of its
+    /// `<name>.cases.json`), hex; empty when it had none; absent in entries
+    /// written before cases were recorded. A rollback brings them back
+    /// with it, so it is checked against its own cases, not a later
+    /// build's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases_digest: Option<String>,
 }
 
 impl PluginVersion {

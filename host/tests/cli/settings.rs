@@ -125,7 +125,10 @@ fn an_upload_past_the_orgs_disk_bound_is_answered_507() {
     let problem: serde_json::Value = answer.json().unwrap();
     assert_eq!(problem["type"], "/problems/org-disk-full", "{problem}");
     assert!(
-        problem["detail"].as_str().unwrap().contains("past its bound of 2 MiB"),
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("past its bound of 2 MiB"),
         "{problem}"
     );
     assert!(!dir.path().join("data/orgs/demo/big.wasm").exists());

@@ -2,6 +2,7 @@
 //! bad files, deletions, `org.toml` changes, rollback and restarts.
 
 mod org_file;
+mod rollback_cases;
 mod scripts;
 mod swap;
 mod transient;

@@ -105,7 +105,53 @@ impl PluginLoader {
                     transient: failed.transient,
                 });
             }
+            under_org_config(&plugin, &cases, config)?;
         }
         Ok(plugin)
     }
+}
+
+/// A case that brings its own config tests the plug-in, not the org's
+/// config: its input is run once more under `config` (the org's), and the
+/// plug-in must answer it — any answer, since the case's expectation was
+/// written for its own config. Else a config the plug-in cannot read
+/// (`min-budget = "lots"`) would pass and send every lead to review.
+fn under_org_config(
+    plugin: &Plugin,
+    cases: &[SampleCase],
+    config: &Config,
+) -> Result<(), CheckFailure> {
+    let with_own_config: Vec<(usize, SampleCase)> = cases
+        .iter()
+        .enumerate()
+        .filter(|(_, case)| case.malformed.is_none())
+        .filter_map(|(index, case)| {
+            let mut input = case.input.clone();
+            let own = input.as_object_mut()?.remove("config")?;
+            (!own.is_null()).then(|| {
+                let case = SampleCase {
+                    input,
+                    ..case.clone()
+                };
+                (index, case)
+            })
+        })
+        .collect();
+    let inputs: Vec<SampleCase> = with_own_config
+        .iter()
+        .map(|(_, case)| case.clone())
+        .collect();
+    let results = run_cases(plugin, &inputs, config);
+    for ((index, case), result) in with_own_config.iter().zip(&results) {
+        if let Err(error) = &result.answer {
+            return Err(CheckFailure {
+                reason: format!(
+                    "sample {} under the org's config (not its own) does not answer: {error}",
+                    super::cases::case_label(index + 1, &case.name)
+                ),
+                transient: result.transient,
+            });
+        }
+    }
+    Ok(())
 }

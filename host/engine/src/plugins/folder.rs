@@ -208,6 +208,21 @@ impl OrgFolders {
         self.kept.join(format!("{hash}.wasm"))
     }
 
+    /// Where the sample cases whose text has the sha256 `digest` are kept.
+    pub fn kept_cases_path(&self, digest: &str) -> PathBuf {
+        self.kept.join(format!("{digest}.cases.json"))
+    }
+
+    /// Keeps a copy of the sample cases a version passed (once per text).
+    pub fn keep_cases(&self, digest: &str, text: &[u8]) -> Result<(), FolderError> {
+        let path = self.kept_cases_path(digest);
+        if path.exists() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.kept).map_err(io(&self.kept))?;
+        write_atomically(&path, text)
+    }
+
     /// Keeps a copy of a version about to be activated (once per hash).
     pub fn keep(&self, hash: &ContentHash, bytes: &[u8]) -> Result<(), FolderError> {
         let path = self.kept_path(hash);

@@ -94,8 +94,23 @@ pub(super) struct Place<'a> {
     pub how: Activation,
     /// The config it serves with; `None`: the config its plug-in has.
     pub config: Option<Config>,
-    /// Sample cases that come with it: the text to write, and the cases.
-    pub cases: Option<(&'a [u8], Vec<SampleCase>)>,
+    /// What happens to its sample cases.
+    pub cases: CasesChange<'a>,
+}
+
+/// What an upload or a rollback does to the plug-in's sample cases file.
+pub(super) enum CasesChange<'a> {
+    /// Checked against the folder's cases file, which stays as it is.
+    Keep,
+    /// Checked against these (the text and its cases), which replace the
+    /// folder's only if it passes: an upload's own, or a rolled-back
+    /// version's kept ones.
+    Write(&'a [u8], Vec<SampleCase>),
+    /// Checked with no cases, and the folder's cases file (a later
+    /// build's, which this version never passed) removed: a rollback to a
+    /// version that had none. Nothing is lost: every version's cases are
+    /// kept with it.
+    Remove,
 }
 
 /// Whether `name` can name a plug-in (and its file).
@@ -150,9 +165,10 @@ impl PluginLoader {
         if !valid_name(name) {
             return Err(InstallError::BadName(name.into()));
         }
-        let cases = cases
-            .map(|text| Ok::<_, InstallError>((text, super::sample_cases::parse(text)?)))
-            .transpose()?;
+        let cases = match cases {
+            Some(text) => CasesChange::Write(text, super::sample_cases::parse(text)?),
+            None => CasesChange::Keep,
+        };
         self.locked(org, || {
             let place = Place {
                 name,
@@ -207,7 +223,11 @@ impl PluginLoader {
             });
         }
         if how == Activation::Upload {
-            let adding = bytes.len() + cases.as_ref().map_or(0, |(text, _)| text.len());
+            let adding = bytes.len()
+                + match &cases {
+                    CasesChange::Write(text, _) => text.len(),
+                    _ => 0,
+                };
             self.check_quota(org, adding as u64)?;
         }
         let entry = file.plugins.get(slot);
@@ -223,7 +243,11 @@ impl PluginLoader {
             slot,
             &path,
             &config,
-            cases.as_ref().map(|(_, cases)| cases.as_slice()),
+            match &cases {
+                CasesChange::Keep => None,
+                CasesChange::Write(_, cases) => Some(cases.as_slice()),
+                CasesChange::Remove => Some(&[]),
+            },
             cancel,
         );
         if let Ok(plugin) = &checked {
@@ -251,16 +275,33 @@ impl PluginLoader {
             // Keyed by the cases that were checked: an upload's own, which
             // were never written, else the folder's.
             let digest = match &cases {
-                Some((text, _)) => super::loader::checked_digest_of(name, hash, &config, text),
-                None => super::loader::checked_digest(name, hash, &config, &path),
+                CasesChange::Write(text, _) => {
+                    super::loader::checked_digest_of(name, hash, &config, text)
+                }
+                CasesChange::Remove => super::loader::checked_digest_of(name, hash, &config, b""),
+                CasesChange::Keep => super::loader::checked_digest(name, hash, &config, &path),
             };
             self.engine
                 .plugins()
                 .refuse(org, slot, refusal.clone(), digest, false);
             return Err(InstallError::Refused(refusal));
         }
-        if let Some((text, _)) = cases {
-            write_atomically(&super::cases_path(&path), text).map_err(LoadError::from)?;
+        let cases_file = super::cases_path(&path);
+        match cases {
+            CasesChange::Write(text, _) => {
+                write_atomically(&cases_file, text).map_err(LoadError::from)?;
+            }
+            CasesChange::Remove => match std::fs::remove_file(&cases_file) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(LoadError::from(super::FolderError {
+                        path: cases_file,
+                        source: error,
+                    })
+                    .into());
+                }
+                _ => {}
+            },
+            CasesChange::Keep => {}
         }
         write_atomically(&path, bytes).map_err(LoadError::from)?;
         let named =
@@ -295,6 +336,7 @@ impl PluginLoader {
                     config_digest: crate::store::config_digest(&config),
                     config,
                     config_changes: Vec::new(),
+                    cases_digest: None,
                 }))
             }
         }

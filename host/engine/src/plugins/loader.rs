@@ -10,14 +10,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::cases::cases_path;
+use super::cases::{cases_path, parse_cases};
 use super::check::CheckFailure;
 use super::folder::{CASES_MAX, FolderError, ORG_FILE_MAX, OrgFolders, read_org_file};
 use super::org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
 use crate::model::Config;
-use crate::runtime::{Cancel, ContentHash, Plugin, Runtime, Slot};
-use crate::store::{Activation, PluginVersion, StoreError, config_changes, config_digest};
+use crate::runtime::{Cancel, ContentHash, Runtime, Slot};
+use crate::store::{Activation, PluginVersion, StoreError, config_digest};
 use crate::{Engine, EngineError};
 
 /// A reload could not finish (a refused component is not an error: it is
@@ -245,20 +245,74 @@ impl PluginLoader {
                 return Ok(SlotOutcome::Unchanged);
             }
         }
-        let checked = checked_digest(&name, hash, &entry.config, &path);
+        // The cases beside it, read once (as any file of the folder is: no
+        // link, no pipe, bounded): the text read is the text checked, keyed
+        // and kept with the version.
+        let cases_file = cases_path(&path);
+        let cases_text = match read_org_file(&cases_file, CASES_MAX) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => {
+                let reason = format!("cannot read {}: {error}", cases_file.display());
+                let checked = ContentHash::of(reason.as_bytes());
+                let failure = CheckFailure {
+                    reason,
+                    transient: false,
+                };
+                let refused = (name.as_str(), Some(hash), checked);
+                return self.refuse(org, slot, refused, failure, &entry.config);
+            }
+        };
+        let text = cases_text.as_deref().unwrap_or_default();
+        let checked = checked_digest_of(&name, hash, &entry.config, text);
         if let Some(refusal) = self.registry().refused(org, slot, checked) {
             // The same content was refused already: not checked, logged or
             // counted again until something in it changes.
             return Ok(SlotOutcome::Refused(refusal));
         }
-        let plugin = match self.check(&name, &bytes, slot, &path, &entry.config, &Cancel::new()) {
+        let checked_plugin = match &cases_text {
+            Some(text) => parse_cases(&cases_file, text)
+                .map_err(|error| CheckFailure {
+                    reason: error.to_string(),
+                    transient: false,
+                })
+                .and_then(|cases| {
+                    self.check_with_cases(
+                        &name,
+                        &bytes,
+                        slot,
+                        &path,
+                        &entry.config,
+                        Some(&cases),
+                        &Cancel::new(),
+                    )
+                }),
+            None => self.check_with_cases(
+                &name,
+                &bytes,
+                slot,
+                &path,
+                &entry.config,
+                Some(&[]),
+                &Cancel::new(),
+            ),
+        };
+        let plugin = match checked_plugin {
             Ok(plugin) => plugin,
             Err(failure) => {
                 let refused = (name.as_str(), Some(hash), checked);
                 return self.refuse(org, slot, refused, failure, &entry.config);
             }
         };
-        let (version, new) = self.record(org, slot, &plugin, &bytes, how, &entry.config)?;
+        let (version, new) = self.record(
+            org,
+            slot,
+            &plugin,
+            &bytes,
+            how,
+            &entry.config,
+            cases_text.as_deref(),
+        )?;
         self.runtime.keep(&plugin);
         self.registry()
             .activate(org, plugin, entry.config.clone(), version.at);
@@ -273,63 +327,6 @@ impl PluginLoader {
             tracing::debug!(org, %slot, name = %version.name, hash = %version.hash, "plug-in version serving again");
         }
         Ok(SlotOutcome::Activated(version))
-    }
-
-    /// Keeps the bytes and, for a version (component and config) the slot
-    /// did not have last, writes a history entry (durably, before the
-    /// swap): a `config` one when only the config changed, with the keys
-    /// that changed. Answers the version and whether it is new.
-    fn record(
-        &self,
-        org: &str,
-        slot: Slot,
-        plugin: &Plugin,
-        bytes: &[u8],
-        how: Activation,
-        config: &Config,
-    ) -> Result<(PluginVersion, bool), LoadError> {
-        let hash = plugin.id().hash;
-        let name = plugin.id().name.clone();
-        self.folders.keep(&hash, bytes)?;
-        let store = self.engine.store();
-        let last = store
-            .plugin_versions(org)?
-            .into_iter()
-            .rev()
-            .find(|version| version.slot == slot);
-        let digest = config_digest(config);
-        let same_component = last
-            .as_ref()
-            .is_some_and(|last| last.hash == hash && last.name == name);
-        if let Some(last) = &last
-            && same_component
-            && (last.config_digest == digest || last.config_digest.is_empty())
-        {
-            // The version the slot last had (a restart): active since it
-            // first was. An entry from before config was recorded counts
-            // as the same version.
-            return Ok((last.clone(), false));
-        }
-        let how = match how {
-            Activation::File if same_component => Activation::Config,
-            how => how,
-        };
-        let config_changes = match &last {
-            Some(last) if !last.config_digest.is_empty() => config_changes(&last.config, config),
-            _ => Vec::new(),
-        };
-        let version = PluginVersion {
-            slot,
-            name,
-            hash,
-            how,
-            at: self.engine.now(),
-            config: config.clone(),
-            config_digest: digest,
-            config_changes,
-        };
-        store.put_plugin_version(org, &version)?;
-        Ok((version, true))
     }
 
     /// Refuses `(name, component hash, digest of what was checked)` for

@@ -2,7 +2,8 @@
 //! can write (uploads, sample cases) must not fill the disk every org
 //! shares. Counted: the regular files of the org's folder, and the kept
 //! copy (`components/<sha256>.wasm`, for rollback and replay) of every
-//! component its history names, each once. A file dropped into the folder
+//! component its history names and of the sample cases each passed, each
+//! once. A file dropped into the folder
 //! by hand is not refused (whoever writes there has the disk already) but
 //! counts toward the next upload.
 
@@ -37,15 +38,24 @@ impl PluginLoader {
                 used += meta.len();
             }
         }
-        let kept: BTreeSet<ContentHash> = self
-            .engine
-            .store()
-            .plugin_versions(org)?
-            .into_iter()
-            .map(|version| version.hash)
+        let history = self.engine.store().plugin_versions(org)?;
+        let components: BTreeSet<ContentHash> =
+            history.iter().map(|version| version.hash).collect();
+        let cases: BTreeSet<&str> = history
+            .iter()
+            .filter_map(|version| version.cases_digest.as_deref())
+            .filter(|digest| !digest.is_empty())
             .collect();
-        for hash in kept {
-            if let Ok(meta) = std::fs::symlink_metadata(self.folders.kept_path(&hash)) {
+        let kept = components
+            .iter()
+            .map(|hash| self.folders.kept_path(hash))
+            .chain(
+                cases
+                    .iter()
+                    .map(|digest| self.folders.kept_cases_path(digest)),
+            );
+        for path in kept {
+            if let Ok(meta) = std::fs::symlink_metadata(path) {
                 used += meta.len();
             }
         }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::folder::{FolderError, OrgFolders, write_atomically};
-use super::install::{InstallError, Place};
+use super::install::{CasesChange, InstallError, Place};
 use super::loader::{LoadError, PluginLoader};
 use crate::model::{ContentHash, Slot};
 use crate::runtime::Cancel;
@@ -108,16 +108,33 @@ impl PluginLoader {
         let path = self.folders.kept_path(&hash);
         let bytes = std::fs::read(&path)
             .map_err(|source| LoadError::Folder(FolderError { path, source }))?;
-        // Exactly the recorded version: its name, its component and the
-        // config it served with (when its entry recorded one).
+        // Exactly the recorded version: its name, its component, the
+        // config it served with (when its entry recorded one) and the
+        // sample cases it passed (when recorded; a later build's cases in
+        // the folder may not fit it).
         let config = (!version.config_digest.is_empty()).then(|| version.config.clone());
+        let cases_text = match version.cases_digest.as_deref() {
+            Some(digest) if !digest.is_empty() => {
+                let path = self.folders.kept_cases_path(digest);
+                Some(
+                    std::fs::read(&path)
+                        .map_err(|source| LoadError::Folder(FolderError { path, source }))?,
+                )
+            }
+            _ => None,
+        };
+        let cases = match (version.cases_digest.as_deref(), &cases_text) {
+            (_, Some(text)) => CasesChange::Write(text, super::sample_cases::parse(text)?),
+            (Some(_), None) => CasesChange::Remove,
+            (None, _) => CasesChange::Keep,
+        };
         self.locked(org, || {
             let place = Place {
                 name: &version.name,
                 bytes: &bytes,
                 how: Activation::Rollback,
                 config,
-                cases: None,
+                cases,
             };
             self.place(org, slot, place, &Cancel::new())
         })
@@ -271,6 +288,7 @@ mod tests {
             config: Default::default(),
             config_digest: String::new(),
             config_changes: Vec::new(),
+            cases_digest: None,
         }
     }
 

@@ -381,7 +381,9 @@ fn an_orgs_plugin_files_are_bounded_and_an_upload_past_the_bound_writes_nothing(
         .unwrap_err();
     assert!(matches!(error, InstallError::OrgDiskFull { .. }), "{error}");
     assert!(
-        error.to_string().contains("(`[limits] org_disk_mib`); nothing was written"),
+        error
+            .to_string()
+            .contains("(`[limits] org_disk_mib`); nothing was written"),
         "{error}"
     );
     assert!(!folder.org_dir.join("acme-fit-2.wasm").exists());
@@ -401,4 +403,40 @@ fn an_orgs_plugin_files_are_bounded_and_an_upload_past_the_bound_writes_nothing(
         )
         .unwrap();
     assert_eq!(rolled.name, "bant-qualifier");
+}
+
+#[test]
+fn a_config_the_plugin_cannot_read_is_refused_even_when_every_case_brings_its_own() {
+    let folder = Folder::new();
+    let input: serde_json::Value = leadhost_tests::example("eval/qualify/strong-lead.json");
+    let mut input = input.as_object().unwrap().clone();
+    input.insert("config".into(), serde_json::json!({"min-budget": 20000}));
+    let cases = serde_json::json!([{
+        "name": "strong", "input": input, "expect": {"stage": "sales-ready"}
+    }]);
+    std::fs::write(
+        folder.org_dir.join("bant-qualifier.cases.json"),
+        cases.to_string(),
+    )
+    .unwrap();
+    let text = org_file(&folder).replace(
+        "component = \"bant-qualifier.wasm\"",
+        "component = \"bant-qualifier.wasm\"\nconfig = { min-budget = \"lots\" }",
+    );
+    write_whole(&folder, &text);
+    let refusal = folder.refusal_of("the unreadable config", BANT_QUALIFIER.bytes);
+    assert!(
+        refusal.reason.starts_with(
+            "sample case 1 \"strong\" under the org's config (not its own) does not answer:"
+        ) && refusal.reason.contains("min-budget"),
+        "{}",
+        refusal.reason
+    );
+    let serving = folder
+        .host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert!(serving.config.is_empty(), "the old config serves on");
 }
