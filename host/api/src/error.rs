@@ -279,3 +279,51 @@ impl From<SetupError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A single request and a batch item or import row (which report
+    /// `ErrorKind::status`) answer every kind of engine error alike.
+    #[test]
+    fn an_engine_error_gets_the_status_its_kind_names() {
+        let errors = [
+            EngineError::Invalid(vec![FieldError {
+                field: "email".into(),
+                problem: "missing".into(),
+            }]),
+            EngineError::UnknownOrg("acme".into()),
+            EngineError::UnknownLead {
+                org: "acme".into(),
+                lead: "ld-1".into(),
+            },
+            EngineError::OrgExists("acme".into()),
+            EngineError::NotOwner {
+                lead: "ld-1".into(),
+                rep: "rep-1".into(),
+                owner: None,
+            },
+        ];
+        let mut kinds = Vec::new();
+        for error in errors {
+            let kind = error.kind();
+            let (status, _, _) = ApiError::from(error).status();
+            assert_eq!(status.as_u16(), kind.status(), "{kind:?}");
+            kinds.push(kind);
+        }
+        // A store failure (which this crate cannot make) is answered as
+        // `StoreFailed`.
+        let (status, _, _) = ApiError::StoreFailed("disk".into()).status();
+        assert_eq!(status.as_u16(), ErrorKind::Unavailable.status());
+        kinds.push(ErrorKind::Unavailable);
+        for kind in [
+            ErrorKind::Invalid,
+            ErrorKind::NotFound,
+            ErrorKind::Conflict,
+            ErrorKind::Unavailable,
+        ] {
+            assert!(kinds.contains(&kind), "{kind:?} is covered");
+        }
+    }
+}

@@ -144,11 +144,19 @@ pub async fn upload(
     request: Request,
 ) -> Result<Json<SlotView>, ApiError> {
     let slot = parse_slot(&slot)?;
-    let Query(query) = query.map_err(|_| {
-        ApiError::Invalid(vec![FieldError {
-            field: "name".into(),
-            problem: "the query needs `?name=<plug-in name>`".into(),
-        }])
+    let Query(query) = query.map_err(|rejection| {
+        let text = rejection.body_text();
+        // serde names an unknown parameter between backticks.
+        match text.split('`').nth(1).filter(|_| text.contains("unknown field")) {
+            Some(unknown) => ApiError::Invalid(vec![FieldError {
+                field: unknown.to_string(),
+                problem: "an upload's query takes only `name`; the version serves with the config org.toml gives its plug-in (or the config it last served with), so set config there after the upload".into(),
+            }]),
+            None => ApiError::Invalid(vec![FieldError {
+                field: "name".into(),
+                problem: "the query needs `?name=<plug-in name>`".into(),
+            }]),
+        }
     })?;
     let org = access.org.clone();
     let boundary = request

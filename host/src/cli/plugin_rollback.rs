@@ -47,10 +47,11 @@ pub struct RolledBack {
     pub config_digest: String,
     /// The file it was written to.
     pub file: PathBuf,
-    /// `true` when this command activated it (no server running);
-    /// `false` when a running server's watcher will.
+    /// Always `true` once the command succeeds: the version serves (it
+    /// activated it itself, or the running server did and answered); an
+    /// error is returned otherwise. Kept for scripts that read it.
     pub activated: bool,
-    /// Why this command could not activate it itself, when it could not.
+    /// When the running server did the rollback: says so.
     pub note: Option<String>,
 }
 

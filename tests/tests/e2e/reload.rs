@@ -1,6 +1,7 @@
 //! Hot reload through the org folder with the real watcher: drops, edits,
 //! bad files, deletions, `org.toml` changes, rollback and restarts.
 
+mod fairness;
 mod org_file;
 mod rollback_cases;
 mod scripts;

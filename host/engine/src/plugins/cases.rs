@@ -141,16 +141,51 @@ fn read_case(case: Value) -> SampleCase {
     })
 }
 
+/// How long the sample cases of one check on the server may run in all,
+/// wall-clock: a rule's cases take milliseconds, and the reload workers
+/// every org shares must not be held by one org's thousand slow cases.
+pub const CASES_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Runs every case on `plugin`, with `config` for inputs that carry none.
 /// A malformed case, a bad input or a failed call fails its own case; the
 /// others run all the same.
 pub fn run_cases(plugin: &Plugin, cases: &[SampleCase], config: &Config) -> Vec<CaseResult> {
+    run(plugin, cases, config, None)
+}
+
+/// [`run_cases`] within `budget` in all: the cases left when it is spent
+/// are not run, and fail saying so.
+pub fn run_cases_within(
+    plugin: &Plugin,
+    cases: &[SampleCase],
+    config: &Config,
+    budget: std::time::Duration,
+) -> Vec<CaseResult> {
+    run(
+        plugin,
+        cases,
+        config,
+        Some(std::time::Instant::now() + budget),
+    )
+}
+
+fn run(
+    plugin: &Plugin,
+    cases: &[SampleCase],
+    config: &Config,
+    until: Option<std::time::Instant>,
+) -> Vec<CaseResult> {
     let context = CallContext::for_org("sample-cases");
     cases
         .iter()
         .enumerate()
         .map(|(index, case)| {
+            let spent = until.is_some_and(|until| std::time::Instant::now() >= until);
             let called = match &case.malformed {
+                _ if spent => Err(Failed::Input(format!(
+                    "not run: the cases took more than their {} s on the host; keep them few and quick",
+                    CASES_BUDGET.as_secs()
+                ))),
                 Some(problem) => Err(Failed::Input(problem.clone())),
                 None => match plugin.slot() {
                     Slot::LeadDefinition => call::<QualifyInput>(plugin, &context, case, config),
@@ -308,84 +343,4 @@ fn same(expected: &Value, actual: &Value) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn expectations_are_subsets_and_name_the_first_difference() {
-        let answer = json!({"stage": "nurture", "score": 40, "reasons": ["weak"]});
-        assert_eq!(difference(&json!({"stage": "nurture"}), &answer, ""), None);
-        assert_eq!(difference(&json!({"score": 40.0}), &answer, ""), None);
-        assert_eq!(
-            difference(&json!({"stage": "sales-ready"}), &answer, "").unwrap(),
-            "`stage`: expected \"sales-ready\", got \"nurture\""
-        );
-        assert!(
-            difference(&json!({"track": "x"}), &answer, "")
-                .unwrap()
-                .contains("the answer has none")
-        );
-    }
-
-    #[test]
-    fn a_list_mismatch_names_the_first_differing_element_not_both_lists() {
-        let answer =
-            json!({"reasons": ["budget 60000", "decision-maker", "need high", "timeline 30 days"]});
-        assert_eq!(
-            difference(
-                &json!({"reasons": ["budget 60000", "decision maker", "need high", "timeline 30 days"]}),
-                &answer,
-                ""
-            )
-            .unwrap(),
-            "`reasons[1]`: expected \"decision maker\", got \"decision-maker\""
-        );
-        assert_eq!(
-            difference(
-                &json!({"reasons": ["budget 60000", "decision-maker"]}),
-                &answer,
-                ""
-            )
-            .unwrap(),
-            "`reasons[2]`: expected no more elements, got \"need high\" (expected 2 elements, got 4)"
-        );
-        let more = json!({"reasons": ["budget 60000", "decision-maker", "need high", "timeline 30 days", "fit"]});
-        assert_eq!(
-            difference(&more, &answer, "").unwrap(),
-            "`reasons[4]`: expected \"fit\", the answer ends before it (expected 5 elements, got 4)"
-        );
-        assert_eq!(
-            difference(&json!({"n": [1, 2.0]}), &json!({"n": [1.0, 2]}), ""),
-            None
-        );
-    }
-
-    #[test]
-    fn a_malformed_case_is_kept_by_name_and_the_others_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.cases.json");
-        std::fs::write(
-            &path,
-            r#"[{"input": {}, "expect": {}}, {"name": "typo", "input": {}, "expec": {}}, {"name": "ok", "input": {}, "expect": {"stage": "discard"}}]"#,
-        )
-        .unwrap();
-        let cases = read_cases(&path).unwrap();
-        assert_eq!(cases.len(), 3);
-        assert_eq!((cases[0].name.as_str(), &cases[0].malformed), ("", &None));
-        assert_eq!(cases[1].name, "typo");
-        let problem = cases[1].malformed.as_deref().unwrap();
-        assert!(problem.contains("unknown field `expec`"), "{problem}");
-        assert_eq!(cases[2].malformed, None);
-        assert_eq!(case_label(3, "ok"), "case 3 \"ok\"");
-        assert_eq!(case_label(1, ""), "case 1");
-    }
-
-    #[test]
-    fn the_cases_file_sits_beside_the_component() {
-        assert_eq!(
-            cases_path(Path::new("/d/orgs/acme/bant-qualifier.wasm")),
-            Path::new("/d/orgs/acme/bant-qualifier.cases.json")
-        );
-    }
-}
+mod tests;

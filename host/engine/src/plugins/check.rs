@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use super::cases::{SampleCase, cases_path, parse_cases, run_cases};
+use super::cases::{CASES_BUDGET, SampleCase, cases_path, parse_cases, run_cases_within};
 use super::folder::{CASES_MAX, read_org_file};
 use super::loader::PluginLoader;
 use crate::model::Config;
-use crate::runtime::{Cancel, Plugin, Slot};
+use crate::runtime::{Cancel, ContentHash, Plugin, Slot};
 
 /// Why a component did not pass its check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,7 +90,7 @@ impl PluginLoader {
             None => None,
         };
         if let Some(cases) = cases {
-            let results = run_cases(&plugin, &cases, config);
+            let results = run_cases_within(&plugin, &cases, config, CASES_BUDGET);
             if let Some(failed) = results.iter().find(|result| result.failure.is_some()) {
                 let guest = match failed.guest.as_slice() {
                     [] => String::new(),
@@ -141,7 +141,7 @@ fn under_org_config(
         .iter()
         .map(|(_, case)| case.clone())
         .collect();
-    let results = run_cases(plugin, &inputs, config);
+    let results = run_cases_within(plugin, &inputs, config, CASES_BUDGET);
     for ((index, case), result) in with_own_config.iter().zip(&results) {
         if let Err(error) = &result.answer {
             return Err(CheckFailure {
@@ -154,4 +154,33 @@ fn under_org_config(
         }
     }
     Ok(())
+}
+
+/// The digest of everything a slot's check depends on: the name, the
+/// component, the config and the sample cases beside it (unreadable cases
+/// count as none: reading them again is part of the check).
+pub(super) fn checked_digest(
+    name: &str,
+    component: ContentHash,
+    config: &Config,
+    path: &Path,
+) -> ContentHash {
+    let cases = read_org_file(&cases_path(path), CASES_MAX).unwrap_or_default();
+    checked_digest_of(name, component, config, &cases)
+}
+
+/// [`checked_digest`] of the cases text `cases` (an upload's own).
+pub(super) fn checked_digest_of(
+    name: &str,
+    component: ContentHash,
+    config: &Config,
+    cases: &[u8],
+) -> ContentHash {
+    let config = serde_json::to_vec(config).unwrap_or_default();
+    let mut all = Vec::with_capacity(name.len() + 64 + config.len() + cases.len() + 16);
+    for part in [name.as_bytes(), component.as_bytes(), &config, cases] {
+        all.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        all.extend_from_slice(part);
+    }
+    ContentHash::of(&all)
 }

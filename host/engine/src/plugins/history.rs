@@ -77,4 +77,62 @@ impl PluginLoader {
         store.put_plugin_version(org, &version)?;
         Ok((version, true))
     }
+
+    /// With nothing serving in `slot` (a start-up whose file is unusable),
+    /// serves the version the slot last had, from the kept copies.
+    pub(super) fn restore(&self, org: &str, slot: Slot, config: &Config) -> Result<(), LoadError> {
+        let history = self.engine.store().plugin_versions(org)?;
+        let Some(last) = history.iter().rev().find(|version| version.slot == slot) else {
+            return Ok(());
+        };
+        let hash = last.hash;
+        // The config it served with, when its entry recorded it.
+        let config = if last.config_digest.is_empty() {
+            config
+        } else {
+            &last.config
+        };
+        let loaded = std::fs::read(self.folders.kept_path(&hash))
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| {
+                super::load_plugin(&self.runtime, &last.name, &bytes, Some(slot), config)
+                    .map_err(|error| error.to_string())
+            });
+        match loaded {
+            Ok(plugin) => {
+                let digest = config_digest(config);
+                // Restored again at each start while the folder stays
+                // unusable: one entry says so, not one per restart.
+                let version = if last.how == Activation::Restore && last.config_digest == digest {
+                    last.clone()
+                } else {
+                    let version = PluginVersion {
+                        how: Activation::Restore,
+                        at: self.engine.now(),
+                        config: config.clone(),
+                        config_digest: digest,
+                        config_changes: Vec::new(),
+                        ..last.clone()
+                    };
+                    self.engine.store().put_plugin_version(org, &version)?;
+                    version
+                };
+                tracing::warn!(org, %slot, plugin = %plugin.id(), config_digest = %version.config_digest, how = "restore", "serving the last good version: the folder's is unusable");
+                self.runtime.keep(&plugin);
+                self.registry()
+                    .activate(org, plugin, config.clone(), version.at);
+            }
+            Err(error) => {
+                tracing::error!(org, %slot, %error, "the last good version cannot be restored; the slot is empty");
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn restore_all(&self, org: &str) -> Result<(), LoadError> {
+        for slot in Slot::ALL {
+            self.restore(org, slot, &Config::new())?;
+        }
+        Ok(())
+    }
 }

@@ -77,7 +77,7 @@ pub enum InstallError {
     #[error("nothing serves {0}")]
     EmptySlot(Slot),
     /// `org.toml` is broken: fix it first.
-    #[error(transparent)]
+    #[error("org.toml cannot be used, so nothing was changed; fix it first ({0})")]
     OrgFile(#[from] OrgFileError),
     /// Files or the store failed.
     #[error(transparent)]
@@ -276,10 +276,10 @@ impl PluginLoader {
             // were never written, else the folder's.
             let digest = match &cases {
                 CasesChange::Write(text, _) => {
-                    super::loader::checked_digest_of(name, hash, &config, text)
+                    super::check::checked_digest_of(name, hash, &config, text)
                 }
-                CasesChange::Remove => super::loader::checked_digest_of(name, hash, &config, b""),
-                CasesChange::Keep => super::loader::checked_digest(name, hash, &config, &path),
+                CasesChange::Remove => super::check::checked_digest_of(name, hash, &config, b""),
+                CasesChange::Keep => super::check::checked_digest(name, hash, &config, &path),
             };
             self.engine
                 .plugins()

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::cases::{cases_path, parse_cases};
-use super::check::CheckFailure;
+use super::check::{CheckFailure, checked_digest_of};
 use super::folder::{CASES_MAX, FolderError, ORG_FILE_MAX, OrgFolders, read_org_file};
 use super::org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 use super::{Refusal, Registry};
@@ -136,6 +136,26 @@ impl PluginLoader {
             .clone();
         let _guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         work()
+    }
+
+    /// Runs `work` holding `org`'s reload lock if no one else holds it;
+    /// `None` when someone does (an upload or rollback of that org in
+    /// progress): a reload worker then moves on to other orgs rather than
+    /// wait on one org's long operation.
+    pub(super) fn try_locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> Option<T> {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(org.to_string())
+            .or_default()
+            .clone();
+        let _guard = match lock.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        Some(work())
     }
 
     /// Reads `org`'s folder and makes what it names active, slot by slot.
@@ -270,7 +290,29 @@ impl PluginLoader {
             // counted again until something in it changes.
             return Ok(SlotOutcome::Refused(refusal));
         }
+        // What the history last recorded for the slot, found again with
+        // nothing serving (a start-up): it passed its cases when it was
+        // recorded; run them again at the next change, not while every org
+        // waits for the server to start.
+        let recorded = active.is_none()
+            && self
+                .engine
+                .store()
+                .plugin_versions(org)?
+                .iter()
+                .rev()
+                .find(|version| version.slot == slot)
+                .is_some_and(|last| last.is(&name, hash, &config_digest(&entry.config)));
         let checked_plugin = match &cases_text {
+            Some(_) if recorded => self.check_with_cases(
+                &name,
+                &bytes,
+                slot,
+                &path,
+                &entry.config,
+                Some(&[]),
+                &Cancel::new(),
+            ),
             Some(text) => parse_cases(&cases_file, text)
                 .map_err(|error| CheckFailure {
                     reason: error.to_string(),
@@ -357,83 +399,4 @@ impl PluginLoader {
             .refuse(org, slot, refusal.clone(), checked, transient);
         Ok(SlotOutcome::Refused(refusal))
     }
-
-    /// With nothing serving in `slot` (a start-up whose file is unusable),
-    /// serves the version the slot last had, from the kept copies.
-    fn restore(&self, org: &str, slot: Slot, config: &Config) -> Result<(), LoadError> {
-        let history = self.engine.store().plugin_versions(org)?;
-        let Some(last) = history.iter().rev().find(|version| version.slot == slot) else {
-            return Ok(());
-        };
-        let hash = last.hash;
-        // The config it served with, when its entry recorded it.
-        let config = if last.config_digest.is_empty() {
-            config
-        } else {
-            &last.config
-        };
-        let loaded = std::fs::read(self.folders.kept_path(&hash))
-            .map_err(|error| error.to_string())
-            .and_then(|bytes| {
-                super::load_plugin(&self.runtime, &last.name, &bytes, Some(slot), config)
-                    .map_err(|error| error.to_string())
-            });
-        match loaded {
-            Ok(plugin) => {
-                let version = PluginVersion {
-                    how: Activation::Restore,
-                    at: self.engine.now(),
-                    config: config.clone(),
-                    config_digest: config_digest(config),
-                    config_changes: Vec::new(),
-                    ..last.clone()
-                };
-                self.engine.store().put_plugin_version(org, &version)?;
-                tracing::warn!(org, %slot, plugin = %plugin.id(), config_digest = %version.config_digest, how = "restore", "serving the last good version: the folder's is unusable");
-                self.runtime.keep(&plugin);
-                self.registry()
-                    .activate(org, plugin, config.clone(), version.at);
-            }
-            Err(error) => {
-                tracing::error!(org, %slot, %error, "the last good version cannot be restored; the slot is empty");
-            }
-        }
-        Ok(())
-    }
-
-    fn restore_all(&self, org: &str) -> Result<(), LoadError> {
-        for slot in Slot::ALL {
-            self.restore(org, slot, &Config::new())?;
-        }
-        Ok(())
-    }
-}
-
-/// The digest of everything a slot's check depends on: the name, the
-/// component, the config and the sample cases beside it (unreadable cases
-/// count as none: reading them again is part of the check).
-pub(super) fn checked_digest(
-    name: &str,
-    component: ContentHash,
-    config: &Config,
-    path: &Path,
-) -> ContentHash {
-    let cases = read_org_file(&cases_path(path), CASES_MAX).unwrap_or_default();
-    checked_digest_of(name, component, config, &cases)
-}
-
-/// [`checked_digest`] of the cases text `cases` (an upload's own).
-pub(super) fn checked_digest_of(
-    name: &str,
-    component: ContentHash,
-    config: &Config,
-    cases: &[u8],
-) -> ContentHash {
-    let config = serde_json::to_vec(config).unwrap_or_default();
-    let mut all = Vec::with_capacity(name.len() + 64 + config.len() + cases.len() + 16);
-    for part in [name.as_bytes(), component.as_bytes(), &config, cases] {
-        all.extend_from_slice(&(part.len() as u64).to_be_bytes());
-        all.extend_from_slice(part);
-    }
-    ContentHash::of(&all)
 }

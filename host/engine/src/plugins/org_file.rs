@@ -18,8 +18,10 @@ pub const ORG_FILE: &str = "org.toml";
 /// `org.toml` cannot be used; everything active keeps serving.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrgFileError {
-    /// The file cannot be read.
-    #[error("cannot read {path}: {message}")]
+    /// The file cannot be read. (Messages name the file, not its path:
+    /// an org's token holder reads them, and the server's folders are not
+    /// theirs to know.)
+    #[error("cannot read {}: {message}", file_name(.path))]
     Read {
         /// The file.
         path: PathBuf,
@@ -27,13 +29,48 @@ pub enum OrgFileError {
         message: String,
     },
     /// The file is not TOML of the expected shape.
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", file_name(.path))]
     Parse {
         /// The file.
         path: PathBuf,
         /// The parser's message, with line, column and key.
         message: String,
     },
+}
+
+/// Where and why `text` is not an `org.toml`, without quoting the file: the
+/// message goes to the org's token holders and the log, and the line may
+/// hold a webhook's secret. Only the line and column, and the parser's
+/// reason unless the line sets a secret or a token (whose value the reason
+/// may repeat).
+fn parse_message(text: &str, error: &toml::de::Error) -> String {
+    let reason = error.message().trim().replace('\n', " ");
+    let Some(span) = error.span() else {
+        return reason;
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+    let line_text = text.lines().nth(line - 1).unwrap_or_default();
+    let key = line_text.split('=').next().unwrap_or_default().trim();
+    let secret = ["secret", "token"]
+        .iter()
+        .any(|word| key.to_ascii_lowercase().contains(word));
+    if secret {
+        format!(
+            "line {line}, column {column}: the value of `{key}` is not valid (it is not repeated: it may be a secret); give it as text, `{key} = \"…\"`"
+        )
+    } else {
+        format!("line {line}, column {column}: {reason}")
+    }
+}
+
+/// The last part of `path` (`org.toml`).
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 /// The whole file. Every table is optional; a slot without an entry is
@@ -122,7 +159,7 @@ impl OrgFile {
         }
         let file: OrgFile = toml::from_str(text).map_err(|error| OrgFileError::Parse {
             path: path.to_path_buf(),
-            message: error.to_string().trim_end().replace('\n', " "),
+            message: parse_message(text, &error),
         })?;
         for slot in Slot::ALL {
             if let Some(entry) = file.plugins.get(slot)
@@ -226,144 +263,4 @@ pub fn is_component_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_full_file_parses_and_round_trips() {
-        let text = r#"
-[plugins.lead-definition]
-component = "bant-qualifier.wasm"
-config = { min-budget = 20000 }
-
-[plugins.routing-policy]
-component = "round-robin.wasm"
-
-[nurture]
-default_track = "education"
-[nurture.tracks.evaluation]
-interval-days = 5
-
-[routing]
-accept_within = "4h"
-
-[webhooks.sla-escalation]
-url = "https://crm.example/hooks/leadhost"
-secret = "0123456789abcdef"
-
-[[reps]]
-id = "ana"
-territories = ["DE"]
-capacity = 10
-"#;
-        let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
-        let definition = file.plugins.get(Slot::LeadDefinition).unwrap();
-        assert_eq!(definition.component, "bant-qualifier.wasm");
-        assert_eq!(definition.config.len(), 1);
-        assert!(file.plugins.get(Slot::NurtureTrack).is_none());
-        assert_eq!(file.nurture.default_track.as_deref(), Some("education"));
-        assert_eq!(file.reps[0].id, "ana");
-        assert_eq!(file.routing.sla(), Some(chrono::Duration::hours(4)));
-        assert!(file.webhooks.get("sla-escalation").is_some());
-        let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
-        assert_eq!(again, file);
-    }
-
-    #[test]
-    fn an_empty_file_is_refused_not_taken_for_no_plug_ins() {
-        let error = OrgFile::parse(Path::new("org.toml"), " \n").unwrap_err();
-        assert!(error.to_string().contains("the file is empty"), "{error}");
-        let none = OrgFile::parse(Path::new("org.toml"), "# every slot empty\n").unwrap();
-        assert!(none.plugins.get(Slot::LeadDefinition).is_none());
-    }
-
-    #[test]
-    fn mistakes_name_the_key() {
-        let unknown = OrgFile::parse(
-            Path::new("org.toml"),
-            "[plugins.lead-defintion]\ncomponent = \"a.wasm\"\n",
-        )
-        .unwrap_err();
-        assert!(unknown.to_string().contains("lead-defintion"), "{unknown}");
-        let outside = OrgFile::parse(
-            Path::new("org.toml"),
-            "[plugins.routing-policy]\ncomponent = \"../other/a.wasm\"\n",
-        )
-        .unwrap_err();
-        assert!(
-            outside
-                .to_string()
-                .contains("plugins.routing-policy.component"),
-            "{outside}"
-        );
-        let confusing = OrgFile::parse(
-            Path::new("org.toml"),
-            "[plugins.lead-definition]\ncomponent = \"rule.rhai.wasm\"\n",
-        );
-        assert!(confusing.is_err());
-        let script = OrgFile::parse(
-            Path::new("org.toml"),
-            "[plugins.lead-definition]\ncomponent = \"rule.rhai\"\n",
-        );
-        assert!(script.is_ok(), "{script:?}");
-        let backwards = OrgFile::parse(
-            Path::new("org.toml"),
-            "[[reps]]\nid = \"ana\"\ncapacity = 5\nout_of_office = [{ from = \"2026-12-21T00:00:00Z\", until = \"2026-12-01T00:00:00Z\" }]\n",
-        )
-        .unwrap_err();
-        assert!(
-            backwards
-                .to_string()
-                .contains("reps[0] (ana): out_of_office[0].until must be after `from`"),
-            "{backwards}"
-        );
-    }
-
-    #[test]
-    fn a_config_number_that_is_not_finite_is_refused_by_its_key() {
-        for (value, shown) in [
-            ("nan", "NaN"),
-            ("inf", "inf"),
-            ("-inf", "-inf"),
-            ("+nan", "NaN"),
-        ] {
-            let text = format!(
-                "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = {{ strict = true, min-budget = {value} }}\n"
-            );
-            let error = OrgFile::parse(Path::new("org.toml"), &text).unwrap_err();
-            assert!(
-                error.to_string().contains(&format!(
-                    "plugins.lead-definition.config.min-budget: must be a finite number, not `{shown}`"
-                )),
-                "{value}: {error}"
-            );
-        }
-        let finite =
-            "[plugins.routing-policy]\ncomponent = \"a.wasm\"\nconfig = { share = 1e300 }\n";
-        assert!(OrgFile::parse(Path::new("org.toml"), finite).is_ok());
-    }
-
-    #[test]
-    fn config_lists_reach_plug_ins_as_comma_separated_text_and_bad_values_name_their_key() {
-        let text = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"logistics\", \"manufacturing\"], min-size = 200 }\n\n[nurture.tracks.education]\nchannels = [\"email\", \"call\"]\n";
-        let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
-        let config = &file.plugins.get(Slot::LeadDefinition).unwrap().config;
-        assert_eq!(
-            config["industries"],
-            Scalar::Text("logistics, manufacturing".into())
-        );
-        assert_eq!(config["min-size"], Scalar::Number(200.0));
-        assert_eq!(
-            file.nurture.tracks["education"]["channels"],
-            Scalar::Text("email, call".into())
-        );
-        let nested = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [[\"logistics\"]] }\n";
-        let error = OrgFile::parse(Path::new("org.toml"), nested).unwrap_err();
-        assert!(
-            error.to_string().contains(
-                "expected item 1 of `industries` to be a string or a number, as in `industries = [\"logistics\", \"retail\"]`"
-            ),
-            "{error}"
-        );
-    }
-}
+mod tests;

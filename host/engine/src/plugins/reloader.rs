@@ -22,6 +22,10 @@ use crate::store::Activation;
 /// Reload threads: one org's slow reload leaves the other free.
 const WORKERS: usize = 2;
 
+/// How soon an org is tried again when its lock was held (an upload or a
+/// rollback of that org running).
+const BUSY_WAIT: Duration = Duration::from_millis(250);
+
 /// How long dropping a [`Reloader`] waits for reloads in progress.
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
@@ -198,15 +202,21 @@ fn reload(loader: &PluginLoader, org: &str) -> Option<Duration> {
             return None;
         }
     }
-    let retry_in = match loader.reload(org, Activation::File) {
-        Ok(reload) => reload.retry_in,
-        Err(error) => {
+    // Never waits on the org's lock: a worker held by one org's long
+    // upload would hold up every other org's reloads.
+    let reloaded = loader.try_locked(org, || {
+        let reload = loader.reload_locked(org, Activation::File);
+        loader.answer_rollback_requests_locked(org);
+        reload
+    });
+    match reloaded {
+        None => Some(BUSY_WAIT),
+        Some(Ok(reload)) => reload.retry_in,
+        Some(Err(error)) => {
             tracing::error!(org, %error, "reload failed; the active versions keep serving");
             None
         }
-    };
-    loader.answer_rollback_requests(org);
-    retry_in
+    }
 }
 
 fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {

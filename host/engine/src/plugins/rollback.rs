@@ -98,6 +98,16 @@ impl PluginLoader {
         slot: Slot,
         prefix: &str,
     ) -> Result<PluginVersion, InstallError> {
+        self.locked(org, || self.rollback_locked(org, slot, prefix))
+    }
+
+    /// [`PluginLoader::rollback`], the org's lock already held.
+    fn rollback_locked(
+        &self,
+        org: &str,
+        slot: Slot,
+        prefix: &str,
+    ) -> Result<PluginVersion, InstallError> {
         let history = self
             .engine
             .store()
@@ -128,21 +138,20 @@ impl PluginLoader {
             (Some(_), None) => CasesChange::Remove,
             (None, _) => CasesChange::Keep,
         };
-        self.locked(org, || {
-            let place = Place {
-                name: &version.name,
-                bytes: &bytes,
-                how: Activation::Rollback,
-                config,
-                cases,
-            };
-            self.place(org, slot, place, &Cancel::new())
-        })
+        let place = Place {
+            name: &version.name,
+            bytes: &bytes,
+            how: Activation::Rollback,
+            config,
+            cases,
+        };
+        self.place(org, slot, place, &Cancel::new())
     }
 
     /// Runs the rollbacks requested in `org`'s folder by a command that
-    /// could not open the store, and answers each in its result file.
-    pub fn answer_rollback_requests(&self, org: &str) {
+    /// could not open the store, and answers each in its result file; the
+    /// org's lock is held.
+    pub(super) fn answer_rollback_requests_locked(&self, org: &str) {
         for slot in Slot::ALL {
             let request = request_path(&self.folders, org, slot);
             // Only a regular file (not a symlink, a FIFO or a device),
@@ -161,7 +170,7 @@ impl PluginLoader {
                 continue;
             }
             let answer = match prefix {
-                Some(prefix) => match self.rollback(org, slot, &prefix) {
+                Some(prefix) => match self.rollback_locked(org, slot, &prefix) {
                     Ok(version) => RollbackAnswer::Done(version),
                     Err(error) => RollbackAnswer::Refused(error.to_string()),
                 },
@@ -249,14 +258,14 @@ pub fn request_rollback(
 /// white space ignored); `None` for anything else, which is never read
 /// past a few bytes more than the longest reference.
 fn read_request(path: &std::path::Path) -> Option<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)
+    // Checked on the file opened, not on its name: a tenant can swap the
+    // name between a check and an open (a FIFO would hold a reload worker
+    // for good, a link would read a file outside the folder).
+    let bytes = super::folder::read_org_file(path, REFERENCE_MAX as u64 + 16).ok()?;
+    let to = std::str::from_utf8(&bytes)
         .ok()?
-        .take(REFERENCE_MAX as u64 + 16)
-        .read_to_string(&mut text)
-        .ok()?;
-    let to = text.trim().to_ascii_lowercase();
+        .trim()
+        .to_ascii_lowercase();
     parse_version(&to).is_some().then_some(to)
 }
 
@@ -273,120 +282,4 @@ fn result_path(folders: &OrgFolders, org: &str, slot: Slot) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A version whose hash starts with `start` (hex).
-    fn version(slot: Slot, name: &str, start: &str) -> PluginVersion {
-        let hex = format!("{start:0<64}");
-        PluginVersion {
-            slot,
-            name: name.into(),
-            hash: hex.parse().unwrap(),
-            how: Activation::File,
-            at: "2026-11-30T00:00:00Z".parse().unwrap(),
-            config: Default::default(),
-            config_digest: String::new(),
-            config_changes: Vec::new(),
-            cases_digest: None,
-        }
-    }
-
-    #[test]
-    fn a_prefix_names_one_version_of_the_slot_or_is_refused_by_name() {
-        let history = vec![
-            version(Slot::LeadDefinition, "bant", "abc123"),
-            version(Slot::LeadDefinition, "fit", "abd456"),
-            version(Slot::RoutingPolicy, "round-robin", "abe789"),
-            version(Slot::LeadDefinition, "bant-again", "abc123"),
-        ];
-        let picked = pick_version(&history, Slot::LeadDefinition, " ABC ").unwrap();
-        assert_eq!(picked.name, "bant-again");
-        assert!(picked.hash.to_string().starts_with("abc123"));
-        // Another slot's history is not searched.
-        assert!(matches!(
-            pick_version(&history, Slot::LeadDefinition, "abe"),
-            Err(InstallError::UnknownVersion { .. })
-        ));
-        assert!(matches!(
-            pick_version(&history, Slot::LeadDefinition, "ab"),
-            Err(InstallError::AmbiguousVersion { count: 2, .. })
-        ));
-        for bad in ["", "zz", "abc:", ":abc", "abc:def:0", "abc:xyz"] {
-            assert!(
-                matches!(
-                    pick_version(&history, Slot::LeadDefinition, bad),
-                    Err(InstallError::BadVersion(_))
-                ),
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_config_only_version_is_named_by_its_config_digest() {
-        let with_config = |config: &str, name: &str| PluginVersion {
-            config_digest: format!("{config:0<64}"),
-            ..version(Slot::LeadDefinition, name, "abc123")
-        };
-        let history = vec![
-            with_config("11aa", "fit"),
-            with_config("22bb", "fit"),
-            with_config("11aa", "fit-again"),
-        ];
-        // The component alone: its latest config.
-        let latest = pick_version(&history, Slot::LeadDefinition, "abc").unwrap();
-        assert!(latest.config_digest.starts_with("11aa"));
-        assert_eq!(latest.name, "fit-again");
-        let older = pick_version(&history, Slot::LeadDefinition, "abc:22").unwrap();
-        assert!(older.config_digest.starts_with("22bb"));
-        // The same (component, config) twice is one version: its latest entry.
-        let again = pick_version(&history, Slot::LeadDefinition, " ABC123:11AA ").unwrap();
-        assert_eq!(again.name, "fit-again");
-        assert!(matches!(
-            pick_version(&history, Slot::LeadDefinition, "abc:33"),
-            Err(InstallError::UnknownVersion { .. })
-        ));
-        let mut both = history.clone();
-        both.push(with_config("1100", "fit"));
-        assert!(matches!(
-            pick_version(&both, Slot::LeadDefinition, "abc:11"),
-            Err(InstallError::AmbiguousVersion { count: 2, .. })
-        ));
-    }
-}
-
-#[cfg(test)]
-mod request_tests {
-    use super::*;
-
-    #[test]
-    fn a_request_is_read_only_as_a_short_hex_prefix() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rollback-lead-definition.request");
-        let read = |text: &[u8]| {
-            std::fs::write(&path, text).unwrap();
-            read_request(&path)
-        };
-        assert_eq!(read(b" C822012336B8\n").as_deref(), Some("c822012336b8"));
-        assert_eq!(read(&[b'a'; 64]).map(|p| p.len()), Some(64));
-        assert_eq!(read(b"C8220:9E01\n").as_deref(), Some("c8220:9e01"));
-        for bad in [
-            &b""[..],
-            b"  ",
-            b"zz",
-            b"touch /tmp/x",
-            b"abc:",
-            b"abc:def:1",
-            &[b'a'; 65],
-            &[b'a'; 100_000],
-        ] {
-            assert_eq!(
-                read(bad),
-                None,
-                "{:?}",
-                String::from_utf8_lossy(&bad[..bad.len().min(20)])
-            );
-        }
-    }
-}
+mod tests;

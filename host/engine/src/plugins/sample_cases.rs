@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::cases::{SampleCase, cases_path, run_cases};
+use super::cases::{CASES_BUDGET, SampleCase, cases_path, run_cases_within};
 use super::folder::{FolderError, write_atomically};
 use super::install::InstallError;
 use super::loader::{LoadError, PluginLoader};
@@ -77,26 +77,39 @@ impl PluginLoader {
     ) -> Result<(String, usize), InstallError> {
         self.check_quota(org, text.len() as u64)?;
         let cases = parse(text)?;
+        // Run without the org's lock (its reloads and uploads need it), on
+        // the version serving now, within the cases' budget.
+        let active = self
+            .registry()
+            .active(org, slot)
+            .ok_or(InstallError::EmptySlot(slot))?;
+        let results = run_cases_within(&active.plugin, &cases, &active.config, CASES_BUDGET);
+        let failed: Vec<String> = results
+            .iter()
+            .filter_map(|result| {
+                let failure = result.failure.as_ref()?;
+                Some(format!("{}: {failure}", result.label()))
+            })
+            .collect();
+        if !failed.is_empty() {
+            return Err(InstallError::Cases(format!(
+                "{} of {} fail on {}: {}",
+                failed.len(),
+                cases.len(),
+                active.plugin.id(),
+                failed.join("; ")
+            )));
+        }
         self.locked(org, || {
-            let active = self
-                .registry()
-                .active(org, slot)
-                .ok_or(InstallError::EmptySlot(slot))?;
-            let results = run_cases(&active.plugin, &cases, &active.config);
-            let failed: Vec<String> = results
-                .iter()
-                .filter_map(|result| {
-                    let failure = result.failure.as_ref()?;
-                    Some(format!("{}: {failure}", result.label()))
-                })
-                .collect();
-            if !failed.is_empty() {
-                return Err(InstallError::Cases(format!(
-                    "{} of {} fail on {}: {}",
-                    failed.len(),
-                    cases.len(),
-                    active.plugin.id(),
-                    failed.join("; ")
+            // Written only beside the version they passed on.
+            let serving = self.registry().active(org, slot);
+            let same = serving.as_ref().is_some_and(|serving| {
+                serving.plugin.id() == active.plugin.id()
+                    && serving.config_digest == active.config_digest
+            });
+            if !same {
+                return Err(InstallError::Interrupted(format!(
+                    "another version of {slot} became active while the cases ran"
                 )));
             }
             let name = active.plugin.id().name.clone();

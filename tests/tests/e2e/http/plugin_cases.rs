@@ -157,3 +157,32 @@ fn a_component_uploads_with_its_own_cases_in_one_request() {
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "readme");
 }
+
+#[test]
+fn an_upload_query_names_the_parameter_it_does_not_take() {
+    let server = TestServer::start();
+    let form = || Form::new().part("component", component(BANT_QUALIFIER.bytes.to_vec()));
+    let (status, problem) = upload(&server, "acme-fit&config=min-budget%3D20000", form());
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "config", "{problem}");
+    assert!(
+        problem["errors"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .starts_with("an upload's query takes only `name`"),
+        "{problem}"
+    );
+    // Without a name at all, the name is what is asked for.
+    let answer = server
+        .request(
+            Method::PUT,
+            "/v1/orgs/demo/plugins/lead-definition",
+            Some(&server.demo),
+        )
+        .multipart(form())
+        .send()
+        .unwrap();
+    let (status, problem) = read(answer);
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+}

@@ -1,0 +1,179 @@
+//! Reading `org.toml`: the whole shape, mistakes named by key, errors
+//! that never quote a secret.
+
+use super::*;
+
+#[test]
+fn a_full_file_parses_and_round_trips() {
+    let text = r#"
+[plugins.lead-definition]
+component = "bant-qualifier.wasm"
+config = { min-budget = 20000 }
+
+[plugins.routing-policy]
+component = "round-robin.wasm"
+
+[nurture]
+default_track = "education"
+[nurture.tracks.evaluation]
+interval-days = 5
+
+[routing]
+accept_within = "4h"
+
+[webhooks.sla-escalation]
+url = "https://crm.example/hooks/leadhost"
+secret = "0123456789abcdef"
+
+[[reps]]
+id = "ana"
+territories = ["DE"]
+capacity = 10
+"#;
+    let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+    let definition = file.plugins.get(Slot::LeadDefinition).unwrap();
+    assert_eq!(definition.component, "bant-qualifier.wasm");
+    assert_eq!(definition.config.len(), 1);
+    assert!(file.plugins.get(Slot::NurtureTrack).is_none());
+    assert_eq!(file.nurture.default_track.as_deref(), Some("education"));
+    assert_eq!(file.reps[0].id, "ana");
+    assert_eq!(file.routing.sla(), Some(chrono::Duration::hours(4)));
+    assert!(file.webhooks.get("sla-escalation").is_some());
+    let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
+    assert_eq!(again, file);
+}
+
+#[test]
+fn a_parse_error_says_where_without_quoting_a_secret() {
+    let base = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\n\n[webhooks.touch]\nurl = \"https://hooks.example/t\"\n";
+    for line in [
+        "secret = \"S3CRET-whsec-0123456789abcdef\n",
+        "secret = 1234567890123456789\n",
+    ] {
+        let error = OrgFile::parse(
+            Path::new("/srv/data/orgs/acme/org.toml"),
+            &format!("{base}{line}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            !error.contains("S3CRET") && !error.contains("1234567890123456789"),
+            "{error}"
+        );
+        assert!(error.starts_with("org.toml: line 6, column "), "{error}");
+        assert!(
+            error.contains("the value of `secret` is not valid"),
+            "{error}"
+        );
+    }
+    // Other lines keep the parser's reason, and the file is named, not
+    // the server's folders.
+    let error = OrgFile::parse(
+        Path::new("/srv/data/orgs/acme/org.toml"),
+        "[plugins.lead-definition]\ncomponent = 3\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("org.toml: line 2, column 13: invalid type"),
+        "{error}"
+    );
+    assert!(!error.contains("/srv"), "{error}");
+}
+
+#[test]
+fn an_empty_file_is_refused_not_taken_for_no_plug_ins() {
+    let error = OrgFile::parse(Path::new("org.toml"), " \n").unwrap_err();
+    assert!(error.to_string().contains("the file is empty"), "{error}");
+    let none = OrgFile::parse(Path::new("org.toml"), "# every slot empty\n").unwrap();
+    assert!(none.plugins.get(Slot::LeadDefinition).is_none());
+}
+
+#[test]
+fn mistakes_name_the_key() {
+    let unknown = OrgFile::parse(
+        Path::new("org.toml"),
+        "[plugins.lead-defintion]\ncomponent = \"a.wasm\"\n",
+    )
+    .unwrap_err();
+    assert!(unknown.to_string().contains("lead-defintion"), "{unknown}");
+    let outside = OrgFile::parse(
+        Path::new("org.toml"),
+        "[plugins.routing-policy]\ncomponent = \"../other/a.wasm\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        outside
+            .to_string()
+            .contains("plugins.routing-policy.component"),
+        "{outside}"
+    );
+    let confusing = OrgFile::parse(
+        Path::new("org.toml"),
+        "[plugins.lead-definition]\ncomponent = \"rule.rhai.wasm\"\n",
+    );
+    assert!(confusing.is_err());
+    let script = OrgFile::parse(
+        Path::new("org.toml"),
+        "[plugins.lead-definition]\ncomponent = \"rule.rhai\"\n",
+    );
+    assert!(script.is_ok(), "{script:?}");
+    let backwards = OrgFile::parse(
+        Path::new("org.toml"),
+        "[[reps]]\nid = \"ana\"\ncapacity = 5\nout_of_office = [{ from = \"2026-12-21T00:00:00Z\", until = \"2026-12-01T00:00:00Z\" }]\n",
+    )
+    .unwrap_err();
+    assert!(
+        backwards
+            .to_string()
+            .contains("reps[0] (ana): out_of_office[0].until must be after `from`"),
+        "{backwards}"
+    );
+}
+
+#[test]
+fn a_config_number_that_is_not_finite_is_refused_by_its_key() {
+    for (value, shown) in [
+        ("nan", "NaN"),
+        ("inf", "inf"),
+        ("-inf", "-inf"),
+        ("+nan", "NaN"),
+    ] {
+        let text = format!(
+            "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = {{ strict = true, min-budget = {value} }}\n"
+        );
+        let error = OrgFile::parse(Path::new("org.toml"), &text).unwrap_err();
+        assert!(
+            error.to_string().contains(&format!(
+                "plugins.lead-definition.config.min-budget: must be a finite number, not `{shown}`"
+            )),
+            "{value}: {error}"
+        );
+    }
+    let finite = "[plugins.routing-policy]\ncomponent = \"a.wasm\"\nconfig = { share = 1e300 }\n";
+    assert!(OrgFile::parse(Path::new("org.toml"), finite).is_ok());
+}
+
+#[test]
+fn config_lists_reach_plug_ins_as_comma_separated_text_and_bad_values_name_their_key() {
+    let text = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"logistics\", \"manufacturing\"], min-size = 200 }\n\n[nurture.tracks.education]\nchannels = [\"email\", \"call\"]\n";
+    let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+    let config = &file.plugins.get(Slot::LeadDefinition).unwrap().config;
+    assert_eq!(
+        config["industries"],
+        Scalar::Text("logistics, manufacturing".into())
+    );
+    assert_eq!(config["min-size"], Scalar::Number(200.0));
+    assert_eq!(
+        file.nurture.tracks["education"]["channels"],
+        Scalar::Text("email, call".into())
+    );
+    let nested = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [[\"logistics\"]] }\n";
+    let error = OrgFile::parse(Path::new("org.toml"), nested).unwrap_err();
+    assert!(
+        error.to_string().contains(
+            "expected item 1 of `industries` to be a string or a number, as in `industries = [\"logistics\", \"retail\"]`"
+        ),
+        "{error}"
+    );
+}
