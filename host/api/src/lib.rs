@@ -24,6 +24,7 @@ mod openapi;
 mod orgs;
 mod outbox;
 mod plugin_cases;
+mod plugin_config;
 mod plugins;
 mod reports;
 mod reps;
@@ -228,6 +229,7 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reps::update))
         .routes(routes!(plugins::list))
         .routes(routes!(plugins::versions))
+        .routes(routes!(plugin_config::put))
         .routes(routes!(reports::funnel))
         .routes(routes!(outbox::tasks))
         .routes(routes!(outbox::task_done))

@@ -55,7 +55,7 @@ pub struct ActiveView {
 }
 
 /// The slot's view; reads the org's folder (call it off the async threads).
-fn slot_view(host: &Host, org: &str, slot: Slot) -> SlotView {
+pub(crate) fn slot_view(host: &Host, org: &str, slot: Slot) -> SlotView {
     let status = host.engine.slot_status(org, slot);
     SlotView {
         org_file_differs: host.plugins.folder_differs(org, slot),

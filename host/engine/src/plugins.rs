@@ -16,6 +16,7 @@ mod reloader;
 mod rollback;
 mod sample_cases;
 mod script;
+mod slot_config;
 mod watcher;
 
 pub use cases::{

@@ -184,3 +184,63 @@ pub(super) fn checked_digest_of(
     }
     ContentHash::of(&all)
 }
+
+impl PluginLoader {
+    /// A config change must not leave the plug-in unable to decide what it
+    /// decided before: when `plugin` is the component serving `org`'s
+    /// `slot` and `config` is new, the slot's example input (with no config
+    /// of its own) is run under the serving config and under `config`; if
+    /// it answered before and does not now, the change is refused. A
+    /// plug-in that never answered it (a test fixture that always traps)
+    /// is not judged by it.
+    pub(super) fn config_still_answers(
+        &self,
+        org: &str,
+        plugin: &Plugin,
+        config: &Config,
+    ) -> Result<(), CheckFailure> {
+        let slot = plugin.slot();
+        let Some(serving) = self.registry().active(org, slot) else {
+            return Ok(());
+        };
+        if serving.plugin.id() != plugin.id() || serving.config == *config {
+            return Ok(());
+        }
+        let example = match slot {
+            Slot::LeadDefinition => crate::builtin::SAMPLE_QUALIFY,
+            Slot::NurtureTrack => crate::builtin::SAMPLE_NURTURE,
+            Slot::RoutingPolicy => crate::builtin::SAMPLE_ROUTE,
+        };
+        let mut input: serde_json::Value =
+            serde_json::from_str(example).expect("the example inputs are JSON");
+        if let Some(input) = input.as_object_mut() {
+            input.remove("config");
+        }
+        let case = [SampleCase {
+            name: "the slot's example input".into(),
+            input,
+            expect: serde_json::json!({}),
+            malformed: None,
+        }];
+        let before = run_cases_within(plugin, &case, &serving.config, CASES_BUDGET);
+        if before.iter().any(|result| result.answer.is_err()) {
+            return Ok(());
+        }
+        let after = run_cases_within(plugin, &case, config, CASES_BUDGET);
+        match after.first() {
+            Some(result) if result.answer.is_err() => Err(CheckFailure {
+                reason: format!(
+                    "under the new config it no longer answers the slot's example input, which it answered under the config serving: {}",
+                    result
+                        .answer
+                        .as_ref()
+                        .err()
+                        .map(String::as_str)
+                        .unwrap_or_default()
+                ),
+                transient: result.transient,
+            }),
+            _ => Ok(()),
+        }
+    }
+}

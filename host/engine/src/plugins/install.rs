@@ -237,19 +237,24 @@ impl PluginLoader {
             (None, _) => self.last_config(org, slot, name)?,
         };
         let path = dir.join(&component);
-        let checked = self.check_with_cases(
-            name,
-            bytes,
-            slot,
-            &path,
-            &config,
-            match &cases {
-                CasesChange::Keep => None,
-                CasesChange::Write(_, cases) => Some(cases.as_slice()),
-                CasesChange::Remove => Some(&[]),
-            },
-            cancel,
-        );
+        let checked = self
+            .check_with_cases(
+                name,
+                bytes,
+                slot,
+                &path,
+                &config,
+                match &cases {
+                    CasesChange::Keep => None,
+                    CasesChange::Write(_, cases) => Some(cases.as_slice()),
+                    CasesChange::Remove => Some(&[]),
+                },
+                cancel,
+            )
+            .and_then(|plugin| {
+                self.config_still_answers(org, &plugin, &config)
+                    .map(|()| plugin)
+            });
         if let Ok(plugin) = &checked {
             // It passed every check: keep its compiled code, so the reload
             // below does not compile it again.

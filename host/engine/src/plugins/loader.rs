@@ -339,6 +339,10 @@ impl PluginLoader {
                 &Cancel::new(),
             ),
         };
+        let checked_plugin = checked_plugin.and_then(|plugin| {
+            self.config_still_answers(org, &plugin, &entry.config)
+                .map(|()| plugin)
+        });
         let plugin = match checked_plugin {
             Ok(plugin) => plugin,
             Err(failure) => {

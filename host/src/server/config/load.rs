@@ -96,7 +96,14 @@ impl ServerConfig {
                 .join(".");
             let problem = match key.as_str() {
                 // The value, or the line it is on, may be the secret.
-                SECRET => "must be text, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)".to_string(),
+                // A wrong type or value repeats what was given: the secret.
+                SECRET => match &error.kind {
+                    figment::error::Kind::InvalidType(_, expected)
+                    | figment::error::Kind::InvalidValue(_, expected) => format!(
+                        "must be {expected}, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)"
+                    ),
+                    other => other.to_string(),
+                },
                 "" => without_excerpt(&error.kind.to_string()),
                 _ => error.kind.to_string(),
             };

@@ -326,7 +326,7 @@ fn the_metrics_token_is_never_repeated_in_an_error_of_the_file() {
     // A number where text belongs: the key is named, the value is not.
     let error = refused("[http]\nmetrics_token = 918273645\n", &[]);
     assert!(
-        error.ends_with("[http] metrics_token: must be text, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)"),
+        error.ends_with("[http] metrics_token: must be a string, as in `metrics_token = \"…\"` (what was given is not repeated: it is a secret)"),
         "{error}"
     );
     assert!(!error.contains("918273645"), "{error}");

@@ -33,6 +33,7 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         ),
         (Method::GET, format!("{org}/plugins/routing-policy/cases")),
         (Method::PUT, format!("{org}/plugins/routing-policy/cases")),
+        (Method::PUT, format!("{org}/plugins/routing-policy/config")),
         (Method::GET, format!("{org}/reports/funnel")),
         (Method::GET, format!("{org}/tasks")),
         (Method::POST, format!("{org}/tasks/{lead}/done")),
@@ -70,6 +71,8 @@ fn body(method: &Method, path: &str) -> Option<serde_json::Value> {
         json!({"available": false})
     } else if path.ends_with("/rollback") {
         json!({"to": "0000"})
+    } else if path.ends_with("/config") {
+        json!({"fallback-queue": "inside-sales"})
     } else if path.ends_with("/batch") {
         json!([])
     } else {

@@ -161,7 +161,10 @@ fn a_component_uploads_with_its_own_cases_in_one_request() {
 #[test]
 fn an_upload_query_names_the_parameter_it_does_not_take() {
     let server = TestServer::start();
-    let form = || Form::new().part("component", component(BANT_QUALIFIER.bytes.to_vec()));
+    // A small body: the query is refused before the body is read, and a
+    // large one could still be on its way when the answer closes the
+    // connection.
+    let form = || Form::new().part("component", component(b"\0asm".to_vec()));
     let (status, problem) = upload(&server, "acme-fit&config=min-budget%3D20000", form());
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "config", "{problem}");
@@ -185,4 +188,66 @@ fn an_upload_query_names_the_parameter_it_does_not_take() {
     let (status, problem) = read(answer);
     assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+}
+
+#[test]
+fn a_slots_config_is_set_over_the_api_checked_first_and_versioned() {
+    let server = TestServer::start();
+    let put_config = |config: &Value| {
+        read(
+            server
+                .request(
+                    Method::PUT,
+                    "/v1/orgs/demo/plugins/lead-definition/config",
+                    Some(&server.demo),
+                )
+                .json(config)
+                .send()
+                .unwrap(),
+        )
+    };
+    let org_file = server
+        .host
+        .plugins
+        .folders()
+        .org_dir("demo")
+        .join("org.toml");
+    let before = std::fs::read_to_string(&org_file).unwrap();
+    // A value the plug-in cannot read: refused, nothing written.
+    let (status, problem) = put_config(&json!({"min-budget": "lots"}));
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("min-budget"),
+        "{problem}"
+    );
+    assert_eq!(std::fs::read_to_string(&org_file).unwrap(), before);
+    // Not a config value at all: named by key.
+    let (status, problem) = put_config(&json!({"industries": [["nested"]]}));
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem.to_string().contains("industries"), "{problem}");
+    // A good one: activated as a `config` version, in org.toml as a list.
+    let (status, slot) =
+        put_config(&json!({"min-budget": 15000, "industries": ["logistics", "retail"]}));
+    assert_eq!(status, 200, "{slot}");
+    assert_eq!(slot["active"]["config"]["min-budget"], 15000.0, "{slot}");
+    assert_eq!(slot["active"]["config"]["industries"], "logistics, retail");
+    let (_, versions) = read(
+        server
+            .request(
+                Method::GET,
+                "/v1/orgs/demo/plugins/lead-definition/versions",
+                Some(&server.demo),
+            )
+            .send()
+            .unwrap(),
+    );
+    let last = versions.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["how"], "config", "{last}");
+    assert_eq!(last["config_digest"], slot["active"]["config_digest"]);
+    let text = std::fs::read_to_string(&org_file).unwrap();
+    assert!(text.contains("min-budget = 15000"), "{text}");
+    assert!(
+        text.contains("industries = \"logistics, retail\""),
+        "a new key is written as the text the plug-in reads: {text}"
+    );
 }

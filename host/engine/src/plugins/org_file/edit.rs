@@ -78,7 +78,12 @@ fn set_values(table: &mut dyn TableLike, config: &Config) {
             Some(value) if means(value).as_ref() == Some(wanted) => {}
             Some(value) => {
                 let decor = value.decor().clone();
-                *value = toml_value(wanted);
+                *value = match (&*value, wanted) {
+                    // A list stays a list: its items are what the text
+                    // joins (no item holds a comma).
+                    (Value::Array(_), Scalar::Text(text)) => list_value(text),
+                    _ => toml_value(wanted),
+                };
                 *value.decor_mut() = decor;
             }
             None => {
@@ -86,6 +91,23 @@ fn set_values(table: &mut dyn TableLike, config: &Config) {
             }
         }
     }
+}
+
+/// `text` (a list joined by [`LIST_SEPARATOR`]) as a TOML array of its
+/// items, numbers as numbers.
+///
+/// [`LIST_SEPARATOR`]: crate::model::config_values::LIST_SEPARATOR
+fn list_value(text: &str) -> Value {
+    let mut items = toml_edit::Array::new();
+    if !text.is_empty() {
+        for item in text.split(crate::model::config_values::LIST_SEPARATOR) {
+            match item.parse::<i64>() {
+                Ok(number) => items.push(number),
+                Err(_) => items.push(item),
+            }
+        }
+    }
+    Value::Array(items)
 }
 
 /// The config value a TOML value stands for, as `org.toml` is read
@@ -216,6 +238,22 @@ mod tests {
         assert_eq!(
             again.plugins.get(Slot::LeadDefinition).unwrap().config,
             config
+        );
+        // A list whose items change stays a list.
+        let mut changed = config.clone();
+        changed.insert(
+            "industries".into(),
+            Scalar::Text("logistics, retail, mining".into()),
+        );
+        let edited = set_slot(text, Slot::LeadDefinition, "acme-fit.wasm", &changed).unwrap();
+        assert!(
+            edited.contains("industries = [\"logistics\", \"retail\", \"mining\"]   # the ICP\n"),
+            "{edited}"
+        );
+        let again = OrgFile::parse(Path::new("org.toml"), &edited).unwrap();
+        assert_eq!(
+            again.plugins.get(Slot::LeadDefinition).unwrap().config,
+            changed
         );
         // An inline table is edited in place, as an inline table.
         let inline = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"retail\"], min-size = 5 }\n";
