@@ -236,6 +236,7 @@ impl From<InstallError> for ApiError {
             InstallError::Refused(refusal) => ApiError::PluginRefused(refusal.reason),
             InstallError::Interrupted(_) => ApiError::Unavailable(error.to_string()),
             InstallError::OrgDiskFull { .. } => ApiError::InsufficientStorage(error.to_string()),
+            InstallError::ConfigTooLarge { .. } => ApiError::TooLarge(error.to_string()),
             InstallError::BadName(_) | InstallError::NameTaken { .. } => {
                 ApiError::Invalid(vec![FieldError {
                     field: "name".into(),

@@ -200,6 +200,14 @@ impl OrgFolders {
         let edited =
             super::org_file::edit::set_slot(&text, slot, component, config).map_err(invalid)?;
         OrgFile::parse(&path, &edited).map_err(|error| invalid(error.to_string()))?;
+        // Never written larger than it may be read back: the org would be
+        // locked out of every change until someone edits the file by hand.
+        if edited.len() as u64 > ORG_FILE_MAX {
+            return Err(invalid(format!(
+                "the edited file would be {} bytes; at most {ORG_FILE_MAX} are read",
+                edited.len()
+            )));
+        }
         write_atomically(&path, edited.as_bytes())
     }
 

@@ -39,6 +39,14 @@ pub enum InstallError {
         /// The bound.
         limit: u64,
     },
+    /// A config given over the API is larger than a slot's config may be.
+    #[error("the config is {bytes} bytes as JSON; a slot's config is at most {limit} bytes")]
+    ConfigTooLarge {
+        /// Its size as JSON.
+        bytes: usize,
+        /// [`MAX_CONFIG_BYTES`].
+        limit: usize,
+    },
     /// The name's file serves another slot of the org.
     #[error("`{file}` is the org's {slot} plug-in: give this one another name")]
     NameTaken {
@@ -83,6 +91,11 @@ pub enum InstallError {
     #[error(transparent)]
     Load(#[from] LoadError),
 }
+
+/// The largest config a slot takes over the API, as JSON: 16 KiB. A rule's
+/// config is a few thresholds and lists; more would only grow `org.toml`
+/// (read at most 1 MiB) and every version's record.
+pub const MAX_CONFIG_BYTES: usize = 16 << 10;
 
 /// What an upload or a rollback puts in place.
 pub(super) struct Place<'a> {
@@ -229,6 +242,17 @@ impl PluginLoader {
                     _ => 0,
                 };
             self.check_quota(org, adding as u64)?;
+        }
+        if how == Activation::Config {
+            let json = serde_json::to_vec(&config).map_or(0, |json| json.len());
+            if json > MAX_CONFIG_BYTES {
+                return Err(InstallError::ConfigTooLarge {
+                    bytes: json,
+                    limit: MAX_CONFIG_BYTES,
+                });
+            }
+            // The version's record holds it, and its changes.
+            self.check_quota(org, 2 * json as u64)?;
         }
         let entry = file.plugins.get(slot);
         let config = match (config, entry) {

@@ -44,7 +44,7 @@ pub enum OrgFileError {
 /// reason unless the line sets a secret or a token (whose value the reason
 /// may repeat).
 fn parse_message(text: &str, error: &toml::de::Error) -> String {
-    let reason = error.message().trim().replace('\n', " ");
+    let reason = without_value(&error.message().trim().replace('\n', " "));
     let Some(span) = error.span() else {
         return reason;
     };
@@ -63,6 +63,21 @@ fn parse_message(text: &str, error: &toml::de::Error) -> String {
     } else {
         format!("line {line}, column {column}: {reason}")
     }
+}
+
+/// serde's `invalid type: integer `123`, expected a string` without what
+/// was given (`invalid type: integer, expected a string`): the value may be
+/// a secret under a key the line does not name (an inline table).
+fn without_value(reason: &str) -> String {
+    for start in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = reason.strip_prefix(start)
+            && let Some((given, expected)) = rest.split_once(", expected ")
+        {
+            let kind = given.split_whitespace().next().unwrap_or_default();
+            return format!("{start}{kind}, expected {expected}");
+        }
+    }
+    reason.to_string()
 }
 
 /// The last part of `path` (`org.toml`).

@@ -3,7 +3,7 @@
 //! shares. Counted: the regular files of the org's folder, and the kept
 //! copy (`components/<sha256>.wasm`, for rollback and replay) of every
 //! component its history names and of the sample cases each passed, each
-//! once. A file dropped into the folder
+//! once, and the history's records themselves. A file dropped into the folder
 //! by hand is not refused (whoever writes there has the disk already) but
 //! counts toward the next upload.
 
@@ -39,6 +39,9 @@ impl PluginLoader {
             }
         }
         let history = self.engine.store().plugin_versions(org)?;
+        // The history's own records (each version's config and changes),
+        // as their JSON: a config change writes no file but grows them.
+        used += serde_json::to_vec(&history).map_or(0, |json| json.len() as u64);
         let components: BTreeSet<ContentHash> =
             history.iter().map(|version| version.hash).collect();
         let cases: BTreeSet<&str> = history

@@ -158,9 +158,20 @@ impl PluginLoader {
             // read no further than a request can be long.
             let regular = std::fs::symlink_metadata(&request).is_ok_and(|meta| meta.is_file());
             if !regular {
-                if std::fs::symlink_metadata(&request).is_ok() {
-                    tracing::warn!(org, %slot, "a rollback request that is not a regular file; removed");
-                    let _ = std::fs::remove_file(&request);
+                if let Ok(meta) = std::fs::symlink_metadata(&request) {
+                    let removed = if meta.is_dir() {
+                        std::fs::remove_dir(&request)
+                    } else {
+                        std::fs::remove_file(&request)
+                    };
+                    match removed {
+                        Ok(()) => {
+                            tracing::warn!(org, %slot, "a rollback request that is not a regular file; removed")
+                        }
+                        Err(error) => {
+                            tracing::debug!(org, %slot, %error, "a rollback request that is not a regular file, left in place")
+                        }
+                    }
                 }
                 continue;
             }

@@ -221,6 +221,11 @@ fn a_slots_config_is_set_over_the_api_checked_first_and_versioned() {
         "{problem}"
     );
     assert_eq!(std::fs::read_to_string(&org_file).unwrap(), before);
+    // Larger than a slot's config may be (DEL is six bytes in TOML: a
+    // body like this once pushed org.toml past what is read back).
+    let (status, problem) = put_config(&json!({"k": "\u{7f}".repeat(20_000)}));
+    assert_eq!(status, 413, "{problem}");
+    assert_eq!(std::fs::read_to_string(&org_file).unwrap(), before);
     // Not a config value at all: named by key.
     let (status, problem) = put_config(&json!({"industries": [["nested"]]}));
     assert_eq!(status, 422, "{problem}");

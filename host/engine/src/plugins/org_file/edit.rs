@@ -81,7 +81,11 @@ fn set_values(table: &mut dyn TableLike, config: &Config) {
                 *value = match (&*value, wanted) {
                     // A list stays a list: its items are what the text
                     // joins (no item holds a comma).
-                    (Value::Array(_), Scalar::Text(text)) => list_value(text),
+                    (Value::Array(_), Scalar::Text(text))
+                        if means(&list_value(text)).as_ref() == Some(wanted) =>
+                    {
+                        list_value(text)
+                    }
                     _ => toml_value(wanted),
                 };
                 *value.decor_mut() = decor;
@@ -254,6 +258,17 @@ mod tests {
         assert_eq!(
             again.plugins.get(Slot::LeadDefinition).unwrap().config,
             changed
+        );
+        // Text that would not read back the same as a list is written as
+        // text: what was checked is what serves.
+        let mut odd = config.clone();
+        odd.insert("industries".into(), Scalar::Text("007, 1e3".into()));
+        let edited = set_slot(text, Slot::LeadDefinition, "acme-fit.wasm", &odd).unwrap();
+        let again = OrgFile::parse(Path::new("org.toml"), &edited).unwrap();
+        assert_eq!(
+            again.plugins.get(Slot::LeadDefinition).unwrap().config,
+            odd,
+            "{edited}"
         );
         // An inline table is edited in place, as an inline table.
         let inline = "[plugins.lead-definition]\ncomponent = \"a.wasm\"\nconfig = { industries = [\"retail\"], min-size = 5 }\n";
