@@ -59,7 +59,9 @@ pub async fn get(
     request_body(content = Vec<Object>, content_type = "application/json"),
     responses((status = 200, body = CasesView),
         (status = 409, description = "Nothing serves the slot", body = super::Problem),
-        (status = 422, description = "Unreadable cases, or cases the plug-in fails", body = super::Problem)),
+        (status = 422, description = "Unreadable cases, or cases the plug-in fails", body = super::Problem),
+        (status = 503, description = "Another version became active while the cases ran; send them again", body = super::Problem),
+        (status = 507, description = "The org's plug-in files and history are at their bound (`[limits] org_disk_mib`); nothing was written", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn replace(
     State(state): State<AppState>,

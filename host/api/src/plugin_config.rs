@@ -36,7 +36,9 @@ struct ConfigValues(serde_json::Map<String, serde_json::Value>);
     request_body = ConfigValues,
     responses((status = 200, body = SlotView),
         (status = 409, description = "Nothing serves the slot, or org.toml cannot be used", body = super::Problem),
+        (status = 413, description = "The config is larger than a slot's config may be (16 KiB as JSON)", body = super::Problem),
         (status = 422, description = "A value that is not a config value, or the plug-in refused under this config; nothing was changed", body = super::Problem),
+        (status = 507, description = "The org's plug-in files and history are at their bound (`[limits] org_disk_mib`); nothing was changed", body = super::Problem),
         (status = 503, description = "The check could not finish on the host's load at that moment; nothing was changed: send it again after `Retry-After`", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn put(

@@ -134,7 +134,8 @@ struct ComponentBytes(Vec<u8>);
     request_body(content = ComponentBytes, content_type = "application/wasm"),
     responses((status = 200, body = SlotView),
         (status = 422, description = "Refused; the previous version keeps serving", body = super::Problem),
-        (status = 503, description = "The check could not finish on the host's load at that moment (a deadline, no instance slot free); nothing was changed: send it again after `Retry-After`", body = super::Problem)),
+        (status = 503, description = "The check could not finish on the host's load at that moment (a deadline, no instance slot free); nothing was changed: send it again after `Retry-After`", body = super::Problem),
+        (status = 507, description = "The org's plug-in files and history are at their bound (`[limits] org_disk_mib`); nothing was written", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
