@@ -34,22 +34,10 @@ impl CheckFailure {
 impl PluginLoader {
     /// Everything a component must pass before it may serve: it compiles,
     /// fills `slot` in a supported WIT version, imports only what the host
-    /// grants, and passes the sample cases beside it (if any). A compile
-    /// still running when `cancel` is cancelled is stopped.
-    pub fn check(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        slot: Slot,
-        path: &Path,
-        config: &Config,
-        cancel: &Cancel,
-    ) -> Result<Plugin, CheckFailure> {
-        self.check_with_cases(name, bytes, slot, path, config, None, cancel)
-    }
-
-    /// [`PluginLoader::check`] with `cases` in place of the cases file
-    /// beside `path` (an upload that brings its own).
+    /// grants, and passes its sample cases under `config` within
+    /// [`CASES_BUDGET`]: `cases` when given (an upload's own, or none),
+    /// else the cases file beside `path`. A compile still running when
+    /// `cancel` is cancelled is stopped.
     #[allow(clippy::too_many_arguments, reason = "the check's inputs, each named")]
     pub fn check_with_cases(
         &self,

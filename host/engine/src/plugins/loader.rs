@@ -125,15 +125,19 @@ impl PluginLoader {
         self.engine.plugins()
     }
 
-    /// Holds `org`'s reload lock while `work` runs.
-    pub(super) fn locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> T {
-        let lock = self
-            .locks
+    /// `org`'s reload lock.
+    fn org_lock(&self, org: &str) -> Arc<Mutex<()>> {
+        self.locks
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .entry(org.to_string())
             .or_default()
-            .clone();
+            .clone()
+    }
+
+    /// Holds `org`'s reload lock while `work` runs.
+    pub(super) fn locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> T {
+        let lock = self.org_lock(org);
         let _guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         work()
     }
@@ -143,13 +147,7 @@ impl PluginLoader {
     /// progress): a reload worker then moves on to other orgs rather than
     /// wait on one org's long operation.
     pub(super) fn try_locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> Option<T> {
-        let lock = self
-            .locks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry(org.to_string())
-            .or_default()
-            .clone();
+        let lock = self.org_lock(org);
         let _guard = match lock.try_lock() {
             Ok(guard) => guard,
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
