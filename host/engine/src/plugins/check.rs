@@ -49,6 +49,7 @@ impl PluginLoader {
         cases: Option<&[SampleCase]>,
         cancel: &Cancel,
     ) -> Result<Plugin, CheckFailure> {
+        tracing::debug!(name, %slot, "checking a version");
         let plugin = super::script::load_plugin_with(
             &self.runtime,
             name,
@@ -62,6 +63,7 @@ impl PluginLoader {
             reason: error.cause.to_string(),
             transient: error.cause.is_transient(),
         })?;
+        tracing::debug!(name, %slot, "loaded; running its sample cases");
         let file = cases_path(path);
         let cases = match cases {
             Some(cases) => Some(cases.to_vec()),

@@ -202,6 +202,7 @@ fn reload(loader: &PluginLoader, org: &str) -> Option<Duration> {
             return None;
         }
     }
+    tracing::debug!(org, "reload started");
     // Never waits on the org's lock: a worker held by one org's long
     // upload would hold up every other org's reloads.
     let reloaded = loader.try_locked(org, || {
