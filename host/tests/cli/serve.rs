@@ -18,6 +18,16 @@ pub(super) struct Serving {
     _stdout: BufReader<ChildStdout>,
 }
 
+/// A test that fails before it stops its server must not leave it running.
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Starts `leadhost serve` in `dir` on the data folder `dir/data`, named
 /// relatively as a user would, on an ephemeral loopback port, and reads what
 /// it prints until the demo token line.
