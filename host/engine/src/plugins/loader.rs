@@ -301,42 +301,26 @@ impl PluginLoader {
                 .rev()
                 .find(|version| version.slot == slot)
                 .is_some_and(|last| last.is(&name, hash, &config_digest(&entry.config)));
-        let checked_plugin = match &cases_text {
-            Some(_) if recorded => self.check_with_cases(
-                &name,
-                &bytes,
-                slot,
-                &path,
-                &entry.config,
-                Some(&[]),
-                &Cancel::new(),
-            ),
-            Some(text) => parse_cases(&cases_file, text)
-                .map_err(|error| CheckFailure {
+        let cases = match &cases_text {
+            Some(text) if !recorded => {
+                parse_cases(&cases_file, text).map_err(|error| CheckFailure {
                     reason: error.to_string(),
                     transient: false,
                 })
-                .and_then(|cases| {
-                    self.check_with_cases(
-                        &name,
-                        &bytes,
-                        slot,
-                        &path,
-                        &entry.config,
-                        Some(&cases),
-                        &Cancel::new(),
-                    )
-                }),
-            None => self.check_with_cases(
+            }
+            _ => Ok(Vec::new()),
+        };
+        let checked_plugin = cases.and_then(|cases| {
+            self.check_with_cases(
                 &name,
                 &bytes,
                 slot,
                 &path,
                 &entry.config,
-                Some(&[]),
+                Some(&cases),
                 &Cancel::new(),
-            ),
-        };
+            )
+        });
         let checked_plugin = checked_plugin.and_then(|plugin| {
             self.config_still_answers(org, &plugin, &entry.config)
                 .map(|()| plugin)
