@@ -389,12 +389,17 @@ fn an_admin_script_dropped_into_the_demo_folder_decides_the_next_lead() {
     // (~5 s of CPU alone), and in the full suite it shares two cores with
     // the scaffold test's five toolchains; 90 s was once not enough.
     let deadline = Instant::now() + Duration::from_secs(300);
+    let mut sent = 0;
+    let mut ids = std::collections::HashSet::new();
     let decided_by = loop {
+        sent += 1;
         let lead: serde_json::Value = client
             .post(format!("{}/v1/orgs/demo/leads", serving.url))
             .bearer_auth(ADMIN)
             .json(&serde_json::json!({
-                "email": format!("buyer{}@kranwerk.example", Instant::now().elapsed().as_nanos()),
+                // A new person each time: a repeated address merges into
+                // the first lead, whose first decision is the old version's.
+                "email": format!("buyer{sent}@kranwerk.example"),
                 "country": "DE", "budget": 60000, "authority": "decision-maker",
                 "need": "high", "timeline_days": 30
             }))
@@ -403,6 +408,7 @@ fn an_admin_script_dropped_into_the_demo_folder_decides_the_next_lead() {
             .json()
             .unwrap();
         let id = lead["id"].as_str().unwrap();
+        assert!(ids.insert(id.to_string()), "a new lead each time: {lead}");
         let shown: serde_json::Value = client
             .get(format!("{}/v1/orgs/demo/leads/{id}", serving.url))
             .bearer_auth(ADMIN)

@@ -182,6 +182,30 @@ fn a_dropped_component_is_swapped_in_and_named_by_the_next_decision() {
 }
 
 #[test]
+fn a_file_dropped_between_start_up_and_the_watcher_is_not_missed() {
+    // `serve` reads every org folder, announces its address, then starts
+    // watching: a drop in between (an admin, or a deploy that starts the
+    // server and copies plug-ins at once) raised no event, and the server
+    // kept the old version until the next unrelated change.
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::open(dir.path(), Options::default()).unwrap();
+    host.create_org("acme", "Acme").unwrap();
+    let rebuilt = variant(BANT_QUALIFIER.bytes, 7);
+    let org_dir = host.plugins.folders().org_dir("acme");
+    std::fs::write(org_dir.join(".bant-qualifier.wasm.tmp"), &rebuilt).unwrap();
+    std::fs::rename(
+        org_dir.join(".bant-qualifier.wasm.tmp"),
+        org_dir.join("bant-qualifier.wasm"),
+    )
+    .unwrap();
+    let folder = Folder::watching(host, dir);
+    let new = ContentHash::of(&rebuilt);
+    wait_for("the version dropped before the watcher", || {
+        folder.active(Slot::LeadDefinition) == new
+    });
+}
+
+#[test]
 fn every_bad_file_is_refused_with_its_reason_while_the_old_version_serves() {
     let folder = Folder::new();
     let good = folder.active(Slot::LeadDefinition);

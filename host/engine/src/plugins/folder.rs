@@ -6,6 +6,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use super::org_file::{ORG_FILE, OrgFile, SlotEntry};
 use crate::builtin;
@@ -142,6 +143,41 @@ impl OrgFolders {
             .is_some_and(|name| name.to_string_lossy().starts_with('.'));
         let org = relative.components().next()?.as_os_str().to_str()?;
         (!hidden && !org.starts_with('.')).then(|| org.to_string())
+    }
+
+    /// The orgs whose folder, or a file in it, changed at or after `since`
+    /// (by inode change time: a write, a rename into place or a deletion),
+    /// hidden names aside as in [`OrgFolders::org_of`]. The watcher asks
+    /// this once it watches, for what changed between the start-up read and
+    /// its first event. Stats only; unreadable entries are skipped.
+    pub fn orgs_changed_since(&self, since: SystemTime) -> Vec<String> {
+        fn changed(path: &Path) -> Option<SystemTime> {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            let nanos = u32::try_from(meta.ctime_nsec()).unwrap_or(0);
+            let seconds = u64::try_from(meta.ctime()).ok()?;
+            Some(SystemTime::UNIX_EPOCH + Duration::new(seconds, nanos))
+        }
+        let Ok(orgs) = std::fs::read_dir(&self.orgs) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for org in orgs.flatten() {
+            let dir = org.path();
+            let Some(name) = self.org_of(&dir) else {
+                continue;
+            };
+            let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
+            let newest = std::iter::once(dir.clone())
+                .chain(entries.map(|entry| entry.path()))
+                .filter_map(|path| changed(&path))
+                .max();
+            if newest.is_some_and(|at| at >= since) {
+                found.push(name);
+            }
+        }
+        found.sort();
+        found
     }
 
     /// Gives a new org's folder the first-party plug-ins, an `org.toml`

@@ -86,6 +86,9 @@ pub struct PluginLoader {
     pub(super) org_disk_bytes: u64,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
+    /// When this loader was made, before it first read the org folders:
+    /// the watcher reloads what changed since (see [`super::watch`]).
+    pub(super) opened: std::time::SystemTime,
 }
 
 impl PluginLoader {
@@ -99,6 +102,7 @@ impl PluginLoader {
             max_script_bytes: super::MAX_SCRIPT_BYTES,
             org_disk_bytes: super::quota::ORG_DISK_BYTES,
             file_hashes: super::drift::FileHashes::default(),
+            opened: std::time::SystemTime::now(),
         }
     }
 

@@ -171,7 +171,7 @@ fn work(shared: &Shared, loader: &PluginLoader) {
                 };
             }
         };
-        let retry_in = reload(loader, &org);
+        let retry_in = reload_once(loader, &org);
         let mut queue = lock(&shared.queue);
         queue.running.remove(&org);
         if let Some(wait) = retry_in {
@@ -188,9 +188,10 @@ fn work(shared: &Shared, loader: &PluginLoader) {
     }
 }
 
-/// Reloads `org`; answers how soon to reload it again to re-check a
-/// refusal of the moment, if one is left.
-fn reload(loader: &PluginLoader, org: &str) -> Option<Duration> {
+/// Reloads `org` (a folder of no org is ignored) and answers its rollback
+/// requests; answers how soon to reload it again, to re-check a refusal of
+/// the moment or because an upload or rollback held the org.
+pub(super) fn reload_once(loader: &PluginLoader, org: &str) -> Option<Duration> {
     match loader.engine.store().org(org) {
         Ok(Some(_)) => {}
         Ok(None) => {

@@ -20,7 +20,7 @@ use notify::{EventHandler, RecommendedWatcher, RecursiveMode, WatcherKind};
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 
 use super::loader::PluginLoader;
-use super::reloader::Reloader;
+use super::reloader::{Reloader, reload_once};
 
 /// How long an org's files must be quiet before it is reloaded, unless
 /// `leadhost serve` is given `[reload] debounce_ms`.
@@ -52,7 +52,9 @@ impl std::fmt::Debug for Watcher {
 }
 
 /// Starts watching `loader`'s org folders. Reloads run on a small pool of
-/// threads, one at a time per org (see [`Reloader`]).
+/// threads, one at a time per org (see [`Reloader`]); an org whose files
+/// changed since `loader` was made (after the start-up read, before the
+/// watch) is reloaded before this returns.
 pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchError> {
     let root = loader.folders().root().to_path_buf();
     std::fs::create_dir_all(&root).map_err(|error| WatchError {
@@ -60,6 +62,7 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
         source: error.into(),
     })?;
     let folders = loader.folders().clone();
+    let catch_up = loader.clone();
     let recheck = loader.registry().orgs_to_recheck();
     let reloader = Arc::new(Reloader::start(loader));
     // What start-up refused for a cause of the moment is checked again
@@ -68,6 +71,7 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
         reloader.reload(&org);
     }
     let handler = {
+        let folders = folders.clone();
         let reloader = Arc::downgrade(&reloader);
         move |result: DebounceEventResult| match result {
             Ok(events) => {
@@ -99,11 +103,30 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
             source,
         })?;
     tracing::info!(path = %root.display(), ?debounce, "watching the org folders");
+    // What changed after the start-up read and before the watch began
+    // raised no event: reloaded here, before this returns, so the caller's
+    // next write meets no reload of ours half-way. File times come from a
+    // coarse clock (behind `SystemTime::now` by up to a tick), hence the
+    // margin; an org reloaded for nothing finds every slot unchanged.
+    let since = catch_up
+        .opened
+        .checked_sub(START_UP_MARGIN)
+        .unwrap_or(std::time::UNIX_EPOCH);
+    for org in folders.orgs_changed_since(since) {
+        tracing::debug!(org, "changed while the server started; reloading");
+        if reload_once(&catch_up, &org).is_some() {
+            reloader.reload(&org);
+        }
+    }
     Ok(Watcher {
         _debouncer: debouncer,
         _reloader: reloader,
     })
 }
+
+/// How far before the loader was made a file change still counts as
+/// made during start-up (file times lag the wall clock by a timer tick).
+const START_UP_MARGIN: Duration = Duration::from_secs(1);
 
 /// The platform's watcher, passing on only events that change a file: a
 /// file opened, read or closed unwritten changes nothing (and the reload's
