@@ -12,6 +12,7 @@ mod plugin_check;
 mod plugin_common;
 mod plugin_rollback;
 mod plugin_test;
+mod replay;
 mod scaffold;
 mod serve;
 mod show;
@@ -29,6 +30,7 @@ pub use plugin_check::PluginCheckArgs;
 pub use plugin_common::PluginCliError;
 pub use plugin_rollback::{RollbackArgs, RolledBack};
 pub use plugin_test::PluginTestArgs;
+pub use replay::{ReplayArgs, ReplayCliError, replay};
 pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
@@ -70,6 +72,11 @@ pub enum Command {
     /// Runs nurture steps ahead of time, in order (`run --days N`), for
     /// demos and dry runs on a copy of the data.
     Nurture(NurtureArgs),
+    /// Runs recorded decisions again — each by the version that made it,
+    /// on the input it saw — and says which do not reproduce: one
+    /// (`--lead ID --decision SEQ`), a lead's (`--lead ID`) or an org's
+    /// (`--all`). Exits 1 when a decision answers otherwise than recorded.
+    Replay(ReplayArgs),
     /// Compiles one component for `serve` in a process of its own, within
     /// a CPU-time budget (internal: the server runs it).
     #[command(hide = true, name = "compile-worker")]
@@ -232,6 +239,9 @@ pub enum CliError {
     /// `nurture` failed.
     #[error(transparent)]
     Nurture(#[from] NurtureCliError),
+    /// `replay` failed or found decisions that did not reproduce.
+    #[error(transparent)]
+    Replay(#[from] ReplayCliError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -263,6 +273,7 @@ impl CliError {
             CliError::Plugin(_) => 2,
             CliError::Nurture(NurtureCliError::Setup(_)) => 2,
             CliError::Nurture(_) => 1,
+            CliError::Replay(error) => error.exit_code(),
             CliError::Output(_) => 1,
             CliError::CompileWorker(code) => *code,
         }
@@ -330,6 +341,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Err(error) => Err(error.into()),
         },
         Command::Nurture(args) => print(&nurture(&args)?),
+        Command::Replay(args) => {
+            let audit = replay(&args)?;
+            if args.json {
+                print(&audit)?;
+            } else {
+                println!("{}", replay::report(&audit));
+            }
+            Ok(replay::outcome(&audit)?)
+        }
         Command::CompileWorker(args) => {
             match crate::runtime::run_worker(&args.limits, &args.input, &args.output) {
                 0 => Ok(()),

@@ -4,6 +4,7 @@
 mod config;
 mod delivery;
 mod listener;
+mod retention;
 mod scheduler;
 
 use std::future::Future;
@@ -42,6 +43,9 @@ pub struct Background {
     /// How long a stop waits for requests in flight and import jobs
     /// (`[http] drain_timeout_ms`; default [`DRAIN_TIMEOUT`]).
     pub drain_timeout: Duration,
+    /// How long recorded inputs are kept (`[store]
+    /// input_retention_days`); `None`, the default, keeps them forever.
+    pub input_retention: Option<chrono::Duration>,
 }
 
 impl Default for Background {
@@ -51,6 +55,7 @@ impl Default for Background {
             delivery: DeliveryConfig::default(),
             debounce: crate::plugins::DEFAULT_DEBOUNCE,
             drain_timeout: DRAIN_TIMEOUT,
+            input_retention: None,
         }
     }
 }
@@ -123,6 +128,7 @@ pub async fn serve_with(
         delivery,
         debounce,
         drain_timeout,
+        input_retention,
     } = background;
     let watcher = crate::plugins::watch(host.plugins.clone(), debounce)?;
     let (api_access, scrape_access) = metrics_access(&host, &listeners, metrics_token);
@@ -131,6 +137,11 @@ pub async fn serve_with(
     let imports = state.imports.clone();
     let (stop, stopped) = watch::channel(false);
     let waker = tokio::spawn(scheduler::run(host.clone(), scheduler, stopped.clone()));
+    let sweeper = tokio::spawn(retention::run(
+        host.clone(),
+        input_retention,
+        stopped.clone(),
+    ));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default())
         .with_round_size(delivery.round_size);
     let delivering = tokio::spawn(delivery::deliver(
@@ -177,6 +188,7 @@ pub async fn serve_with(
         tracing::warn!(timeout = ?drain_timeout, "an import job was still storing its last batch at the drain timeout");
     }
     let _ = waker.await;
+    let _ = sweeper.await;
     let _ = delivering.await;
     drop(watcher);
     let store = host.store.clone();

@@ -205,6 +205,7 @@ mod cli {
     pub mod import;
     pub mod plugin_test_report;
     pub mod plugin_tools;
+    pub mod replay;
     pub mod scaffold;
     pub mod serve;
     pub mod settings;

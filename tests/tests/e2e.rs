@@ -12,6 +12,7 @@ mod e2e {
     pub mod lifecycle;
     pub mod nurture;
     pub mod reload;
+    pub mod replay;
     pub mod resubmit;
     pub mod review;
     pub mod routing;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::auth::AuthError;
-use crate::engine::plugins::{InstallError, LoadError};
+use crate::engine::plugins::{InstallError, LoadError, ReplayError};
 use crate::engine::{EngineError, ErrorKind, FieldError};
 use crate::setup::SetupError;
 
@@ -26,6 +26,10 @@ pub enum ApiError {
     /// The request conflicts with the resource's state.
     #[error("{0}")]
     Conflict(String),
+    /// What the request needs existed once and is no longer kept (an
+    /// expired recorded input, a removed version).
+    #[error("{0}")]
+    Gone(String),
     /// The body is not what the endpoint takes; every bad field is listed.
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldError>),
@@ -111,6 +115,7 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::Gone(_) => (StatusCode::GONE, "gone", "No longer kept"),
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid input"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout", "Request timeout"),
@@ -217,6 +222,21 @@ impl From<EngineError> for ApiError {
             ErrorKind::NotFound => ApiError::NotFound(error.to_string()),
             ErrorKind::Conflict => ApiError::Conflict(error.to_string()),
             ErrorKind::Unavailable => ApiError::StoreFailed(Box::new(error)),
+        }
+    }
+}
+
+impl From<ReplayError> for ApiError {
+    fn from(error: ReplayError) -> Self {
+        match error {
+            ReplayError::Engine(error) => error.into(),
+            ReplayError::NoDecision { .. } => ApiError::NotFound(error.to_string()),
+            ReplayError::InputNotKept { .. } | ReplayError::VersionNotKept { .. } => {
+                ApiError::Gone(error.to_string())
+            }
+            ReplayError::VersionDoesNotLoad(_) => ApiError::Conflict(error.to_string()),
+            ReplayError::Store(_) => ApiError::StoreFailed(Box::new(error)),
+            ReplayError::Unreadable(_) => ApiError::Internal(Box::new(error)),
         }
     }
 }

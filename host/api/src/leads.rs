@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 
 use super::extract::{JsonBody, OrgAccess, parse_json};
-use super::views::{ActivityInput, BatchResult, ItemResult, LeadPage, LeadView};
+use super::views::{ActivityInput, BatchResult, InputView, ItemResult, LeadPage, LeadView};
 use super::{ApiError, AppState, blocking_in, bulk_in};
 use crate::engine::Cancel;
 use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadQuery, LeadSubmission};
@@ -166,23 +166,44 @@ pub fn batch_result(
 
 /// A lead with its timeline: activities, events and decisions in order.
 #[utoipa::path(get, path = "/v1/orgs/{org}/leads/{id}", tag = "leads",
-    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id")),
-    responses((status = 200, body = LeadView), (status = 404, body = super::Problem)),
+    params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The lead's id"), LeadDetail),
+    responses((status = 200, body = LeadView), (status = 400, body = super::Problem), (status = 404, body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
     access: OrgAccess,
     Path((_, id)): Path<(String, String)>,
+    query: Result<Query<LeadDetail>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<LeadView>, ApiError> {
+    let Query(detail) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let view = blocking_in(&state, access.org.clone(), move |host| {
         let record = host.engine.lead(&access.org, &id)?;
         let timeline = host.engine.timeline(&access.org, &id)?;
         let mut view = LeadView::of(record);
+        if detail.inputs {
+            let inputs = host.engine.decision_inputs(&access.org, &timeline)?;
+            view.inputs = Some(
+                inputs
+                    .into_iter()
+                    .filter_map(|(digest, input)| Some((digest, InputView::of(input?)?)))
+                    .collect(),
+            );
+        }
         view.timeline = Some(timeline);
         Ok::<_, EngineError>(view)
     })
     .await?;
     Ok(Json(view))
+}
+
+/// What `GET …/leads/{id}` shows besides the lead and its timeline.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LeadDetail {
+    /// `true`: also each decision's recorded input, by its digest.
+    #[serde(default)]
+    inputs: bool,
 }
 
 /// The org's leads, in id order, filtered, a page at a time.

@@ -26,6 +26,7 @@ mod outbox;
 mod plugin_cases;
 mod plugin_config;
 mod plugins;
+mod replay;
 mod reports;
 mod reps;
 mod scrape;
@@ -225,6 +226,7 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(leads::activity))
         .routes(routes!(leads::feedback))
         .routes(routes!(leads::retry))
+        .routes(routes!(replay::replay))
         .routes(routes!(reps::list, reps::create))
         .routes(routes!(reps::update))
         .routes(routes!(plugins::list))

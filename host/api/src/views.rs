@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::engine::records::{LeadRecord, LeadStage, StageKind, TimelineEntry};
+use std::collections::BTreeMap;
+
+use crate::engine::records::{LeadRecord, LeadStage, RecordedInput, StageKind, TimelineEntry};
 use crate::model::Slot;
 use crate::model::{ActivityKind, Lead, Qualification};
 
@@ -42,6 +44,37 @@ pub struct LeadView {
     /// Activities, events and decisions, in order (one lead only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineEntry>>,
+    /// With `?inputs=true`: the input each decision's plug-in saw, by the
+    /// decisions' `input_digest` (decisions with the same input share one).
+    /// A decision whose digest is missing here has no input kept (made
+    /// before inputs were recorded, or past `[store] input_retention_days`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<BTreeMap<String, InputView>>,
+}
+
+/// A decision's input as the plug-in saw it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InputView {
+    /// The slot called.
+    pub slot: Slot,
+    /// The call's time (the input's `now`).
+    pub at: DateTime<Utc>,
+    /// The input: the lead, its activities, the config, `now`, and for a
+    /// routing policy the candidates and the account owner.
+    #[schema(value_type = Object)]
+    pub input: serde_json::Value,
+}
+
+impl InputView {
+    /// The view of a recorded input (`None` if its JSON does not parse,
+    /// which the store's own digest rules out short of damage).
+    pub fn of(recorded: RecordedInput) -> Option<Self> {
+        Some(InputView {
+            slot: recorded.slot,
+            at: recorded.at,
+            input: serde_json::from_slice(&recorded.json).ok()?,
+        })
+    }
 }
 
 /// Why a lead waits in needs-review.
@@ -90,6 +123,7 @@ impl LeadView {
             updated_at: record.updated_at,
             lead: record.lead,
             timeline: None,
+            inputs: None,
         }
     }
 }

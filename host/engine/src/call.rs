@@ -12,7 +12,7 @@ use crate::model::{
     RouteInput,
 };
 use crate::runtime::{CallContext, Called, PluginError, SlotInput};
-use crate::store::{Decision, LeadStage, Outcome, RoutingView};
+use crate::store::{Decision, LeadStage, Outcome, RecordedInput, RoutingView};
 
 /// What a decision's reasons are, for each slot's answer.
 pub(super) trait Explained: Serialize {
@@ -97,11 +97,19 @@ where
         return Ok(None);
     };
     let input = build(active.config.clone());
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&input).unwrap_or_default(),
-    ));
+    let json = serde_json::to_vec(&input).unwrap_or_default();
+    let digest = hex::encode(Sha256::digest(&json));
     let plugin = &active.plugin;
     let (lead, now) = (change.record.id().to_string(), change.now);
+    // Kept with the decision, whatever comes of the call: a failed call is
+    // replayed too.
+    change.input(RecordedInput {
+        org: org.clone(),
+        digest: digest.clone(),
+        slot,
+        at: now,
+        json,
+    });
     let result = plugin.call(&CallContext::for_org(&org), &input);
     let decision = |outcome, reasons, routing, duration_us, fuel_used| Decision {
         org: org.clone(),

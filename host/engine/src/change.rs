@@ -6,7 +6,7 @@ use super::locks::Held;
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
     Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
-    OutboxMessage, Precondition, StageEntry, StageKind,
+    OutboxMessage, Precondition, RecordedInput, StageEntry, StageKind,
 };
 
 /// A lead being changed by one engine operation.
@@ -74,6 +74,19 @@ impl Change {
         let seq = self.next_seq();
         self.commit.decisions.push((seq, decision));
         seq
+    }
+
+    /// Keeps the input of one of this change's decisions (stored once per
+    /// digest).
+    pub fn input(&mut self, input: RecordedInput) {
+        if !self
+            .commit
+            .inputs
+            .iter()
+            .any(|kept| kept.digest == input.digest)
+        {
+            self.commit.inputs.push(input);
+        }
     }
 
     /// Moves the lead to `to`, recording why; refused if the lifecycle forbids it.

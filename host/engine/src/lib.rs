@@ -43,6 +43,7 @@ mod operations;
 mod org_settings;
 mod plugin_status;
 mod qualification;
+mod recorded_inputs;
 pub mod registry;
 mod rosters;
 mod routing;
@@ -76,7 +77,7 @@ pub use validate::{FieldError, LeadSubmission, normalize_email};
 pub mod records {
     pub use leadhost_store::{
         Activation, CallTask, DeadLetter, ImportJobRecord, JobState, LeadRecord, LeadStage,
-        OrgRecord, PluginVersion, StageKind, TimelineEntry,
+        OrgRecord, PluginVersion, RecordedInput, StageKind, TimelineEntry,
     };
 }
 

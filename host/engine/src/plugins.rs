@@ -12,7 +12,9 @@ mod install;
 mod loader;
 mod org_file;
 mod quota;
+mod recorded_call;
 mod reloader;
+mod replay;
 mod rollback;
 mod sample_cases;
 mod script;
@@ -28,6 +30,10 @@ pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use quota::ORG_DISK_BYTES;
+pub use recorded_call::{CallResult, UnreadableInput, call_recorded};
+pub use replay::{
+    Audit, DIFFERENCES_LISTED, DIFFERS_LISTED, Difference, NotReplayable, ReplayError, Replayed,
+};
 pub use rollback::{RequestError, RollbackAnswer, pick_version, request_rollback};
 pub use sample_cases::MAX_CASES;
 pub use script::{

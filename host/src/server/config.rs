@@ -194,12 +194,17 @@ impl Default for ReloadConfig {
 pub struct StoreConfig {
     /// Pages sled keeps cached in memory, in MiB. Default 1,024 (sled's own).
     pub cache_mib: u64,
+    /// Days the input of each plug-in call is kept for replays and
+    /// backtests, counted from the call; 0 (the default) keeps them for
+    /// ever. Decisions are kept whatever this says.
+    pub input_retention_days: u64,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             cache_mib: crate::store::CACHE_BYTES >> 20,
+            input_retention_days: 0,
         }
     }
 }
@@ -279,6 +284,11 @@ impl ServerConfig {
                 delivery: self.delivery,
                 debounce: ms(self.reload.debounce_ms),
                 drain_timeout: ms(http.drain_timeout_ms),
+                input_retention: match self.store.input_retention_days {
+                    0 => None,
+                    // In range (at most a century: see ranges.rs).
+                    days => Some(chrono::Duration::days(days as i64)),
+                },
             },
         }
     }

@@ -12,15 +12,18 @@
 //! prefix of another's sees only its own), concurrent commits, and that what
 //! a commit acknowledged is there after a restart, that a commit's
 //! precondition is checked with its writes (also by racing threads on one
-//! lead), and the outbox's retries, dead letters, replays and call tasks.
+//! lead), the outbox's retries, dead letters, replays and call tasks, and
+//! the recorded inputs (per org, once per digest, expired by age).
 
 use std::ops::ControlFlow;
 
 mod contention;
+mod inputs;
 mod outbox;
 mod preconditions;
 
 pub use contention::same_lead_writers_serialise_by_revision;
+pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
 pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
@@ -62,6 +65,7 @@ macro_rules! store_conformance {
             same_lead_writers_serialise_by_revision,
             an_outbox_message_is_retried_buried_and_replayed,
             call_tasks_change_in_place_per_org,
+            inputs_are_kept_per_org_by_digest_and_expire_by_age,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(

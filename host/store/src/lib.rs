@@ -23,6 +23,7 @@ mod options;
 mod org;
 mod outbox;
 mod plugin_version;
+mod recorded_input;
 mod routing_view;
 mod sled_store;
 mod timeline;
@@ -40,6 +41,7 @@ pub use options::{CACHE_BYTES, Durability, SledOptions};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 pub use plugin_version::{Activation, ConfigChange, PluginVersion, config_changes, config_digest};
+pub use recorded_input::{InputStore, RecordedInput};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
@@ -131,6 +133,9 @@ pub struct Commit {
     pub outbox: Vec<OutboxMessage>,
     /// Calls a nurture track asked for.
     pub call_tasks: Vec<CallTask>,
+    /// The inputs of this commit's decisions, each stored once by digest
+    /// under the lead's org.
+    pub inputs: Vec<RecordedInput>,
     /// What must still hold of the lead for the commit to apply, checked
     /// atomically with its writes; `None` applies unconditionally.
     pub expect: Option<Precondition>,
@@ -175,7 +180,7 @@ pub struct Due {
 }
 
 /// What the engine needs from a store.
-pub trait Store: OutboxStore + ImportJobStore + Send + Sync + 'static {
+pub trait Store: OutboxStore + ImportJobStore + InputStore + Send + Sync + 'static {
     /// Creates or replaces an org; durable on return.
     fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError>;
     /// An org by id.

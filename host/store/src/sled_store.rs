@@ -17,7 +17,7 @@ use super::{
 use leadhost_model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 18] = [
+const TREES: [&str; 19] = [
     "orgs",
     "leads",
     "emails",
@@ -36,6 +36,7 @@ const TREES: [&str; 18] = [
     "call_tasks",
     "schedule_by_org",
     "import_jobs",
+    "inputs",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -58,6 +59,8 @@ const CALL_TASKS: usize = 15;
 const SCHEDULE_BY_ORG: usize = 16;
 /// Import jobs, keyed `org \0 job id`.
 const IMPORT_JOBS: usize = 17;
+/// Recorded plug-in inputs, keyed `org \0 digest`.
+const INPUTS: usize = 18;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -367,6 +370,7 @@ mod tests;
 mod stats;
 
 mod import_jobs;
+mod inputs;
 mod outbox;
 mod write;
 

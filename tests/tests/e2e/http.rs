@@ -11,5 +11,6 @@ pub mod metrics;
 pub mod plugin_cases;
 pub mod real_input;
 pub mod refusals;
+pub mod replay;
 pub mod server;
 pub mod tenants;

@@ -197,7 +197,7 @@ fn every_new_setting_reaches_the_part_it_sets() {
                 [http]\nbatch_max = 7\ndrain_timeout_ms = 1500\n\
                 [scheduler]\nwake_interval_ms = 200\nwake_batch = 9\norgs_at_once = 3\n\
                 [delivery]\ninterval_ms = 50\nround_size = 20\n\
-                [reload]\ndebounce_ms = 300\n[store]\ncache_mib = 64\n";
+                [reload]\ndebounce_ms = 300\n[store]\ncache_mib = 64\ninput_retention_days = 90\n";
     let env = [
         ("LEADHOST_DELIVERY_ROUND_SIZE", "21"),
         ("LEADHOST_STORE_CACHE_MIB", "65"),
@@ -212,6 +212,12 @@ fn every_new_setting_reaches_the_part_it_sets() {
     let background = settings.background;
     assert_eq!(background.drain_timeout, Duration::from_millis(1500));
     assert_eq!(background.debounce, Duration::from_millis(300));
+    assert_eq!(background.input_retention, Some(chrono::Duration::days(90)));
+    let forever = load("", &[], &Flags::default()).unwrap().resolve();
+    assert_eq!(
+        forever.background.input_retention, None,
+        "kept for ever by default"
+    );
     assert_eq!(
         background.scheduler,
         SchedulerConfig {
@@ -266,6 +272,10 @@ fn out_of_range_values_are_refused_naming_key_variable_range_and_source() {
         ),
         ("[delivery]\ninterval_ms = 0\n", "[delivery] interval_ms"),
         ("[store]\ncache_mib = 0\n", "[store] cache_mib"),
+        (
+            "[store]\ninput_retention_days = 36501\n",
+            "[store] input_retention_days",
+        ),
     ] {
         let error = refused(toml, &[]);
         assert!(error.starts_with(key), "{toml}: {error}");

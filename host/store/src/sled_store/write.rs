@@ -5,8 +5,8 @@ use sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::{
-    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, EMAILS, EVENTS, LEADS, OUTBOX, REPS,
-    SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
+    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, EMAILS, EVENTS, INPUTS, LEADS,
+    OUTBOX, REPS, SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
 };
 use crate::codec::{decode, encode};
 use crate::{Applied, Commit, LeadRecord, Precondition, Store, StoreError};
@@ -88,6 +88,13 @@ impl SledStore {
         }
         for task in &commit.call_tasks {
             writes.push((CALL_TASKS, keys::scoped(org, &task.id), Some(encode(task))));
+        }
+        for input in &commit.inputs {
+            let key = keys::scoped(org, &input.digest);
+            // Stored once: an identical input is the same value.
+            if !self.tree(INPUTS).contains_key(&key)? {
+                writes.push((INPUTS, key, Some(input.encode())));
+            }
         }
         let check = commit.expect.map(|expected| Check {
             key: keys::scoped(org, lead),

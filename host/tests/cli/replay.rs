@@ -1,0 +1,112 @@
+//! `leadhost replay` on a data folder, as an auditor would run it.
+
+use std::path::PathBuf;
+
+use crate::{json, leadhost};
+
+/// A data folder holding the sample leads (ingested by the CLI).
+fn ingested() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
+    let data = dir.path().to_str().unwrap();
+    let output = leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
+#[test]
+fn an_org_a_lead_and_one_decision_replay_identically_and_say_so() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    let all = json(&leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--all",
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    let total = all["total"].as_u64().unwrap();
+    assert!(total >= 7, "a decision per sample lead at least: {all}");
+    assert_eq!(all["identical"].as_u64(), Some(total), "{all}");
+    assert_eq!(all["differs"], serde_json::json!([]));
+
+    let shown = json(&leadhost(&["show", "ld-0000000001", "--data-dir", data]));
+    let seq = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["type"] == "decision")
+        .map(|entry| entry["seq"].to_string())
+        .expect("a decision");
+    let one = json(&leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--lead",
+        "ld-0000000001",
+        "--decision",
+        &seq,
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert_eq!(
+        (one["total"].as_u64(), one["identical"].as_u64()),
+        (Some(1), Some(1)),
+        "{one}"
+    );
+
+    let text = leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--lead",
+        "ld-0000000001",
+        "--data-dir",
+        data,
+    ]);
+    assert!(text.status.success());
+    let said = String::from_utf8_lossy(&text.stdout);
+    assert!(said.contains("decisions reproduced identically"), "{said}");
+}
+
+#[test]
+fn an_unknown_lead_decision_or_org_exits_2_naming_it() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    for (args, expected) in [
+        (
+            vec!["--org", "demo", "--lead", "ld-9999"],
+            "lead ld-9999 does not exist",
+        ),
+        (
+            vec![
+                "--org",
+                "demo",
+                "--lead",
+                "ld-0000000001",
+                "--decision",
+                "999",
+            ],
+            "has no decision 999",
+        ),
+        (vec!["--org", "nope", "--all"], "org nope does not exist"),
+    ] {
+        let mut command = vec!["replay"];
+        command.extend(args);
+        command.extend(["--data-dir", data]);
+        let output = leadhost(&command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{command:?}: {stderr}");
+    }
+    // Neither a lead nor --all: clap says what is missing.
+    let output = leadhost(&["replay", "--org", "demo", "--data-dir", data]);
+    assert_eq!(output.status.code(), Some(2));
+}
