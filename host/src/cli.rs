@@ -1,5 +1,6 @@
 //! The command line: `leadhost <command>`. Each command lives in its own file.
 
+mod backtest;
 mod eval;
 mod eval_compare;
 mod eval_inputs;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use backtest::{BacktestArgs, BacktestCliError, backtest};
 pub use eval::{EvalArgs, EvalError, EvalOutput, EvalSlot, EvalSummary, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
@@ -77,6 +79,11 @@ pub enum Command {
     /// (`--lead ID --decision SEQ`), a lead's (`--lead ID`) or an org's
     /// (`--all`). Exits 1 when a decision answers otherwise than recorded.
     Replay(ReplayArgs),
+    /// Runs a candidate lead definition on an org's recorded qualification
+    /// inputs and compares it with the live verdicts and with sales'
+    /// won/lost outcomes (precision, recall, weekly volume); `--sweep`
+    /// tries one config key over a range of values.
+    Backtest(BacktestArgs),
     /// Compiles one component for `serve` in a process of its own, within
     /// a CPU-time budget (internal: the server runs it).
     #[command(hide = true, name = "compile-worker")]
@@ -242,6 +249,9 @@ pub enum CliError {
     /// `replay` failed or found decisions that did not reproduce.
     #[error(transparent)]
     Replay(#[from] ReplayCliError),
+    /// `backtest` failed.
+    #[error(transparent)]
+    Backtest(#[from] BacktestCliError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -274,6 +284,7 @@ impl CliError {
             CliError::Nurture(NurtureCliError::Setup(_)) => 2,
             CliError::Nurture(_) => 1,
             CliError::Replay(error) => error.exit_code(),
+            CliError::Backtest(error) => error.exit_code(),
             CliError::Output(_) => 1,
             CliError::CompileWorker(code) => *code,
         }
@@ -349,6 +360,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 println!("{}", replay::report(&audit));
             }
             Ok(replay::outcome(&audit)?)
+        }
+        Command::Backtest(args) => {
+            let report = backtest(&args)?;
+            if args.json {
+                print(&report)
+            } else {
+                println!("{}", backtest::report(&report));
+                Ok(())
+            }
         }
         Command::CompileWorker(args) => {
             match crate::runtime::run_worker(&args.limits, &args.input, &args.output) {

@@ -198,6 +198,7 @@ fn a_plugin_for_another_slot_is_refused() {
 }
 
 mod cli {
+    pub mod backtest;
     pub mod compile;
     pub mod durability;
     pub mod eval_checks;

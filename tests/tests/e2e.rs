@@ -1,6 +1,7 @@
 //! End-to-end tests of the host with real plug-ins compiled from source.
 
 mod e2e {
+    pub mod backtest;
     pub mod blocking;
     pub mod case_rows;
     pub mod containment;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::auth::AuthError;
-use crate::engine::plugins::{InstallError, LoadError, ReplayError};
+use crate::engine::plugins::{BacktestStartError, InstallError, LoadError, ReplayError};
 use crate::engine::{EngineError, ErrorKind, FieldError};
 use crate::setup::SetupError;
 
@@ -237,6 +237,15 @@ impl From<ReplayError> for ApiError {
             ReplayError::VersionDoesNotLoad(_) => ApiError::Conflict(error.to_string()),
             ReplayError::Store(_) => ApiError::StoreFailed(Box::new(error)),
             ReplayError::Unreadable(_) => ApiError::Internal(Box::new(error)),
+        }
+    }
+}
+
+impl From<BacktestStartError> for ApiError {
+    fn from(error: BacktestStartError) -> Self {
+        match error {
+            BacktestStartError::OrgBusy { .. } => ApiError::Conflict(error.to_string()),
+            BacktestStartError::HostBusy => ApiError::Unavailable(error.to_string()),
         }
     }
 }

@@ -13,6 +13,7 @@
 
 pub use leadhost_engine::auth;
 
+mod backtests;
 mod deadline;
 mod error;
 mod extract;
@@ -124,6 +125,8 @@ pub struct AppState {
     pub metrics_access: MetricsAccess,
     /// Large CSV imports, running and recent.
     pub imports: ImportJobs,
+    /// Backtests, running and recent.
+    pub backtests: crate::engine::plugins::BacktestJobs,
     /// The request limits the router was built with.
     pub limits: HttpLimits,
 }
@@ -133,6 +136,7 @@ impl AppState {
     pub fn new(host: Host) -> Self {
         AppState {
             imports: ImportJobs::new(host.engine.clone()),
+            backtests: crate::engine::plugins::BacktestJobs::default(),
             host,
             metrics: recorder(),
             draining: Arc::new(AtomicBool::new(false)),
@@ -227,6 +231,8 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(leads::feedback))
         .routes(routes!(leads::retry))
         .routes(routes!(replay::replay))
+        .routes(routes!(backtests::start))
+        .routes(routes!(backtests::get))
         .routes(routes!(reps::list, reps::create))
         .routes(routes!(reps::update))
         .routes(routes!(plugins::list))

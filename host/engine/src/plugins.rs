@@ -3,6 +3,7 @@
 //! the engine's [`Registry`] of active versions and its org settings; the
 //! engine never calls up into it.
 
+mod backtest;
 mod cases;
 mod check;
 mod drift;
@@ -21,6 +22,12 @@ mod script;
 mod slot_config;
 mod watcher;
 
+pub use backtest::{
+    BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestError, BacktestJob,
+    BacktestJobs, BacktestReport, BacktestSpec, BacktestStartError, BacktestState, CHANGES_LISTED,
+    CandidateError, ChangedLead, MAX_SWEEP_VALUES, Matrix, MatrixCell, Outcome as SalesOutcome,
+    Quality, SideBySide, Summary, Sweep, SweepError, SweepPoint, WeekVolume, render_value,
+};
 pub use cases::{
     CaseResult, CasesError, SampleCase, cases_path, parse_cases, read_cases, run_cases,
 };

@@ -1,6 +1,7 @@
 //! The HTTP API end to end, on real sockets.
 
 pub mod auth;
+pub mod backtests;
 pub mod bulk;
 pub mod connections;
 pub mod contract;

@@ -18,6 +18,12 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::POST, format!("{org}/leads/{lead}/activities")),
         (Method::POST, format!("{org}/leads/{lead}/feedback")),
         (Method::POST, format!("{org}/leads/{lead}/retry")),
+        (
+            Method::POST,
+            format!("{org}/leads/{lead}/decisions/1/replay"),
+        ),
+        (Method::POST, format!("{org}/backtests")),
+        (Method::GET, format!("{org}/backtests/{{id}}")),
         (Method::GET, format!("{org}/reps")),
         (Method::POST, format!("{org}/reps")),
         (Method::PATCH, format!("{org}/reps/ana")),
@@ -75,6 +81,8 @@ fn body(method: &Method, path: &str) -> Option<serde_json::Value> {
         json!({"fallback-queue": "inside-sales"})
     } else if path.ends_with("/batch") {
         json!([])
+    } else if path.ends_with("/backtests") {
+        json!({"candidate": "bant-qualifier.wasm"})
     } else {
         return None;
     };
@@ -195,7 +203,8 @@ fn the_endpoint_list_above_covers_every_documented_operation() {
                     .replace("/demo", "/{org}")
                     .replace("/ana", "/{id}")
                     .replace("/routing-policy", "/{slot}")
-                    .replace("/tok-000000000000", "/{id}");
+                    .replace("/tok-000000000000", "/{id}")
+                    .replace("/decisions/1/", "/decisions/{seq}/");
                 *m == *method && p == *path
             });
             assert!(covered, "{method} {path} is not in the auth test's list");

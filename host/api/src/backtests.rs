@@ -1,0 +1,134 @@
+//! `/v1/orgs/{org}/backtests`: a candidate lead definition run on the
+//! org's recorded qualification inputs, as a job to follow.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::extract::{JsonBody, OrgAccess};
+use super::{ApiError, AppState, blocking_in};
+use crate::engine::FieldError;
+use crate::engine::plugins::{BacktestJob, BacktestSpec, Sweep};
+use crate::model::{Config, Slot};
+
+/// What to backtest.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestRequest {
+    /// The slot; `lead-definition` (the one backtests support so far).
+    #[serde(default = "lead_definition")]
+    pub slot: Slot,
+    /// The candidate: a file in the org's folder (`acme-fit.wasm`, or an
+    /// admin script `qualify.rhai`), dropped there without naming it in
+    /// `org.toml`.
+    pub candidate: String,
+    /// Config values laid over each recorded input's config.
+    #[serde(default)]
+    pub config: Config,
+    /// Only qualifications made at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Only qualifications made before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// One config key over a range, `KEY=FROM..TO:STEP`
+    /// (`sales-ready-score=50..90:5`): `result.sweep` gets a point per value.
+    pub sweep: Option<String>,
+}
+
+fn lead_definition() -> Slot {
+    Slot::LeadDefinition
+}
+
+fn invalid(field: &str, problem: String) -> ApiError {
+    ApiError::Invalid(vec![FieldError {
+        field: field.into(),
+        problem,
+    }])
+}
+
+/// Starts a backtest; answers 202 with the job, and `Location` to follow.
+#[utoipa::path(post, path = "/v1/orgs/{org}/backtests", tag = "backtests",
+    params(("org" = String, Path, description = "The org's id")),
+    request_body = BacktestRequest,
+    responses((status = 202, body = BacktestJob),
+        (status = 409, description = "The org has a backtest running", body = super::Problem),
+        (status = 422, description = "A field is wrong (which, and why)", body = super::Problem),
+        (status = 503, description = "The host runs as many backtests as it allows; send it again after `Retry-After`", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn start(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    JsonBody(request): JsonBody<BacktestRequest>,
+) -> Result<Response, ApiError> {
+    if request.slot != Slot::LeadDefinition {
+        return Err(invalid(
+            "slot",
+            format!(
+                "backtests of {} are not supported yet: only lead-definition",
+                request.slot
+            ),
+        ));
+    }
+    if let (Some(from), Some(to)) = (request.from, request.to)
+        && to <= from
+    {
+        return Err(invalid(
+            "to",
+            format!("{to} is not after `from` {from}: the window is empty"),
+        ));
+    }
+    let sweep = request
+        .sweep
+        .as_deref()
+        .map(str::parse::<Sweep>)
+        .transpose()
+        .map_err(|error| invalid("sweep", error.to_string()))?;
+    let org = access.org.clone();
+    let jobs = state.backtests.clone();
+    let job = blocking_in(&state, org.clone(), move |host| {
+        let (name, bytes) = host
+            .plugins
+            .candidate_file(&org, &request.candidate)
+            .map_err(|error| invalid("candidate", error.to_string()))?;
+        let spec = BacktestSpec {
+            name,
+            bytes,
+            config: request.config,
+            from: request.from,
+            to: request.to,
+            sweep,
+            workers: 1,
+        };
+        jobs.start(host.plugins.clone(), &org, spec, host.engine.now())
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let location = format!("/v1/orgs/{}/backtests/{}", access.org, job.id);
+    let mut response = (StatusCode::ACCEPTED, Json(job)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// A backtest: its progress while it runs, then its report (`result`).
+#[utoipa::path(get, path = "/v1/orgs/{org}/backtests/{id}", tag = "backtests",
+    params(("org" = String, Path, description = "The org's id"),
+        ("id" = String, Path, description = "The job's id")),
+    responses((status = 200, body = BacktestJob),
+        (status = 404, description = "No such backtest in this org (or no longer kept)", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<BacktestJob>, ApiError> {
+    state
+        .backtests
+        .get(&access.org, &id)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("org {} has no backtest {id}", access.org)))
+}

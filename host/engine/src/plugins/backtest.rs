@@ -1,0 +1,270 @@
+//! Backtest: a candidate lead definition run on an org's recorded
+//! qualification inputs, compared with the live verdicts and with what
+//! sales fed back (won, lost), and optionally swept over one config key to
+//! lay out the quantity/quality trade-off.
+//!
+//! One row per lead: a lead's verdict, for either side, is sales-ready if
+//! any of its recorded qualifications in the window is, else the verdict on
+//! its latest one — "would this definition have sent the lead to sales?".
+//! The candidate runs with the recorded config (the org's, at the time)
+//! with the spec's keys laid over it, so a threshold can be tried on the
+//! live plug-in by its config alone.
+
+mod jobs;
+mod metrics;
+mod run;
+mod sweep;
+
+use serde::Serialize;
+
+use super::loader::PluginLoader;
+use super::script::load_plugin_with;
+use crate::EngineError;
+use crate::model::{Config, Scalar, Stage, Time};
+use crate::runtime::{Cancel, ContentHash, PluginError, Slot};
+use crate::store::StoreError;
+
+pub use jobs::{
+    BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestJob, BacktestJobs,
+    BacktestStartError, BacktestState,
+};
+pub use metrics::{Matrix, MatrixCell, Outcome, Quality, Summary, Tally, WeekVolume};
+pub use sweep::{MAX_SWEEP_VALUES, Sweep, SweepError, render_value};
+
+/// Leads whose verdict changes, listed in a report (the counts cover all).
+pub const CHANGES_LISTED: usize = 200;
+
+/// What to backtest.
+#[derive(Debug, Clone)]
+pub struct BacktestSpec {
+    /// The candidate's file name (`acme-fit.wasm`, `qualify.rhai`): a
+    /// `.rhai` name is an admin script.
+    pub name: String,
+    /// The candidate's bytes.
+    pub bytes: Vec<u8>,
+    /// Config keys laid over each recorded input's config.
+    pub config: Config,
+    /// Only qualifications made at or after this time.
+    pub from: Option<Time>,
+    /// Only qualifications made before this time.
+    pub to: Option<Time>,
+    /// Try each value of one config key (after `config`).
+    pub sweep: Option<Sweep>,
+    /// Worker threads (at least one).
+    pub workers: usize,
+}
+
+/// A lead whose verdict the candidate changes, with both sides' reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ChangedLead {
+    /// The lead.
+    pub lead: String,
+    /// The live verdict.
+    pub live: Stage,
+    /// The live version's reasons for it.
+    pub live_reasons: Vec<String>,
+    /// The candidate's verdict.
+    pub candidate: Stage,
+    /// The candidate's reasons for it.
+    pub candidate_reasons: Vec<String>,
+}
+
+/// Precision or recall, side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SideBySide {
+    /// The live version's.
+    pub live: Option<f64>,
+    /// The candidate's.
+    pub candidate: Option<f64>,
+}
+
+/// One value of a sweep: what the candidate does with the key at `value`.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SweepPoint {
+    /// The key's value.
+    pub value: f64,
+    /// Leads the candidate marks sales-ready.
+    pub sales_ready: u64,
+    /// Won among the sales-ready leads with an outcome (`null` without one).
+    pub precision: Option<f64>,
+    /// Won leads it marks sales-ready, of all won (`null` with none won).
+    pub recall: Option<f64>,
+    /// Leads whose verdict differs from live.
+    pub changed: u64,
+    /// Leads the candidate failed on.
+    pub failed: u64,
+}
+
+/// A backtest's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestReport {
+    /// The org.
+    pub org: String,
+    /// The slot (`lead-definition`).
+    pub slot: Slot,
+    /// The candidate's name.
+    pub plugin: String,
+    /// The candidate's sha256.
+    pub plugin_hash: String,
+    /// Recorded qualification inputs the candidate ran on.
+    pub inputs: u64,
+    /// Qualifications whose input is not kept (not counted anywhere else).
+    pub inputs_not_kept: u64,
+    /// Leads, one row each: `changed`, `failed`, the matrix and volumes.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Precision of live and candidate (also inside `live`, `candidate`).
+    pub precision: SideBySide,
+    /// Recall of live and candidate.
+    pub recall: SideBySide,
+    /// The leads that change, first [`CHANGES_LISTED`] by lead id.
+    pub changes: Vec<ChangedLead>,
+    /// With a sweep: one point per value, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Vec<SweepPoint>>,
+}
+
+/// A backtest could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BacktestError {
+    /// The org is unknown.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The candidate does not load (not a component for this slot, a
+    /// script that does not parse, ...).
+    #[error("the candidate is refused: {}", .0.cause)]
+    Candidate(#[source] PluginError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A candidate file named for a backtest cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CandidateError {
+    /// The name is not a plain file name of the org's folder.
+    #[error("`{0}` is not a file name of the org's folder (no folders, no leading dot)")]
+    BadName(String),
+    /// The file cannot be read.
+    #[error("cannot read {name} in the org's folder: {source}")]
+    Read {
+        /// The name.
+        name: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl PluginLoader {
+    /// The bytes of `name`, a file in `org`'s folder (a component up to the
+    /// compile limit, or an admin script), with the plug-in name it loads
+    /// under (a component's name without `.wasm`).
+    ///
+    /// Errors: a name with a folder or a leading dot; a file that is
+    /// missing, not a regular file or too large.
+    pub fn candidate_file(
+        &self,
+        org: &str,
+        name: &str,
+    ) -> Result<(String, Vec<u8>), CandidateError> {
+        let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
+        if !plain {
+            return Err(CandidateError::BadName(name.to_string()));
+        }
+        let path = self.folders.org_dir(org).join(name);
+        let max = self.runtime.max_component_bytes() as u64;
+        let bytes =
+            super::folder::read_org_file(&path, max).map_err(|source| CandidateError::Read {
+                name: name.to_string(),
+                source,
+            })?;
+        let plugin = name.strip_suffix(".wasm").unwrap_or(name).to_string();
+        Ok((plugin, bytes))
+    }
+
+    /// Backtests `spec`'s candidate lead definition on `org`'s recorded
+    /// qualification inputs; `progress(done, leads)` after each lead.
+    ///
+    /// Errors: the org is unknown, the candidate does not load, the store
+    /// failed. A candidate that traps or runs past a limit on some inputs
+    /// is counted (`failed`, `first_errors`), never stops the run.
+    pub fn backtest(
+        &self,
+        org: &str,
+        spec: &BacktestSpec,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<BacktestReport, BacktestError> {
+        if self.engine.store().org(org)?.is_none() {
+            return Err(EngineError::UnknownOrg(org.to_string()).into());
+        }
+        let slot = Slot::LeadDefinition;
+        let candidate = load_plugin_with(
+            &self.runtime,
+            &spec.name,
+            &spec.bytes,
+            Some(slot),
+            &spec.config,
+            self.max_script_bytes,
+            &Cancel::new(),
+        )
+        .map_err(BacktestError::Candidate)?;
+        let leads = run::lead_ids(self, org)?;
+        // The candidate as given first, then one run per swept value.
+        let mut configs = vec![spec.config.clone()];
+        let values: Vec<f64> = spec
+            .sweep
+            .as_ref()
+            .map(|sweep| sweep.values.clone())
+            .unwrap_or_default();
+        if let Some(sweep) = &spec.sweep {
+            for value in &values {
+                let mut config = spec.config.clone();
+                config.insert(sweep.key.clone(), Scalar::Number(*value));
+                configs.push(config);
+            }
+        }
+        let job = run::Job {
+            loader: self,
+            org,
+            candidate: &candidate,
+            configs: &configs,
+            window: (spec.from, spec.to),
+        };
+        let outcome = job.run(&leads, spec.workers, progress)?;
+        let mut tallies = outcome.tallies.into_iter().map(Tally::finish);
+        let summary = tallies.next().unwrap_or_default();
+        let sweep = spec.sweep.as_ref().map(|_| {
+            values
+                .iter()
+                .zip(tallies)
+                .map(|(value, summary)| SweepPoint {
+                    value: *value,
+                    sales_ready: summary.weekly.iter().map(|week| week.candidate).sum(),
+                    precision: summary.candidate.precision,
+                    recall: summary.candidate.recall,
+                    changed: summary.changed,
+                    failed: summary.failed,
+                })
+                .collect()
+        });
+        Ok(BacktestReport {
+            org: org.to_string(),
+            slot,
+            plugin: spec.name.clone(),
+            plugin_hash: ContentHash::of(&spec.bytes).to_string(),
+            inputs: outcome.inputs,
+            inputs_not_kept: outcome.not_kept,
+            precision: SideBySide {
+                live: summary.live.precision,
+                candidate: summary.candidate.precision,
+            },
+            recall: SideBySide {
+                live: summary.live.recall,
+                candidate: summary.candidate.recall,
+            },
+            summary,
+            changes: outcome.changes,
+            sweep,
+        })
+    }
+}

@@ -1,0 +1,224 @@
+//! Running a backtest: leads shared out to worker threads; each reads a
+//! lead's recorded qualifications, runs the candidate on each (once per
+//! config), and tallies one row per lead and config.
+
+use std::ops::ControlFlow;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::metrics::{Outcome, Row, Tally};
+use super::{BacktestError, CHANGES_LISTED, ChangedLead};
+use crate::model::{Config, Qualification, QualifyInput, Stage, Time};
+use crate::plugins::PluginLoader;
+use crate::runtime::{CallContext, Plugin, Slot};
+use crate::store::{Outcome as Recorded, StageKind};
+
+/// One backtest's fixed parts.
+pub(super) struct Job<'a> {
+    pub loader: &'a PluginLoader,
+    pub org: &'a str,
+    pub candidate: &'a Plugin,
+    /// The candidate's config per run (the first is the report's; the rest
+    /// are a sweep's values).
+    pub configs: &'a [Config],
+    /// `[from, to)` of the qualifications used.
+    pub window: (Option<Time>, Option<Time>),
+}
+
+/// What the workers found, merged.
+pub(super) struct Found {
+    /// One tally per config.
+    pub tallies: Vec<Tally>,
+    /// Recorded inputs run.
+    pub inputs: u64,
+    /// Qualifications whose input is not kept.
+    pub not_kept: u64,
+    /// Leads the first config changes, by lead id.
+    pub changes: Vec<ChangedLead>,
+}
+
+impl Found {
+    fn new(configs: usize) -> Self {
+        Found {
+            tallies: vec![Tally::new(); configs],
+            inputs: 0,
+            not_kept: 0,
+            changes: Vec::new(),
+        }
+    }
+
+    fn merge(&mut self, other: Found) {
+        for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
+            mine.merge(theirs);
+        }
+        self.inputs += other.inputs;
+        self.not_kept += other.not_kept;
+        self.changes.extend(other.changes);
+    }
+}
+
+/// The org's lead ids, in id order.
+pub(super) fn lead_ids(loader: &PluginLoader, org: &str) -> Result<Vec<String>, BacktestError> {
+    let mut leads = Vec::new();
+    loader.engine.store().scan_leads(org, &mut |record| {
+        leads.push(record.id().to_string());
+        ControlFlow::Continue(())
+    })?;
+    Ok(leads)
+}
+
+/// One side's answer on one input.
+type Verdict = Result<(Stage, Vec<String>), String>;
+
+impl Job<'_> {
+    /// Runs over `leads` on `workers` threads.
+    pub(super) fn run(
+        &self,
+        leads: &[String],
+        workers: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Found, BacktestError> {
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let failure: Mutex<Option<BacktestError>> = Mutex::new(None);
+        let parts: Vec<Found> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers.max(1))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut found = Found::new(self.configs.len());
+                        while let Some(lead) = leads.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            if let Err(error) = self.lead(lead, &mut found) {
+                                *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+                                next.store(leads.len(), Ordering::Relaxed);
+                            }
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, leads.len());
+                        }
+                        found
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|handle| handle.join().ok())
+                .collect()
+        });
+        if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(error);
+        }
+        let mut all = Found::new(self.configs.len());
+        for part in parts {
+            all.merge(part);
+        }
+        all.changes.sort_by(|a, b| a.lead.cmp(&b.lead));
+        all.changes.truncate(CHANGES_LISTED);
+        Ok(all)
+    }
+
+    /// One lead's row per config.
+    fn lead(&self, lead: &str, found: &mut Found) -> Result<(), BacktestError> {
+        let store = self.loader.engine.store();
+        let Some(record) = store.lead(self.org, lead)? else {
+            return Ok(());
+        };
+        let outcome = match record.stage.kind() {
+            StageKind::Won => Outcome::Won,
+            StageKind::Lost => Outcome::Lost,
+            _ => Outcome::Open,
+        };
+        let (from, to) = self.window;
+        let mut live: Vec<(Stage, Vec<String>)> = Vec::new();
+        let mut candidate: Vec<Vec<Verdict>> = vec![Vec::new(); self.configs.len()];
+        let mut first_at: Option<Time> = None;
+        for entry in store.timeline(self.org, lead)? {
+            let Some(decision) = entry.decision() else {
+                continue;
+            };
+            let in_window =
+                from.is_none_or(|from| decision.at >= from) && to.is_none_or(|to| decision.at < to);
+            if decision.slot != Slot::LeadDefinition || !in_window {
+                continue;
+            }
+            let Recorded::Decided { output } = &decision.outcome else {
+                continue;
+            };
+            let Ok(verdict) = serde_json::from_value::<Qualification>(output.clone()) else {
+                continue;
+            };
+            let Some(recorded) = store.input(self.org, &decision.input_digest)? else {
+                found.not_kept += 1;
+                continue;
+            };
+            let Ok(input) = serde_json::from_slice::<QualifyInput>(&recorded.json) else {
+                found.not_kept += 1;
+                continue;
+            };
+            found.inputs += 1;
+            first_at.get_or_insert(decision.at);
+            live.push((verdict.stage, verdict.reasons));
+            for (config, answers) in self.configs.iter().zip(candidate.iter_mut()) {
+                answers.push(self.call(&input, config));
+            }
+        }
+        let (Some(at), Some(Ok(live))) = (first_at, lead_verdict(live.into_iter().map(Ok))) else {
+            return Ok(());
+        };
+        for (index, answers) in candidate.into_iter().enumerate() {
+            let Some(verdict) = lead_verdict(answers.into_iter()) else {
+                continue;
+            };
+            let row = Row {
+                lead: lead.to_string(),
+                at,
+                live: live.0,
+                candidate: verdict
+                    .as_ref()
+                    .map(|(stage, _)| *stage)
+                    .map_err(Clone::clone),
+                outcome,
+            };
+            found.tallies[index].add(&row);
+            if let (0, Ok((stage, reasons))) = (index, &verdict)
+                && *stage != live.0
+            {
+                found.changes.push(ChangedLead {
+                    lead: lead.to_string(),
+                    live: live.0,
+                    live_reasons: live.1.clone(),
+                    candidate: *stage,
+                    candidate_reasons: reasons.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The candidate on `input` with `config` laid over its recorded config.
+    fn call(&self, input: &QualifyInput, config: &Config) -> Verdict {
+        let mut input = input.clone();
+        for (key, value) in config {
+            input.config.insert(key.clone(), value.clone());
+        }
+        self.candidate
+            .qualify(&CallContext::for_org(self.org), &input)
+            .map(|called| (called.value.stage, called.value.reasons))
+            .map_err(|error| error.cause.to_string())
+    }
+}
+
+/// A lead's verdict from its answers in time order: the first failure if
+/// any failed, else sales-ready if any answer is, else the latest answer.
+/// `None` with no answers.
+fn lead_verdict(answers: impl Iterator<Item = Verdict>) -> Option<Verdict> {
+    let (mut ready, mut latest) = (None, None);
+    for answer in answers {
+        let answer = match answer {
+            Err(error) => return Some(Err(error)),
+            Ok(answer) => answer,
+        };
+        if answer.0 == Stage::SalesReady && ready.is_none() {
+            ready = Some(answer.clone());
+        }
+        latest = Some(answer);
+    }
+    ready.or(latest).map(Ok)
+}

@@ -1,0 +1,139 @@
+//! `leadhost backtest` on a data folder, as an admin trying a stricter
+//! definition would run it.
+
+use std::path::PathBuf;
+
+use leadhost::builtin::BANT_QUALIFIER;
+
+use crate::{json, leadhost};
+
+fn ingested() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
+    let data = dir.path().to_str().unwrap();
+    let output = leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
+#[test]
+fn a_stricter_threshold_changes_verdicts_and_the_sweep_prints_its_table() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    let same = json(&leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert!(same["total"].as_u64().unwrap() >= 5, "{same}");
+    assert_eq!(same["changed"], 0, "the live rule changes nothing: {same}");
+    let strict = json(&leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--config",
+        "sales-ready-score=100",
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert!(strict["changed"].as_u64().unwrap() >= 1, "{strict}");
+    assert_eq!(
+        strict["candidate"]["sales_ready"], 0,
+        "nothing reaches 100: {strict}"
+    );
+
+    let table = leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--sweep",
+        "sales-ready-score=60..100:20",
+        "--data-dir",
+        data,
+    ]);
+    assert!(
+        table.status.success(),
+        "{}",
+        String::from_utf8_lossy(&table.stderr)
+    );
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("precision (won/ready)"), "{text}");
+    for value in ["60", "80", "100"] {
+        assert!(
+            text.lines()
+                .any(|line| line.trim_start().starts_with(value)),
+            "a row for {value}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    for (args, says) in [
+        (
+            vec![
+                "--org",
+                "demo",
+                "--candidate",
+                BANT_QUALIFIER.path,
+                "--sweep",
+                "sales-ready-score=9..1:1",
+            ],
+            "less than",
+        ),
+        (
+            vec!["--org", "demo", "--candidate", "missing.wasm"],
+            "cannot read missing.wasm",
+        ),
+        (
+            vec!["--org", "nope", "--candidate", BANT_QUALIFIER.path],
+            "org nope does not exist",
+        ),
+        (
+            vec![
+                "--org",
+                "demo",
+                "--candidate",
+                BANT_QUALIFIER.path,
+                "--from",
+                "yesterday",
+            ],
+            "neither a day",
+        ),
+        (
+            vec![
+                "--org",
+                "demo",
+                "--candidate",
+                BANT_QUALIFIER.path,
+                "--slot",
+                "routing-policy",
+            ],
+            "only lead-definition",
+        ),
+    ] {
+        let mut command = vec!["backtest"];
+        command.extend(args);
+        command.extend(["--data-dir", data]);
+        let output = leadhost(&command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{command:?}: {stderr}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Backtests over HTTP: a job started on a candidate dropped in the org's
+//! folder, followed to its report; every bad field named; walled off.
+
+use std::time::{Duration, Instant};
+
+use leadhost::builtin::BANT_QUALIFIER;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::server::{TestServer, read};
+
+fn strong(n: usize) -> Value {
+    json!({"email": format!("lead{n}@kranwerk.example"), "country": "DE", "budget": 60000,
+        "authority": if n.is_multiple_of(2) { "decision-maker" } else { "influencer" },
+        "need": "high", "timeline_days": 30})
+}
+
+/// Follows job `location` until it is no longer running.
+fn finished(server: &TestServer, location: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, job) = server.demo(Method::GET, location, None);
+        assert_eq!(status, 200, "{job}");
+        if job["state"] != "running" || Instant::now() > deadline {
+            return job;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_backtest_job_reports_the_matrix_and_quality_of_a_candidate_in_the_folder() {
+    let server = TestServer::start();
+    for n in 0..6 {
+        let (status, body) = server.demo(Method::POST, "/v1/orgs/demo/leads", Some(strong(n)));
+        assert_eq!(status, 201, "{body}");
+    }
+    let folder = server.host.plugins.folders().org_dir("demo");
+    std::fs::write(folder.join("strict.wasm"), BANT_QUALIFIER.bytes).unwrap();
+    let response = server
+        .request(Method::POST, "/v1/orgs/demo/backtests", Some(&server.demo))
+        .json(
+            &json!({"candidate": "strict.wasm", "config": {"sales-ready-score": 85},
+            "sweep": "sales-ready-score=70..90:10"}),
+        )
+        .send()
+        .unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let (status, job) = read(response);
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(
+        location,
+        format!("/v1/orgs/demo/backtests/{}", job["id"].as_str().unwrap())
+    );
+    let job = finished(&server, &location);
+    assert_eq!(job["state"], "done", "{job}");
+    let result = &job["result"];
+    for key in [
+        "live",
+        "candidate",
+        "changed",
+        "matrix",
+        "precision",
+        "recall",
+    ] {
+        assert!(result.get(key).is_some(), "{key} in {result}");
+    }
+    // The influencers (score 80) fall below 85: three of six change.
+    assert_eq!(result["total"], 6, "{result}");
+    assert_eq!(result["changed"], 3, "{result}");
+    assert_eq!(job["done"], job["leads"]);
+    let volumes: Vec<u64> = result["sweep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|point| point["sales_ready"].as_u64().unwrap())
+        .collect();
+    assert_eq!(volumes, [6, 6, 3]);
+
+    // Another org sees none of it.
+    let (other, token) = server.create_org("Other");
+    let (status, _) = read(
+        server
+            .request(
+                Method::GET,
+                &format!("/v1/orgs/{other}/backtests/{}", job["id"].as_str().unwrap()),
+                Some(&token),
+            )
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 404);
+    let (status, problem) = read(
+        server
+            .request(
+                Method::POST,
+                &format!("/v1/orgs/{other}/backtests"),
+                Some(&token),
+            )
+            .json(&json!({"candidate": "strict.wasm"}))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 422, "its folder has no strict.wasm: {problem}");
+}
+
+#[test]
+fn each_bad_field_of_a_backtest_is_named() {
+    let server = TestServer::start();
+    for (body, field, says) in [
+        (
+            json!({"candidate": "../demo/bant-qualifier.wasm"}),
+            "candidate",
+            "not a file name",
+        ),
+        (
+            json!({"candidate": ".hidden.wasm"}),
+            "candidate",
+            "not a file name",
+        ),
+        (
+            json!({"candidate": "missing.wasm"}),
+            "candidate",
+            "cannot read missing.wasm",
+        ),
+        (
+            json!({"candidate": "bant-qualifier.wasm", "sweep": "sales-ready-score=90..50:5"}),
+            "sweep",
+            "less than",
+        ),
+        (
+            json!({"candidate": "bant-qualifier.wasm", "sweep": "sales-ready-score"}),
+            "sweep",
+            "no `=`",
+        ),
+        (
+            json!({"candidate": "bant-qualifier.wasm", "from": "2026-12-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"}),
+            "to",
+            "not after",
+        ),
+        (
+            json!({"candidate": "round-robin.wasm", "slot": "routing-policy"}),
+            "slot",
+            "only lead-definition",
+        ),
+    ] {
+        let (status, problem) =
+            server.demo(Method::POST, "/v1/orgs/demo/backtests", Some(body.clone()));
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        let text = problem["errors"][0]["problem"].as_str().unwrap();
+        assert!(text.contains(says), "{body}: {text}");
+    }
+    let (status, _) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidat": "x.wasm"})),
+    );
+    assert!(status == 400 || status == 422, "{status}");
+    let (status, _) = server.demo(Method::GET, "/v1/orgs/demo/backtests/bt-nope", None);
+    assert_eq!(status, 404);
+}
