@@ -8,6 +8,7 @@ mod eval_run;
 mod import;
 mod ingest;
 mod nurture;
+mod offline;
 mod plugin;
 mod plugin_check;
 mod plugin_common;
@@ -364,11 +365,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Backtest(args) => {
             let report = backtest(&args)?;
             if args.json {
-                print(&report)
+                print(&report)?;
             } else {
                 println!("{}", backtest::report(&report));
-                Ok(())
             }
+            Ok(backtest::outcome(&report)?)
         }
         Command::CompileWorker(args) => {
             match crate::runtime::run_worker(&args.limits, &args.input, &args.output) {

@@ -130,7 +130,10 @@ pub async fn serve_with(
         drain_timeout,
         input_retention,
     } = background;
-    let watcher = crate::plugins::watch(host.plugins.clone(), debounce)?;
+    let (watcher, catch_up) = crate::plugins::start_watching(host.plugins.clone(), debounce)?;
+    // Beside the first requests: an org changed during start-up may take
+    // seconds to compile, and the server answers meanwhile.
+    let catching_up = tokio::task::spawn_blocking(move || catch_up.run());
     let (api_access, scrape_access) = metrics_access(&host, &listeners, metrics_token);
     let state = AppState::new(host.clone()).with_metrics_access(api_access);
     let draining = state.draining.clone();
@@ -190,6 +193,7 @@ pub async fn serve_with(
     let _ = waker.await;
     let _ = sweeper.await;
     let _ = delivering.await;
+    let _ = catching_up.await;
     drop(watcher);
     let store = host.store.clone();
     tokio::task::spawn_blocking(move || store.flush())

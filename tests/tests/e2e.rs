@@ -18,6 +18,7 @@ mod e2e {
     pub mod review;
     pub mod routing;
     pub mod sandbox;
+    pub mod shadow;
     pub mod support;
     pub mod transitions;
     pub mod wit_versions;

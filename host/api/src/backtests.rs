@@ -29,13 +29,36 @@ pub struct BacktestRequest {
     /// Config values laid over each recorded input's config.
     #[serde(default)]
     pub config: Config,
-    /// Only qualifications made at or after this time.
+    /// Only qualifications made at or after this day (`2026-09-01`,
+    /// midnight UTC) or RFC 3339 time.
+    #[serde(default, deserialize_with = "day_or_time")]
+    #[schema(value_type = Option<String>, example = "2026-09-01")]
     pub from: Option<DateTime<Utc>>,
-    /// Only qualifications made before this time.
+    /// Only qualifications made before this day or time.
+    #[serde(default, deserialize_with = "day_or_time")]
+    #[schema(value_type = Option<String>, example = "2026-12-01T00:00:00Z")]
     pub to: Option<DateTime<Utc>>,
     /// One config key over a range, `KEY=FROM..TO:STEP`
     /// (`sales-ready-score=50..90:5`): `result.sweep` gets a point per value.
     pub sweep: Option<String>,
+}
+
+/// A day (`2026-09-01`, midnight UTC) or an RFC 3339 time, as the CLI's
+/// `--from` and `--to` take them.
+fn day_or_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        return Ok(Some(day.and_time(chrono::NaiveTime::MIN).and_utc()));
+    }
+    text.parse::<DateTime<Utc>>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{text}` is neither a day (2026-09-01) nor an RFC 3339 time (2026-09-01T00:00:00Z)"
+        ))
+    })
 }
 
 fn lead_definition() -> Slot {
@@ -56,7 +79,7 @@ fn invalid(field: &str, problem: String) -> ApiError {
     responses((status = 202, body = BacktestJob),
         (status = 409, description = "The org has a backtest running", body = super::Problem),
         (status = 422, description = "A field is wrong (which, and why)", body = super::Problem),
-        (status = 503, description = "The host runs as many backtests as it allows; send it again after `Retry-After`", body = super::Problem)),
+        (status = 503, description = "The host runs as many backtests as it allows (each stops within 15 minutes); send it again later", body = super::Problem)),
     security(("bearer" = [])))]
 pub async fn start(
     State(state): State<AppState>,
@@ -101,7 +124,12 @@ pub async fn start(
             to: request.to,
             sweep,
             workers: 1,
+            stop: None,
         };
+        // Refused here, not in a job that would fail a moment later.
+        host.plugins
+            .check_candidate(&spec)
+            .map_err(|error| invalid("candidate", error.to_string()))?;
         jobs.start(host.plugins.clone(), &org, spec, host.engine.now())
             .map_err(ApiError::from)
     })
@@ -129,6 +157,35 @@ pub async fn get(
     state
         .backtests
         .get(&access.org, &id)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("org {} has no backtest {id}", access.org)))
+}
+
+/// The org's backtests kept (the last 10), newest first, without their
+/// reports: `GET` one for its `result`.
+#[utoipa::path(get, path = "/v1/orgs/{org}/backtests", tag = "backtests",
+    params(("org" = String, Path, description = "The org's id")),
+    responses((status = 200, body = Vec<BacktestJob>)),
+    security(("bearer" = [])))]
+pub async fn list(State(state): State<AppState>, access: OrgAccess) -> Json<Vec<BacktestJob>> {
+    Json(state.backtests.list(&access.org))
+}
+
+/// Stops a running backtest between two leads; it ends `stopped`.
+#[utoipa::path(post, path = "/v1/orgs/{org}/backtests/{id}/cancel", tag = "backtests",
+    params(("org" = String, Path, description = "The org's id"),
+        ("id" = String, Path, description = "The job's id")),
+    responses((status = 200, body = BacktestJob),
+        (status = 404, description = "No such backtest in this org", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<BacktestJob>, ApiError> {
+    state
+        .backtests
+        .cancel(&access.org, &id)
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("org {} has no backtest {id}", access.org)))
 }

@@ -31,6 +31,7 @@ mod replay;
 mod reports;
 mod reps;
 mod scrape;
+mod shadow;
 mod views;
 
 use std::sync::Arc;
@@ -231,13 +232,16 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(leads::feedback))
         .routes(routes!(leads::retry))
         .routes(routes!(replay::replay))
-        .routes(routes!(backtests::start))
+        .routes(routes!(backtests::start, backtests::list))
         .routes(routes!(backtests::get))
+        .routes(routes!(backtests::cancel))
         .routes(routes!(reps::list, reps::create))
         .routes(routes!(reps::update))
         .routes(routes!(plugins::list))
         .routes(routes!(plugins::versions))
         .routes(routes!(plugin_config::put))
+        .routes(routes!(shadow::report))
+        .routes(routes!(shadow::promote))
         .routes(routes!(reports::funnel))
         .routes(routes!(outbox::tasks))
         .routes(routes!(outbox::task_done))

@@ -59,8 +59,10 @@ pub struct InputView {
     pub slot: Slot,
     /// The call's time (the input's `now`).
     pub at: DateTime<Utc>,
-    /// The input: the lead, its activities, the config, `now`, and for a
-    /// routing policy the candidates and the account owner.
+    /// The input: the lead, the config, `now`, and for a routing policy
+    /// the candidates and the account owner; `activities` is the number of
+    /// the lead's activities the call saw (the first that many of its
+    /// timeline, which lists them), not the activities again.
     #[schema(value_type = Object)]
     pub input: serde_json::Value,
 }

@@ -6,13 +6,14 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::change::Change;
+use super::shadow::ShadowCall;
 use super::{EngineError, Shared};
 use crate::model::{
-    Config, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput, RouteDecision,
-    RouteInput,
+    Activity, Config, NurtureAction, NurtureInput, NurtureStep, Qualification, QualifyInput,
+    RouteDecision, RouteInput,
 };
 use crate::runtime::{CallContext, Called, PluginError, SlotInput};
-use crate::store::{Decision, LeadStage, Outcome, RecordedInput, RoutingView};
+use crate::store::{Decision, LeadStage, Outcome, RecordedInput, RoutingView, Spliced};
 
 /// What a decision's reasons are, for each slot's answer.
 pub(super) trait Explained: Serialize {
@@ -59,11 +60,25 @@ pub(super) trait Shown: SlotInput {
     fn routing_view(&self, _chosen: Option<&Self::Output>) -> Option<RoutingView> {
         None
     }
+
+    /// The lead's activities the input holds (all of them so far, in
+    /// timeline order), which its record leaves out and splices back in.
+    fn activities(&self) -> &[Activity] {
+        &[]
+    }
 }
 
-impl Shown for QualifyInput {}
+impl Shown for QualifyInput {
+    fn activities(&self) -> &[Activity] {
+        &self.activities
+    }
+}
 
-impl Shown for NurtureInput {}
+impl Shown for NurtureInput {
+    fn activities(&self) -> &[Activity] {
+        &self.activities
+    }
+}
 
 impl Shown for RouteInput {
     fn routing_view(&self, chosen: Option<&RouteDecision>) -> Option<RoutingView> {
@@ -101,6 +116,11 @@ where
     let digest = hex::encode(Sha256::digest(&json));
     let plugin = &active.plugin;
     let (lead, now) = (change.record.id().to_string(), change.now);
+    // The shadow sees the same input, after the live decision.
+    let shadow = shared
+        .plugins
+        .shadow(&org, slot)
+        .map(|shadow| (shadow, json.clone()));
     // Kept with the decision, whatever comes of the call: a failed call is
     // replayed too.
     change.input(RecordedInput {
@@ -108,6 +128,8 @@ where
         digest: digest.clone(),
         slot,
         at: now,
+        lead: lead.clone(),
+        activities: spliced(&json, input.activities()),
         json,
     });
     let result = plugin.call(&CallContext::for_org(&org), &input);
@@ -147,6 +169,14 @@ where
                 micros,
                 fuel_used,
             );
+            if let Some((shadow, input)) = shadow {
+                change.shadow(ShadowCall {
+                    org: org.clone(),
+                    live: made.clone(),
+                    input,
+                    shadow,
+                });
+            }
             let seq = change.decision(made);
             Ok(Some((value, seq)))
         }
@@ -165,12 +195,41 @@ where
                 0,
                 0,
             );
+            if let Some((shadow, input)) = shadow {
+                change.shadow(ShadowCall {
+                    org: org.clone(),
+                    live: failed.clone(),
+                    input,
+                    shadow,
+                });
+            }
             change.decision(failed);
             tracing::warn!(%org, lead = change.record.id(), %slot, %error, "plug-in call failed; lead needs review");
             to_review(change, slot, &code, error, "the plug-in call failed")?;
             Ok(None)
         }
     }
+}
+
+/// Where `activities` sit in `json` (the input they were serialized in),
+/// for its record to leave them out: the lead's timeline holds them.
+fn spliced(json: &[u8], activities: &[Activity]) -> Option<Spliced> {
+    if activities.is_empty() {
+        return None;
+    }
+    let array = serde_json::to_vec(activities).ok()?;
+    let key = b"\"activities\":";
+    let start = json
+        .windows(key.len())
+        .enumerate()
+        .filter(|(_, window)| *window == key)
+        .map(|(at, _)| at + key.len())
+        .find(|start| json.get(*start..start + array.len()) == Some(array.as_slice()))?;
+    Some(Spliced {
+        start,
+        end: start + array.len(),
+        count: activities.len(),
+    })
 }
 
 /// Moves the lead to needs-review after a failed call — unless sales has

@@ -23,6 +23,9 @@ pub(super) struct Change {
     routing: Option<Held>,
     /// What the lead must still be in the store for the commit to apply.
     expect: Precondition,
+    /// Shadow calls to make once the change is applied (a change that
+    /// fails to apply asks for none).
+    shadows: Vec<crate::shadow::ShadowCall>,
 }
 
 impl Change {
@@ -37,6 +40,7 @@ impl Change {
             stored_wakes,
             routing: None,
             expect,
+            shadows: Vec::new(),
         }
     }
 
@@ -74,6 +78,16 @@ impl Change {
         let seq = self.next_seq();
         self.commit.decisions.push((seq, decision));
         seq
+    }
+
+    /// A shadow call to make once the change is applied.
+    pub(crate) fn shadow(&mut self, call: crate::shadow::ShadowCall) {
+        self.shadows.push(call);
+    }
+
+    /// The shadow calls this change asked for.
+    pub(crate) fn take_shadows(&mut self) -> Vec<crate::shadow::ShadowCall> {
+        std::mem::take(&mut self.shadows)
     }
 
     /// Keeps the input of one of this change's decisions (stored once per

@@ -43,10 +43,12 @@ mod operations;
 mod org_settings;
 mod plugin_status;
 mod qualification;
+mod recorded_call;
 mod recorded_inputs;
 pub mod registry;
 mod rosters;
 mod routing;
+mod shadow;
 mod shares;
 mod sla;
 #[cfg(test)]
@@ -69,6 +71,10 @@ pub use lifecycle::{IllegalTransition, next_stages};
 pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
 pub use plugin_status::{ActiveVersion, SlotStatus};
 pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
+pub use shadow::{
+    SHADOW_DISAGREEMENTS_LISTED, SHADOW_ORG_QUEUE, SHADOW_QUEUE, ShadowCell, ShadowReport,
+    ShadowView, verdict,
+};
 pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
@@ -295,6 +301,8 @@ pub(crate) struct Shared {
     shares: OrgShares,
     /// Defaults the plug-ins leave open.
     config: EngineConfig,
+    /// Runs each slot's shadow beside the live calls.
+    shadows: shadow::ShadowRunner,
 }
 
 impl Shared {
@@ -316,8 +324,10 @@ impl Engine {
         clock: Arc<dyn Clock>,
         config: EngineConfig,
     ) -> Self {
+        let shadows = shadow::ShadowRunner::start(Arc::downgrade(&store));
         Engine {
             shared: Arc::new(Shared {
+                shadows,
                 store,
                 plugins,
                 settings: OrgSettings::default(),

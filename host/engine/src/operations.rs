@@ -401,11 +401,14 @@ impl Engine {
     }
 
     /// Applies a change and releases the org's routing lock; not yet durable.
-    fn apply(&self, change: Change) -> Result<(LeadRecord, Applied), EngineError> {
+    fn apply(&self, mut change: Change) -> Result<(LeadRecord, Applied), EngineError> {
+        let shadows = change.take_shadows();
         let (commit, routing) = change.finish();
         let record = commit.lead.clone().expect("a change commits its lead");
         let reps = commit.reps.clone();
         let applied = self.shared.store.apply(commit)?;
+        // Only for what was applied: a retried change asks again.
+        self.shared.shadows.submit(shadows);
         // Still under the routing lock: the next router sees the new load.
         self.shared.rosters.written(&record.org, &reps);
         drop(routing);

@@ -13,20 +13,22 @@ mod install;
 mod loader;
 mod org_file;
 mod quota;
-mod recorded_call;
 mod reloader;
 mod replay;
 mod rollback;
 mod sample_cases;
 mod script;
+mod shadow;
 mod slot_config;
 mod watcher;
 
+pub use crate::recorded_call::{CallResult, UnreadableInput, call_recorded};
 pub use backtest::{
-    BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestError, BacktestJob,
-    BacktestJobs, BacktestReport, BacktestSpec, BacktestStartError, BacktestState, CHANGES_LISTED,
-    CandidateError, ChangedLead, MAX_SWEEP_VALUES, Matrix, MatrixCell, Outcome as SalesOutcome,
-    Quality, SideBySide, Summary, Sweep, SweepError, SweepPoint, WeekVolume, render_value,
+    BACKTEST_TIME_LIMIT, BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestError,
+    BacktestJob, BacktestJobs, BacktestReport, BacktestSpec, BacktestStartError, BacktestState,
+    CHANGES_LISTED, CandidateError, ChangedLead, Counts, MAX_SWEEP_VALUES, Matrix, MatrixCell,
+    Outcome as SalesOutcome, Quality, SideBySide, Summary, Sweep, SweepError, SweepPoint,
+    WeekVolume, render_value,
 };
 pub use cases::{
     CaseResult, CasesError, SampleCase, cases_path, parse_cases, read_cases, run_cases,
@@ -37,7 +39,6 @@ pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use quota::ORG_DISK_BYTES;
-pub use recorded_call::{CallResult, UnreadableInput, call_recorded};
 pub use replay::{
     Audit, DIFFERENCES_LISTED, DIFFERS_LISTED, Difference, NotReplayable, ReplayError, Replayed,
 };
@@ -47,6 +48,6 @@ pub use script::{
     MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script, load_plugin,
     load_plugin_file, slot_of,
 };
-pub use watcher::{DEFAULT_DEBOUNCE, WatchError, Watcher, watch};
+pub use watcher::{CatchUp, DEFAULT_DEBOUNCE, WatchError, Watcher, start as start_watching, watch};
 
-pub use crate::registry::{Active, Refusal, Registry};
+pub use crate::registry::{Active, Refusal, Registry, Shadow, ShadowSlot};

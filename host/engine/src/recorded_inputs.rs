@@ -8,8 +8,10 @@ use crate::store::{RecordedInput, TimelineEntry};
 
 impl Engine {
     /// The input of each decision in `timeline` (one of `org`'s leads), by
-    /// input digest; `None` for one not kept (made before inputs were
-    /// recorded, or past the input retention).
+    /// input digest, in outline: the number of the lead's activities it
+    /// held in their place (the timeline lists them), so a lead with a long
+    /// history answers small. `None` for one not kept (made before inputs
+    /// were recorded, or past the input retention).
     pub fn decision_inputs(
         &self,
         org: &str,
@@ -18,7 +20,7 @@ impl Engine {
         let mut inputs = BTreeMap::new();
         for decision in timeline.iter().filter_map(TimelineEntry::decision) {
             if !inputs.contains_key(&decision.input_digest) {
-                let input = self.shared.store.input(org, &decision.input_digest)?;
+                let input = self.shared.store.outline(org, &decision.input_digest)?;
                 inputs.insert(decision.input_digest.clone(), input);
             }
         }

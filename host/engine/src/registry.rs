@@ -10,6 +10,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+mod shadows;
+
+pub use shadows::{Shadow, ShadowSlot};
+
 use crate::builtin::{self, Builtin};
 use crate::model::{Config, Time};
 use crate::runtime::{ContentHash, Plugin, PluginError, Runtime, Slot};
@@ -80,6 +84,8 @@ pub struct Registry {
     /// org → why its `org.toml` was last refused, while it stays broken,
     /// with the digest of the refused text.
     org_file_errors: Arc<RwLock<HashMap<String, (String, ContentHash)>>>,
+    /// `(org, slot)` → its shadow, loaded or refused.
+    shadows: Arc<RwLock<HashMap<(String, Slot), ShadowSlot>>>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

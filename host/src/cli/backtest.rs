@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::offline::{self, OfflineError};
 use super::plugin_common::parse_slot;
 use crate::engine::plugins::{BacktestError, BacktestReport, BacktestSpec, Sweep, render_value};
 use crate::model::{Slot, Time};
-use crate::setup::{Host, Options, SetupError};
 
 /// Arguments of `leadhost backtest`.
 #[derive(Debug, clap::Args)]
@@ -41,6 +41,10 @@ pub struct BacktestArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// The server's settings file (what `leadhost serve --config` reads):
+    /// the candidate runs under the limits it sets (and `LEADHOST_LIMITS_*`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
     /// The data folder.
     #[arg(
         long,
@@ -63,9 +67,12 @@ fn parse_time(text: &str) -> Result<Time, String> {
 /// `backtest` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BacktestCliError {
-    /// The data folder could not be opened.
+    /// The data folder or the settings could not be used.
     #[error(transparent)]
-    Setup(#[from] SetupError),
+    Open(#[from] OfflineError),
+    /// The candidate failed on every lead (its first errors are listed).
+    #[error("the candidate failed on all {0} leads (its first errors are listed above)")]
+    AllFailed(u64),
     /// The candidate file cannot be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -83,10 +90,12 @@ pub enum BacktestCliError {
 }
 
 impl BacktestCliError {
-    /// 1 when the store failed, 2 for bad input (a refused candidate too).
+    /// 1 when the store failed or the candidate failed on every lead, 2
+    /// for bad input (a refused candidate too).
     pub fn exit_code(&self) -> u8 {
         match self {
-            BacktestCliError::Backtest(BacktestError::Store(_)) => 1,
+            BacktestCliError::Backtest(BacktestError::Store(_))
+            | BacktestCliError::AllFailed(_) => 1,
             _ => 2,
         }
     }
@@ -122,7 +131,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestReport, BacktestCliError>
         Some(stem) => stem.to_string(),
         None => name,
     };
-    let host = Host::open(&args.data_dir, Options::default())?;
+    let host = offline::open(args.settings.as_deref(), &args.data_dir)?;
     let spec = BacktestSpec {
         name,
         bytes,
@@ -131,6 +140,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestReport, BacktestCliError>
         to: args.to,
         sweep: args.sweep.clone(),
         workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        stop: None,
     };
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} leads {elapsed}")
@@ -157,12 +167,22 @@ fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "—".into(), |value| format!("{:.1}%", value * 100.0))
 }
 
+/// What the exit code says: the candidate failing on every lead is a
+/// failed backtest, whatever else it reports.
+pub fn outcome(report: &BacktestReport) -> Result<(), BacktestCliError> {
+    let summary = &report.summary;
+    match summary.total > 0 && summary.failed == summary.total {
+        true => Err(BacktestCliError::AllFailed(summary.total)),
+        false => Ok(()),
+    }
+}
+
 /// The report as people read it: the matrix, quality side by side, weekly
 /// volume, the first changed leads, and the sweep's table.
 pub fn report(report: &BacktestReport) -> String {
     let summary = &report.summary;
     let mut out = vec![format!(
-        "{} leads ({} recorded inputs) of org {}: {} change verdict, {} failed{}",
+        "{} leads ({} recorded inputs) of org {}: the candidate changes {} verdicts and failed on {}{}",
         summary.total,
         report.inputs,
         report.org,
@@ -203,8 +223,8 @@ pub fn report(report: &BacktestReport) -> String {
         ),
         (
             "sales-ready with outcome",
-            live.sales_ready.to_string(),
-            candidate.sales_ready.to_string(),
+            live.sales_ready_with_outcome.to_string(),
+            candidate.sales_ready_with_outcome.to_string(),
         ),
         (
             "discarded but won",
@@ -240,15 +260,20 @@ pub fn report(report: &BacktestReport) -> String {
     }
     for change in report.changes.iter().take(20) {
         out.push(format!(
-            "changed   {}: {} → {} ({})",
+            "changed   {}: {} → {}\n          live:      {}\n          candidate: {}",
             change.lead,
             word(change.live),
             word(change.candidate),
+            change.live_reasons.first().map_or("", String::as_str),
             change.candidate_reasons.first().map_or("", String::as_str)
         ));
     }
     if let Some(points) = &report.sweep {
         out.push(String::new());
+        out.push(
+            "sweep (each value laid over --config; the figures above are for --config alone):"
+                .into(),
+        );
         out.push(format!(
             "{:>10} {:>12} {:>10} {:>10} {:>8}",
             "value", "sales-ready", "precision", "recall", "changed"
@@ -263,6 +288,9 @@ pub fn report(report: &BacktestReport) -> String {
                 point.changed
             ));
         }
+    }
+    for warning in &report.warnings {
+        out.push(format!("warning: {warning}"));
     }
     out.join("\n")
 }

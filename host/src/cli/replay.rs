@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::offline::{self, OfflineError};
+use crate::engine::normalize_email;
 use crate::engine::plugins::{Audit, ReplayError};
-use crate::setup::{Host, Options, SetupError};
 
 /// Arguments of `leadhost replay`.
 #[derive(Debug, clap::Args)]
@@ -17,11 +18,11 @@ pub struct ReplayArgs {
     /// The org whose decisions to replay.
     #[arg(long)]
     pub org: String,
-    /// One lead's decisions (by lead id).
+    /// One lead's decisions (by lead id or e-mail).
     #[arg(long, value_name = "ID")]
     pub lead: Option<String>,
     /// Only this decision of the lead (its `seq` in the timeline).
-    #[arg(long, value_name = "SEQ", requires = "lead")]
+    #[arg(long, value_name = "SEQ", requires = "lead", conflicts_with = "all")]
     pub decision: Option<u64>,
     /// Every decision of the org.
     #[arg(long)]
@@ -29,6 +30,10 @@ pub struct ReplayArgs {
     /// Print one JSON object: `{"total", "identical", "differs", ...}`.
     #[arg(long)]
     pub json: bool,
+    /// The server's settings file (what `leadhost serve --config` reads):
+    /// a replay calls under the limits it sets (and `LEADHOST_LIMITS_*`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
     /// The data folder.
     #[arg(
         long,
@@ -42,24 +47,30 @@ pub struct ReplayArgs {
 /// `replay` failed, or found decisions that do not reproduce.
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayCliError {
-    /// The data folder could not be opened.
+    /// The data folder or the settings could not be used.
     #[error(transparent)]
-    Setup(#[from] SetupError),
+    Open(#[from] OfflineError),
     /// No such org, lead or decision, or the store failed.
     #[error(transparent)]
     Replay(#[from] ReplayError),
-    /// Some decisions replayed otherwise than recorded (listed above).
-    #[error("{differ} of {total} decisions did not reproduce (listed above)")]
+    /// Some decisions replayed otherwise than recorded, or could not be
+    /// replayed (listed above).
+    #[error(
+        "of {total} decisions, {differ} did not reproduce and {skipped} could not be replayed (listed above)"
+    )]
     Differs {
-        /// How many.
+        /// How many replayed otherwise.
         differ: u64,
+        /// How many could not be replayed.
+        skipped: u64,
         /// Of how many.
         total: u64,
     },
 }
 
 impl ReplayCliError {
-    /// 1 when decisions differ or the store failed, 2 for bad input.
+    /// 1 when decisions differ or cannot be replayed, or the store failed;
+    /// 2 for bad input.
     pub fn exit_code(&self) -> u8 {
         match self {
             ReplayCliError::Differs { .. } | ReplayCliError::Replay(ReplayError::Store(_)) => 1,
@@ -70,9 +81,16 @@ impl ReplayCliError {
 
 /// Replays what `args` names; the audit, for the caller to print.
 pub fn replay(args: &ReplayArgs) -> Result<Audit, ReplayCliError> {
-    let host = Host::open(&args.data_dir, Options::default())?;
+    let host = offline::open(args.settings.as_deref(), &args.data_dir)?;
     let loader = &host.plugins;
-    let audit = match (&args.lead, args.decision) {
+    // A lead named by e-mail, as `show` takes it.
+    let lead = args.lead.as_ref().map(|lead| {
+        normalize_email(lead)
+            .ok()
+            .and_then(|email| host.engine.store().lead_by_email(&args.org, &email).ok()?)
+            .unwrap_or_else(|| lead.clone())
+    });
+    let audit = match (&lead, args.decision) {
         (Some(lead), Some(seq)) => loader.replay_one(&args.org, lead, seq)?,
         (Some(lead), None) => loader.replay_lead(&args.org, lead)?,
         (None, _) => {
@@ -131,13 +149,16 @@ pub fn report(audit: &Audit) -> String {
     lines.join("\n")
 }
 
-/// What the exit code says: `Differs` when a decision did not reproduce.
+/// What the exit code says: `Differs` when a decision did not reproduce or
+/// could not be replayed (the audit could not vouch for it).
 pub fn outcome(audit: &Audit) -> Result<(), ReplayCliError> {
-    let differ = audit.total - audit.identical - audit.not_replayable_count;
-    match differ {
+    let skipped = audit.not_replayable_count;
+    let differ = audit.total - audit.identical - skipped;
+    match differ + skipped {
         0 => Ok(()),
-        differ => Err(ReplayCliError::Differs {
+        _ => Err(ReplayCliError::Differs {
             differ,
+            skipped,
             total: audit.total,
         }),
     }

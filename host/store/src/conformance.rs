@@ -13,7 +13,8 @@
 //! a commit acknowledged is there after a restart, that a commit's
 //! precondition is checked with its writes (also by racing threads on one
 //! lead), the outbox's retries, dead letters, replays and call tasks, and
-//! the recorded inputs (per org, once per digest, expired by age).
+//! the recorded inputs (per org, once per digest, expired by age) and
+//! shadow decisions (per org and slot, newest first).
 
 use std::ops::ControlFlow;
 
@@ -21,6 +22,7 @@ mod contention;
 mod inputs;
 mod outbox;
 mod preconditions;
+mod shadows;
 
 pub use contention::same_lead_writers_serialise_by_revision;
 pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
@@ -28,6 +30,7 @@ pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
 pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
+pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
 
 use leadhost_model::{Activity, Lead, Rep, Time};
 
@@ -66,6 +69,7 @@ macro_rules! store_conformance {
             an_outbox_message_is_retried_buried_and_replayed,
             call_tasks_change_in_place_per_org,
             inputs_are_kept_per_org_by_digest_and_expire_by_age,
+            shadow_decisions_read_back_newest_first_per_org_and_slot,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(

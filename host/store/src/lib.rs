@@ -25,6 +25,7 @@ mod outbox;
 mod plugin_version;
 mod recorded_input;
 mod routing_view;
+mod shadow;
 mod sled_store;
 mod timeline;
 
@@ -41,8 +42,9 @@ pub use options::{CACHE_BYTES, Durability, SledOptions};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 pub use plugin_version::{Activation, ConfigChange, PluginVersion, config_changes, config_digest};
-pub use recorded_input::{InputStore, RecordedInput};
+pub use recorded_input::{InputStore, RecordedInput, Spliced};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
+pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
@@ -180,7 +182,9 @@ pub struct Due {
 }
 
 /// What the engine needs from a store.
-pub trait Store: OutboxStore + ImportJobStore + InputStore + Send + Sync + 'static {
+pub trait Store:
+    OutboxStore + ImportJobStore + InputStore + ShadowStore + Send + Sync + 'static
+{
     /// Creates or replaces an org; durable on return.
     fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError>;
     /// An org by id.

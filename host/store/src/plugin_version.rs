@@ -23,6 +23,8 @@ pub enum Activation {
     /// At start-up, the folder being unusable, the last good version.
     #[serde(rename = "restore", alias = "restored")]
     Restore,
+    /// The slot's shadow made live (`POST …/shadow/promote`).
+    Promote,
 }
 
 impl Activation {
@@ -35,6 +37,7 @@ impl Activation {
             Activation::Config => "config",
             Activation::Rollback => "rollback",
             Activation::Restore => "restore",
+            Activation::Promote => "promote",
         }
     }
 }

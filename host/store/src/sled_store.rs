@@ -17,7 +17,7 @@ use super::{
 use leadhost_model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 19] = [
+const TREES: [&str; 20] = [
     "orgs",
     "leads",
     "emails",
@@ -37,6 +37,7 @@ const TREES: [&str; 19] = [
     "schedule_by_org",
     "import_jobs",
     "inputs",
+    "shadows",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -61,6 +62,8 @@ const SCHEDULE_BY_ORG: usize = 16;
 const IMPORT_JOBS: usize = 17;
 /// Recorded plug-in inputs, keyed `org \0 digest`.
 const INPUTS: usize = 18;
+/// Shadow decisions, keyed `org \0 slot \0 id`.
+const SHADOWS: usize = 19;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -372,6 +375,7 @@ mod stats;
 mod import_jobs;
 mod inputs;
 mod outbox;
+mod shadows;
 mod write;
 
 use write::Write;

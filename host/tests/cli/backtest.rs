@@ -43,15 +43,15 @@ fn a_stricter_threshold_changes_verdicts_and_the_sweep_prints_its_table() {
         "--candidate",
         BANT_QUALIFIER.path,
         "--config",
-        "sales-ready-score=100",
+        "sales-ready-score=101",
         "--json",
         "--data-dir",
         data,
     ]));
     assert!(strict["changed"].as_u64().unwrap() >= 1, "{strict}");
     assert_eq!(
-        strict["candidate"]["sales_ready"], 0,
-        "nothing reaches 100: {strict}"
+        strict["sales_ready"]["candidate"], 0,
+        "no score reaches 101: {strict}"
     );
 
     let table = leadhost(&[
@@ -136,4 +136,43 @@ fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(says), "{command:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_candidate_that_fails_on_every_lead_exits_1_with_its_first_errors() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    let output = leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--config",
+        "sales-ready-score=high",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("failed    ld-"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("failed on all"), "{stderr}");
+    let typo = leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--sweep",
+        "sales-ready-scor=50..90:20",
+        "--data-dir",
+        data,
+    ]);
+    assert!(typo.status.success());
+    let said = String::from_utf8_lossy(&typo.stdout);
+    assert!(
+        said.contains("warning: every value of `sales-ready-scor`"),
+        "{said}"
+    );
 }

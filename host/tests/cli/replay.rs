@@ -110,3 +110,58 @@ fn an_unknown_lead_decision_or_org_exits_2_naming_it() {
     let output = leadhost(&["replay", "--org", "demo", "--data-dir", data]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn replay_runs_under_the_servers_limits_and_never_creates_a_data_folder() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    // The server's settings, as `serve --config` reads them: fuel below
+    // what the first-party plug-ins burn.
+    let settings = dir.path().join("leadhost.toml");
+    std::fs::write(&settings, "[limits]\nfuel = 2000\n").unwrap();
+    let starved = leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--all",
+        "--settings",
+        settings.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(
+        starved.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&starved.stderr)
+    );
+    let said = String::from_utf8_lossy(&starved.stdout);
+    assert!(said.contains("out-of-fuel"), "{said}");
+
+    let mistyped = dir.path().join("dat");
+    let output = leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--all",
+        "--data-dir",
+        mistyped.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("holds no leadhost data"), "{stderr}");
+    assert!(!mistyped.exists(), "a mistyped data folder is not created");
+
+    // A lead by its e-mail, as `show` takes it.
+    let by_email = json(&leadhost(&[
+        "replay",
+        "--org",
+        "demo",
+        "--lead",
+        "Dana.Fischer@northwind.example",
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert!(by_email["total"].as_u64().unwrap() >= 1, "{by_email}");
+}

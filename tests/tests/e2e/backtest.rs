@@ -131,6 +131,7 @@ fn spec(config: &[(&str, f64)], sweep: Option<&str>) -> BacktestSpec {
         to: None,
         sweep: sweep.map(|text| text.parse::<Sweep>().unwrap()),
         workers: 2,
+        stop: None,
     }
 }
 
@@ -148,13 +149,17 @@ fn a_stricter_threshold_gives_the_precision_and_recall_computed_by_hand() {
     assert_eq!(report.inputs, 14, "one qualification each");
     // Live (70 needed): sales-ready with an outcome = 5 + 4 + 2 = 11, won
     // among them 4 + 1 = 5, won in all 5: precision 5/11, recall 5/5.
-    assert_eq!(summary.live.sales_ready, 11);
+    assert_eq!(summary.live.sales_ready_with_outcome, 11);
     assert_eq!(report.precision.live, Some(5.0 / 11.0));
     assert_eq!(report.recall.live, Some(1.0));
     assert_eq!(summary.live.sales_ready_but_lost, 6);
     // Candidate (85 needed): only the 90s, 4 won of 5; the 80 that was won
     // is missed: precision 4/5, recall 4/5.
-    assert_eq!(summary.candidate.sales_ready, 5);
+    assert_eq!(summary.candidate.sales_ready_with_outcome, 5);
+    assert_eq!(
+        (report.sales_ready.live, report.sales_ready.candidate),
+        (12, 5)
+    );
     assert_eq!(report.precision.candidate, Some(0.8));
     assert_eq!(report.recall.candidate, Some(0.8));
     assert_eq!(summary.candidate.sales_ready_but_lost, 1);

@@ -252,3 +252,59 @@ fn an_expired_input_or_a_missing_decision_is_named_and_the_rest_still_replay() {
             .identical
     );
 }
+
+#[test]
+fn a_lead_with_many_activities_is_recorded_without_copying_them_and_replays_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(start_time());
+    let host = org(dir.path(), &clock);
+    let lead = host
+        .engine
+        .ingest("acme", submission(1), "test")
+        .unwrap()
+        .record
+        .id()
+        .to_string();
+    for n in 0..40 {
+        clock.advance(chrono::Duration::hours(1));
+        let activity: leadhost::model::Activity = serde_json::from_value(serde_json::json!({
+            "kind": "page-visit", "at": clock_now(&clock), "detail": format!("/pricing/{n}/{}", "x".repeat(500))
+        }))
+        .unwrap();
+        host.engine
+            .record_activity("acme", &lead, activity)
+            .unwrap();
+    }
+    let timeline = host.engine.timeline("acme", &lead).unwrap();
+    let last = timeline
+        .iter()
+        .rev()
+        .find_map(|entry| entry.decision())
+        .unwrap();
+    // Shown in outline: the count of the lead's activities, not them again.
+    let outline = host.engine.decision_inputs("acme", &timeline).unwrap();
+    let shown = outline[&last.input_digest].as_ref().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&shown.json).unwrap();
+    assert_eq!(json["activities"], 40, "{json}");
+    // Whole for a replay: every decision, each with the activities it saw.
+    let audit = host.plugins.replay_lead("acme", &lead).unwrap();
+    assert!(audit.total > 40, "{audit:?}");
+    assert_eq!(audit.identical, audit.total, "{audit:?}");
+    // Whole, it holds all 40 again, spliced back from the timeline (the
+    // store keeps them once: `recorded_input.rs` checks the stored value).
+    let whole = host
+        .engine
+        .store()
+        .input("acme", &last.input_digest)
+        .unwrap()
+        .unwrap();
+    assert!(
+        whole.json.len() > 40 * 500,
+        "{} bytes whole",
+        whole.json.len()
+    );
+}
+
+fn clock_now(clock: &ManualClock) -> String {
+    leadhost::clock::Clock::now(clock).to_rfc3339()
+}

@@ -25,8 +25,8 @@ use crate::runtime::{Cancel, ContentHash, PluginError, Slot};
 use crate::store::StoreError;
 
 pub use jobs::{
-    BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestJob, BacktestJobs,
-    BacktestStartError, BacktestState,
+    BACKTEST_TIME_LIMIT, BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestJob,
+    BacktestJobs, BacktestStartError, BacktestState,
 };
 pub use metrics::{Matrix, MatrixCell, Outcome, Quality, Summary, Tally, WeekVolume};
 pub use sweep::{MAX_SWEEP_VALUES, Sweep, SweepError, render_value};
@@ -52,6 +52,8 @@ pub struct BacktestSpec {
     pub sweep: Option<Sweep>,
     /// Worker threads (at least one).
     pub workers: usize,
+    /// Set to stop the run between leads (a cancel, or its time limit).
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// A lead whose verdict the candidate changes, with both sides' reasons.
@@ -76,6 +78,15 @@ pub struct SideBySide {
     pub live: Option<f64>,
     /// The candidate's.
     pub candidate: Option<f64>,
+}
+
+/// A count, side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    /// The live versions'.
+    pub live: u64,
+    /// The candidate's.
+    pub candidate: u64,
 }
 
 /// One value of a sweep: what the candidate does with the key at `value`.
@@ -113,15 +124,24 @@ pub struct BacktestReport {
     /// Leads, one row each: `changed`, `failed`, the matrix and volumes.
     #[serde(flatten)]
     pub summary: Summary,
+    /// Leads marked sales-ready, outcome or not (the matrix's and the
+    /// weekly volume's count; `live.sales_ready_with_outcome` counts those
+    /// precision is taken over).
+    pub sales_ready: Counts,
     /// Precision of live and candidate (also inside `live`, `candidate`).
     pub precision: SideBySide,
     /// Recall of live and candidate.
     pub recall: SideBySide,
     /// The leads that change, first [`CHANGES_LISTED`] by lead id.
     pub changes: Vec<ChangedLead>,
-    /// With a sweep: one point per value, in order.
+    /// With a sweep: one point per value, in order (each value laid over
+    /// `config`; the rest of the report is for `config` alone).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sweep: Option<Vec<SweepPoint>>,
+    /// What may make the report mean less than it seems: a config key that
+    /// changed nothing and is in no recorded config (mistyped?), a sweep
+    /// whose every value gives the same verdicts.
+    pub warnings: Vec<String>,
 }
 
 /// A backtest could not run.
@@ -137,6 +157,14 @@ pub enum BacktestError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Stopped before its end (cancelled, or past its time limit).
+    #[error("stopped after {done} of {leads} leads")]
+    Stopped {
+        /// Leads looked at.
+        done: usize,
+        /// Of how many.
+        leads: usize,
+    },
 }
 
 /// A candidate file named for a backtest cannot be used.
@@ -156,6 +184,24 @@ pub enum CandidateError {
 }
 
 impl PluginLoader {
+    /// Loads a candidate as a backtest would, to refuse one that does not
+    /// load before a job is started for it.
+    ///
+    /// Errors: [`BacktestError::Candidate`], naming why.
+    pub fn check_candidate(&self, spec: &BacktestSpec) -> Result<(), BacktestError> {
+        load_plugin_with(
+            &self.runtime,
+            &spec.name,
+            &spec.bytes,
+            Some(Slot::LeadDefinition),
+            &spec.config,
+            self.max_script_bytes,
+            &Cancel::new(),
+        )
+        .map(|plugin| self.runtime.keep(&plugin))
+        .map_err(BacktestError::Candidate)
+    }
+
     /// The bytes of `name`, a file in `org`'s folder (a component up to the
     /// compile limit, or an admin script), with the plug-in name it loads
     /// under (a component's name without `.wasm`).
@@ -229,11 +275,12 @@ impl PluginLoader {
             candidate: &candidate,
             configs: &configs,
             window: (spec.from, spec.to),
+            stop: spec.stop.as_deref(),
         };
         let outcome = job.run(&leads, spec.workers, progress)?;
         let mut tallies = outcome.tallies.into_iter().map(Tally::finish);
         let summary = tallies.next().unwrap_or_default();
-        let sweep = spec.sweep.as_ref().map(|_| {
+        let sweep: Option<Vec<SweepPoint>> = spec.sweep.as_ref().map(|_| {
             values
                 .iter()
                 .zip(tallies)
@@ -247,6 +294,25 @@ impl PluginLoader {
                 })
                 .collect()
         });
+        let mut warnings = Vec::new();
+        for key in spec.config.keys() {
+            if summary.changed == 0 && !outcome.config_keys.contains(key) {
+                warnings.push(format!(
+                    "config `{key}` changed no verdict and is in no recorded config: check it is a key the candidate reads"
+                ));
+            }
+        }
+        if let (Some(sweep), Some(points)) = (&spec.sweep, &sweep)
+            && points.len() > 1
+            && points.windows(2).all(|pair| {
+                (pair[0].sales_ready, pair[0].changed) == (pair[1].sales_ready, pair[1].changed)
+            })
+        {
+            warnings.push(format!(
+                "every value of `{}` gives the same verdicts: check it is a key the candidate reads, and the range",
+                sweep.key
+            ));
+        }
         Ok(BacktestReport {
             org: org.to_string(),
             slot,
@@ -254,6 +320,10 @@ impl PluginLoader {
             plugin_hash: ContentHash::of(&spec.bytes).to_string(),
             inputs: outcome.inputs,
             inputs_not_kept: outcome.not_kept,
+            sales_ready: Counts {
+                live: summary.weekly.iter().map(|week| week.live).sum(),
+                candidate: summary.weekly.iter().map(|week| week.candidate).sum(),
+            },
             precision: SideBySide {
                 live: summary.live.precision,
                 candidate: summary.candidate.precision,
@@ -265,6 +335,7 @@ impl PluginLoader {
             summary,
             changes: outcome.changes,
             sweep,
+            warnings,
         })
     }
 }

@@ -198,6 +198,8 @@ impl OrgFolders {
                 SlotEntry {
                     component,
                     config: Default::default(),
+                    shadow: None,
+                    shadow_config: Default::default(),
                 },
             );
         }

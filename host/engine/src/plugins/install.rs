@@ -84,6 +84,11 @@ pub enum InstallError {
     /// The slot has no plug-in serving (for its cases).
     #[error("nothing serves {0}")]
     EmptySlot(Slot),
+    /// The slot has no shadow to promote.
+    #[error(
+        "{0} has no shadow to promote: name one with `shadow = \"candidate.wasm\"` in its `[plugins.{0}]` entry of org.toml"
+    )]
+    NoShadow(Slot),
     /// `org.toml` is broken: fix it first.
     #[error("org.toml cannot be used, so nothing was changed; fix it first ({0})")]
     OrgFile(#[from] OrgFileError),

@@ -223,6 +223,7 @@ impl PluginLoader {
                 }
             };
             slots.push((slot, outcome));
+            self.reload_shadow(org, &dir, slot, file.plugins.get(slot));
         }
         Ok(Reload {
             slots,

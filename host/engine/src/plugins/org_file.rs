@@ -159,6 +159,18 @@ pub struct SlotEntry {
         deserialize_with = "crate::model::config_values::config"
     )]
     pub config: Config,
+    /// A candidate run beside this one on every call of the slot, after
+    /// the live decision; its answers are recorded as shadow decisions and
+    /// never acted on (a file in the org's folder, like `component`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<String>,
+    /// Config values laid over `config` for the shadow only.
+    #[serde(
+        default,
+        skip_serializing_if = "Config::is_empty",
+        deserialize_with = "crate::model::config_values::config"
+    )]
+    pub shadow_config: Config,
 }
 
 impl OrgFile {
@@ -188,18 +200,41 @@ impl OrgFile {
                     ),
                 });
             }
-            let config = file.plugins.get(slot).map(|entry| &entry.config);
-            if let Some((key, Scalar::Number(number))) = config
-                .into_iter()
-                .flatten()
-                .find(|(_, value)| value.is_non_finite())
+            if let Some(entry) = file.plugins.get(slot)
+                && let Some(shadow) = &entry.shadow
             {
-                return Err(OrgFileError::Parse {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "plugins.{slot}.config.{key}: must be a finite number, not `{number}`"
-                    ),
-                });
+                let problem = if !is_component_name(shadow) {
+                    Some("expected a file name in the org's folder ending in `.wasm` or `.rhai`")
+                } else if *shadow == entry.component {
+                    Some("the shadow is the live component itself; name a candidate")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(OrgFileError::Parse {
+                        path: path.to_path_buf(),
+                        message: format!("plugins.{slot}.shadow = {shadow:?}: {problem}"),
+                    });
+                }
+            }
+            let entry = file.plugins.get(slot);
+            let configs = entry.into_iter().flat_map(|entry| {
+                [
+                    ("config", &entry.config),
+                    ("shadow_config", &entry.shadow_config),
+                ]
+            });
+            for (table, config) in configs {
+                if let Some((key, Scalar::Number(number))) =
+                    config.iter().find(|(_, value)| value.is_non_finite())
+                {
+                    return Err(OrgFileError::Parse {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "plugins.{slot}.{table}.{key}: must be a finite number, not `{number}`"
+                        ),
+                    });
+                }
             }
         }
         // Checked here, so a wrong window refuses the file (naming it)

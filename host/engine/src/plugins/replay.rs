@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::loader::PluginLoader;
-use super::recorded_call::{CallResult, UnreadableInput, call_recorded};
 use super::script::load_plugin_with;
 use crate::EngineError;
 use crate::model::Config;
+use crate::recorded_call::{CallResult, UnreadableInput, call_recorded};
 use crate::runtime::{Cancel, ContentHash, Plugin, PluginError, Slot};
 use crate::store::{Decision, Outcome, StoreError};
 
@@ -104,6 +104,7 @@ impl PluginLoader {
     /// HTTP), an input or version not kept (410), a version that no longer
     /// loads (409).
     pub fn replay(&self, org: &str, lead: &str, seq: u64) -> Result<Replayed, ReplayError> {
+        self.engine.known_org(org)?;
         let timeline = self.engine.timeline(org, lead)?;
         let decision = timeline
             .iter()

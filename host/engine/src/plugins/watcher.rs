@@ -54,8 +54,45 @@ impl std::fmt::Debug for Watcher {
 /// Starts watching `loader`'s org folders. Reloads run on a small pool of
 /// threads, one at a time per org (see [`Reloader`]); an org whose files
 /// changed since `loader` was made (after the start-up read, before the
-/// watch) is reloaded before this returns.
+/// watch) is reloaded before this returns (see [`start`] to do that in
+/// the background).
 pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchError> {
+    let (watcher, catch_up) = start(loader, debounce)?;
+    catch_up.run();
+    Ok(watcher)
+}
+
+/// What changed in the org folders after the start-up read and before the
+/// watch began: it raised no event, so it is reloaded by [`CatchUp::run`].
+pub struct CatchUp {
+    loader: PluginLoader,
+    reloader: Arc<Reloader>,
+}
+
+impl CatchUp {
+    /// Reloads each org whose files changed since its loader was made.
+    /// File times come from a coarse clock (behind `SystemTime::now` by up
+    /// to a tick), hence the margin; an org reloaded for nothing finds
+    /// every slot unchanged.
+    pub fn run(self) {
+        let since = self
+            .loader
+            .opened
+            .checked_sub(START_UP_MARGIN)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        for org in self.loader.folders().orgs_changed_since(since) {
+            tracing::debug!(org, "changed while the server started; reloading");
+            if reload_once(&self.loader, &org).is_some() {
+                self.reloader.reload(&org);
+            }
+        }
+    }
+}
+
+/// Starts watching as [`watch`] does, leaving the catch-up to the caller:
+/// `serve` runs it beside its first requests (a changed org's compile may
+/// take seconds), tests run it before writing.
+pub fn start(loader: PluginLoader, debounce: Duration) -> Result<(Watcher, CatchUp), WatchError> {
     let root = loader.folders().root().to_path_buf();
     std::fs::create_dir_all(&root).map_err(|error| WatchError {
         path: root.clone(),
@@ -103,25 +140,15 @@ pub fn watch(loader: PluginLoader, debounce: Duration) -> Result<Watcher, WatchE
             source,
         })?;
     tracing::info!(path = %root.display(), ?debounce, "watching the org folders");
-    // What changed after the start-up read and before the watch began
-    // raised no event: reloaded here, before this returns, so the caller's
-    // next write meets no reload of ours half-way. File times come from a
-    // coarse clock (behind `SystemTime::now` by up to a tick), hence the
-    // margin; an org reloaded for nothing finds every slot unchanged.
-    let since = catch_up
-        .opened
-        .checked_sub(START_UP_MARGIN)
-        .unwrap_or(std::time::UNIX_EPOCH);
-    for org in folders.orgs_changed_since(since) {
-        tracing::debug!(org, "changed while the server started; reloading");
-        if reload_once(&catch_up, &org).is_some() {
-            reloader.reload(&org);
-        }
-    }
-    Ok(Watcher {
+    let catch_up = CatchUp {
+        loader: catch_up,
+        reloader: reloader.clone(),
+    };
+    let watcher = Watcher {
         _debouncer: debouncer,
         _reloader: reloader,
-    })
+    };
+    Ok((watcher, catch_up))
 }
 
 /// How far before the loader was made a file change still counts as

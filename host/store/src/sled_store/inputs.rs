@@ -1,16 +1,42 @@
-//! Recorded inputs on sled: `org \0 digest` → time, slot, compressed JSON.
+//! Recorded inputs on sled: `org \0 digest` → time, slot, and the input
+//! without the lead's activities, which are spliced back in from the
+//! lead's timeline when it is read whole.
 
-use super::{INPUTS, SledStore, TREES, keys};
+use super::{ACTIVITIES, INPUTS, SledStore, TREES, decode, keys};
 use crate::StoreError;
-use crate::recorded_input::{InputStore, RecordedInput, header};
-use leadhost_model::Time;
+use crate::recorded_input::{InputStore, RecordedInput, Stored, header};
+use leadhost_model::{Activity, Time};
+
+impl SledStore {
+    fn stored_input(&self, org: &str, digest: &str) -> Result<Option<Stored>, StoreError> {
+        match self.tree(INPUTS).get(keys::scoped(org, digest))? {
+            Some(value) => Stored::decode(TREES[INPUTS], &value).map(Some),
+            None => Ok(None),
+        }
+    }
+}
 
 impl InputStore for SledStore {
     fn input(&self, org: &str, digest: &str) -> Result<Option<RecordedInput>, StoreError> {
-        match self.tree(INPUTS).get(keys::scoped(org, digest))? {
-            Some(value) => RecordedInput::decode(TREES[INPUTS], org, digest, &value).map(Some),
-            None => Ok(None),
+        let Some(stored) = self.stored_input(org, digest)? else {
+            return Ok(None);
+        };
+        let mut activities: Vec<Activity> = Vec::with_capacity(stored.count);
+        if stored.count > 0 {
+            let prefix = keys::lead_prefix(org, &stored.lead);
+            for entry in self.tree(ACTIVITIES).scan_prefix(prefix).take(stored.count) {
+                let (_, value) = entry?;
+                activities.push(decode(TREES[ACTIVITIES], &value)?);
+            }
         }
+        let json = serde_json::to_vec(&activities).expect("activities serialize to JSON");
+        stored.whole(TREES[INPUTS], org, digest, &json).map(Some)
+    }
+
+    fn outline(&self, org: &str, digest: &str) -> Result<Option<RecordedInput>, StoreError> {
+        Ok(self
+            .stored_input(org, digest)?
+            .map(|stored| stored.outline(org, digest)))
     }
 
     fn expire_inputs(&self, before: Time) -> Result<u64, StoreError> {

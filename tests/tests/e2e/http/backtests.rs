@@ -76,6 +76,14 @@ fn a_backtest_job_reports_the_matrix_and_quality_of_a_candidate_in_the_folder() 
         .map(|point| point["sales_ready"].as_u64().unwrap())
         .collect();
     assert_eq!(volumes, [6, 6, 3]);
+    let (status, listed) = server.demo(Method::GET, "/v1/orgs/demo/backtests", None);
+    assert_eq!(status, 200);
+    assert_eq!(listed[0]["id"], job["id"]);
+    assert!(
+        listed[0]["result"].is_null(),
+        "the list leaves reports out: {listed}"
+    );
+    assert!(job["finished_at"].is_string(), "{job}");
 
     // Another org sees none of it.
     let (other, token) = server.create_org("Other");
@@ -158,5 +166,56 @@ fn each_bad_field_of_a_backtest_is_named() {
     );
     assert!(status == 400 || status == 422, "{status}");
     let (status, _) = server.demo(Method::GET, "/v1/orgs/demo/backtests/bt-nope", None);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_candidate_that_does_not_load_is_refused_at_once_and_a_running_job_can_be_cancelled() {
+    let server = TestServer::start();
+    for n in 0..3 {
+        server.demo(Method::POST, "/v1/orgs/demo/leads", Some(strong(n)));
+    }
+    let folder = server.host.plugins.folders().org_dir("demo");
+    std::fs::write(folder.join("garbage.wasm"), b"#!/bin/sh\necho hi\n").unwrap();
+    let (status, problem) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "garbage.wasm"})),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "candidate");
+    let (status, problem) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "round-robin.wasm"})),
+    );
+    assert_eq!(status, 422, "wrong slot: {problem}");
+
+    // A candidate that loops to its deadline on every lead, over a sweep:
+    // a long job, stopped by a cancel.
+    let spin = std::fs::read(leadhost_tests::fixtures::FIXTURE_INFINITE_LOOP_PATH).unwrap();
+    std::fs::write(folder.join("spin.wasm"), spin).unwrap();
+    let (status, job) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "spin.wasm", "sweep": "x=0..999:1"})),
+    );
+    assert_eq!(status, 202, "{job}");
+    let (status, second) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "bant-qualifier.wasm"})),
+    );
+    assert_eq!(status, 409, "one per org: {second}");
+    let path = format!("/v1/orgs/demo/backtests/{}", job["id"].as_str().unwrap());
+    let (status, _) = server.demo(Method::POST, &format!("{path}/cancel"), None);
+    assert_eq!(status, 200);
+    let job = finished(&server, &path);
+    assert_eq!(job["state"], "stopped", "{job}");
+    assert!(
+        job["error"].as_str().unwrap().contains("cancelled"),
+        "{job}"
+    );
+    let (status, _) = server.demo(Method::POST, "/v1/orgs/demo/backtests/bt-nope/cancel", None);
     assert_eq!(status, 404);
 }

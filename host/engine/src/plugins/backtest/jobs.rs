@@ -5,6 +5,7 @@
 //! restored, after a restart).
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -13,9 +14,14 @@ use super::{BacktestReport, BacktestSpec};
 use crate::model::Time;
 use crate::plugins::PluginLoader;
 
-/// Backtests running at once on the host: a backtest keeps its threads
-/// busy for seconds to minutes, and live calls must keep their cores.
-pub const BACKTESTS_RUNNING_MAX: usize = 1;
+/// Backtests running at once on the host (one per org): each keeps a
+/// thread busy for seconds to minutes, at the lowest priority.
+pub const BACKTESTS_RUNNING_MAX: usize = 2;
+
+/// How long one job may run before it is stopped: a job that would run for
+/// hours (a sweep of a slow candidate over a large history) holds a slot
+/// others wait for; split it by `from`/`to` instead.
+pub const BACKTEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Threads one job runs on: one core of this 2-core machine's two, the
 /// other left to live traffic.
@@ -34,6 +40,8 @@ pub enum BacktestState {
     Done,
     /// Stopped by an error; `error` says which.
     Failed,
+    /// Stopped by a cancel, or at its time limit; `error` says which.
+    Stopped,
 }
 
 /// A backtest job as `GET …/backtests/{id}` shows it.
@@ -50,6 +58,9 @@ pub struct BacktestJob {
     /// When it started.
     #[schema(value_type = String, format = DateTime)]
     pub started_at: Time,
+    /// When it finished (done or failed).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub finished_at: Option<Time>,
     /// The report, once done (the shape `leadhost backtest --json` prints).
     #[schema(value_type = Option<Object>)]
     pub result: Option<BacktestReport>,
@@ -77,8 +88,8 @@ pub enum BacktestStartError {
     HostBusy,
 }
 
-/// One job, updated by its thread and read by requests.
-type Shared = Arc<Mutex<BacktestJob>>;
+/// One job, updated by its thread and read by requests, and its stop flag.
+type Shared = Arc<(Mutex<BacktestJob>, Arc<AtomicBool>)>;
 
 /// The server's backtest jobs. Cheap to clone; every clone shares them.
 #[derive(Clone, Default)]
@@ -107,7 +118,7 @@ impl BacktestJobs {
         let job = {
             let mut jobs = lock(&self.jobs);
             let running = |job: &Shared| {
-                let job = lock(job);
+                let job = lock(&job.0);
                 (job.state == BacktestState::Running).then(|| job.id.clone())
             };
             if let Some(job) = jobs.get(org).and_then(|kept| kept.iter().find_map(running)) {
@@ -124,37 +135,57 @@ impl BacktestJobs {
             if busy >= BACKTESTS_RUNNING_MAX {
                 return Err(BacktestStartError::HostBusy);
             }
-            let job = Arc::new(Mutex::new(BacktestJob {
-                id: format!(
-                    "bt-{:012x}{:04x}",
-                    now.timestamp_millis().max(0),
-                    fastrand::u16(..)
-                ),
-                state: BacktestState::Running,
-                done: 0,
-                leads: 0,
-                started_at: now,
-                result: None,
-                error: None,
-            }));
+            let job = Arc::new((
+                Mutex::new(BacktestJob {
+                    id: format!(
+                        "bt-{:012x}{:04x}",
+                        now.timestamp_millis().max(0),
+                        fastrand::u16(..)
+                    ),
+                    state: BacktestState::Running,
+                    done: 0,
+                    leads: 0,
+                    started_at: now,
+                    finished_at: None,
+                    result: None,
+                    error: None,
+                }),
+                Arc::new(AtomicBool::new(false)),
+            ));
             let kept = jobs.entry(org.to_string()).or_default();
             kept.push_front(job.clone());
             kept.truncate(BACKTESTS_KEPT);
             job
         };
         spec.workers = BACKTEST_WORKERS;
-        let view = lock(&job).clone();
+        spec.stop = Some(job.1.clone());
+        let view = lock(&job.0).clone();
         let org = org.to_string();
         std::thread::spawn(move || {
+            lowest_priority();
+            let started = std::time::Instant::now();
             let progress = |done: usize, leads: usize| {
-                let mut job = lock(&job);
-                (job.done, job.leads) = (done, leads);
+                let mut view = lock(&job.0);
+                (view.done, view.leads) = (done, leads);
+                if started.elapsed() > BACKTEST_TIME_LIMIT && !job.1.swap(true, Ordering::Relaxed) {
+                    view.error = Some(format!(
+                        "stopped at its time limit of {} minutes: backtest a shorter window (`from`, `to`)",
+                        BACKTEST_TIME_LIMIT.as_secs() / 60
+                    ));
+                }
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 loader.backtest(&org, &spec, &progress)
             }));
-            let mut job = lock(&job);
+            let finished = loader.engine.now();
+            let mut job = lock(&job.0);
+            job.finished_at = Some(finished);
             match outcome {
+                Ok(Err(error @ super::BacktestError::Stopped { .. })) => {
+                    job.state = BacktestState::Stopped;
+                    let why = job.error.take().unwrap_or_else(|| "cancelled".into());
+                    job.error = Some(format!("{why} ({error})"));
+                }
                 Ok(Ok(report)) => {
                     job.state = BacktestState::Done;
                     job.result = Some(report);
@@ -173,12 +204,43 @@ impl BacktestJobs {
         Ok(view)
     }
 
+    /// `org`'s jobs kept, newest first, without their reports (`get` one
+    /// for its `result`).
+    pub fn list(&self, org: &str) -> Vec<BacktestJob> {
+        let jobs = lock(&self.jobs);
+        jobs.get(org)
+            .into_iter()
+            .flatten()
+            .map(|job| BacktestJob {
+                result: None,
+                ..lock(&job.0).clone()
+            })
+            .collect()
+    }
+
     /// `org`'s job `id`, as it stands.
     pub fn get(&self, org: &str, id: &str) -> Option<BacktestJob> {
         let jobs = lock(&self.jobs);
         jobs.get(org)?
             .iter()
-            .map(|job| lock(job).clone())
+            .map(|job| lock(&job.0).clone())
             .find(|job| job.id == id)
     }
+
+    /// Asks `org`'s job `id` to stop (between leads); answers it as it
+    /// stands, `None` when there is no such job.
+    pub fn cancel(&self, org: &str, id: &str) -> Option<BacktestJob> {
+        let jobs = lock(&self.jobs);
+        let job = jobs.get(org)?.iter().find(|job| lock(&job.0).id == id)?;
+        job.1.store(true, Ordering::Relaxed);
+        Some(lock(&job.0).clone())
+    }
+}
+
+/// Lowers the calling thread (and the threads it starts) to the lowest CPU
+/// priority: live calls and requests take the cores first.
+fn lowest_priority() {
+    // SAFETY: setpriority(2) on the calling thread (who = 0 names it on
+    // Linux, where the nice value is per thread); no memory is touched.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
 }

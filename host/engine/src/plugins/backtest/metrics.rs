@@ -125,8 +125,9 @@ impl Serialize for Matrix {
 /// too, so its `won` and `lost` can be smaller than the live side's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quality {
-    /// Leads with an outcome that this side marked sales-ready.
-    pub sales_ready: u64,
+    /// Leads with an outcome (won or lost) that this side marked
+    /// sales-ready; the report's `sales_ready` counts all leads.
+    pub sales_ready_with_outcome: u64,
     /// Leads marked sales-ready that were won.
     pub won_sales_ready: u64,
     /// Won leads.
@@ -134,7 +135,7 @@ pub struct Quality {
     /// Lost leads.
     pub lost: u64,
     /// Won among leads marked sales-ready / leads marked sales-ready, i.e.
-    /// `won_sales_ready / sales_ready`; `None` (null) when no lead with an
+    /// `won_sales_ready / sales_ready_with_outcome`; `None` (null) when no lead with an
     /// outcome is sales-ready.
     pub precision: Option<f64>,
     /// Won leads marked sales-ready / all won leads, i.e.
@@ -154,7 +155,7 @@ impl Quality {
             Outcome::Open => return,
         };
         let sales_ready = stage == Stage::SalesReady;
-        self.sales_ready += u64::from(sales_ready);
+        self.sales_ready_with_outcome += u64::from(sales_ready);
         self.won_sales_ready += u64::from(sales_ready && won);
         self.won += u64::from(won);
         self.lost += u64::from(!won);
@@ -163,7 +164,7 @@ impl Quality {
     }
 
     fn merge(&mut self, other: &Quality) {
-        self.sales_ready += other.sales_ready;
+        self.sales_ready_with_outcome += other.sales_ready_with_outcome;
         self.won_sales_ready += other.won_sales_ready;
         self.won += other.won;
         self.lost += other.lost;
@@ -174,7 +175,7 @@ impl Quality {
     /// Fills in the ratios from the counts.
     fn finish(mut self) -> Quality {
         let ratio = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
-        self.precision = ratio(self.won_sales_ready, self.sales_ready);
+        self.precision = ratio(self.won_sales_ready, self.sales_ready_with_outcome);
         self.recall = ratio(self.won_sales_ready, self.won);
         self
     }

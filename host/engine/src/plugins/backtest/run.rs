@@ -23,6 +23,8 @@ pub(super) struct Job<'a> {
     pub configs: &'a [Config],
     /// `[from, to)` of the qualifications used.
     pub window: (Option<Time>, Option<Time>),
+    /// Set when the run must stop between leads.
+    pub stop: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 /// What the workers found, merged.
@@ -35,6 +37,8 @@ pub(super) struct Found {
     pub not_kept: u64,
     /// Leads the first config changes, by lead id.
     pub changes: Vec<ChangedLead>,
+    /// Every key of a recorded config seen.
+    pub config_keys: std::collections::BTreeSet<String>,
 }
 
 impl Found {
@@ -44,6 +48,7 @@ impl Found {
             inputs: 0,
             not_kept: 0,
             changes: Vec::new(),
+            config_keys: Default::default(),
         }
     }
 
@@ -54,6 +59,7 @@ impl Found {
         self.inputs += other.inputs;
         self.not_kept += other.not_kept;
         self.changes.extend(other.changes);
+        self.config_keys.extend(other.config_keys);
     }
 }
 
@@ -87,6 +93,15 @@ impl Job<'_> {
                     scope.spawn(|| {
                         let mut found = Found::new(self.configs.len());
                         while let Some(lead) = leads.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            if self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                                *failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    Some(BacktestError::Stopped {
+                                        done: done.load(Ordering::Relaxed),
+                                        leads: leads.len(),
+                                    });
+                                next.store(leads.len(), Ordering::Relaxed);
+                                break;
+                            }
                             if let Err(error) = self.lead(lead, &mut found) {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
                                 next.store(leads.len(), Ordering::Relaxed);
@@ -153,6 +168,11 @@ impl Job<'_> {
                 continue;
             };
             found.inputs += 1;
+            for key in input.config.keys() {
+                if !found.config_keys.contains(key) {
+                    found.config_keys.insert(key.clone());
+                }
+            }
             first_at.get_or_insert(decision.at);
             live.push((verdict.stage, verdict.reasons));
             for (config, answers) in self.configs.iter().zip(candidate.iter_mut()) {

@@ -66,9 +66,18 @@ pub enum SweepError {
         /// TO's text.
         to: String,
     },
+    /// The step is too fine for numbers of this size to tell apart.
+    #[error("sweep `{input}`: step `{text}` is finer than numbers this large can be told apart")]
+    StepTooFine {
+        /// The spec as given.
+        input: String,
+        /// The step's text.
+        text: String,
+    },
     /// The range would expand to more than [`MAX_SWEEP_VALUES`] values.
     #[error(
-        "sweep `{input}` would give {count} values; at most {max} are allowed",
+        "sweep `{input}` would give {} values; at most {max} are allowed",
+        if *count < 1_000_000_000 { count.to_string() } else { "over a billion".to_string() },
         max = MAX_SWEEP_VALUES
     )]
     TooMany {
@@ -135,10 +144,19 @@ impl FromStr for Sweep {
                 count: count as u64,
             });
         }
-        let values = (0..count as u64)
+        let values: Vec<f64> = (0..count as u64)
             // Clamp: the tolerance may admit a last value a hair above TO.
             .map(|i| round10((from + i as f64 * step).min(to)))
             .collect();
+        // Near 2^53 a step can be below what an f64 tells apart.
+        if values.windows(2).any(|pair| pair[1] <= pair[0])
+            || values.first() != Some(&round10(from))
+        {
+            return Err(SweepError::StepTooFine {
+                input: owned(),
+                text: step_text.trim().to_string(),
+            });
+        }
         Ok(Sweep {
             key: key.to_string(),
             values,

@@ -42,6 +42,11 @@ pub fn set_slot(
             entry.insert("component", Item::Value(Value::from(component)));
         }
     }
+    // Naming the shadow as the component promotes it: it shadows no more.
+    if entry.get("shadow").and_then(Item::as_str) == Some(component) {
+        entry.remove("shadow");
+        entry.remove("shadow_config");
+    }
     match entry.get_mut("config") {
         Some(Item::Table(table)) => set_values(table, config),
         Some(Item::Value(Value::InlineTable(inline))) if !config.is_empty() => {

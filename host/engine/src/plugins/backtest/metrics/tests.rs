@@ -99,7 +99,7 @@ fn live_quality_by_hand() {
     assert_eq!(
         q,
         Quality {
-            sales_ready: 4,
+            sales_ready_with_outcome: 4,
             won_sales_ready: 2,
             won: 5,
             lost: 4,
@@ -123,7 +123,7 @@ fn candidate_quality_leaves_out_failures() {
     assert_eq!(
         q,
         Quality {
-            sales_ready: 3,
+            sales_ready_with_outcome: 3,
             won_sales_ready: 2,
             won: 4,
             lost: 3,

@@ -110,3 +110,13 @@ fn render_value_drops_needless_decimals() {
     assert_eq!(render_value(-0.0), "0");
     assert_eq!(render_value(1e20), "100000000000000000000");
 }
+
+#[test]
+fn a_step_too_fine_for_the_numbers_is_refused_and_a_huge_count_is_not_quoted() {
+    let error = "x=9007199254740993..9007199254740999:0.5"
+        .parse::<Sweep>()
+        .unwrap_err();
+    assert!(matches!(error, SweepError::StepTooFine { .. }), "{error}");
+    let huge = "x=0..1e308:1e-308".parse::<Sweep>().unwrap_err();
+    assert!(huge.to_string().contains("over a billion values"), "{huge}");
+}
