@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds leadhost and runs it. With no arguments, serves the embedded
 # default: sled in ./leadhost-data, the `demo` org with the first-party
-# plug-ins and the sample reps of examples/demo; on the first start the
-# sample leads of examples/leads go in first, and the server prints its URL,
+# plug-ins and the sample reps of examples/demo; on the first start twelve
+# weeks of history (`leadhost seed-history`: leads with won/lost outcomes,
+# for backtests) and the sample leads of examples/leads go in first, and
+# the server prints its URL,
 # the admin token and the demo org's token (shown once, stored hashed).
 # Ctrl-C stops it gracefully. Any arguments are passed to `leadhost` instead
 # (e.g. `scripts/run.sh show --help`).
@@ -17,7 +19,9 @@ if [ "$#" -gt 0 ]; then
 fi
 
 if [ ! -d leadhost-data ]; then
-    echo "== first start: the sample leads of examples/leads/sample.ndjson go into the demo org" >&2
+    echo "== first start: 12 weeks of demo history (leads with won/lost outcomes, for backtests)" >&2
+    "$leadhost" seed-history --org demo --data-dir leadhost-data
+    echo "== and the sample leads of examples/leads/sample.ndjson" >&2
     "$leadhost" ingest examples/leads/sample.ndjson --data-dir leadhost-data --org demo
 fi
 exec "$leadhost" serve --data-dir leadhost-data

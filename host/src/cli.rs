@@ -16,6 +16,7 @@ mod plugin_rollback;
 mod plugin_test;
 mod replay;
 mod scaffold;
+mod seed_history;
 mod serve;
 mod show;
 
@@ -35,6 +36,7 @@ pub use plugin_rollback::{RollbackArgs, RolledBack};
 pub use plugin_test::PluginTestArgs;
 pub use replay::{ReplayArgs, ReplayCliError, replay};
 pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
+pub use seed_history::{SeedError, SeedHistoryArgs, Seeded, seed_history};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};
 
@@ -85,6 +87,10 @@ pub enum Command {
     /// won/lost outcomes (precision, recall, weekly volume); `--sweep`
     /// tries one config key over a range of values.
     Backtest(BacktestArgs),
+    /// Gives an org (the demo org by default) weeks of past leads with
+    /// sales' won/lost outcomes, qualified as they arrived, so a backtest
+    /// has history to run on. Deterministic.
+    SeedHistory(SeedHistoryArgs),
     /// Compiles one component for `serve` in a process of its own, within
     /// a CPU-time budget (internal: the server runs it).
     #[command(hide = true, name = "compile-worker")]
@@ -253,6 +259,9 @@ pub enum CliError {
     /// `backtest` failed.
     #[error(transparent)]
     Backtest(#[from] BacktestCliError),
+    /// `seed-history` failed.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -286,6 +295,8 @@ impl CliError {
             CliError::Nurture(_) => 1,
             CliError::Replay(error) => error.exit_code(),
             CliError::Backtest(error) => error.exit_code(),
+            CliError::Seed(SeedError::Setup(_)) => 2,
+            CliError::Seed(_) => 1,
             CliError::Output(_) => 1,
             CliError::CompileWorker(code) => *code,
         }
@@ -362,6 +373,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(replay::outcome(&audit)?)
         }
+        Command::SeedHistory(args) => print(&seed_history(&args)?),
         Command::Backtest(args) => {
             let report = backtest(&args)?;
             if args.json {

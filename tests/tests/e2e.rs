@@ -9,6 +9,7 @@ mod e2e {
     pub mod first_party;
     pub mod funnel;
     pub mod http;
+    pub mod impact;
     pub mod languages;
     pub mod lifecycle;
     pub mod nurture;

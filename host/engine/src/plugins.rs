@@ -9,6 +9,7 @@ mod check;
 mod drift;
 mod folder;
 mod history;
+mod impact;
 mod install;
 mod loader;
 mod org_file;
@@ -35,6 +36,7 @@ pub use cases::{
 };
 pub use check::CheckFailure;
 pub use folder::{FolderError, OrgFolders, write_atomically};
+pub use impact::IMPACT_SAMPLE;
 pub use install::{InstallError, valid_name};
 pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};

@@ -75,6 +75,9 @@ pub struct Options {
     /// Each org's bound on its plug-in files, in bytes; `None` keeps
     /// [`crate::plugins::ORG_DISK_BYTES`] (512 MiB).
     pub org_disk_bytes: Option<u64>,
+    /// Recorded inputs a new version's impact is measured on (`[reload]
+    /// impact_sample`; `None`: [`crate::plugins::IMPACT_SAMPLE`]).
+    pub impact_sample: Option<usize>,
 }
 
 /// An opened data folder.
@@ -142,6 +145,11 @@ impl Host {
                     options
                         .org_disk_bytes
                         .unwrap_or(crate::plugins::ORG_DISK_BYTES),
+                )
+                .with_impact_sample(
+                    options
+                        .impact_sample
+                        .unwrap_or(crate::plugins::IMPACT_SAMPLE),
                 );
         for org in orgs {
             plugins.reload(&org.id, Activation::File)?;

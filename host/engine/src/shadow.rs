@@ -63,14 +63,23 @@ impl ShadowRunner {
     /// A runner writing to `store`; its worker stops once the store is
     /// gone (it holds it weakly, so closing the engine closes the store).
     pub(crate) fn start(store: Weak<dyn Store>) -> Self {
-        let (queue, calls) = std::sync::mpsc::sync_channel(SHADOW_QUEUE);
-        let shared = Arc::new(Counts::default());
-        let counts = Arc::downgrade(&shared);
+        let (runner, calls) = ShadowRunner::queue(SHADOW_QUEUE);
+        let counts = Arc::downgrade(&runner.shared);
         std::thread::Builder::new()
             .name("leadhost-shadow".into())
             .spawn(move || work(&calls, &store, &counts))
             .expect("a thread for shadow calls");
-        ShadowRunner { queue, shared }
+        runner
+    }
+
+    /// A runner whose calls go to the receiver, `capacity` at most waiting.
+    fn queue(capacity: usize) -> (Self, Receiver<ShadowCall>) {
+        let (queue, calls) = std::sync::mpsc::sync_channel(capacity);
+        let runner = ShadowRunner {
+            queue,
+            shared: Arc::new(Counts::default()),
+        };
+        (runner, calls)
     }
 
     /// Queues `calls`; those over their org's share or the queue's bound
@@ -204,6 +213,9 @@ fn reasons(outcome: &Outcome) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// What two answers must share to agree: a lead definition's stage; a
 /// routing policy's decision and its rep or queue; a nurture track's whole

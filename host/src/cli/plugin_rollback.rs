@@ -104,7 +104,7 @@ pub(super) fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError
                     .map_err(|error| PluginCliError::Folder(error.to_string()))?;
             match answer {
                 RollbackAnswer::Done(version) => (
-                    version,
+                    *version,
                     Some("a running server holds the store; it rolled back".to_string()),
                 ),
                 RollbackAnswer::Refused(reason) => {

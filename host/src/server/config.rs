@@ -178,12 +178,17 @@ pub struct ReloadConfig {
     /// How long an org's files must be quiet before it is reloaded, in ms.
     /// Default 100 (the engine's `DEFAULT_DEBOUNCE`).
     pub debounce_ms: u64,
+    /// Recorded inputs of the slot a new version runs on before it is
+    /// activated, to measure what it would change. Default 1,000; 0 turns
+    /// it (and `max_change`) off.
+    pub impact_sample: usize,
 }
 
 impl Default for ReloadConfig {
     fn default() -> Self {
         ReloadConfig {
             debounce_ms: crate::plugins::DEFAULT_DEBOUNCE.as_millis() as u64,
+            impact_sample: crate::plugins::IMPACT_SAMPLE,
         }
     }
 }
@@ -264,6 +269,7 @@ impl ServerConfig {
                 },
                 max_script_bytes: Some(limits.max_script_kib << 10),
                 org_disk_bytes: Some(limits.org_disk_mib << 20),
+                impact_sample: Some(self.reload.impact_sample),
             },
             http: HttpLimits {
                 body_bytes: http.body_kib << 10,

@@ -22,6 +22,7 @@ mod contention;
 mod inputs;
 mod outbox;
 mod preconditions;
+mod recent;
 mod shadows;
 
 pub use contention::same_lead_writers_serialise_by_revision;
@@ -30,6 +31,7 @@ pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
 pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
+pub use recent::a_slots_latest_decisions_come_newest_first;
 pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
 
 use leadhost_model::{Activity, Lead, Rep, Time};
@@ -70,6 +72,7 @@ macro_rules! store_conformance {
             call_tasks_change_in_place_per_org,
             inputs_are_kept_per_org_by_digest_and_expire_by_age,
             shadow_decisions_read_back_newest_first_per_org_and_slot,
+            a_slots_latest_decisions_come_newest_first,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(
@@ -416,6 +419,7 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
             after: Some(leadhost_model::Scalar::Number(f64::from(minute) * 1000.0)),
         }],
         cases_digest: Some(format!("{minute:064x}")),
+        impact: None,
     };
     let first = version("bant-qualifier", Activation::FirstParty, 0);
     let second = version("acme-fit", Activation::Upload, 5);

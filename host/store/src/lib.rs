@@ -41,7 +41,9 @@ pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use options::{CACHE_BYTES, Durability, SledOptions};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
-pub use plugin_version::{Activation, ConfigChange, PluginVersion, config_changes, config_digest};
+pub use plugin_version::{
+    Activation, ConfigChange, Impact, PluginVersion, VerdictChange, config_changes, config_digest,
+};
 pub use recorded_input::{InputStore, RecordedInput, Spliced};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
 pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
@@ -256,6 +258,15 @@ pub trait Store:
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError>;
     /// Every plug-in version `org` has activated, oldest first.
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
+    /// `org`'s latest `limit` decisions of `slot` (by the time they were
+    /// made for), newest first, each with its lead and place in the lead's
+    /// timeline: what a new version's impact is measured on.
+    fn latest_decisions(
+        &self,
+        org: &str,
+        slot: leadhost_model::Slot,
+        limit: usize,
+    ) -> Result<Vec<(String, u64, Decision)>, StoreError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
 }

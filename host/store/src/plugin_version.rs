@@ -77,6 +77,39 @@ pub struct PluginVersion {
     /// build's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cases_digest: Option<String>,
+    /// What the version would have changed, run on the slot's latest
+    /// recorded inputs when it was activated (`null` when there were none,
+    /// or at a restart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+}
+
+/// A version's impact: its verdicts on the slot's latest recorded inputs
+/// against the verdicts recorded for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Impact {
+    /// Recorded inputs it ran on (the latest of the slot, at most the
+    /// sample the host is set to).
+    pub inputs: u64,
+    /// Of them, those whose verdict it changes.
+    pub changed: u64,
+    /// Of them, those it failed on.
+    pub failed: u64,
+    /// How the changed verdicts change, most frequent first.
+    pub changes: Vec<VerdictChange>,
+    /// In words: `87 of 1000: 61 nurture → sales-ready, 26 sales-ready → nurture`.
+    pub summary: String,
+}
+
+/// One way verdicts change, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VerdictChange {
+    /// The verdict recorded.
+    pub from: String,
+    /// The new version's.
+    pub to: String,
+    /// How many inputs.
+    pub count: u64,
 }
 
 impl PluginVersion {

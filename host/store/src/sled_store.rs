@@ -17,7 +17,7 @@ use super::{
 use leadhost_model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 20] = [
+const TREES: [&str; 21] = [
     "orgs",
     "leads",
     "emails",
@@ -38,6 +38,7 @@ const TREES: [&str; 20] = [
     "import_jobs",
     "inputs",
     "shadows",
+    "decisions_by_slot",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -64,6 +65,9 @@ const IMPORT_JOBS: usize = 17;
 const INPUTS: usize = 18;
 /// Shadow decisions, keyed `org \0 slot \0 id`.
 const SHADOWS: usize = 19;
+/// The decisions again, keyed `org \0 slot \0 time lead \0 seq` (no
+/// value): a slot's latest decisions are a range of its own.
+const DECISIONS_BY_SLOT: usize = 20;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -362,6 +366,15 @@ impl Store for SledStore {
             .collect())
     }
 
+    fn latest_decisions(
+        &self,
+        org: &str,
+        slot: leadhost_model::Slot,
+        limit: usize,
+    ) -> Result<Vec<(String, u64, crate::Decision)>, StoreError> {
+        self.latest_decisions_of(org, slot, limit)
+    }
+
     fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.shared.db.size_on_disk()?)
     }
@@ -375,6 +388,7 @@ mod stats;
 mod import_jobs;
 mod inputs;
 mod outbox;
+mod recent;
 mod shadows;
 mod write;
 

@@ -176,3 +176,62 @@ fn a_candidate_that_fails_on_every_lead_exits_1_with_its_first_errors() {
         "{said}"
     );
 }
+
+#[test]
+fn a_seeded_demo_history_gives_a_backtest_outcomes_to_judge_by() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let seeded = json(&leadhost(&[
+        "seed-history",
+        "--weeks",
+        "4",
+        "--leads-per-week",
+        "40",
+        "--data-dir",
+        data,
+    ]));
+    assert_eq!(seeded["leads"], 160, "{seeded}");
+    assert!(
+        seeded["won"].as_u64().unwrap() > 0 && seeded["lost"].as_u64().unwrap() > 0,
+        "{seeded}"
+    );
+    // The same arguments, the same history.
+    let again = tempfile::tempdir().unwrap();
+    let again_data = again.path().join("data");
+    let twin = json(&leadhost(&[
+        "seed-history",
+        "--weeks",
+        "4",
+        "--leads-per-week",
+        "40",
+        "--data-dir",
+        again_data.to_str().unwrap(),
+    ]));
+    assert_eq!(twin, seeded);
+
+    let report = json(&leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--candidate",
+        BANT_QUALIFIER.path,
+        "--sweep",
+        "sales-ready-score=60..100:20",
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert!(report["precision"]["live"].is_number(), "{report}");
+    assert!(report["weekly"].as_array().unwrap().len() >= 4, "{report}");
+    let volumes: Vec<u64> = report["sweep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|point| point["sales_ready"].as_u64().unwrap())
+        .collect();
+    assert!(
+        volumes.windows(2).all(|pair| pair[1] <= pair[0]),
+        "{volumes:?}"
+    );
+}

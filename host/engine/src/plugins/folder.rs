@@ -199,6 +199,7 @@ impl OrgFolders {
                     component,
                     config: Default::default(),
                     shadow: None,
+                    max_change: None,
                     shadow_config: Default::default(),
                 },
             );

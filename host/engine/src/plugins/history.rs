@@ -5,7 +5,7 @@
 use super::loader::{LoadError, PluginLoader};
 use crate::model::Config;
 use crate::runtime::{ContentHash, Plugin, Slot};
-use crate::store::{Activation, PluginVersion, config_changes, config_digest};
+use crate::store::{Activation, Impact, PluginVersion, config_changes, config_digest};
 
 impl PluginLoader {
     /// Keeps the bytes and, for a version (component and config) the slot
@@ -24,6 +24,7 @@ impl PluginLoader {
         how: Activation,
         config: &Config,
         cases: Option<&[u8]>,
+        impact: Option<Impact>,
     ) -> Result<(PluginVersion, bool), LoadError> {
         let hash = plugin.id().hash;
         let name = plugin.id().name.clone();
@@ -73,6 +74,7 @@ impl PluginLoader {
             config_digest: digest,
             config_changes,
             cases_digest: Some(cases_digest),
+            impact,
         };
         store.put_plugin_version(org, &version)?;
         Ok((version, true))
@@ -112,6 +114,7 @@ impl PluginLoader {
                         config: config.clone(),
                         config_digest: digest,
                         config_changes: Vec::new(),
+                        impact: None,
                         ..last.clone()
                     };
                     self.engine.store().put_plugin_version(org, &version)?;

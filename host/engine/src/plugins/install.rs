@@ -371,6 +371,7 @@ impl PluginLoader {
                     config,
                     config_changes: Vec::new(),
                     cases_digest: None,
+                    impact: None,
                 }))
             }
         }

@@ -84,6 +84,9 @@ pub struct PluginLoader {
     pub(super) max_script_bytes: usize,
     /// Each org's bound on its plug-in files, in bytes (`[limits] org_disk_mib`).
     pub(super) org_disk_bytes: u64,
+    /// Recorded inputs a new version's impact is measured on (`[reload]
+    /// impact_sample`; 0: none).
+    pub(super) impact_sample: usize,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
     /// When this loader was made, before it first read the org folders:
@@ -101,6 +104,7 @@ impl PluginLoader {
             locks: Arc::default(),
             max_script_bytes: super::MAX_SCRIPT_BYTES,
             org_disk_bytes: super::quota::ORG_DISK_BYTES,
+            impact_sample: super::impact::IMPACT_SAMPLE,
             file_hashes: super::drift::FileHashes::default(),
             opened: std::time::SystemTime::now(),
         }
@@ -110,6 +114,14 @@ impl PluginLoader {
     /// max_script_kib`; default [`super::MAX_SCRIPT_BYTES`]).
     pub fn with_max_script_bytes(mut self, bytes: usize) -> Self {
         self.max_script_bytes = bytes;
+        self
+    }
+
+    /// This loader, measuring each new version's impact on `inputs` of the
+    /// slot's latest recorded inputs (`[reload] impact_sample`; default
+    /// [`super::IMPACT_SAMPLE`]; 0 measures none).
+    pub fn with_impact_sample(mut self, inputs: usize) -> Self {
+        self.impact_sample = inputs;
         self
     }
 
@@ -288,6 +300,12 @@ impl PluginLoader {
         };
         let text = cases_text.as_deref().unwrap_or_default();
         let checked = checked_digest_of(&name, hash, &entry.config, text);
+        // A refusal for impact holds for this bound only: raising it is a
+        // change to check again.
+        let checked = match entry.max_change {
+            Some(max) => ContentHash::of(format!("{checked}:max_change={max}").as_bytes()),
+            None => checked,
+        };
         if let Some(refusal) = self.registry().refused(org, slot, checked) {
             // The same content was refused already: not checked, logged or
             // counted again until something in it changes.
@@ -337,6 +355,28 @@ impl PluginLoader {
                 return self.refuse(org, slot, refused, failure, &entry.config);
             }
         };
+        // Sample cases first, then the impact (not at a start-up serving
+        // what the history recorded: nothing changes then).
+        let impact = match recorded {
+            true => None,
+            false => self.impact(org, slot, &plugin, &entry.config),
+        };
+        if let (Some(impact), Some(max)) = (&impact, entry.max_change) {
+            let share = impact.changed as f64 / impact.inputs as f64;
+            if share > max {
+                let failure = CheckFailure {
+                    reason: format!(
+                        "it would change {} of the latest verdicts ({:.1}%), more than max_change {:.1}%",
+                        impact.summary,
+                        share * 100.0,
+                        max * 100.0
+                    ),
+                    transient: false,
+                };
+                let refused = (name.as_str(), Some(hash), checked);
+                return self.refuse(org, slot, refused, failure, &entry.config);
+            }
+        }
         let (version, new) = self.record(
             org,
             slot,
@@ -345,6 +385,7 @@ impl PluginLoader {
             how,
             &entry.config,
             cases_text.as_deref(),
+            impact,
         )?;
         self.runtime.keep(&plugin);
         self.registry()

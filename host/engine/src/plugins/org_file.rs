@@ -164,6 +164,11 @@ pub struct SlotEntry {
     /// never acted on (a file in the org's folder, like `component`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shadow: Option<String>,
+    /// The largest share (0 to 1) of the slot's latest recorded verdicts a
+    /// new version may change; one that would change more is refused,
+    /// naming the counts (see `[reload] impact_sample`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_change: Option<f64>,
     /// Config values laid over `config` for the shadow only.
     #[serde(
         default,
@@ -216,6 +221,16 @@ impl OrgFile {
                         message: format!("plugins.{slot}.shadow = {shadow:?}: {problem}"),
                     });
                 }
+            }
+            if let Some(max) = file.plugins.get(slot).and_then(|entry| entry.max_change)
+                && !(0.0..=1.0).contains(&max)
+            {
+                return Err(OrgFileError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "plugins.{slot}.max_change = {max}: a share from 0 to 1 (0.2 refuses a version that would change more than a fifth of the latest verdicts)"
+                    ),
+                });
             }
             let entry = file.plugins.get(slot);
             let configs = entry.into_iter().flat_map(|entry| {

@@ -182,7 +182,7 @@ impl PluginLoader {
             }
             let answer = match prefix {
                 Some(prefix) => match self.rollback_locked(org, slot, &prefix) {
-                    Ok(version) => RollbackAnswer::Done(version),
+                    Ok(version) => RollbackAnswer::Done(Box::new(version)),
                     Err(error) => RollbackAnswer::Refused(error.to_string()),
                 },
                 None => RollbackAnswer::Refused(
@@ -203,7 +203,7 @@ impl PluginLoader {
 #[serde(rename_all = "kebab-case")]
 pub enum RollbackAnswer {
     /// The version now active.
-    Done(PluginVersion),
+    Done(Box<PluginVersion>),
     /// Why not: the rollback's own error message.
     Refused(String),
 }

@@ -26,7 +26,7 @@ pub(super) fn check(
     let (scheduler, delivery) = (&config.scheduler, &config.delivery);
     let units = |bytes: usize, shift: u32| (bytes as u64).div_ceil(1 << shift);
     #[rustfmt::skip]
-    let ranges: [Range; 33] = [
+    let ranges: [Range; 34] = [
         ("limits.fuel", call.fuel, 1_000, 1_000_000_000_000, "Wasm instructions per call, roughly; 10^12 is many minutes of CPU"),
         ("limits.deadline_ms", call.deadline.as_millis() as u64, 1, 10 * MINUTE_MS, "milliseconds per call"),
         ("limits.epoch_tick_ms", call.epoch_tick.as_millis() as u64, 1, SECOND_MS, "milliseconds; the deadline is accurate to one tick"),
@@ -58,6 +58,7 @@ pub(super) fn check(
         ("delivery.interval_ms", delivery.interval_ms, 10, HOUR_MS, "milliseconds between looks at the outbox"),
         ("delivery.round_size", delivery.round_size as u64, 1, 100_000, "messages per round"),
         ("reload.debounce_ms", config.reload.debounce_ms, 1, MINUTE_MS, "milliseconds an org's files must be quiet"),
+        ("reload.impact_sample", config.reload.impact_sample as u64, 0, 100_000, "recorded inputs a new version runs on; 0 turns the impact check off"),
         ("store.cache_mib", config.store.cache_mib, 1, 1 << 20, "MiB of sled's page cache"),
         ("store.input_retention_days", config.store.input_retention_days, 0, 36_500, "days recorded inputs are kept; 0 keeps them for ever"),
     ];

@@ -5,8 +5,8 @@ use sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::{
-    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, EMAILS, EVENTS, INPUTS, LEADS,
-    OUTBOX, REPS, SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
+    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, DECISIONS_BY_SLOT, EMAILS, EVENTS,
+    INPUTS, LEADS, OUTBOX, REPS, SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
 };
 use crate::codec::{decode, encode};
 use crate::{Applied, Commit, LeadRecord, Precondition, Store, StoreError};
@@ -55,6 +55,11 @@ impl SledStore {
                 DECISIONS,
                 keys::sequenced(org, lead, *seq),
                 Some(encode(decision)),
+            ));
+            writes.push((
+                DECISIONS_BY_SLOT,
+                super::recent::key(org, decision.slot, decision.at, lead, *seq),
+                Some(Vec::new()),
             ));
         }
         for at in &commit.unschedule {

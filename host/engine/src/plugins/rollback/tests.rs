@@ -16,6 +16,7 @@ mod picking {
             config_digest: String::new(),
             config_changes: Vec::new(),
             cases_digest: None,
+            impact: None,
         }
     }
 

@@ -1,0 +1,182 @@
+//! The impact check on activation: a new version (or config) runs on the
+//! slot's latest recorded inputs, its history entry says what it would
+//! change, and `max_change` refuses one that changes too much — after its
+//! sample cases.
+
+use leadhost::engine::LeadSubmission;
+use leadhost::model::{Config, Scalar};
+use leadhost::runtime::Slot;
+use leadhost::setup::{Host, Options};
+use leadhost::store::Activation;
+
+/// Org `acme` with 20 decision-makers (score 90) and 20 influencers
+/// (score 80) qualified by the first-party lead definition (70 needed).
+fn history(dir: &std::path::Path) -> Host {
+    let host = Host::open(dir, Options::default()).unwrap();
+    host.create_org("acme", "Acme").unwrap();
+    for n in 0..40 {
+        let authority = if n % 2 == 0 {
+            "decision-maker"
+        } else {
+            "influencer"
+        };
+        let submission: LeadSubmission = serde_json::from_value(serde_json::json!({
+            "email": format!("lead{n}@kranwerk.example"), "country": "DE", "budget": 60000,
+            "authority": authority, "need": "high", "timeline_days": 30
+        }))
+        .unwrap();
+        host.engine.ingest("acme", submission, "test").unwrap();
+    }
+    host
+}
+
+fn org_file(host: &Host) -> std::path::PathBuf {
+    host.plugins.folders().org_dir("acme").join("org.toml")
+}
+
+/// `org.toml` with the lead definition's entry given `extra` lines.
+fn with_entry(host: &Host, extra: &str) {
+    let text = std::fs::read_to_string(org_file(host)).unwrap();
+    let start = text.find("component = \"bant-qualifier.wasm\"").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let edited = format!("{}\n{extra}{}", &text[..end], &text[end..]);
+    std::fs::write(org_file(host), edited).unwrap();
+}
+
+#[test]
+fn a_new_config_records_what_it_would_change_on_its_history_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    let strict = Config::from([("sales-ready-score".to_string(), Scalar::Number(85.0))]);
+    let version = host
+        .plugins
+        .set_config("acme", Slot::LeadDefinition, strict)
+        .unwrap();
+    assert_eq!(version.how, Activation::Config);
+    let impact = version.impact.as_ref().expect("measured");
+    assert_eq!(
+        (impact.inputs, impact.changed, impact.failed),
+        (40, 20, 0),
+        "{impact:?}"
+    );
+    assert_eq!(impact.changes.len(), 1);
+    assert_eq!(impact.changes[0].from, "sales-ready");
+    assert_eq!(impact.changes[0].to, "nurture");
+    assert_eq!(impact.summary, "20 of 40: 20 sales-ready → nurture");
+    // The history keeps it.
+    let kept = host
+        .engine
+        .plugin_versions("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(kept.last().unwrap().impact.as_ref(), Some(impact));
+}
+
+#[test]
+fn a_version_over_max_change_is_refused_naming_the_counts_until_the_bound_is_raised() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    let before = host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    with_entry(
+        &host,
+        "config = { sales-ready-score = 85 }\nmax_change = 0.1",
+    );
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let refusal = host
+        .engine
+        .plugins()
+        .last_refusal("acme", Slot::LeadDefinition)
+        .expect("refused");
+    assert!(
+        refusal
+            .reason
+            .contains("20 of 40: 20 sales-ready → nurture"),
+        "{}",
+        refusal.reason
+    );
+    assert!(
+        refusal
+            .reason
+            .contains("(50.0%), more than max_change 10.0%"),
+        "{}",
+        refusal.reason
+    );
+    let active = host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(active.config, before.config, "the live version serves on");
+
+    // Raising the bound is a change: checked again, and it passes.
+    let text = std::fs::read_to_string(org_file(&host)).unwrap();
+    std::fs::write(
+        org_file(&host),
+        text.replace("max_change = 0.1", "max_change = 0.6"),
+    )
+    .unwrap();
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let active = host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(
+        active.config.get("sales-ready-score"),
+        Some(&Scalar::Number(85.0))
+    );
+}
+
+#[test]
+fn sample_cases_come_before_the_impact_and_a_bad_bound_refuses_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    let folder = host.plugins.folders().org_dir("acme");
+    let cases = serde_json::json!([{
+        "name": "a strong lead is discarded",
+        "input": {
+            "lead": {"id": "c1", "email": "c@n.example", "country": "DE", "budget": 60000,
+                "authority": "decision-maker", "need": "high", "timeline_days": 30,
+                "created_at": "2026-11-24T09:00:00Z"},
+            "activities": [], "now": "2026-11-24T09:00:00Z"
+        },
+        "expect": {"stage": "discard"}
+    }]);
+    std::fs::write(folder.join("bant-qualifier.cases.json"), cases.to_string()).unwrap();
+    with_entry(
+        &host,
+        "config = { sales-ready-score = 85 }\nmax_change = 0.0",
+    );
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let refusal = host
+        .engine
+        .plugins()
+        .last_refusal("acme", Slot::LeadDefinition)
+        .expect("refused");
+    assert!(
+        refusal.reason.contains("a strong lead is discarded"),
+        "{}",
+        refusal.reason
+    );
+    assert!(
+        !refusal.reason.contains("max_change"),
+        "cases first: {}",
+        refusal.reason
+    );
+
+    let text = std::fs::read_to_string(org_file(&host)).unwrap();
+    std::fs::write(
+        org_file(&host),
+        text.replace("max_change = 0.0", "max_change = 1.5"),
+    )
+    .unwrap();
+    let reload = host.plugins.reload("acme", Activation::File).unwrap();
+    let error = reload.org_file.expect("refused").to_string();
+    assert!(
+        error.contains("plugins.lead-definition.max_change = 1.5: a share from 0 to 1"),
+        "{error}"
+    );
+}
