@@ -39,6 +39,7 @@ fn spec(name: &str, bytes: &[u8]) -> BacktestSpec {
         sweep: None,
         workers: 2,
         stop: None,
+        deadline: None,
     }
 }
 

@@ -125,12 +125,14 @@ pub async fn start(
             sweep,
             workers: 1,
             stop: None,
+            deadline: None,
         };
         // Refused here, not in a job that would fail a moment later.
         host.plugins
             .check_candidate(&spec)
             .map_err(|error| invalid("candidate", error.to_string()))?;
-        jobs.start(host.plugins.clone(), &org, spec, host.engine.now())
+        let label = (request.candidate.clone(), request.sweep.clone());
+        jobs.start(host.plugins.clone(), &org, spec, label, host.engine.now())
             .map_err(ApiError::from)
     })
     .await?;

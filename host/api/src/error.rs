@@ -283,9 +283,9 @@ impl From<InstallError> for ApiError {
                 field: "cases".into(),
                 problem: error.to_string(),
             }]),
-            InstallError::EmptySlot(_) | InstallError::NoShadow(_) => {
-                ApiError::Conflict(error.to_string())
-            }
+            InstallError::EmptySlot(_)
+            | InstallError::NoShadow(_)
+            | InstallError::ShadowChanged { .. } => ApiError::Conflict(error.to_string()),
             InstallError::OrgFile(_) => ApiError::Conflict(error.to_string()),
             InstallError::Load(error) => error.into(),
         }

@@ -141,6 +141,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestReport, BacktestCliError>
         sweep: args.sweep.clone(),
         workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
         stop: None,
+        deadline: None,
     };
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} leads {elapsed}")

@@ -84,6 +84,9 @@ struct Shared {
     group: GroupCommit,
     /// The last lead number handed out per org.
     lead_numbers: LeadNumbers,
+    /// Shadow decisions put per `org \0 slot`, for trimming each range on
+    /// its own count.
+    shadow_puts: std::sync::Mutex<std::collections::HashMap<Vec<u8>, u64>>,
 }
 
 impl SledStore {
@@ -130,6 +133,7 @@ impl SledStore {
                 durability,
                 group: GroupCommit::default(),
                 lead_numbers: LeadNumbers::default(),
+                shadow_puts: Default::default(),
             }),
         })
     }

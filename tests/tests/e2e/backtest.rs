@@ -132,6 +132,7 @@ fn spec(config: &[(&str, f64)], sweep: Option<&str>) -> BacktestSpec {
         sweep: sweep.map(|text| text.parse::<Sweep>().unwrap()),
         workers: 2,
         stop: None,
+        deadline: None,
     }
 }
 

@@ -91,16 +91,9 @@ fn a_version_over_max_change_is_refused_naming_the_counts_until_the_bound_is_rai
         .last_refusal("acme", Slot::LeadDefinition)
         .expect("refused");
     assert!(
-        refusal
-            .reason
-            .contains("20 of 40: 20 sales-ready → nurture"),
-        "{}",
-        refusal.reason
-    );
-    assert!(
-        refusal
-            .reason
-            .contains("(50.0%), more than max_change 10.0%"),
+        refusal.reason.contains(
+            "it would change 20 of the latest 40 verdicts (50.0%: 20 sales-ready → nurture), more than max_change 10.0% allows"
+        ),
         "{}",
         refusal.reason
     );
@@ -179,4 +172,67 @@ fn sample_cases_come_before_the_impact_and_a_bad_bound_refuses_the_file() {
         error.contains("plugins.lead-definition.max_change = 1.5: a share from 0 to 1"),
         "{error}"
     );
+}
+
+#[test]
+fn impact_is_against_the_version_serving_now_and_a_refused_change_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    let score =
+        |value: f64| Config::from([("sales-ready-score".to_string(), Scalar::Number(value))]);
+    host.plugins
+        .set_config("acme", Slot::LeadDefinition, score(85.0))
+        .unwrap();
+    // Back to 80 from 85: the influencers come back, whatever was recorded.
+    let version = host
+        .plugins
+        .set_config("acme", Slot::LeadDefinition, score(80.0))
+        .unwrap();
+    let impact = version.impact.unwrap();
+    assert_eq!(
+        impact.summary, "20 of 40: 20 nurture → sales-ready",
+        "{impact:?}"
+    );
+
+    with_entry(&host, "max_change = 0.1");
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let before = std::fs::read_to_string(org_file(&host)).unwrap();
+    let refused = host
+        .plugins
+        .set_config("acme", Slot::LeadDefinition, score(85.0))
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("it would change 20 of the latest 40 verdicts (50.0%: 20 sales-ready → nurture), more than max_change 10.0% allows"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(org_file(&host)).unwrap(),
+        before,
+        "org.toml as it was"
+    );
+    let active = host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(active.config, score(80.0));
+}
+
+#[test]
+fn a_version_that_fails_on_every_input_counts_every_failure_as_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    with_entry(&host, "max_change = 0.5");
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let panic = std::fs::read(leadhost_tests::fixtures::FIXTURE_PANIC_PATH).unwrap();
+    let refused = host
+        .plugins
+        .install("acme", Slot::LeadDefinition, "boom", &panic)
+        .unwrap_err();
+    let text = refused.to_string();
+    assert!(
+        text.contains("it would change 40 of the latest 40 verdicts (100.0%"),
+        "{text}"
+    );
+    assert!(text.contains("failed: trap"), "{text}");
 }

@@ -102,6 +102,21 @@ fn a_shadow_answers_beside_the_live_version_and_is_never_acted_on() {
         ContentHash::of(BANT_QUALIFIER.bytes)
     );
 
+    // Other shadow config is another candidate: its count starts anew.
+    let folder = host.plugins.folders().org_dir("acme");
+    let text = std::fs::read_to_string(folder.join("org.toml")).unwrap();
+    std::fs::write(
+        folder.join("org.toml"),
+        text.replace("sales-ready-score = 85", "sales-ready-score = 95"),
+    )
+    .unwrap();
+    host.plugins.reload("acme", Activation::File).unwrap();
+    let fresh = host
+        .engine
+        .shadow_report("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(fresh.total, 0, "{fresh:?}");
+
     // Acted on: the live verdict only, and the timeline shows only it.
     for id in [&buyer, &influencer] {
         let record = host.engine.lead("acme", id).unwrap();
@@ -189,6 +204,18 @@ fn promote_makes_the_shadow_live_through_the_history_and_a_rollback_undoes_it() 
     let dir = tempfile::tempdir().unwrap();
     let strict = variant(BANT_QUALIFIER.bytes, 22);
     let host = shadowed(dir.path(), "strict.wasm", &strict, "sales-ready-score = 85");
+    // A file replaced after it started shadowing is not what was reported.
+    let folder = host.plugins.folders().org_dir("acme");
+    std::fs::write(
+        folder.join("strict.wasm"),
+        variant(BANT_QUALIFIER.bytes, 23),
+    )
+    .unwrap();
+    assert!(matches!(
+        host.plugins.promote_shadow("acme", Slot::LeadDefinition),
+        Err(InstallError::ShadowChanged { .. })
+    ));
+    std::fs::write(folder.join("strict.wasm"), &strict).unwrap();
     let version = host
         .plugins
         .promote_shadow("acme", Slot::LeadDefinition)

@@ -52,8 +52,10 @@ pub struct BacktestSpec {
     pub sweep: Option<Sweep>,
     /// Worker threads (at least one).
     pub workers: usize,
-    /// Set to stop the run between leads (a cancel, or its time limit).
+    /// Set to stop the run (a cancel), checked before every call.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// When the run stops of itself, checked before every call.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// A lead whose verdict the candidate changes, with both sides' reasons.
@@ -276,6 +278,7 @@ impl PluginLoader {
             configs: &configs,
             window: (spec.from, spec.to),
             stop: spec.stop.as_deref(),
+            deadline: spec.deadline,
         };
         let outcome = job.run(&leads, spec.workers, progress)?;
         let mut tallies = outcome.tallies.into_iter().map(Tally::finish);
@@ -296,7 +299,7 @@ impl PluginLoader {
         });
         let mut warnings = Vec::new();
         for key in spec.config.keys() {
-            if summary.changed == 0 && !outcome.config_keys.contains(key) {
+            if summary.changed == 0 && summary.failed == 0 && !outcome.config_keys.contains(key) {
                 warnings.push(format!(
                     "config `{key}` changed no verdict and is in no recorded config: check it is a key the candidate reads"
                 ));

@@ -1,12 +1,15 @@
 //! A new version's impact, measured before it is activated: it runs on the
 //! slot's latest recorded inputs, with the config it will serve with, and
-//! its verdicts are compared with the ones recorded for them. The result
-//! goes on the version's history entry; a slot's `max_change` in
-//! `org.toml` refuses a version that would change a larger share.
+//! its verdicts are compared with those of the version serving now (its
+//! config, on the same inputs; the recorded verdicts when nothing serves).
+//! The result goes on the version's history entry; a slot's `max_change`
+//! in `org.toml` refuses a version that would change a larger share,
+//! before anything is written.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use super::check::CheckFailure;
 use super::loader::PluginLoader;
 use crate::model::Config;
 use crate::recorded_call::{CallResult, call_recorded};
@@ -31,16 +34,89 @@ fn short(verdict: &str) -> String {
     }
 }
 
+/// How long a measured impact is reused for the same version, config and
+/// serving version: an upload measures it before writing, and the reload
+/// that follows at once need not measure it again.
+const IMPACT_REUSE: Duration = Duration::from_secs(30);
+
+/// The last impact measured, by what it was measured for.
+#[derive(Default)]
+pub(super) struct ImpactMemo(std::sync::Mutex<Option<(String, Instant, Option<Impact>)>>);
+
 impl PluginLoader {
-    /// `plugin`'s impact on `org`'s `slot` with `config`; `None` when the
-    /// slot has no recorded inputs (or the sample is 0).
-    pub(super) fn impact(
+    /// `plugin`'s impact on `org`'s `slot` with `config`, refused when it
+    /// changes a larger share of the latest verdicts than `max_change`.
+    ///
+    /// Errors: the refusal, naming the counts.
+    pub(super) fn within_max_change(
         &self,
         org: &str,
         slot: Slot,
         plugin: &Plugin,
         config: &Config,
-    ) -> Option<Impact> {
+        max_change: Option<f64>,
+    ) -> Result<Option<Impact>, CheckFailure> {
+        let serving = self.registry().active(org, slot);
+        let key = format!(
+            "{org}/{slot}/{}/{}/{}",
+            plugin.id(),
+            crate::store::config_digest(config),
+            serving.as_ref().map_or(String::new(), |active| format!(
+                "{}/{}",
+                active.plugin.id(),
+                active.config_digest
+            )),
+        );
+        let memo = {
+            let memo = self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner());
+            memo.as_ref()
+                .filter(|(at, when, _)| *at == key && when.elapsed() < IMPACT_REUSE)
+                .map(|(_, _, impact)| impact.clone())
+        };
+        let impact = match memo {
+            Some(impact) => impact,
+            None => {
+                let impact = self.impact(org, slot, plugin, config);
+                *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((key, Instant::now(), impact.clone()));
+                impact
+            }
+        };
+        if let (Some(impact), Some(max)) = (&impact, max_change) {
+            let share = impact.changed as f64 / impact.inputs as f64;
+            if share > max {
+                let how: Vec<String> = impact
+                    .changes
+                    .iter()
+                    .take(5)
+                    .map(|change| {
+                        format!(
+                            "{} {} → {}",
+                            change.count,
+                            short(&change.from),
+                            short(&change.to)
+                        )
+                    })
+                    .collect();
+                return Err(CheckFailure {
+                    reason: format!(
+                        "it would change {} of the latest {} verdicts ({:.1}%: {}), more than max_change {:.1}% allows",
+                        impact.changed,
+                        impact.inputs,
+                        share * 100.0,
+                        how.join(", "),
+                        max * 100.0,
+                    ),
+                    transient: false,
+                });
+            }
+        }
+        Ok(impact)
+    }
+
+    /// `plugin`'s impact on `org`'s `slot` with `config`; `None` when the
+    /// slot has no recorded inputs (or the sample is 0).
+    fn impact(&self, org: &str, slot: Slot, plugin: &Plugin, config: &Config) -> Option<Impact> {
         if self.impact_sample == 0 {
             return None;
         }
@@ -53,6 +129,7 @@ impl PluginLoader {
             }
         };
         let config = serde_json::to_value(config).unwrap_or_default();
+        let serving = self.registry().active(org, slot);
         let started = Instant::now();
         let (mut inputs, mut changed, mut failed) = (0u64, 0u64, 0u64);
         let mut changes: BTreeMap<(String, String), u64> = BTreeMap::new();
@@ -66,6 +143,20 @@ impl PluginLoader {
             let Ok(mut input) = serde_json::from_slice::<serde_json::Value>(&recorded.json) else {
                 continue;
             };
+            // The serving version, on the input with its own config: what
+            // would change now, not since the input was recorded.
+            let before = match &serving {
+                Some(active) => {
+                    input["config"] = serde_json::to_value(&active.config).unwrap_or_default();
+                    let json = serde_json::to_vec(&input).unwrap_or_default();
+                    match call_recorded(&active.plugin, org, slot, &json) {
+                        Ok(CallResult::Decided(output)) => Outcome::Decided { output },
+                        Ok(CallResult::Failed { code, error }) => Outcome::Failed { code, error },
+                        Err(_) => continue,
+                    }
+                }
+                None => decision.outcome.clone(),
+            };
             // With the config it will serve with: a config change's impact too.
             input["config"] = config.clone();
             let json = serde_json::to_vec(&input).unwrap_or_default();
@@ -73,14 +164,16 @@ impl PluginLoader {
                 continue;
             };
             inputs += 1;
+            // A failure is a change: a version that breaks every lead must
+            // not pass as one that changes none.
             let now = match answer {
                 CallResult::Decided(output) => Outcome::Decided { output },
-                CallResult::Failed { .. } => {
+                CallResult::Failed { code, error } => {
                     failed += 1;
-                    continue;
+                    Outcome::Failed { code, error }
                 }
             };
-            let (from, to) = (verdict(slot, &decision.outcome), verdict(slot, &now));
+            let (from, to) = (verdict(slot, &before), verdict(slot, &now));
             if from != to {
                 changed += 1;
                 *changes.entry((from, to)).or_default() += 1;

@@ -84,11 +84,21 @@ pub enum InstallError {
     /// The slot has no plug-in serving (for its cases).
     #[error("nothing serves {0}")]
     EmptySlot(Slot),
-    /// The slot has no shadow to promote.
+    /// The slot has no shadow running to promote.
     #[error(
-        "{0} has no shadow to promote: name one with `shadow = \"candidate.wasm\"` in its `[plugins.{0}]` entry of org.toml"
+        "{0} has no shadow running to promote: name one with `shadow = \"candidate.wasm\"` in its `[plugins.{0}]` entry of org.toml (GET …/plugins/{0}/shadow says why one is refused)"
     )]
     NoShadow(Slot),
+    /// The shadow's file was replaced since it started shadowing.
+    #[error(
+        "{file} changed since it started shadowing (as {shadowed}): its shadow decisions are another version's; let the new one shadow first"
+    )]
+    ShadowChanged {
+        /// The file.
+        file: String,
+        /// The hash that shadowed.
+        shadowed: String,
+    },
     /// `org.toml` is broken: fix it first.
     #[error("org.toml cannot be used, so nothing was changed; fix it first ({0})")]
     OrgFile(#[from] OrgFileError),
@@ -283,6 +293,13 @@ impl PluginLoader {
             .and_then(|plugin| {
                 self.config_still_answers(org, &plugin, &config)
                     .map(|()| plugin)
+            })
+            .and_then(|plugin| {
+                // Before anything is written: a refused version leaves the
+                // folder as it was.
+                let max_change = entry.and_then(|entry| entry.max_change);
+                self.within_max_change(org, slot, &plugin, &config, max_change)
+                    .map(|_| plugin)
             });
         if let Ok(plugin) = &checked {
             // It passed every check: keep its compiled code, so the reload

@@ -87,6 +87,8 @@ pub struct PluginLoader {
     /// Recorded inputs a new version's impact is measured on (`[reload]
     /// impact_sample`; 0: none).
     pub(super) impact_sample: usize,
+    /// The impact last measured, reused by the reload right after.
+    pub(super) impact_memo: Arc<super::impact::ImpactMemo>,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
     /// When this loader was made, before it first read the org folders:
@@ -105,6 +107,7 @@ impl PluginLoader {
             max_script_bytes: super::MAX_SCRIPT_BYTES,
             org_disk_bytes: super::quota::ORG_DISK_BYTES,
             impact_sample: super::impact::IMPACT_SAMPLE,
+            impact_memo: Arc::default(),
             file_hashes: super::drift::FileHashes::default(),
             opened: std::time::SystemTime::now(),
         }
@@ -358,25 +361,16 @@ impl PluginLoader {
         // Sample cases first, then the impact (not at a start-up serving
         // what the history recorded: nothing changes then).
         let impact = match recorded {
-            true => None,
-            false => self.impact(org, slot, &plugin, &entry.config),
+            true => Ok(None),
+            false => self.within_max_change(org, slot, &plugin, &entry.config, entry.max_change),
         };
-        if let (Some(impact), Some(max)) = (&impact, entry.max_change) {
-            let share = impact.changed as f64 / impact.inputs as f64;
-            if share > max {
-                let failure = CheckFailure {
-                    reason: format!(
-                        "it would change {} of the latest verdicts ({:.1}%), more than max_change {:.1}%",
-                        impact.summary,
-                        share * 100.0,
-                        max * 100.0
-                    ),
-                    transient: false,
-                };
+        let impact = match impact {
+            Ok(impact) => impact,
+            Err(failure) => {
                 let refused = (name.as_str(), Some(hash), checked);
                 return self.refuse(org, slot, refused, failure, &entry.config);
             }
-        }
+        };
         let (version, new) = self.record(
             org,
             slot,

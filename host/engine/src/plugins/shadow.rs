@@ -93,11 +93,9 @@ impl PluginLoader {
         );
         match loaded {
             Ok(plugin) => {
-                // Kept like every version that decided, so its shadow
-                // decisions can be replayed and it can be promoted later.
-                if let Err(error) = self.folders.keep(&hash, &bytes) {
-                    tracing::warn!(org, %slot, %error, "the shadow's copy could not be kept");
-                }
+                // Not kept in components/: that copy is a version's, counted
+                // in the org's disk share once it serves; a promotion reads
+                // the folder's file (and checks it is what shadowed).
                 tracing::info!(org, %slot, file, %hash, "shadow running");
                 registry.set_shadow(
                     org,
@@ -120,18 +118,33 @@ impl PluginLoader {
     /// checked like any new version (its sample cases first), activated as
     /// a `promote` version in the history.
     ///
-    /// Errors: [`InstallError::NoShadow`] when `org.toml` names none; the
-    /// check's refusal (nothing changed); `org.toml` unusable.
+    /// Errors: [`InstallError::NoShadow`] when no shadow runs (none named,
+    /// or refused); [`InstallError::ShadowChanged`] when its file was
+    /// replaced since it started shadowing; the check's refusal (nothing
+    /// changed); `org.toml` unusable.
     pub fn promote_shadow(&self, org: &str, slot: Slot) -> Result<PluginVersion, InstallError> {
         self.locked(org, || {
             let dir = self.folders.org_dir(org);
             let file = OrgFile::read(&dir)?;
             let entry = file.plugins.get(slot).ok_or(InstallError::NoShadow(slot))?;
             let shadow = entry.shadow.clone().ok_or(InstallError::NoShadow(slot))?;
+            // Only what actually shadowed: not a refused shadow, nor a file
+            // replaced since (its answers are not the ones reported).
+            let running = self
+                .registry()
+                .shadow(org, slot)
+                .filter(|running| running.file == shadow)
+                .ok_or(InstallError::NoShadow(slot))?;
             let max = self.runtime.max_component_bytes() as u64;
             let path = dir.join(&shadow);
             let bytes = read_org_file(&path, max)
                 .map_err(|source| LoadError::Folder(super::FolderError { path, source }))?;
+            if ContentHash::of(&bytes) != running.plugin.id().hash {
+                return Err(InstallError::ShadowChanged {
+                    file: shadow,
+                    shadowed: running.plugin.id().hash.to_string(),
+                });
+            }
             let place = Place {
                 name: &plugin_name(&shadow),
                 bytes: &bytes,

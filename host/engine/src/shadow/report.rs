@@ -53,8 +53,8 @@ pub struct ShadowReport {
     pub shadow: Option<ShadowView>,
     /// Why the shadow `org.toml` names is not running, if it is not.
     pub refused: Option<String>,
-    /// Shadow decisions counted (of the shadow running now, or of all kept
-    /// when none runs; at most the last 10,000).
+    /// Shadow decisions counted: the running shadow's since it started (at
+    /// most the last 10,000); none when no shadow runs.
     pub total: u64,
     /// Of them, those where both reached the same verdict.
     pub agree: u64,
@@ -94,7 +94,9 @@ impl Engine {
             }
             None => (None, None),
         };
-        let hash = shadow.as_ref().map(|view| view.hash.clone());
+        // Only the shadow running now, since it started: a new candidate,
+        // or the same one with other config, starts its own count.
+        let running = shadow.as_ref().map(|view| (view.hash.clone(), view.since));
         let (mut total, mut agree, mut failed) = (0, 0, 0);
         let mut cells: BTreeMap<(String, String), u64> = BTreeMap::new();
         let mut disagreements = Vec::new();
@@ -104,10 +106,10 @@ impl Engine {
             if seen > SHADOWS_KEPT {
                 return ControlFlow::Break(());
             }
-            if hash
-                .as_ref()
-                .is_some_and(|hash| *hash != decision.shadow_hash.to_string())
-            {
+            let Some((hash, since)) = &running else {
+                return ControlFlow::Break(());
+            };
+            if *hash != decision.shadow_hash.to_string() || decision.at < *since {
                 return ControlFlow::Continue(());
             }
             total += 1;

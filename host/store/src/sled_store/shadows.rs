@@ -23,7 +23,19 @@ impl ShadowStore for SledStore {
         key.extend_from_slice(&id.to_be_bytes());
         let tree = self.tree(SHADOWS);
         tree.insert(key, encode(decision))?;
-        if id % TRIM_EVERY == 0 {
+        let puts = {
+            let mut puts = self
+                .shared
+                .shadow_puts
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let count = puts.entry(prefix(org, decision.slot)).or_default();
+            *count += 1;
+            *count
+        };
+        // Counted per org and slot: the id generator is shared with other
+        // trees, so its residues say nothing about one range.
+        if puts % TRIM_EVERY == 0 {
             let keys: Vec<_> = tree
                 .scan_prefix(prefix(org, decision.slot))
                 .keys()

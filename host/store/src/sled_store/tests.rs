@@ -54,7 +54,7 @@ fn lead_ids_count_on_per_org_across_a_restart() {
             store.commit(commit(record("acme", &id, None))).unwrap();
         }
     }
-    let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
+    let store = open_again(dir.path());
     assert_eq!(
         store.new_lead_id("acme").unwrap(),
         "ld-0000000004",
@@ -86,17 +86,7 @@ impl crate::conformance::Harness for SledHarness {
     fn reopen(&mut self, store: SledStore) -> SledStore {
         drop(store);
         let dir = self.dirs.last().expect("a fresh store first");
-        // sled's flusher thread lets go of the folder's lock a moment after
-        // the last handle drops: wait for it (a guard, not a timing).
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            match SledStore::open(dir.path(), Durability::Flush) {
-                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                opened => return opened.unwrap(),
-            }
-        }
+        open_again(dir.path())
     }
 }
 
@@ -104,4 +94,64 @@ mod conformance {
     use super::SledHarness;
 
     crate::store_conformance!(SledHarness::default());
+}
+
+#[test]
+fn a_slots_shadow_decisions_are_trimmed_to_their_bound() {
+    use crate::shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Durability::Relaxed).unwrap();
+    let decision = ShadowDecision {
+        lead: "ld-1".into(),
+        slot: leadhost_model::Slot::LeadDefinition,
+        at: at("2026-11-24T09:00:00Z"),
+        input_digest: "d".into(),
+        live_plugin: "live".into(),
+        live_hash: leadhost_model::ContentHash::of(b"live"),
+        live: crate::Outcome::Decided {
+            output: serde_json::json!({"stage": "nurture"}),
+        },
+        live_reasons: Vec::new(),
+        shadow_plugin: "shadow".into(),
+        shadow_hash: leadhost_model::ContentHash::of(b"shadow"),
+        wit_version: "0.1.0".into(),
+        config_digest: String::new(),
+        shadow: crate::Outcome::Decided {
+            output: serde_json::json!({"stage": "nurture"}),
+        },
+        shadow_reasons: Vec::new(),
+        agree: true,
+        duration_us: 1,
+    };
+    for n in 0..SHADOWS_KEPT + 300 {
+        store.put_shadow("acme", &decision).unwrap();
+        // Other trees share the id generator: it must not decide the trim.
+        if n % 2 == 0 {
+            store.shared.db.generate_id().unwrap();
+        }
+    }
+    let mut kept = 0;
+    store
+        .shadows("acme", leadhost_model::Slot::LeadDefinition, &mut |_| {
+            kept += 1;
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(kept <= SHADOWS_KEPT + 64, "{kept} kept");
+    assert!(kept >= SHADOWS_KEPT, "{kept} kept");
+}
+
+/// Opens the store in `path` again after its last handle was dropped.
+/// sled's flusher thread lets go of the folder's lock a moment after the
+/// last handle drops: wait for it (a guard, not a timing).
+fn open_again(path: &std::path::Path) -> SledStore {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match SledStore::open(path, Durability::Flush) {
+            Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            opened => return opened.unwrap(),
+        }
+    }
 }

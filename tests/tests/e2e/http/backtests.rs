@@ -218,4 +218,28 @@ fn a_candidate_that_does_not_load_is_refused_at_once_and_a_running_job_can_be_ca
     );
     let (status, _) = server.demo(Method::POST, "/v1/orgs/demo/backtests/bt-nope/cancel", None);
     assert_eq!(status, 404);
+
+    // A config value the candidate refuses on every lead: the job failed.
+    let (status, job) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "bant-qualifier.wasm", "config": {"sales-ready-score": "high"}})),
+    );
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(job["candidate"], "bant-qualifier.wasm");
+    let path = format!("/v1/orgs/demo/backtests/{}", job["id"].as_str().unwrap());
+    let job = finished(&server, &path);
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .unwrap()
+            .contains("failed on all 3 leads"),
+        "{job}"
+    );
+    assert_eq!(
+        job["result"]["warnings"],
+        json!([]),
+        "no key warning for a wrong value: {job}"
+    );
 }

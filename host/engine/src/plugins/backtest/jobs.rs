@@ -49,6 +49,10 @@ pub enum BacktestState {
 pub struct BacktestJob {
     /// The job's id.
     pub id: String,
+    /// The candidate, as the request named it.
+    pub candidate: String,
+    /// The sweep, as the request gave it.
+    pub sweep: Option<String>,
     /// Where it is.
     pub state: BacktestState,
     /// Leads looked at so far.
@@ -113,6 +117,7 @@ impl BacktestJobs {
         loader: PluginLoader,
         org: &str,
         mut spec: BacktestSpec,
+        (candidate, sweep): (String, Option<String>),
         now: Time,
     ) -> Result<BacktestJob, BacktestStartError> {
         let job = {
@@ -142,6 +147,8 @@ impl BacktestJobs {
                         now.timestamp_millis().max(0),
                         fastrand::u16(..)
                     ),
+                    candidate,
+                    sweep,
                     state: BacktestState::Running,
                     done: 0,
                     leads: 0,
@@ -159,20 +166,15 @@ impl BacktestJobs {
         };
         spec.workers = BACKTEST_WORKERS;
         spec.stop = Some(job.1.clone());
+        spec.deadline = Some(std::time::Instant::now() + BACKTEST_TIME_LIMIT);
         let view = lock(&job.0).clone();
         let org = org.to_string();
+        let stop = job.1.clone();
         std::thread::spawn(move || {
             lowest_priority();
-            let started = std::time::Instant::now();
             let progress = |done: usize, leads: usize| {
                 let mut view = lock(&job.0);
                 (view.done, view.leads) = (done, leads);
-                if started.elapsed() > BACKTEST_TIME_LIMIT && !job.1.swap(true, Ordering::Relaxed) {
-                    view.error = Some(format!(
-                        "stopped at its time limit of {} minutes: backtest a shorter window (`from`, `to`)",
-                        BACKTEST_TIME_LIMIT.as_secs() / 60
-                    ));
-                }
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 loader.backtest(&org, &spec, &progress)
@@ -181,13 +183,32 @@ impl BacktestJobs {
             let mut job = lock(&job.0);
             job.finished_at = Some(finished);
             match outcome {
-                Ok(Err(error @ super::BacktestError::Stopped { .. })) => {
+                Ok(Err(super::BacktestError::Stopped { .. })) => {
                     job.state = BacktestState::Stopped;
-                    let why = job.error.take().unwrap_or_else(|| "cancelled".into());
-                    job.error = Some(format!("{why} ({error})"));
+                    let why = match stop.load(Ordering::Relaxed) {
+                        true => "cancelled".to_string(),
+                        false => format!(
+                            "stopped at its time limit of {} minutes: backtest a shorter window (`from`, `to`)",
+                            BACKTEST_TIME_LIMIT.as_secs() / 60
+                        ),
+                    };
+                    job.error = Some(format!("{why} (after {} of {} leads)", job.done, job.leads));
                 }
                 Ok(Ok(report)) => {
-                    job.state = BacktestState::Done;
+                    let summary = &report.summary;
+                    if summary.total > 0 && summary.failed == summary.total {
+                        job.state = BacktestState::Failed;
+                        job.error = Some(format!(
+                            "the candidate failed on all {} leads: {}",
+                            summary.total,
+                            summary
+                                .first_errors
+                                .first()
+                                .map_or("", |(_, error)| error.as_str())
+                        ));
+                    } else {
+                        job.state = BacktestState::Done;
+                    }
                     job.result = Some(report);
                 }
                 Ok(Err(error)) => {

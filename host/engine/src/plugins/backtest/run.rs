@@ -23,8 +23,10 @@ pub(super) struct Job<'a> {
     pub configs: &'a [Config],
     /// `[from, to)` of the qualifications used.
     pub window: (Option<Time>, Option<Time>),
-    /// Set when the run must stop between leads.
+    /// Set when the run must stop (a cancel).
     pub stop: Option<&'a std::sync::atomic::AtomicBool>,
+    /// When it must stop of itself.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// What the workers found, merged.
@@ -93,7 +95,7 @@ impl Job<'_> {
                     scope.spawn(|| {
                         let mut found = Found::new(self.configs.len());
                         while let Some(lead) = leads.get(next.fetch_add(1, Ordering::Relaxed)) {
-                            if self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                            if self.stopped() {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some(BacktestError::Stopped {
                                         done: done.load(Ordering::Relaxed),
@@ -127,6 +129,14 @@ impl Job<'_> {
         all.changes.sort_by(|a, b| a.lead.cmp(&b.lead));
         all.changes.truncate(CHANGES_LISTED);
         Ok(all)
+    }
+
+    /// Whether the run must stop: cancelled, or past its deadline.
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed))
+            || self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() > deadline)
     }
 
     /// One lead's row per config.
@@ -176,6 +186,11 @@ impl Job<'_> {
             first_at.get_or_insert(decision.at);
             live.push((verdict.stage, verdict.reasons));
             for (config, answers) in self.configs.iter().zip(candidate.iter_mut()) {
+                // Checked before every call: one lead with many inputs, over
+                // a long sweep, must not outlast a cancel or the deadline.
+                if self.stopped() {
+                    return Err(BacktestError::Stopped { done: 0, leads: 0 });
+                }
                 answers.push(self.call(&input, config));
             }
         }
