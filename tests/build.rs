@@ -64,13 +64,14 @@ const FIXTURES: [Guest; 11] = [
 ];
 
 fn main() {
+    // Read when the script runs, not when it was compiled: a compiled
+    // build script is reused from a checkout at another path (its sources
+    // unchanged), and it must look at this one.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let manifest = Path::new(&manifest);
     // The test-only WIT the `wit-0-1-1` fixture is built against.
-    println!(
-        "cargo:rerun-if-changed={}",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("wit").display()
-    );
+    println!("cargo:rerun-if-changed={}", manifest.join("wit").display());
     build(&FIXTURES);
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     require_used(
         &FIXTURES,
         &[&manifest.join("tests"), &manifest.join("benches")],

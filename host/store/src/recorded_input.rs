@@ -100,8 +100,7 @@ impl RecordedInput {
         body.extend_from_slice(&(lead.len() as u16).to_be_bytes());
         body.extend_from_slice(lead);
         body.extend_from_slice(&rest);
-        let packed =
-            zstd::stream::encode_all(body.as_slice(), LEVEL).expect("zstd compresses in memory");
+        let packed = compress(&body);
         let mut value = Vec::with_capacity(HEADER + packed.len());
         value.push(SCHEMA_VERSION);
         value.extend_from_slice(&self.at.timestamp_millis().to_be_bytes());
@@ -209,6 +208,22 @@ impl Stored {
             activities: spliced,
         }
     }
+}
+
+/// `body` compressed, by this thread's compressor: a new zstd context per
+/// input (its tables allocated and zeroed each time) cost more than the
+/// compression itself.
+fn compress(body: &[u8]) -> Vec<u8> {
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<zstd::block::Compressor> =
+            std::cell::RefCell::new(zstd::block::Compressor::new());
+    }
+    COMPRESSOR.with(|compressor| {
+        compressor
+            .borrow_mut()
+            .compress(body, LEVEL)
+            .expect("zstd compresses in memory")
+    })
 }
 
 /// `packed` decompressed, refusing more than [`MAX_JSON_BYTES`].

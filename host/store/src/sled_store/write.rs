@@ -127,11 +127,25 @@ impl SledStore {
         writes: &[Write],
         check: Option<&Check<'_>>,
     ) -> Result<Applied, StoreError> {
-        let trees: Vec<&Tree> = self.shared.trees.iter().collect();
+        // Only the trees this commit touches: a transaction's cost grows
+        // with its trees, and a lead's commit touches a handful of the
+        // store's twenty.
+        let mut used: Vec<usize> = writes.iter().map(|(index, _, _)| *index).collect();
+        if check.is_some() {
+            used.push(LEADS);
+        }
+        used.sort_unstable();
+        used.dedup();
+        if used.is_empty() {
+            // Nothing to write: the receipt alone, to wait on what was read.
+            return Ok(Applied(self.shared.group.ticket()));
+        }
+        let at = |index: usize| used.binary_search(&index).expect("a tree of the commit");
+        let trees: Vec<&Tree> = used.iter().map(|index| self.tree(*index)).collect();
         let result: Result<(), TransactionError<StoreError>> =
             trees.as_slice().transaction(|view| {
                 if let Some(check) = check {
-                    let found = match view[LEADS].get(check.key.as_slice())? {
+                    let found = match view[at(LEADS)].get(check.key.as_slice())? {
                         Some(bytes) => Some(
                             decode::<LeadRecord>(TREES[LEADS], &bytes)
                                 .map_err(ConflictableTransactionError::Abort)?
@@ -153,9 +167,10 @@ impl SledStore {
                     }
                 }
                 for (index, key, value) in writes {
+                    let tree = &view[at(*index)];
                     match value {
-                        Some(value) => view[*index].insert(key.as_slice(), value.as_slice())?,
-                        None => view[*index].remove(key.as_slice())?,
+                        Some(value) => tree.insert(key.as_slice(), value.as_slice())?,
+                        None => tree.remove(key.as_slice())?,
                     };
                 }
                 Ok(())
