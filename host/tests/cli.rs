@@ -33,6 +33,21 @@ fn eval(slot: &str, plugin: &str, input: &str, extra: &[&str]) -> Output {
     leadhost(&args)
 }
 
+/// A data folder holding the sample leads of `examples/leads`, ingested
+/// by the CLI (the demo org, its reps).
+fn ingested() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
+    let data = dir.path().to_str().unwrap();
+    let output = leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
 fn json(output: &Output) -> serde_json::Value {
     assert!(
         output.status.success(),

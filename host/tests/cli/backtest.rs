@@ -1,24 +1,9 @@
 //! `leadhost backtest` on a data folder, as an admin trying a stricter
 //! definition would run it.
 
-use std::path::PathBuf;
-
 use leadhost::builtin::BANT_QUALIFIER;
 
-use crate::{json, leadhost};
-
-fn ingested() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
-    let data = dir.path().to_str().unwrap();
-    let output = leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dir
-}
+use crate::{ingested, json, leadhost};
 
 #[test]
 fn a_stricter_threshold_changes_verdicts_and_the_sweep_prints_its_table() {

@@ -1,22 +1,6 @@
 //! `leadhost replay` on a data folder, as an auditor would run it.
 
-use std::path::PathBuf;
-
-use crate::{json, leadhost};
-
-/// A data folder holding the sample leads (ingested by the CLI).
-fn ingested() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/leads/sample.ndjson");
-    let data = dir.path().to_str().unwrap();
-    let output = leadhost(&["ingest", sample.to_str().unwrap(), "--data-dir", data]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dir
-}
+use crate::{ingested, json, leadhost};
 
 #[test]
 fn an_org_a_lead_and_one_decision_replay_identically_and_say_so() {
