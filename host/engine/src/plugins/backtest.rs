@@ -200,7 +200,11 @@ impl PluginLoader {
             self.max_script_bytes,
             &Cancel::new(),
         )
-        .map(|plugin| self.runtime.keep(&plugin))
+        // Not kept in the compile cache: a candidate is not an accepted
+        // version, and one org's candidates must not push other orgs'
+        // compiled plug-ins out of the shared cache (the job compiles it
+        // again, within the same CPU budget).
+        .map(drop)
         .map_err(BacktestError::Candidate)
     }
 
