@@ -7,9 +7,9 @@
 
 mod report;
 
-use std::collections::HashMap;
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
 pub use report::{SHADOW_DISAGREEMENTS_LISTED, ShadowCell, ShadowReport, ShadowView};
 
@@ -27,6 +27,9 @@ pub const SHADOW_QUEUE: usize = 1024;
 /// queue from another org's.
 pub const SHADOW_ORG_QUEUE: usize = 64;
 
+/// How often an idle worker looks whether its engine is gone.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 /// One shadow call to make.
 pub(crate) struct ShadowCall {
     /// The org.
@@ -39,18 +42,46 @@ pub(crate) struct ShadowCall {
     pub shadow: Shadow,
 }
 
-/// Runs shadow calls on one worker thread. Cheap to clone.
+/// Runs shadow calls on one worker thread, the orgs with calls waiting in
+/// turn: an org whose shadow is slow delays another org's by one call,
+/// not by its whole share. Cheap to clone.
 #[derive(Clone)]
 pub struct ShadowRunner {
-    queue: SyncSender<ShadowCall>,
-    shared: Arc<Counts>,
+    shared: Arc<Shared>,
 }
 
-/// Per-org counts: calls waiting, and calls dropped per slot.
-#[derive(Default)]
-struct Counts {
-    waiting: Mutex<HashMap<String, usize>>,
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+    /// Calls dropped, per org and slot.
     dropped: Mutex<HashMap<(String, Slot), u64>>,
+    /// Most calls waiting in all.
+    capacity: usize,
+}
+
+/// The calls waiting, per org, and the orgs' turns.
+#[derive(Default)]
+struct Queue {
+    by_org: HashMap<String, VecDeque<ShadowCall>>,
+    /// Orgs with calls waiting, next first.
+    turns: VecDeque<String>,
+    total: usize,
+}
+
+impl Queue {
+    /// The next org's oldest call; the org goes to the back of the turns.
+    fn take(&mut self) -> Option<ShadowCall> {
+        let org = self.turns.pop_front()?;
+        let calls = self.by_org.get_mut(&org)?;
+        let call = calls.pop_front();
+        if calls.is_empty() {
+            self.by_org.remove(&org);
+        } else {
+            self.turns.push_back(org);
+        }
+        self.total -= usize::from(call.is_some());
+        call
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -60,57 +91,63 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl ShadowRunner {
-    /// A runner writing to `store`; its worker stops once the store is
-    /// gone (it holds it weakly, so closing the engine closes the store).
+    /// A runner writing to `store`; its worker stops once the runner (the
+    /// engine) is gone, and holds the store weakly meanwhile, so closing
+    /// the engine closes the store.
     pub(crate) fn start(store: Weak<dyn Store>) -> Self {
-        let (runner, calls) = ShadowRunner::queue(SHADOW_QUEUE);
-        let counts = Arc::downgrade(&runner.shared);
+        let runner = ShadowRunner::unstarted(SHADOW_QUEUE);
+        let shared = Arc::downgrade(&runner.shared);
         std::thread::Builder::new()
             .name("leadhost-shadow".into())
-            .spawn(move || work(&calls, &store, &counts))
+            .spawn(move || work(&shared, &store))
             .expect("a thread for shadow calls");
         runner
     }
 
-    /// A runner whose calls go to the receiver, `capacity` at most waiting.
-    fn queue(capacity: usize) -> (Self, Receiver<ShadowCall>) {
-        let (queue, calls) = std::sync::mpsc::sync_channel(capacity);
-        let runner = ShadowRunner {
-            queue,
-            shared: Arc::new(Counts::default()),
-        };
-        (runner, calls)
+    /// A runner no worker takes calls from, `capacity` at most waiting.
+    fn unstarted(capacity: usize) -> Self {
+        ShadowRunner {
+            shared: Arc::new(Shared {
+                queue: Mutex::default(),
+                ready: Condvar::new(),
+                dropped: Mutex::default(),
+                capacity,
+            }),
+        }
     }
 
     /// Queues `calls`; those over their org's share or the queue's bound
     /// are dropped and counted.
     pub(crate) fn submit(&self, calls: Vec<ShadowCall>) {
-        for call in calls {
-            let (org, slot) = (call.org.clone(), call.live.slot);
-            let admitted = {
-                let mut waiting = lock(&self.shared.waiting);
-                let count = waiting.entry(org.clone()).or_default();
-                let room = *count < SHADOW_ORG_QUEUE;
-                if room {
-                    *count += 1;
-                }
-                room
-            };
-            let sent = admitted
-                && match self.queue.try_send(call) {
-                    Ok(()) => true,
-                    Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                        done(&self.shared, &org);
-                        false
+        let mut dropped = Vec::new();
+        {
+            let mut guard = lock(&self.shared.queue);
+            // Through a plain reference: its fields borrow apart.
+            let queue = &mut *guard;
+            for call in calls {
+                let full = queue.total >= self.shared.capacity;
+                let waiting = queue.by_org.entry(call.org.clone()).or_default();
+                if full || waiting.len() >= SHADOW_ORG_QUEUE {
+                    dropped.push((call.org, call.live.slot));
+                    if waiting.is_empty() {
+                        queue.by_org.remove(&dropped.last().expect("just pushed").0);
                     }
-                };
-            if !sent {
-                *lock(&self.shared.dropped)
-                    .entry((org.clone(), slot))
-                    .or_default() += 1;
-                metrics::counter!("leadhost_shadow_dropped_total", "org" => org, "slot" => slot.world())
-                    .increment(1);
+                    continue;
+                }
+                if waiting.is_empty() {
+                    queue.turns.push_back(call.org.clone());
+                }
+                waiting.push_back(call);
+                queue.total += 1;
             }
+        }
+        self.shared.ready.notify_one();
+        for (org, slot) in dropped {
+            *lock(&self.shared.dropped)
+                .entry((org.clone(), slot))
+                .or_default() += 1;
+            metrics::counter!("leadhost_shadow_dropped_total", "org" => org, "slot" => slot.world())
+                .increment(1);
         }
     }
 
@@ -123,17 +160,22 @@ impl ShadowRunner {
     }
 }
 
-fn done(counts: &Counts, org: &str) {
-    if let Some(count) = lock(&counts.waiting).get_mut(org) {
-        *count = count.saturating_sub(1);
-    }
-}
-
-fn work(calls: &Receiver<ShadowCall>, store: &Weak<dyn Store>, counts: &Weak<Counts>) {
-    for call in calls {
-        if let Some(counts) = counts.upgrade() {
-            done(&counts, &call.org);
-        }
+fn work(shared: &Weak<Shared>, store: &Weak<dyn Store>) {
+    loop {
+        // Upgraded for one wait at a time: a dropped engine ends the loop.
+        let Some(runner) = shared.upgrade() else {
+            return;
+        };
+        let call = {
+            let queue = lock(&runner.queue);
+            let (mut queue, _) = runner
+                .ready
+                .wait_timeout_while(queue, IDLE_CHECK, |queue| queue.total == 0)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            queue.take()
+        };
+        drop(runner);
+        let Some(call) = call else { continue };
         let Some(store) = store.upgrade() else { return };
         let decision = run(&call);
         if let Err(error) = store.put_shadow(&call.org, &decision) {

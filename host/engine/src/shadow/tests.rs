@@ -2,7 +2,7 @@
 //! its own share only, the queue's bound holds for all, and every call
 //! that does not fit is counted per org and slot.
 
-use super::{SHADOW_ORG_QUEUE, ShadowCall, ShadowRunner, verdict};
+use super::{SHADOW_ORG_QUEUE, ShadowCall, ShadowRunner, lock, verdict};
 use crate::builtin::BANT_QUALIFIER;
 use crate::registry::Shadow;
 use crate::runtime::{ContentHash, Runtime, RuntimeConfig, Slot};
@@ -34,8 +34,7 @@ fn call(org: &str, shadow: &Shadow) -> ShadowCall {
     }
 }
 
-#[test]
-fn one_org_fills_its_share_only_and_the_rest_is_dropped_and_counted() {
+fn shadow() -> Shadow {
     let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
     let plugin = runtime
         .load(
@@ -44,13 +43,18 @@ fn one_org_fills_its_share_only_and_the_rest_is_dropped_and_counted() {
             Some(Slot::LeadDefinition),
         )
         .unwrap();
-    let shadow = Shadow {
+    Shadow {
         plugin,
         file: "strict.wasm".into(),
         config: Default::default(),
         since: "2026-11-24T09:00:00Z".parse().unwrap(),
-    };
-    let (runner, calls) = ShadowRunner::queue(SHADOW_ORG_QUEUE + 10);
+    }
+}
+
+#[test]
+fn one_org_fills_its_share_only_and_the_rest_is_dropped_and_counted() {
+    let shadow = shadow();
+    let runner = ShadowRunner::unstarted(SHADOW_ORG_QUEUE + 10);
     runner.submit(
         (0..SHADOW_ORG_QUEUE + 30)
             .map(|_| call("noisy", &shadow))
@@ -60,8 +64,31 @@ fn one_org_fills_its_share_only_and_the_rest_is_dropped_and_counted() {
     // Another org still gets in, up to the queue's own bound.
     runner.submit((0..20).map(|_| call("quiet", &shadow)).collect());
     assert_eq!(runner.dropped("quiet", Slot::LeadDefinition), 10);
-    assert_eq!(calls.try_iter().count(), SHADOW_ORG_QUEUE + 10);
+    assert_eq!(lock(&runner.shared.queue).total, SHADOW_ORG_QUEUE + 10);
     assert_eq!(runner.dropped("noisy", Slot::RoutingPolicy), 0);
+}
+
+#[test]
+fn a_busy_orgs_waiting_calls_do_not_hold_up_another_orgs() {
+    let shadow = shadow();
+    let runner = ShadowRunner::unstarted(SHADOW_ORG_QUEUE * 4);
+    runner.submit(
+        (0..SHADOW_ORG_QUEUE)
+            .map(|_| call("noisy", &shadow))
+            .collect(),
+    );
+    runner.submit(vec![call("quiet", &shadow)]);
+    let mut queue = lock(&runner.shared.queue);
+    let order: Vec<String> = std::iter::from_fn(|| queue.take())
+        .take(3)
+        .map(|call| call.org)
+        .collect();
+    assert_eq!(
+        order,
+        ["noisy", "quiet", "noisy"],
+        "in turn, not in arrival order"
+    );
+    assert_eq!(queue.total, SHADOW_ORG_QUEUE - 2);
 }
 
 #[test]
