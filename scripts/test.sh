@@ -18,6 +18,11 @@ examples/plugins/build.sh "$LEADHOST_EXAMPLES_DIR"
 # build above wrote) and JavaScript.
 sdk/test-helpers.sh
 
+# A one-shot run gains nothing from incremental caches, which took more disk
+# than the binaries themselves; a caller may still set it.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+echo "disk before the build: $(df -h --output=avail . | tail -1 | tr -d ' ') free"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
@@ -30,6 +35,7 @@ contract=0
 if ((status == 0)); then
     LEADHOST_BIN="$PWD/target/debug/leadhost" scripts/schemathesis.sh || contract=$?
 fi
+echo "disk after the tests: $(df -h --output=avail . | tail -1 | tr -d ' ') free, target/ $(du -sh target 2>/dev/null | cut -f1)"
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
 if ((contract != 0)); then
     echo "the server does not match host/openapi.json: see scripts/schemathesis.sh's findings above" >&2
