@@ -222,6 +222,10 @@ pub trait Store:
     fn activities(&self, org: &str, lead: &str) -> Result<Vec<Activity>, StoreError>;
     /// A lead's activities, events and decisions, in order.
     fn timeline(&self, org: &str, lead: &str) -> Result<Vec<TimelineEntry>, StoreError>;
+    /// A lead's decisions alone, each with its place in the timeline, in
+    /// order: what a backtest reads (the whole timeline decodes the lead's
+    /// activities and events for nothing).
+    fn decisions(&self, org: &str, lead: &str) -> Result<Vec<(u64, Decision)>, StoreError>;
     /// An org's reps, by id.
     fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError>;
     /// Creates or replaces a rep; durable on return.

@@ -11,7 +11,7 @@ use super::codec::{decode, encode};
 use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
-    Applied, Assignment, Commit, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
+    Applied, Assignment, Commit, Decision, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
     PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
 };
 use leadhost_model::{Activity, Rep, Time};
@@ -263,6 +263,14 @@ impl Store for SledStore {
         }
         entries.sort_by_key(|entry| entry.seq);
         Ok(entries)
+    }
+
+    fn decisions(&self, org: &str, lead: &str) -> Result<Vec<(u64, Decision)>, StoreError> {
+        Ok(self
+            .scan(DECISIONS, &keys::lead_prefix(org, lead))?
+            .into_iter()
+            .map(|(key, decision)| (keys::seq_of(&key), decision))
+            .collect())
     }
 
     fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError> {

@@ -260,7 +260,7 @@ impl PluginLoader {
             &Cancel::new(),
         )
         .map_err(BacktestError::Candidate)?;
-        let leads = run::lead_ids(self, org)?;
+        let leads = run::leads(self, org)?;
         // The candidate as given first, then one run per swept value.
         let mut configs = vec![spec.config.clone()];
         let values: Vec<f64> = spec
@@ -275,11 +275,14 @@ impl PluginLoader {
                 configs.push(config);
             }
         }
+        let candidates: Vec<_> = configs
+            .iter()
+            .map(|config| run::with_config(&candidate, config))
+            .collect();
         let job = run::Job {
             loader: self,
             org,
-            candidate: &candidate,
-            configs: &configs,
+            candidates: &candidates,
             window: (spec.from, spec.to),
             stop: spec.stop.as_deref(),
             deadline: spec.deadline,

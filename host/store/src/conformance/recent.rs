@@ -1,5 +1,5 @@
 //! A slot's latest decisions: newest first by the time they were made for,
-//! per org and slot.
+//! per org and slot; a lead's decisions alone, in timeline order.
 
 use leadhost_model::{ContentHash, Slot};
 
@@ -103,4 +103,21 @@ pub fn a_slots_latest_decisions_come_newest_first(harness: &mut impl Harness) {
             .unwrap()
             .is_empty()
     );
+    // A lead's decisions alone are its timeline's decisions, in order,
+    // and never another lead's (`ld-1` is a prefix of no other id here,
+    // `ld-2` of none either) or another org's.
+    for lead in ["ld-1", "ld-2"] {
+        let from_timeline: Vec<(u64, Decision)> = store
+            .timeline("acme", lead)
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| Some((entry.seq, entry.decision()?.clone())))
+            .collect();
+        let alone = store.decisions("acme", lead).unwrap();
+        assert_eq!(alone, from_timeline);
+        assert!(alone.iter().all(|(_, decision)| decision.lead == lead));
+    }
+    assert_eq!(store.decisions("acme", "ld-1").unwrap().len(), 4);
+    assert!(store.decisions("acme-2", "ld-1").unwrap().is_empty());
+    assert_eq!(store.decisions("acme-2", "ld-9").unwrap().len(), 1);
 }

@@ -3,6 +3,8 @@
 //! config), and tallies one row per lead and config.
 
 use std::ops::ControlFlow;
+
+use serde::Deserialize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,10 +19,10 @@ use crate::store::{Outcome as Recorded, StageKind};
 pub(super) struct Job<'a> {
     pub loader: &'a PluginLoader,
     pub org: &'a str,
-    pub candidate: &'a Plugin,
-    /// The candidate's config per run (the first is the report's; the rest
-    /// are a sweep's values).
-    pub configs: &'a [Config],
+    /// The candidate once per run (the first is the report's; the rest are
+    /// a sweep's values), each with its run's config fixed over the
+    /// recorded one (see [`with_config`]).
+    pub candidates: &'a [Plugin],
     /// `[from, to)` of the qualifications used.
     pub window: (Option<Time>, Option<Time>),
     /// Set when the run must stop (a cancel).
@@ -65,14 +67,37 @@ impl Found {
     }
 }
 
-/// The org's lead ids, in id order.
-pub(super) fn lead_ids(loader: &PluginLoader, org: &str) -> Result<Vec<String>, BacktestError> {
+/// The org's leads, in id order, each with what sales fed back (read
+/// here once, not again per lead).
+pub(super) fn leads(
+    loader: &PluginLoader,
+    org: &str,
+) -> Result<Vec<(String, Outcome)>, BacktestError> {
     let mut leads = Vec::new();
     loader.engine.store().scan_leads(org, &mut |record| {
-        leads.push(record.id().to_string());
+        let outcome = match record.stage.kind() {
+            StageKind::Won => Outcome::Won,
+            StageKind::Lost => Outcome::Lost,
+            _ => Outcome::Open,
+        };
+        leads.push((record.id().to_string(), outcome));
         ControlFlow::Continue(())
     })?;
     Ok(leads)
+}
+
+/// `candidate` with `config` laid over every call's recorded config, its
+/// own fixed entries (a script's text) kept over both: each input is then
+/// passed as it was recorded, not copied per run.
+pub(super) fn with_config(candidate: &Plugin, config: &Config) -> Plugin {
+    let mut fixed = config.clone();
+    fixed.extend(
+        candidate
+            .fixed_config()
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone())),
+    );
+    candidate.with_fixed_config(fixed)
 }
 
 /// One side's answer on one input.
@@ -82,7 +107,7 @@ impl Job<'_> {
     /// Runs over `leads` on `workers` threads.
     pub(super) fn run(
         &self,
-        leads: &[String],
+        leads: &[(String, Outcome)],
         workers: usize,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Found, BacktestError> {
@@ -93,8 +118,10 @@ impl Job<'_> {
             let handles: Vec<_> = (0..workers.max(1))
                 .map(|_| {
                     scope.spawn(|| {
-                        let mut found = Found::new(self.configs.len());
-                        while let Some(lead) = leads.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let mut found = Found::new(self.candidates.len());
+                        while let Some((lead, outcome)) =
+                            leads.get(next.fetch_add(1, Ordering::Relaxed))
+                        {
                             if self.stopped() {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some(BacktestError::Stopped {
@@ -104,7 +131,7 @@ impl Job<'_> {
                                 next.store(leads.len(), Ordering::Relaxed);
                                 break;
                             }
-                            if let Err(error) = self.lead(lead, &mut found) {
+                            if let Err(error) = self.lead(lead, *outcome, &mut found) {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
                                 next.store(leads.len(), Ordering::Relaxed);
                             }
@@ -122,7 +149,7 @@ impl Job<'_> {
         if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(error);
         }
-        let mut all = Found::new(self.configs.len());
+        let mut all = Found::new(self.candidates.len());
         for part in parts {
             all.merge(part);
         }
@@ -140,24 +167,13 @@ impl Job<'_> {
     }
 
     /// One lead's row per config.
-    fn lead(&self, lead: &str, found: &mut Found) -> Result<(), BacktestError> {
+    fn lead(&self, lead: &str, outcome: Outcome, found: &mut Found) -> Result<(), BacktestError> {
         let store = self.loader.engine.store();
-        let Some(record) = store.lead(self.org, lead)? else {
-            return Ok(());
-        };
-        let outcome = match record.stage.kind() {
-            StageKind::Won => Outcome::Won,
-            StageKind::Lost => Outcome::Lost,
-            _ => Outcome::Open,
-        };
         let (from, to) = self.window;
         let mut live: Vec<(Stage, Vec<String>)> = Vec::new();
-        let mut candidate: Vec<Vec<Verdict>> = vec![Vec::new(); self.configs.len()];
+        let mut candidate: Vec<Vec<Verdict>> = vec![Vec::new(); self.candidates.len()];
         let mut first_at: Option<Time> = None;
-        for entry in store.timeline(self.org, lead)? {
-            let Some(decision) = entry.decision() else {
-                continue;
-            };
+        for (_, decision) in store.decisions(self.org, lead)? {
             let in_window =
                 from.is_none_or(|from| decision.at >= from) && to.is_none_or(|to| decision.at < to);
             if decision.slot != Slot::LeadDefinition || !in_window {
@@ -166,7 +182,7 @@ impl Job<'_> {
             let Recorded::Decided { output } = &decision.outcome else {
                 continue;
             };
-            let Ok(verdict) = serde_json::from_value::<Qualification>(output.clone()) else {
+            let Ok(verdict) = Qualification::deserialize(output) else {
                 continue;
             };
             let Some(recorded) = store.input(self.org, &decision.input_digest)? else {
@@ -185,13 +201,13 @@ impl Job<'_> {
             }
             first_at.get_or_insert(decision.at);
             live.push((verdict.stage, verdict.reasons));
-            for (config, answers) in self.configs.iter().zip(candidate.iter_mut()) {
+            for (plugin, answers) in self.candidates.iter().zip(candidate.iter_mut()) {
                 // Checked before every call: one lead with many inputs, over
                 // a long sweep, must not outlast a cancel or the deadline.
                 if self.stopped() {
                     return Err(BacktestError::Stopped { done: 0, leads: 0 });
                 }
-                answers.push(self.call(&input, config));
+                answers.push(self.call(plugin, &input));
             }
         }
         let (Some(at), Some(Ok(live))) = (first_at, lead_verdict(live.into_iter().map(Ok))) else {
@@ -227,14 +243,10 @@ impl Job<'_> {
         Ok(())
     }
 
-    /// The candidate on `input` with `config` laid over its recorded config.
-    fn call(&self, input: &QualifyInput, config: &Config) -> Verdict {
-        let mut input = input.clone();
-        for (key, value) in config {
-            input.config.insert(key.clone(), value.clone());
-        }
-        self.candidate
-            .qualify(&CallContext::for_org(self.org), &input)
+    /// One run's candidate on `input`.
+    fn call(&self, candidate: &Plugin, input: &QualifyInput) -> Verdict {
+        candidate
+            .qualify(&CallContext::for_org(self.org), input)
             .map(|called| (called.value.stage, called.value.reasons))
             .map_err(|error| error.cause.to_string())
     }
