@@ -101,3 +101,58 @@ fn every_call_gets_a_fresh_instance_unless_asked_to_reuse_one() {
         "a reused instance keeps its state"
     );
 }
+
+#[test]
+fn a_plugin_allowed_to_reuse_keeps_one_instance_per_org_within_the_budget() {
+    // 16 calls at once: room for two kept instances host-wide.
+    let runtime = super::support::runtime_with(leadhost::runtime::Limits {
+        concurrent_calls: 16,
+        ..Default::default()
+    });
+    let plugin = load(
+        &runtime,
+        fixtures::FIXTURE_SANDBOX_PROBE_PATH,
+        Slot::LeadDefinition,
+    )
+    .with_instance_reuse();
+    let input = strong_lead();
+    let calls = |org: &str, input: &QualifyInput| -> String {
+        let called = plugin
+            .qualify(&CallContext::for_org(org), input)
+            .expect("the probe answers");
+        called
+            .value
+            .reasons
+            .into_iter()
+            .find_map(|reason| reason.strip_prefix("calls=").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(calls("acme", &input), "1");
+    let mut later = input.clone();
+    later.now += chrono::Duration::hours(1);
+    assert_eq!(calls("acme", &later), "2", "the org's kept instance served");
+    assert_eq!(calls("globex", &input), "1", "another org's is never used");
+    assert_eq!(plugin.instances_kept(), 2);
+    assert_eq!(runtime.idle_budget().kept_now(), 2);
+    assert_eq!(calls("initech", &input), "1");
+    assert_eq!(calls("initech", &input), "1", "the host keeps two at most");
+    assert_eq!(plugin.instances_kept(), 2);
+    assert_eq!(calls("acme", &input), "3");
+    drop(plugin);
+    assert_eq!(
+        runtime.idle_budget().kept_now(),
+        0,
+        "a dropped version frees its kept instances"
+    );
+
+    // A call that trapped leaves nothing kept.
+    let panics =
+        load(&runtime, fixtures::FIXTURE_PANIC_PATH, Slot::LeadDefinition).with_instance_reuse();
+    assert!(
+        panics
+            .qualify(&CallContext::for_org("acme"), &input)
+            .is_err()
+    );
+    assert_eq!(panics.instances_kept(), 0);
+    assert_eq!(runtime.idle_budget().kept_now(), 0);
+}
