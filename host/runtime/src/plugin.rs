@@ -164,9 +164,12 @@ impl Plugin {
     /// org (within the runtime's [`IdleBudget`]) instead of made fresh for
     /// each. Only for a first-party component known to keep nothing
     /// between calls but a cache and to read no clock or random source of
-    /// its own (the script host): any other plug-in could carry one lead's
-    /// data into the next call and answer otherwise on replay. Plug-ins
-    /// derived from the result share its kept instances.
+    /// its own (the script host), and only where an answer need not be
+    /// what a fresh instance gives near the limits (a backtest): a call on
+    /// a kept instance does not pay the set-up's fuel and memory, so a
+    /// call within a few percent of the fuel limit can answer where a fresh
+    /// one runs out. An instance whose memory grew in a call is not kept.
+    /// Plug-ins derived from the result share its kept instances.
     pub fn with_instance_reuse(&self) -> Plugin {
         self.derive(|inner| inner.idle = Some(Arc::default()))
     }
@@ -273,7 +276,9 @@ impl Plugin {
     ) -> Result<Called<I::Output>, PluginError> {
         let started = Instant::now();
         let limits = self.inner.runtime.limits();
-        let mut kept = match idle.take(&context.org) {
+        let taken = idle.take(&context.org);
+        let reused = taken.is_some();
+        let mut kept = match taken {
             Some(mut kept) => {
                 kept.store
                     .data_mut()
@@ -293,13 +298,19 @@ impl Plugin {
                 }
             }
         };
+        let memory_before = kept.store.data().memory_bytes();
         let result = self.invoke(&kept.instance, &mut kept.store, input, started);
         kept.store.data().flush_stdio();
         let returned = match &result {
             Ok(_) => true,
             Err(error) => matches!(error.cause, Cause::Refused(_) | Cause::InvalidAnswer(_)),
         };
-        if returned {
+        // A kept instance whose memory grew in a call holds something the
+        // call left behind (a script can leak a reference cycle): let it go
+        // before it leaves the next call less room than a fresh one. A new
+        // instance's first call grows it setting up, and is its baseline.
+        let grew = reused && kept.store.data().memory_bytes() > memory_before;
+        if returned && !grew {
             idle.put(&context.org, kept, self.inner.runtime.idle_budget());
         }
         result

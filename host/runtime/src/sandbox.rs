@@ -168,6 +168,11 @@ impl CallState {
         self.owed = 0;
     }
 
+    /// The size of the instance's memories, in bytes.
+    pub(super) fn memory_bytes(&self) -> usize {
+        self.limiter.used
+    }
+
     /// Moves the guest's wall clock to `now` (for an instance reused across calls).
     pub(super) fn set_now(&mut self, now: Time) {
         self.wall.store(now.timestamp_millis(), Ordering::Relaxed);

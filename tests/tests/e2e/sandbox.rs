@@ -156,3 +156,44 @@ fn a_plugin_allowed_to_reuse_keeps_one_instance_per_org_within_the_budget() {
     assert_eq!(panics.instances_kept(), 0);
     assert_eq!(runtime.idle_budget().kept_now(), 0);
 }
+
+#[test]
+fn a_kept_instance_whose_memory_grew_in_a_call_is_let_go() {
+    // A script that leaks: each call leaves 150 maps of 32 KiB behind in
+    // reference cycles (a closure holding its own map), ~5 MB a call.
+    let leaky = r#"
+        fn qualify(input) {
+            let s = "x";
+            for i in 0..15 { s += s; }
+            for i in 0..150 {
+                let x = #{ pad: s + i };
+                let f = || x.pad.len();
+                x.f = f;
+            }
+            #{ stage: "nurture", score: 1 }
+        }
+    "#;
+    let steady = r#"fn qualify(input) { #{ stage: "nurture", score: 1 } }"#;
+    let input = strong_lead();
+    let context = CallContext::for_org("acme");
+    for (script, kept_after) in [(steady, [1, 1, 1]), (leaky, [1, 0, 1])] {
+        let plugin = leadhost::plugins::load_plugin(
+            runtime(),
+            "rule.rhai",
+            script.as_bytes(),
+            Some(Slot::LeadDefinition),
+            &Default::default(),
+        )
+        .unwrap()
+        .with_instance_reuse();
+        let kept: Vec<usize> = (0..3)
+            .map(|_| {
+                plugin.qualify(&context, &input).expect("it answers");
+                plugin.instances_kept()
+            })
+            .collect();
+        // The first call sets a new instance up (its baseline); a kept one
+        // that grew is dropped, and the next call starts fresh again.
+        assert_eq!(kept, kept_after, "{script}");
+    }
+}

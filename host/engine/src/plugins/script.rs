@@ -130,13 +130,9 @@ fn load_script(
     // The runner is first-party: keep its compiled code whatever comes of
     // the script (it takes seconds to compile).
     runtime.keep(&runner);
-    // It keeps nothing between calls but its compiled scripts and reads no
-    // clock or random source (the script API has none), so its instances
-    // are reused: setting up the interpreter costs ~1 ms, a call µs.
     Ok(runner
         .with_identity(id)
-        .with_fixed_config(script_config(name, text))
-        .with_instance_reuse())
+        .with_fixed_config(script_config(name, text)))
 }
 
 /// The config fields that carry a script to the script component.

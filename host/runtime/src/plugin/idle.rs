@@ -1,8 +1,9 @@
 //! Instances kept between calls, for the one kind of plug-in allowed them:
 //! a first-party component the host knows keeps nothing between calls but
 //! a cache (the script host, whose interpreter takes ~1 ms to set up and
-//! whose compiled scripts are its cache; DESIGN.md, principle 2). Every
-//! other plug-in gets a fresh instance per call.
+//! whose compiled scripts are its cache; DESIGN.md, principle 2), and only
+//! where the host asks for it (a backtest's script candidate). Every other
+//! call gets a fresh instance.
 //!
 //! Kept instances hold slots of the pooling allocator, so they are bounded
 //! host-wide and per org ([`IdleBudget`]); the engine's pool has room for
@@ -29,9 +30,10 @@ pub const CALLS_PER_INSTANCE: u32 = 10_000;
 pub const IDLE_PER_ORG: usize = 4;
 
 /// Instances kept at once host-wide for `concurrent_calls`: an eighth of
-/// them, at least two (16 for the default 128).
+/// them (16 for the default 128), none below 8 — a host set to a call or
+/// two at a time keeps exactly that many instance slots.
 pub fn idle_total(concurrent_calls: u32) -> usize {
-    (concurrent_calls as usize / 8).max(2)
+    concurrent_calls as usize / 8
 }
 
 /// How many instances may be kept, host-wide and per org.
@@ -183,8 +185,9 @@ mod tests {
     }
 
     #[test]
-    fn the_host_wide_bound_is_an_eighth_of_the_calls_and_at_least_two() {
+    fn the_host_wide_bound_is_an_eighth_of_the_calls() {
         assert_eq!(idle_total(128), 16);
-        assert_eq!(idle_total(1), 2);
+        assert_eq!(idle_total(16), 2);
+        assert_eq!(idle_total(7), 0, "a small host keeps nothing");
     }
 }

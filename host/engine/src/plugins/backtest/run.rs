@@ -5,13 +5,13 @@
 use std::ops::ControlFlow;
 
 use serde::Deserialize;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::metrics::{Outcome, Row, Tally};
 use super::{BacktestError, CHANGES_LISTED, ChangedLead};
 use crate::model::{Config, Qualification, QualifyInput, Stage, Time};
 use crate::plugins::PluginLoader;
+use crate::plugins::workers::share_out;
 use crate::runtime::{CallContext, Plugin, Slot};
 use crate::store::{Outcome as Recorded, StageKind};
 
@@ -88,8 +88,15 @@ pub(super) fn leads(
 
 /// `candidate` with `config` laid over every call's recorded config, its
 /// own fixed entries (a script's text) kept over both: each input is then
-/// passed as it was recorded, not copied per run.
-pub(super) fn with_config(candidate: &Plugin, config: &Config) -> Plugin {
+/// passed as it was recorded, not copied per run. A script's instances are
+/// kept between the backtest's calls (the script host keeps nothing
+/// between calls but its compiled scripts; setting its interpreter up
+/// costs ~1 ms a call). What that costs: a call on a kept instance does
+/// not pay the set-up's fuel and memory, so a script within a few percent
+/// of the fuel or memory limit can answer where a live call, always on a
+/// fresh instance, runs out. Live calls, replays, shadows and impact
+/// checks never reuse an instance.
+pub(super) fn with_config(candidate: &Plugin, config: &Config, script: bool) -> Plugin {
     let mut fixed = config.clone();
     fixed.extend(
         candidate
@@ -97,7 +104,11 @@ pub(super) fn with_config(candidate: &Plugin, config: &Config) -> Plugin {
             .iter()
             .map(|(key, value)| (key.clone(), value.clone())),
     );
-    candidate.with_fixed_config(fixed)
+    let plugin = candidate.with_fixed_config(fixed);
+    match script {
+        true => plugin.with_instance_reuse(),
+        false => plugin,
+    }
 }
 
 /// One side's answer on one input.
@@ -111,44 +122,25 @@ impl Job<'_> {
         workers: usize,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Found, BacktestError> {
-        let next = AtomicUsize::new(0);
-        let done = AtomicUsize::new(0);
-        let failure: Mutex<Option<BacktestError>> = Mutex::new(None);
-        let parts: Vec<Found> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers.max(1))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut found = Found::new(self.candidates.len());
-                        while let Some((lead, outcome)) =
-                            leads.get(next.fetch_add(1, Ordering::Relaxed))
-                        {
-                            if self.stopped() {
-                                *failure.lock().unwrap_or_else(|p| p.into_inner()) =
-                                    Some(BacktestError::Stopped {
-                                        done: done.load(Ordering::Relaxed),
-                                        leads: leads.len(),
-                                    });
-                                next.store(leads.len(), Ordering::Relaxed);
-                                break;
-                            }
-                            if let Err(error) = self.lead(lead, *outcome, &mut found) {
-                                *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-                                next.store(leads.len(), Ordering::Relaxed);
-                            }
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, leads.len());
-                        }
-                        found
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .filter_map(|handle| handle.join().ok())
-                .collect()
-        });
-        if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(error);
-        }
+        let parts = share_out(
+            leads,
+            workers,
+            progress,
+            || Found::new(self.candidates.len()),
+            |found, _, (lead, outcome)| {
+                if self.stopped() {
+                    return Err(BacktestError::Stopped { done: 0, leads: 0 });
+                }
+                self.lead(lead, *outcome, found)
+            },
+        )
+        .map_err(|(error, done)| match error {
+            BacktestError::Stopped { .. } => BacktestError::Stopped {
+                done,
+                leads: leads.len(),
+            },
+            error => error,
+        })?;
         let mut all = Found::new(self.candidates.len());
         for part in parts {
             all.merge(part);
@@ -203,7 +195,8 @@ impl Job<'_> {
             live.push((verdict.stage, verdict.reasons));
             for (plugin, answers) in self.candidates.iter().zip(candidate.iter_mut()) {
                 // Checked before every call: one lead with many inputs, over
-                // a long sweep, must not outlast a cancel or the deadline.
+                // a long sweep, must not outlast a cancel or the deadline
+                // (`run` says how far it got).
                 if self.stopped() {
                     return Err(BacktestError::Stopped { done: 0, leads: 0 });
                 }
