@@ -22,6 +22,7 @@ mod script;
 mod shadow;
 mod slot_config;
 mod watcher;
+mod workers;
 
 pub use crate::recorded_call::{CallResult, UnreadableInput, call_recorded};
 pub use backtest::{

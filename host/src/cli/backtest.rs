@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::offline::{self, OfflineError};
 use super::plugin_common::parse_slot;
-use crate::engine::plugins::{BacktestError, BacktestReport, BacktestSpec, Sweep, render_value};
+use crate::engine::plugins::{
+    BacktestError, BacktestReport, BacktestSpec, CHANGES_LISTED, Sweep, render_value,
+};
 use crate::model::{Slot, Time};
 
 /// Arguments of `leadhost backtest`.
@@ -156,6 +158,9 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestReport, BacktestCliError>
     Ok(report?)
 }
 
+/// Changed leads the text report shows (`--json` has up to [`CHANGES_LISTED`]).
+const CHANGES_SHOWN: usize = 20;
+
 /// A stage as the API spells it (`sales-ready`).
 fn word(stage: crate::model::Stage) -> String {
     serde_json::to_value(stage)
@@ -211,7 +216,7 @@ pub fn report(report: &BacktestReport) -> String {
     out.push(String::new());
     out.push(format!("{:<24} {:>10} {:>10}", "", "live", "candidate"));
     let (live, candidate) = (&summary.live, &summary.candidate);
-    let lines: [(&str, String, String); 5] = [
+    let lines: [(&str, String, String); 6] = [
         (
             "precision (won/ready)",
             percent(live.precision),
@@ -237,6 +242,11 @@ pub fn report(report: &BacktestReport) -> String {
             live.sales_ready_but_lost.to_string(),
             candidate.sales_ready_but_lost.to_string(),
         ),
+        (
+            "failed (not sales-ready)",
+            live.failed_with_outcome.to_string(),
+            candidate.failed_with_outcome.to_string(),
+        ),
     ];
     for (label, live, candidate) in lines {
         out.push(format!("{label:<24} {live:>10} {candidate:>10}"));
@@ -259,7 +269,16 @@ pub fn report(report: &BacktestReport) -> String {
     for (lead, error) in &summary.first_errors {
         out.push(format!("failed    {lead}: {error}"));
     }
-    for change in report.changes.iter().take(20) {
+    let unlisted = summary
+        .failed
+        .saturating_sub(summary.first_errors.len() as u64);
+    if unlisted > 0 {
+        out.push(format!(
+            "          ... and {unlisted} more failed (the first {} are listed)",
+            summary.first_errors.len()
+        ));
+    }
+    for change in report.changes.iter().take(CHANGES_SHOWN) {
         out.push(format!(
             "changed   {}: {} → {}\n          live:      {}\n          candidate: {}",
             change.lead,
@@ -267,6 +286,12 @@ pub fn report(report: &BacktestReport) -> String {
             word(change.candidate),
             change.live_reasons.first().map_or("", String::as_str),
             change.candidate_reasons.first().map_or("", String::as_str)
+        ));
+    }
+    let unlisted = summary.changed.saturating_sub(CHANGES_SHOWN as u64);
+    if unlisted > 0 {
+        out.push(format!(
+            "          ... and {unlisted} more changed (`--json` lists the first {CHANGES_LISTED} by lead id)"
         ));
     }
     if let Some(points) = &report.sweep {

@@ -78,7 +78,7 @@ fn an_unknown_lead_decision_or_org_exits_2_naming_it() {
                 "--decision",
                 "999",
             ],
-            "has no decision 999",
+            "has no decision 999: its decisions are ",
         ),
         (vec!["--org", "nope", "--all"], "org nope does not exist"),
     ] {

@@ -249,4 +249,10 @@ fn a_candidate_that_traps_is_counted_with_its_first_errors_and_the_run_completes
         Some(5.0 / 11.0),
         "live is judged whatever the candidate does"
     );
+    assert_eq!(
+        report.recall.candidate,
+        Some(0.0),
+        "a won lead the candidate fails on is a won lead it misses"
+    );
+    assert_eq!(report.summary.candidate.won, report.summary.live.won);
 }

@@ -51,12 +51,23 @@ pub enum ReplayError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     /// The lead has no decision with that number.
-    #[error("lead {lead} has no decision {seq}: its timeline lists the decisions with their `seq`")]
+    #[error(
+        "lead {lead} has no decision {seq}: {}",
+        match decisions.as_slice() {
+            [] => "it has no decisions".to_string(),
+            seqs => format!(
+                "its decisions are {}",
+                seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    )]
     NoDecision {
         /// The lead.
         lead: String,
         /// The number asked for.
         seq: u64,
+        /// The numbers of the lead's decisions, in order.
+        decisions: Vec<u64>,
     },
     /// The decision's input is not kept: it was made before inputs were
     /// recorded, or its input expired (`[store] input_retention_days`).
@@ -113,6 +124,11 @@ impl PluginLoader {
             .ok_or_else(|| ReplayError::NoDecision {
                 lead: lead.to_string(),
                 seq,
+                decisions: timeline
+                    .iter()
+                    .filter(|entry| entry.decision().is_some())
+                    .map(|entry| entry.seq)
+                    .collect(),
             })?;
         self.replay_decision(seq, decision, &mut Versions::default())
     }

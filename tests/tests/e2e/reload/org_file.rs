@@ -105,7 +105,13 @@ fn a_config_number_that_is_not_finite_refuses_the_file_by_its_key() {
             &format!("component = \"bant-qualifier.wasm\"\nconfig = {{ min-budget = {value} }}"),
         );
         std::fs::write(folder.org_dir.join("org.toml"), text).unwrap();
-        wait_for("the refusal", || registry.org_file_error("acme").is_some());
+        // `fs::write` truncates first: the watcher may see the file empty
+        // for a moment (refused for that) before it sees it whole.
+        wait_for("the refusal", || {
+            registry
+                .org_file_error("acme")
+                .is_some_and(|error| error.contains("min-budget"))
+        });
         let error = registry.org_file_error("acme").unwrap();
         assert!(
             error.contains("plugins.lead-definition.config.min-budget: must be a finite number"),

@@ -121,8 +121,10 @@ impl Serialize for Matrix {
 /// How well one side's verdicts predicted sales' results.
 ///
 /// Counted only over leads whose outcome is Won or Lost (Open leads have no
-/// result to judge by). For the candidate, rows where it failed are left out
-/// too, so its `won` and `lost` can be smaller than the live side's.
+/// result to judge by), the same leads for both sides: a lead the candidate
+/// failed on counts as not sales-ready (a failed call sends no lead to
+/// sales), so a candidate that fails on won leads loses recall instead of
+/// leaving them out of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quality {
     /// Leads with an outcome (won or lost) that this side marked
@@ -145,6 +147,9 @@ pub struct Quality {
     pub discarded_but_won: u64,
     /// Lost leads this side marked sales-ready: wasted sales effort.
     pub sales_ready_but_lost: u64,
+    /// Leads with an outcome this side failed on (counted as not
+    /// sales-ready; always 0 for live, whose failures record no verdict).
+    pub failed_with_outcome: u64,
 }
 
 impl Quality {
@@ -163,6 +168,19 @@ impl Quality {
         self.sales_ready_but_lost += u64::from(sales_ready && !won);
     }
 
+    /// A lead this side failed on: with an outcome, it counts in `won` or
+    /// `lost` as not sales-ready.
+    fn add_failed(&mut self, outcome: Outcome) {
+        let won = match outcome {
+            Outcome::Won => true,
+            Outcome::Lost => false,
+            Outcome::Open => return,
+        };
+        self.won += u64::from(won);
+        self.lost += u64::from(!won);
+        self.failed_with_outcome += 1;
+    }
+
     fn merge(&mut self, other: &Quality) {
         self.sales_ready_with_outcome += other.sales_ready_with_outcome;
         self.won_sales_ready += other.won_sales_ready;
@@ -170,6 +188,7 @@ impl Quality {
         self.lost += other.lost;
         self.discarded_but_won += other.discarded_but_won;
         self.sales_ready_but_lost += other.sales_ready_but_lost;
+        self.failed_with_outcome += other.failed_with_outcome;
     }
 
     /// Fills in the ratios from the counts.
@@ -263,6 +282,7 @@ impl Tally {
             }
             Err(message) => {
                 self.failed += 1;
+                self.candidate.add_failed(row.outcome);
                 self.keep_errors(vec![(row.at, row.lead.clone(), message.clone())]);
                 false
             }

@@ -3,13 +3,12 @@
 //! once); the caller sees progress lead by lead.
 
 use std::ops::ControlFlow;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
 use super::{ReplayError, Replayed, Versions};
 use crate::plugins::PluginLoader;
+use crate::plugins::workers::share_out;
 
 /// Most non-identical decisions an audit lists; the counts cover them all.
 pub const DIFFERS_LISTED: usize = 1_000;
@@ -89,41 +88,19 @@ impl PluginLoader {
             leads.push(record.id().to_string());
             ControlFlow::Continue(())
         })?;
-        let next = AtomicUsize::new(0);
-        let done = AtomicUsize::new(0);
-        let failure: Mutex<Option<ReplayError>> = Mutex::new(None);
-        let parts: Vec<(usize, Audit)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers.max(1))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut versions = Versions::default();
-                        let mut found = Vec::new();
-                        loop {
-                            let at = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(lead) = leads.get(at) else { break };
-                            match self.replay_lead_with(org, lead, &mut versions) {
-                                Ok(audit) => found.push((at, audit)),
-                                Err(error) => {
-                                    *failure.lock().unwrap_or_else(|p| p.into_inner()) =
-                                        Some(error);
-                                    next.store(leads.len(), Ordering::Relaxed);
-                                }
-                            }
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, leads.len());
-                        }
-                        found
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|handle| handle.join().unwrap_or_default())
-                .collect()
-        });
-        if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(error);
-        }
-        let mut parts = parts;
+        let parts = share_out(
+            &leads,
+            workers,
+            progress,
+            || (Versions::default(), Vec::new()),
+            |(versions, found), at, lead| {
+                found.push((at, self.replay_lead_with(org, lead, versions)?));
+                Ok(())
+            },
+        )
+        .map_err(|(error, _): (ReplayError, usize)| error)?;
+        let mut parts: Vec<(usize, Audit)> =
+            parts.into_iter().flat_map(|(_, found)| found).collect();
         parts.sort_by_key(|(at, _)| *at);
         let mut audit = Audit::default();
         for (_, part) in parts {

@@ -107,32 +107,36 @@ fn live_quality_by_hand() {
             recall: Some(0.4),
             discarded_but_won: 2,
             sales_ready_but_lost: 2,
+            failed_with_outcome: 0,
         }
     );
 }
 
 #[test]
-fn candidate_quality_leaves_out_failures() {
+fn candidate_quality_counts_a_failure_as_not_sales_ready() {
     let q = summarize(&rows()).candidate;
-    // With an outcome and an answer (not e, g, j; not h, k): a W SR, b L N,
-    // c L SR, d W SR, f W D, i L D, l W N.
-    // won = a d f l = 4; lost = b c i = 3.
+    // With an outcome (not e, g, j): a W SR, b L N, c L SR, d W SR, f W D,
+    // h W failed, i L D, k L failed, l W N — the leads live is judged on.
+    // won = a d f h l = 5; lost = b c i k = 4 (as live's).
     // sales-ready = a c d = 3, of which won = a d = 2.
-    // precision = 2/3; recall = 2/4 = 0.5.
+    // precision = 2/3; recall = 2/5 = 0.4: h, won, failed, is a miss.
     // discarded but won = f = 1; sales-ready but lost = c = 1.
     assert_eq!(
         q,
         Quality {
             sales_ready_with_outcome: 3,
             won_sales_ready: 2,
-            won: 4,
-            lost: 3,
+            won: 5,
+            lost: 4,
             precision: Some(2.0 / 3.0),
-            recall: Some(0.5),
+            recall: Some(0.4),
             discarded_but_won: 1,
             sales_ready_but_lost: 1,
+            failed_with_outcome: 2,
         }
     );
+    let live = summarize(&rows()).live;
+    assert_eq!((q.won, q.lost), (live.won, live.lost));
 }
 
 #[test]
