@@ -104,7 +104,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error, "item 10");
-        assert!(done >= 9 && done < 1000, "{done}");
+        assert!((9..1000).contains(&done), "{done}");
         assert!(worked.load(Ordering::Relaxed) < 1000, "the others stop");
     }
 }

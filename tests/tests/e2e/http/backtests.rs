@@ -227,6 +227,8 @@ fn a_candidate_that_does_not_load_is_refused_at_once_and_a_running_job_can_be_ca
     );
     assert_eq!(status, 202, "{job}");
     assert_eq!(job["candidate"], "bant-qualifier.wasm");
+    assert_eq!(job["config"], json!({"sales-ready-score": "high"}), "{job}");
+    assert_eq!(job["from"], serde_json::Value::Null);
     let path = format!("/v1/orgs/demo/backtests/{}", job["id"].as_str().unwrap());
     let job = finished(&server, &path);
     assert_eq!(job["state"], "failed", "{job}");

@@ -53,6 +53,16 @@ pub struct BacktestJob {
     pub candidate: String,
     /// The sweep, as the request gave it.
     pub sweep: Option<String>,
+    /// The config laid over each recorded config, as the request gave it
+    /// (so two jobs of one candidate can be told apart).
+    #[schema(value_type = Object)]
+    pub config: crate::model::Config,
+    /// Only qualifications made at or after this time, if the request said.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub from: Option<Time>,
+    /// Only qualifications made before this time, if the request said.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub to: Option<Time>,
     /// Where it is.
     pub state: BacktestState,
     /// Leads looked at so far.
@@ -149,6 +159,9 @@ impl BacktestJobs {
                     ),
                     candidate,
                     sweep,
+                    config: spec.config.clone(),
+                    from: spec.from,
+                    to: spec.to,
                     state: BacktestState::Running,
                     done: 0,
                     leads: 0,
