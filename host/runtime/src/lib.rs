@@ -46,9 +46,7 @@ pub use compiler::{Cancel, CancelOnDrop, CompileError, Compiler, WORKER_COMMAND,
 pub use error::{Cause, PluginError};
 pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
-pub use plugin::{
-    CALLS_PER_INSTANCE, Called, IDLE_PER_ORG, IdleBudget, Plugin, ReusableInstance, SlotInput,
-};
+pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
 pub use sandbox::CallContext;
 pub use version::{WitVersion, supported_wit_versions};
 
@@ -99,8 +97,6 @@ struct Shared {
     limits: Limits,
     /// Compiles within bounds.
     compiler: Compiler,
-    /// How many instances plug-ins may keep between calls.
-    idle: Arc<plugin::IdleBudget>,
     /// Ticks the epoch for deadlines; stops when the runtime is dropped.
     _ticker: engine::EpochTicker,
 }
@@ -122,10 +118,6 @@ impl Runtime {
             },
         )?;
         let ticker = engine::EpochTicker::start(&engine, &config.limits);
-        let idle = plugin::IdleBudget::new(
-            plugin::idle_total(config.limits.concurrent_calls),
-            plugin::IDLE_PER_ORG,
-        );
         Ok(Runtime {
             shared: Arc::new(Shared {
                 engine,
@@ -133,7 +125,6 @@ impl Runtime {
                 cache,
                 limits: config.limits,
                 compiler: config.compiler,
-                idle,
                 _ticker: ticker,
             }),
         })
@@ -142,12 +133,6 @@ impl Runtime {
     /// The per-call limits.
     pub fn limits(&self) -> &Limits {
         &self.shared.limits
-    }
-
-    /// How many instances plug-ins may keep between calls, and how many
-    /// they keep now (see [`Plugin::with_instance_reuse`]).
-    pub fn idle_budget(&self) -> &Arc<plugin::IdleBudget> {
-        &self.shared.idle
     }
 
     /// The largest component this runtime compiles, in bytes: a larger

@@ -1,6 +1,5 @@
 //! A loaded plug-in version and its calls: a fresh instance per call from a
-//! pre-linked template, inside the call's own limits (a first-party
-//! component allowed to may keep instances between calls: `idle`).
+//! pre-linked template, inside the call's own limits.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,11 +13,8 @@ use super::{
 };
 use leadhost_model::{self as model, PluginInput};
 
-mod idle;
 mod reusable;
 mod slot_input;
-
-pub use idle::{CALLS_PER_INSTANCE, IDLE_PER_ORG, IdleBudget, idle_total};
 
 pub use reusable::ReusableInstance;
 pub use slot_input::{InstanceRef, SlotInput};
@@ -59,9 +55,6 @@ struct Inner {
     /// The content hash the compiled component is cached under (the
     /// component's own, whatever [`Plugin::with_identity`] says).
     compiled_hash: ContentHash,
-    /// Instances kept between calls (see [`Plugin::with_instance_reuse`]);
-    /// `None`: a fresh instance per call.
-    idle: Option<Arc<idle::IdleInstances>>,
 }
 
 /// A pre-linked component, by the WIT version it was built against.
@@ -138,7 +131,6 @@ impl Plugin {
                 runtime,
                 fixed_config: model::Config::new(),
                 compiled_hash,
-                idle: None,
             }),
         }
     }
@@ -158,25 +150,6 @@ impl Plugin {
     /// call copies nothing for them beyond what the guest receives.
     pub fn with_fixed_config(&self, fixed: model::Config) -> Plugin {
         self.derive(|inner| inner.fixed_config = fixed)
-    }
-
-    /// The same plug-in, whose instances are kept between calls of the same
-    /// org (within the runtime's [`IdleBudget`]) instead of made fresh for
-    /// each. Only for a first-party component known to keep nothing
-    /// between calls but a cache and to read no clock or random source of
-    /// its own (the script host), and only where an answer need not be
-    /// what a fresh instance gives near the limits (a backtest): a call on
-    /// a kept instance does not pay the set-up's fuel and memory, so a
-    /// call within a few percent of the fuel limit can answer where a fresh
-    /// one runs out. An instance whose memory grew in a call is not kept.
-    /// Plug-ins derived from the result share its kept instances.
-    pub fn with_instance_reuse(&self) -> Plugin {
-        self.derive(|inner| inner.idle = Some(Arc::default()))
-    }
-
-    /// How many of its instances are kept between calls now.
-    pub fn instances_kept(&self) -> usize {
-        self.inner.idle.as_ref().map_or(0, |idle| idle.len())
     }
 
     /// The config entries every call sees over its caller's.
@@ -253,9 +226,6 @@ impl Plugin {
         input: &I,
     ) -> Result<Called<I::Output>, PluginError> {
         self.check_slot::<I>()?;
-        if let Some(idle) = &self.inner.idle {
-            return self.call_reusing(idle, context, input);
-        }
         let started = Instant::now();
         let mut store = self.new_store(context, input);
         let result = match self.inner.prepared.instantiate(&mut store) {
@@ -263,56 +233,6 @@ impl Plugin {
             Err(error) => Err(self.classify(error, &store)),
         };
         store.data().flush_stdio();
-        result
-    }
-
-    /// [`Plugin::call`] on an instance this org's earlier call left, or a
-    /// new one, kept afterwards if the guest returned.
-    fn call_reusing<I: SlotInput>(
-        &self,
-        idle: &idle::IdleInstances,
-        context: &CallContext,
-        input: &I,
-    ) -> Result<Called<I::Output>, PluginError> {
-        let started = Instant::now();
-        let limits = self.inner.runtime.limits();
-        let taken = idle.take(&context.org);
-        let reused = taken.is_some();
-        let mut kept = match taken {
-            Some(mut kept) => {
-                kept.store
-                    .data_mut()
-                    .reuse_for(&self.inner.id, context, input.now());
-                arm(&mut kept.store, limits);
-                kept
-            }
-            None => {
-                let mut store = self.new_store(context, input);
-                match self.inner.prepared.instantiate(&mut store) {
-                    Ok(instance) => idle::Idle::new(store, instance),
-                    Err(error) => {
-                        let error = self.classify(error, &store);
-                        store.data().flush_stdio();
-                        return Err(error);
-                    }
-                }
-            }
-        };
-        let memory_before = kept.store.data().memory_bytes();
-        let result = self.invoke(&kept.instance, &mut kept.store, input, started);
-        kept.store.data().flush_stdio();
-        let returned = match &result {
-            Ok(_) => true,
-            Err(error) => matches!(error.cause, Cause::Refused(_) | Cause::InvalidAnswer(_)),
-        };
-        // A kept instance whose memory grew in a call holds something the
-        // call left behind (a script can leak a reference cycle): let it go
-        // before it leaves the next call less room than a fresh one. A new
-        // instance's first call grows it setting up, and is its baseline.
-        let grew = reused && kept.store.data().memory_bytes() > memory_before;
-        if returned && !grew {
-            idle.put(&context.org, kept, self.inner.runtime.idle_budget());
-        }
         result
     }
 

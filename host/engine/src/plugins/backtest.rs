@@ -18,7 +18,7 @@ mod sweep;
 use serde::Serialize;
 
 use super::loader::PluginLoader;
-use super::script::{is_script, load_plugin_with};
+use super::script::load_plugin_with;
 use crate::EngineError;
 use crate::model::{Config, Scalar, Stage, Time};
 use crate::runtime::{Cancel, ContentHash, PluginError, Slot};
@@ -277,7 +277,7 @@ impl PluginLoader {
         }
         let candidates: Vec<_> = configs
             .iter()
-            .map(|config| run::with_config(&candidate, config, is_script(&spec.name)))
+            .map(|config| run::with_config(&candidate, config))
             .collect();
         let job = run::Job {
             loader: self,

@@ -88,15 +88,8 @@ pub(super) fn leads(
 
 /// `candidate` with `config` laid over every call's recorded config, its
 /// own fixed entries (a script's text) kept over both: each input is then
-/// passed as it was recorded, not copied per run. A script's instances are
-/// kept between the backtest's calls (the script host keeps nothing
-/// between calls but its compiled scripts; setting its interpreter up
-/// costs ~1 ms a call). What that costs: a call on a kept instance does
-/// not pay the set-up's fuel and memory, so a script within a few percent
-/// of the fuel or memory limit can answer where a live call, always on a
-/// fresh instance, runs out. Live calls, replays, shadows and impact
-/// checks never reuse an instance.
-pub(super) fn with_config(candidate: &Plugin, config: &Config, script: bool) -> Plugin {
+/// passed as it was recorded, not copied per run.
+pub(super) fn with_config(candidate: &Plugin, config: &Config) -> Plugin {
     let mut fixed = config.clone();
     fixed.extend(
         candidate
@@ -104,11 +97,7 @@ pub(super) fn with_config(candidate: &Plugin, config: &Config, script: bool) -> 
             .iter()
             .map(|(key, value)| (key.clone(), value.clone())),
     );
-    let plugin = candidate.with_fixed_config(fixed);
-    match script {
-        true => plugin.with_instance_reuse(),
-        false => plugin,
-    }
+    candidate.with_fixed_config(fixed)
 }
 
 /// One side's answer on one input.
