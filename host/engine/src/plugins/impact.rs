@@ -27,6 +27,22 @@ pub const IMPACT_SAMPLE: usize = 1_000;
 const IMPACT_BUDGET: Duration = Duration::from_secs(10);
 
 /// A verdict as a summary quotes it: short enough for a line.
+/// The first five changes as `61 nurture → sales-ready`, most first.
+fn listed(changes: &[VerdictChange]) -> Vec<String> {
+    changes
+        .iter()
+        .take(5)
+        .map(|change| {
+            format!(
+                "{} {} → {}",
+                change.count,
+                short(&change.from),
+                short(&change.to)
+            )
+        })
+        .collect()
+}
+
 fn short(verdict: &str) -> String {
     match verdict.char_indices().nth(40) {
         Some((cut, _)) => format!("{}…", &verdict[..cut]),
@@ -85,19 +101,7 @@ impl PluginLoader {
         if let (Some(impact), Some(max)) = (&impact, max_change) {
             let share = impact.changed as f64 / impact.inputs as f64;
             if share > max {
-                let how: Vec<String> = impact
-                    .changes
-                    .iter()
-                    .take(5)
-                    .map(|change| {
-                        format!(
-                            "{} {} → {}",
-                            change.count,
-                            short(&change.from),
-                            short(&change.to)
-                        )
-                    })
-                    .collect();
+                let how = listed(&impact.changes);
                 return Err(CheckFailure {
                     reason: format!(
                         "it would change {} of the latest {} verdicts ({:.1}%: {}), more than max_change {:.1}% allows",
@@ -187,21 +191,10 @@ impl PluginLoader {
             .map(|((from, to), count)| VerdictChange { from, to, count })
             .collect();
         changes.sort_by_key(|change| std::cmp::Reverse(change.count));
-        let listed: Vec<String> = changes
-            .iter()
-            .take(5)
-            .map(|change| {
-                format!(
-                    "{} {} → {}",
-                    change.count,
-                    short(&change.from),
-                    short(&change.to)
-                )
-            })
-            .collect();
+        let first = listed(&changes);
         let mut summary = format!("{changed} of {inputs}");
-        if !listed.is_empty() {
-            summary.push_str(&format!(": {}", listed.join(", ")));
+        if !first.is_empty() {
+            summary.push_str(&format!(": {}", first.join(", ")));
         }
         if failed > 0 {
             summary.push_str(&format!("; failed on {failed}"));
