@@ -31,6 +31,7 @@ fn submission(n: usize) -> LeadSubmission {
 
 fn spec(name: &str, bytes: &[u8]) -> BacktestSpec {
     BacktestSpec {
+        slot: leadhost::model::Slot::LeadDefinition,
         name: name.into(),
         bytes: bytes.to_vec(),
         config: Config::default(),

@@ -2,6 +2,7 @@
 
 mod e2e {
     pub mod backtest;
+    pub mod backtest_routing;
     pub mod blocking;
     pub mod case_rows;
     pub mod containment;

@@ -1,5 +1,5 @@
-//! `/v1/orgs/{org}/backtests`: a candidate lead definition run on the
-//! org's recorded qualification inputs, as a job to follow.
+//! `/v1/orgs/{org}/backtests`: a candidate lead definition or routing
+//! policy run on the org's recorded inputs of its slot, as a job to follow.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,14 +12,14 @@ use utoipa::ToSchema;
 use super::extract::{JsonBody, OrgAccess};
 use super::{ApiError, AppState, blocking_in};
 use crate::engine::FieldError;
-use crate::engine::plugins::{BacktestJob, BacktestSpec, Sweep};
+use crate::engine::plugins::{BacktestError, BacktestJob, BacktestSpec, Sweep};
 use crate::model::{Config, Slot};
 
 /// What to backtest.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BacktestRequest {
-    /// The slot; `lead-definition` (the one backtests support so far).
+    /// The slot: `lead-definition` (the default) or `routing-policy`.
     #[serde(default = "lead_definition")]
     pub slot: Slot,
     /// The candidate: a file in the org's folder (`acme-fit.wasm`, or an
@@ -86,15 +86,6 @@ pub async fn start(
     access: OrgAccess,
     JsonBody(request): JsonBody<BacktestRequest>,
 ) -> Result<Response, ApiError> {
-    if request.slot != Slot::LeadDefinition {
-        return Err(invalid(
-            "slot",
-            format!(
-                "backtests of {} are not supported yet: only lead-definition",
-                request.slot
-            ),
-        ));
-    }
     if let (Some(from), Some(to)) = (request.from, request.to)
         && to <= from
     {
@@ -117,6 +108,7 @@ pub async fn start(
             .candidate_file(&org, &request.candidate)
             .map_err(|error| invalid("candidate", error.to_string()))?;
         let spec = BacktestSpec {
+            slot: request.slot,
             name,
             bytes,
             config: request.config,
@@ -130,7 +122,10 @@ pub async fn start(
         // Refused here, not in a job that would fail a moment later.
         host.plugins
             .check_candidate(&spec)
-            .map_err(|error| invalid("candidate", error.to_string()))?;
+            .map_err(|error| match error {
+                BacktestError::Unsupported { field, problem } => invalid(field, problem),
+                error => invalid("candidate", error.to_string()),
+            })?;
         let label = (request.candidate.clone(), request.sweep.clone());
         jobs.start(host.plugins.clone(), &org, spec, label, host.engine.now())
             .map_err(ApiError::from)

@@ -1,7 +1,7 @@
 //! `leadhost backtest` on a data folder, as an admin trying a stricter
 //! definition would run it.
 
-use leadhost::builtin::BANT_QUALIFIER;
+use leadhost::builtin::{BANT_QUALIFIER, CAPACITY_AWARE, ROUND_ROBIN};
 
 use crate::{ingested, json, leadhost};
 
@@ -108,9 +108,33 @@ fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
                 "--candidate",
                 BANT_QUALIFIER.path,
                 "--slot",
+                "nurture-track",
+            ],
+            "only lead-definition and routing-policy",
+        ),
+        (
+            vec![
+                "--org",
+                "demo",
+                "--candidate",
+                ROUND_ROBIN.path,
+                "--slot",
+                "routing-policy",
+                "--sweep",
+                "x=1..2:1",
+            ],
+            "a sweep is for lead definitions",
+        ),
+        (
+            vec![
+                "--org",
+                "demo",
+                "--candidate",
+                BANT_QUALIFIER.path,
+                "--slot",
                 "routing-policy",
             ],
-            "only lead-definition",
+            "the candidate is refused",
         ),
     ] {
         let mut command = vec!["backtest"];
@@ -218,5 +242,71 @@ fn a_seeded_demo_history_gives_a_backtest_outcomes_to_judge_by() {
     assert!(
         volumes.windows(2).all(|pair| pair[1] <= pair[0]),
         "{volumes:?}"
+    );
+
+    // The seeded leads were routed live too: another routing policy is
+    // backtested on those routing inputs.
+    let routing = json(&leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--slot",
+        "routing-policy",
+        "--candidate",
+        CAPACITY_AWARE.path,
+        "--json",
+        "--data-dir",
+        data,
+    ]));
+    assert_eq!(routing["slot"], "routing-policy", "{routing}");
+    let total = routing["total"].as_u64().unwrap();
+    assert!(
+        total >= seeded["sales_ready"].as_u64().unwrap(),
+        "{routing}"
+    );
+    let loads = routing["load"].as_array().unwrap();
+    let sum = |side: &str| {
+        loads
+            .iter()
+            .map(|load| load[side].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(
+        sum("live"),
+        routing["live"]["assigned"].as_u64().unwrap(),
+        "{routing}"
+    );
+    assert_eq!(
+        sum("candidate"),
+        routing["candidate"]["assigned"].as_u64().unwrap(),
+        "{routing}"
+    );
+    let cells: u64 = routing["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        cells + routing["failed"].as_u64().unwrap(),
+        total,
+        "{routing}"
+    );
+    let text = leadhost(&[
+        "backtest",
+        "--org",
+        "demo",
+        "--slot",
+        "routing-policy",
+        "--candidate",
+        CAPACITY_AWARE.path,
+        "--data-dir",
+        data,
+    ]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("assigned to a rep") && text.contains("won/lost (live)"),
+        "{text}"
     );
 }

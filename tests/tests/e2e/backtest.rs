@@ -121,6 +121,7 @@ fn seeded(dir: &std::path::Path) -> Host {
 
 fn spec(config: &[(&str, f64)], sweep: Option<&str>) -> BacktestSpec {
     BacktestSpec {
+        slot: leadhost::model::Slot::LeadDefinition,
         name: "bant-qualifier".into(),
         bytes: BANT_QUALIFIER.bytes.to_vec(),
         config: config

@@ -12,6 +12,7 @@
 
 mod jobs;
 mod metrics;
+mod routing;
 mod run;
 mod sweep;
 
@@ -21,7 +22,7 @@ use super::loader::PluginLoader;
 use super::script::load_plugin_with;
 use crate::EngineError;
 use crate::model::{Config, Scalar, Stage, Time};
-use crate::runtime::{Cancel, ContentHash, PluginError, Slot};
+use crate::runtime::{Cancel, ContentHash, Plugin, PluginError, Slot};
 use crate::store::StoreError;
 
 pub use jobs::{
@@ -29,6 +30,10 @@ pub use jobs::{
     BacktestJobs, BacktestStartError, BacktestState,
 };
 pub use metrics::{Matrix, MatrixCell, Outcome, Quality, Summary, Tally, WeekVolume};
+pub use routing::{
+    ChangedRoute, DESTINATIONS_KEPT, Destination, RepLoad, RoutingBacktestReport, RoutingCell,
+    RoutingSide, RoutingSummary,
+};
 pub use sweep::{MAX_SWEEP_VALUES, Sweep, SweepError, render_value};
 
 /// Leads whose verdict changes, listed in a report (the counts cover all).
@@ -37,6 +42,8 @@ pub const CHANGES_LISTED: usize = 200;
 /// What to backtest.
 #[derive(Debug, Clone)]
 pub struct BacktestSpec {
+    /// The slot: `lead-definition` or `routing-policy`.
+    pub slot: Slot,
     /// The candidate's file name (`acme-fit.wasm`, `qualify.rhai`): a
     /// `.rhai` name is an admin script.
     pub name: String,
@@ -48,7 +55,8 @@ pub struct BacktestSpec {
     pub from: Option<Time>,
     /// Only qualifications made before this time.
     pub to: Option<Time>,
-    /// Try each value of one config key (after `config`).
+    /// Try each value of one config key (after `config`); lead
+    /// definitions only.
     pub sweep: Option<Sweep>,
     /// Worker threads (at least one).
     pub workers: usize,
@@ -123,6 +131,10 @@ pub struct BacktestReport {
     pub inputs: u64,
     /// Qualifications whose input is not kept (not counted anywhere else).
     pub inputs_not_kept: u64,
+    /// Live qualifications that failed (a trap, a limit): no verdict to
+    /// compare with, so not counted anywhere else; a lead whose every
+    /// qualification failed is not a row.
+    pub live_failed: u64,
     /// Leads, one row each: `changed`, `failed`, the matrix and volumes.
     #[serde(flatten)]
     pub summary: Summary,
@@ -146,6 +158,58 @@ pub struct BacktestReport {
     pub warnings: Vec<String>,
 }
 
+/// Either kind of backtest's report; each carries its `slot`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum BacktestResult {
+    /// A lead definition's.
+    LeadDefinition(BacktestReport),
+    /// A routing policy's.
+    RoutingPolicy(RoutingBacktestReport),
+}
+
+impl BacktestResult {
+    /// Rows compared, rows the candidate failed on, and its first error.
+    pub fn failures(&self) -> (u64, u64, Option<&str>) {
+        let (total, failed, errors) = match self {
+            BacktestResult::LeadDefinition(report) => (
+                report.summary.total,
+                report.summary.failed,
+                &report.summary.first_errors,
+            ),
+            BacktestResult::RoutingPolicy(report) => (
+                report.summary.total,
+                report.summary.failed,
+                &report.summary.first_errors,
+            ),
+        };
+        (
+            total,
+            failed,
+            errors.first().map(|(_, error)| error.as_str()),
+        )
+    }
+}
+
+/// Refuses a backtest that cannot run: a slot other than a lead
+/// definition or routing policy, a sweep of a routing policy.
+fn supported(spec: &BacktestSpec) -> Result<(), BacktestError> {
+    match spec.slot {
+        Slot::LeadDefinition => Ok(()),
+        Slot::RoutingPolicy if spec.sweep.is_some() => Err(BacktestError::Unsupported {
+            field: "sweep",
+            problem: "a sweep is for lead definitions (volume, precision and recall per value); backtest a routing policy once per config instead".into(),
+        }),
+        Slot::RoutingPolicy => Ok(()),
+        slot => Err(BacktestError::Unsupported {
+            field: "slot",
+            problem: format!(
+                "backtests of {slot} are not supported: only lead-definition and routing-policy (a nurture track's next touches depend on answers a backtest cannot know)"
+            ),
+        }),
+    }
+}
+
 /// A backtest could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BacktestError {
@@ -159,6 +223,15 @@ pub enum BacktestError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The slot cannot be backtested (a nurture track), or not this way
+    /// (a sweep of a routing policy).
+    #[error("{problem}")]
+    Unsupported {
+        /// The field of the request at fault (`slot`, `sweep`).
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// Stopped before its end (cancelled, or past its time limit).
     #[error("stopped after {done} of {leads} leads")]
     Stopped {
@@ -187,15 +260,17 @@ pub enum CandidateError {
 
 impl PluginLoader {
     /// Loads a candidate as a backtest would, to refuse one that does not
-    /// load before a job is started for it.
+    /// load (or a backtest that cannot run) before a job is started for it.
     ///
-    /// Errors: [`BacktestError::Candidate`], naming why.
+    /// Errors: [`BacktestError::Unsupported`] for a slot or sweep that
+    /// cannot be backtested; [`BacktestError::Candidate`], naming why.
     pub fn check_candidate(&self, spec: &BacktestSpec) -> Result<(), BacktestError> {
+        supported(spec)?;
         load_plugin_with(
             &self.runtime,
             &spec.name,
             &spec.bytes,
-            Some(Slot::LeadDefinition),
+            Some(spec.slot),
             &spec.config,
             self.max_script_bytes,
             &Cancel::new(),
@@ -206,6 +281,49 @@ impl PluginLoader {
         // again, within the same CPU budget).
         .map(drop)
         .map_err(BacktestError::Candidate)
+    }
+
+    /// `spec`'s candidate, loaded for `slot`, once `org` is known.
+    fn load_candidate(
+        &self,
+        org: &str,
+        spec: &BacktestSpec,
+        slot: Slot,
+    ) -> Result<Plugin, BacktestError> {
+        if self.engine.store().org(org)?.is_none() {
+            return Err(EngineError::UnknownOrg(org.to_string()).into());
+        }
+        load_plugin_with(
+            &self.runtime,
+            &spec.name,
+            &spec.bytes,
+            Some(slot),
+            &spec.config,
+            self.max_script_bytes,
+            &Cancel::new(),
+        )
+        .map_err(BacktestError::Candidate)
+    }
+
+    /// Backtests `spec` for its slot: [`Self::backtest`] for a lead
+    /// definition, [`Self::backtest_routing`] for a routing policy.
+    ///
+    /// Errors: as those, and [`BacktestError::Unsupported`].
+    pub fn run_backtest(
+        &self,
+        org: &str,
+        spec: &BacktestSpec,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<BacktestResult, BacktestError> {
+        supported(spec)?;
+        match spec.slot {
+            Slot::RoutingPolicy => self
+                .backtest_routing(org, spec, progress)
+                .map(BacktestResult::RoutingPolicy),
+            _ => self
+                .backtest(org, spec, progress)
+                .map(BacktestResult::LeadDefinition),
+        }
     }
 
     /// The bytes of `name`, a file in `org`'s folder (a component up to the
@@ -246,20 +364,8 @@ impl PluginLoader {
         spec: &BacktestSpec,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<BacktestReport, BacktestError> {
-        if self.engine.store().org(org)?.is_none() {
-            return Err(EngineError::UnknownOrg(org.to_string()).into());
-        }
         let slot = Slot::LeadDefinition;
-        let candidate = load_plugin_with(
-            &self.runtime,
-            &spec.name,
-            &spec.bytes,
-            Some(slot),
-            &spec.config,
-            self.max_script_bytes,
-            &Cancel::new(),
-        )
-        .map_err(BacktestError::Candidate)?;
+        let candidate = self.load_candidate(org, spec, slot)?;
         let leads = run::leads(self, org)?;
         // The candidate as given first, then one run per swept value.
         let mut configs = vec![spec.config.clone()];
@@ -330,6 +436,7 @@ impl PluginLoader {
             plugin_hash: ContentHash::of(&spec.bytes).to_string(),
             inputs: outcome.inputs,
             inputs_not_kept: outcome.not_kept,
+            live_failed: outcome.live_failed,
             sales_ready: Counts {
                 live: summary.weekly.iter().map(|week| week.live).sum(),
                 candidate: summary.weekly.iter().map(|week| week.candidate).sum(),

@@ -113,6 +113,62 @@ fn a_backtest_job_reports_the_matrix_and_quality_of_a_candidate_in_the_folder() 
 }
 
 #[test]
+fn a_routing_backtest_job_reports_where_the_candidate_would_send_each_lead() {
+    let server = TestServer::start();
+    for n in 0..4 {
+        let (status, body) = server.demo(Method::POST, "/v1/orgs/demo/leads", Some(strong(n)));
+        assert_eq!(status, 201, "{body}");
+    }
+    let folder = server.host.plugins.folders().org_dir("demo");
+    std::fs::write(
+        folder.join("to-queue.rhai"),
+        r#"fn route(input) { #{ decision: "queue", queue: "review", reason: "all to review" } }"#,
+    )
+    .unwrap();
+    let (status, job) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/backtests",
+        Some(json!({"candidate": "to-queue.rhai", "slot": "routing-policy"})),
+    );
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(job["slot"], "routing-policy");
+    let job = finished(
+        &server,
+        &format!("/v1/orgs/demo/backtests/{}", job["id"].as_str().unwrap()),
+    );
+    assert_eq!(job["state"], "done", "{job}");
+    let result = &job["result"];
+    assert_eq!(result["slot"], "routing-policy", "{result}");
+    for key in [
+        "live",
+        "candidate",
+        "changed",
+        "matrix",
+        "precision",
+        "recall",
+        "load",
+    ] {
+        assert!(result.get(key).is_some(), "{key} in {result}");
+    }
+    let routed = result["live"]["assigned"].as_u64().unwrap();
+    assert!(routed >= 4, "each strong lead was routed live: {result}");
+    assert_eq!(
+        result["total"],
+        routed + result["live"]["queued"].as_u64().unwrap()
+    );
+    assert_eq!(result["candidate"]["queued"], result["total"], "{result}");
+    assert_eq!(result["changed"], result["total"], "{result}");
+    assert!(
+        result["matrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|cell| cell["candidate"] == "queue:review"),
+        "{result}"
+    );
+}
+
+#[test]
 fn each_bad_field_of_a_backtest_is_named() {
     let server = TestServer::start();
     for (body, field, says) in [
@@ -147,9 +203,14 @@ fn each_bad_field_of_a_backtest_is_named() {
             "not after",
         ),
         (
-            json!({"candidate": "round-robin.wasm", "slot": "routing-policy"}),
+            json!({"candidate": "round-robin.wasm", "slot": "routing-policy", "sweep": "x=1..2:1"}),
+            "sweep",
+            "a sweep is for lead definitions",
+        ),
+        (
+            json!({"candidate": "standard-nurture.wasm", "slot": "nurture-track"}),
             "slot",
-            "only lead-definition",
+            "only lead-definition and routing-policy",
         ),
     ] {
         let (status, problem) =

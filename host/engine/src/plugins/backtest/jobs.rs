@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
-use super::{BacktestReport, BacktestSpec};
+use super::{BacktestResult, BacktestSpec};
 use crate::model::Time;
 use crate::plugins::PluginLoader;
 
@@ -49,6 +49,8 @@ pub enum BacktestState {
 pub struct BacktestJob {
     /// The job's id.
     pub id: String,
+    /// The slot backtested.
+    pub slot: crate::runtime::Slot,
     /// The candidate, as the request named it.
     pub candidate: String,
     /// The sweep, as the request gave it.
@@ -75,9 +77,10 @@ pub struct BacktestJob {
     /// When it finished (done or failed).
     #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<Time>,
-    /// The report, once done (the shape `leadhost backtest --json` prints).
+    /// The report, once done (the shape `leadhost backtest --json` prints;
+    /// its `slot` says which kind).
     #[schema(value_type = Option<Object>)]
-    pub result: Option<BacktestReport>,
+    pub result: Option<BacktestResult>,
     /// Why it failed, if it did.
     pub error: Option<String>,
 }
@@ -157,6 +160,7 @@ impl BacktestJobs {
                         now.timestamp_millis().max(0),
                         fastrand::u16(..)
                     ),
+                    slot: spec.slot,
                     candidate,
                     sweep,
                     config: spec.config.clone(),
@@ -190,7 +194,7 @@ impl BacktestJobs {
                 (view.done, view.leads) = (done, leads);
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                loader.backtest(&org, &spec, &progress)
+                loader.run_backtest(&org, &spec, &progress)
             }));
             let finished = loader.engine.now();
             let mut job = lock(&job.0);
@@ -208,16 +212,16 @@ impl BacktestJobs {
                     job.error = Some(format!("{why} (after {} of {} leads)", job.done, job.leads));
                 }
                 Ok(Ok(report)) => {
-                    let summary = &report.summary;
-                    if summary.total > 0 && summary.failed == summary.total {
+                    let (total, failed, first) = report.failures();
+                    if total > 0 && failed == total {
                         job.state = BacktestState::Failed;
+                        let rows = match spec.slot {
+                            crate::runtime::Slot::RoutingPolicy => "routing inputs",
+                            _ => "leads",
+                        };
                         job.error = Some(format!(
-                            "the candidate failed on all {} leads: {}",
-                            summary.total,
-                            summary
-                                .first_errors
-                                .first()
-                                .map_or("", |(_, error)| error.as_str())
+                            "the candidate failed on all {total} {rows}: {}",
+                            first.unwrap_or("")
                         ));
                     } else {
                         job.state = BacktestState::Done;

@@ -39,6 +39,8 @@ pub(super) struct Found {
     pub inputs: u64,
     /// Qualifications whose input is not kept.
     pub not_kept: u64,
+    /// Live qualifications that failed.
+    pub live_failed: u64,
     /// Leads the first config changes, by lead id.
     pub changes: Vec<ChangedLead>,
     /// Every key of a recorded config seen.
@@ -51,6 +53,7 @@ impl Found {
             tallies: vec![Tally::new(); configs],
             inputs: 0,
             not_kept: 0,
+            live_failed: 0,
             changes: Vec::new(),
             config_keys: Default::default(),
         }
@@ -62,6 +65,7 @@ impl Found {
         }
         self.inputs += other.inputs;
         self.not_kept += other.not_kept;
+        self.live_failed += other.live_failed;
         self.changes.extend(other.changes);
         self.config_keys.extend(other.config_keys);
     }
@@ -160,8 +164,12 @@ impl Job<'_> {
             if decision.slot != Slot::LeadDefinition || !in_window {
                 continue;
             }
-            let Recorded::Decided { output } = &decision.outcome else {
-                continue;
+            let output = match &decision.outcome {
+                Recorded::Decided { output } => output,
+                Recorded::Failed { .. } => {
+                    found.live_failed += 1;
+                    continue;
+                }
             };
             let Ok(verdict) = Qualification::deserialize(output) else {
                 continue;

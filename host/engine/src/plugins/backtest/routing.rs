@@ -1,0 +1,292 @@
+//! Routing-policy backtest: a candidate routing policy run on an org's
+//! recorded routing inputs (the lead, its qualification, the reps shown
+//! with their load at the time, the account owner), compared with where
+//! the live policy sent each lead: the rep each version picks, a
+//! destination × destination table, and the load per rep.
+//!
+//! Each input is run as recorded: the candidate's earlier picks do not
+//! change the load later inputs show, so the table says "where would this
+//! policy have sent each lead, in the situation live faced", not a
+//! simulation of a different quarter. A pick is judged by the host's own
+//! checks ([`check_assignment`]) on the reps the input showed, so a pick the
+//! server would refuse (an unknown or full rep) is counted as `refused`.
+
+mod tally;
+
+use serde::{Deserialize as _, Serialize};
+
+use super::run::{leads, with_config};
+use super::{BacktestError, BacktestSpec, CHANGES_LISTED, SideBySide};
+use crate::check_assignment;
+use crate::model::{RouteDecision, RouteInput, Time};
+use crate::plugins::PluginLoader;
+use crate::plugins::workers::share_out;
+use crate::runtime::{CallContext, Plugin, Slot};
+use crate::store::Outcome as Recorded;
+
+use super::metrics::Outcome;
+pub use tally::{
+    DESTINATIONS_KEPT, Destination, RepLoad, RoutingCell, RoutingRow, RoutingSide, RoutingSummary,
+    RoutingTally,
+};
+
+/// A routing call whose destination the candidate changes.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ChangedRoute {
+    /// The lead.
+    pub lead: String,
+    /// The routing decision's sequence number in the lead's timeline.
+    pub seq: u64,
+    /// When live routed it.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Time,
+    /// Live's answer, with its reasons.
+    pub live: RouteDecision,
+    /// The candidate's answer on the same input.
+    pub candidate: RouteDecision,
+}
+
+/// A routing backtest's result.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RoutingBacktestReport {
+    /// The org.
+    pub org: String,
+    /// The slot (`routing-policy`).
+    pub slot: Slot,
+    /// The candidate's name.
+    pub plugin: String,
+    /// The candidate's sha256.
+    pub plugin_hash: String,
+    /// Recorded routing inputs the candidate ran on.
+    pub inputs: u64,
+    /// Routing calls whose input is not kept (not counted anywhere else).
+    pub inputs_not_kept: u64,
+    /// Live routing calls that failed (a trap, a limit): nothing to
+    /// compare with, so not counted anywhere else.
+    pub live_failed: u64,
+    /// Rows, the table, each side's totals and the load per rep.
+    #[serde(flatten)]
+    pub summary: RoutingSummary,
+    /// Not defined for a routing policy (`null` both): the reps a
+    /// candidate would pick never worked those leads, so nothing says
+    /// whether they would have won them. `load[].won` and `lost` give
+    /// each rep's record under live.
+    pub precision: SideBySide,
+    /// Not defined for a routing policy, as `precision`.
+    pub recall: SideBySide,
+    /// The calls that change, first [`CHANGES_LISTED`] by lead and seq.
+    pub changes: Vec<ChangedRoute>,
+    /// What may make the report mean less than it seems.
+    pub warnings: Vec<String>,
+}
+
+/// What one worker found.
+#[derive(Default)]
+struct Found {
+    tally: RoutingTally,
+    inputs: u64,
+    not_kept: u64,
+    live_failed: u64,
+    changes: Vec<ChangedRoute>,
+}
+
+impl PluginLoader {
+    /// Backtests `spec`'s candidate routing policy on `org`'s recorded
+    /// routing inputs; `progress(done, leads)` after each lead.
+    ///
+    /// Errors: the org is unknown, the candidate does not load, the store
+    /// failed, the run was stopped. A candidate that traps or runs past a
+    /// limit on some inputs is counted (`failed`, `first_errors`), never
+    /// stops the run. A sweep is refused before this (`spec.sweep` is
+    /// ignored here): it is for lead definitions.
+    pub fn backtest_routing(
+        &self,
+        org: &str,
+        spec: &BacktestSpec,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<RoutingBacktestReport, BacktestError> {
+        let candidate = self.load_candidate(org, spec, Slot::RoutingPolicy)?;
+        let candidate = with_config(&candidate, &spec.config);
+        let leads = leads(self, org)?;
+        let job = Job {
+            loader: self,
+            org,
+            candidate: &candidate,
+            spec,
+        };
+        let parts = share_out(
+            &leads,
+            spec.workers,
+            progress,
+            Found::default,
+            |found, _, (lead, outcome)| job.lead(lead, *outcome, found),
+        )
+        .map_err(|(error, done)| match error {
+            BacktestError::Stopped { .. } => BacktestError::Stopped {
+                done,
+                leads: leads.len(),
+            },
+            error => error,
+        })?;
+        let mut all = Found::default();
+        for part in parts {
+            all.tally.merge(part.tally);
+            all.inputs += part.inputs;
+            all.not_kept += part.not_kept;
+            all.live_failed += part.live_failed;
+            all.changes.extend(part.changes);
+        }
+        all.changes
+            .sort_by(|a, b| (&a.lead, a.seq).cmp(&(&b.lead, b.seq)));
+        all.changes.truncate(CHANGES_LISTED);
+        let summary = all.tally.finish();
+        let mut warnings = Vec::new();
+        if summary.total == 0 {
+            warnings.push(format!(
+                "org {org} has no recorded routing inputs{}: nothing was compared",
+                match (spec.from, spec.to) {
+                    (None, None) => String::new(),
+                    _ => " in the window".to_string(),
+                }
+            ));
+        }
+        if summary
+            .matrix
+            .iter()
+            .any(|cell| cell.live == Destination::Other || cell.candidate == Destination::Other)
+        {
+            warnings.push(format!(
+                "more than {DESTINATIONS_KEPT} destinations on one side: the rest are counted as `other`"
+            ));
+        }
+        Ok(RoutingBacktestReport {
+            org: org.to_string(),
+            slot: Slot::RoutingPolicy,
+            plugin: spec.name.clone(),
+            plugin_hash: crate::runtime::ContentHash::of(&spec.bytes).to_string(),
+            inputs: all.inputs,
+            inputs_not_kept: all.not_kept,
+            live_failed: all.live_failed,
+            summary,
+            precision: SideBySide {
+                live: None,
+                candidate: None,
+            },
+            recall: SideBySide {
+                live: None,
+                candidate: None,
+            },
+            changes: all.changes,
+            warnings,
+        })
+    }
+}
+
+/// One routing backtest's fixed parts.
+struct Job<'a> {
+    loader: &'a PluginLoader,
+    org: &'a str,
+    candidate: &'a Plugin,
+    spec: &'a BacktestSpec,
+}
+
+/// Where the host would send a lead on `decision`, given the reps `input`
+/// showed the policy.
+fn destination(decision: &RouteDecision, input: &RouteInput) -> Destination {
+    match decision {
+        RouteDecision::Assign { rep, .. } => {
+            match check_assignment(&input.candidates, &[], rep, input.now) {
+                Ok(_) => Destination::Rep(rep.clone()),
+                Err(_) => Destination::Refused,
+            }
+        }
+        RouteDecision::Queue { queue, .. } => Destination::Queue(queue.clone()),
+        RouteDecision::ReturnToMarketing { .. } => Destination::ReturnToMarketing,
+    }
+}
+
+impl Job<'_> {
+    /// Whether the run must stop: cancelled, or past its deadline.
+    fn stopped(&self) -> bool {
+        self.spec
+            .stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
+            || self
+                .spec
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+    }
+
+    /// One lead's routing calls, a row each.
+    fn lead(&self, lead: &str, outcome: Outcome, found: &mut Found) -> Result<(), BacktestError> {
+        let store = self.loader.engine.store();
+        let (from, to) = (self.spec.from, self.spec.to);
+        let mut rows = Vec::new();
+        for (seq, decision) in store.decisions(self.org, lead)? {
+            let in_window =
+                from.is_none_or(|from| decision.at >= from) && to.is_none_or(|to| decision.at < to);
+            if decision.slot != Slot::RoutingPolicy || !in_window {
+                continue;
+            }
+            let output = match &decision.outcome {
+                Recorded::Decided { output } => output,
+                Recorded::Failed { .. } => {
+                    found.live_failed += 1;
+                    continue;
+                }
+            };
+            let (Ok(live), Some(recorded)) = (
+                RouteDecision::deserialize(output),
+                store.input(self.org, &decision.input_digest)?,
+            ) else {
+                found.not_kept += 1;
+                continue;
+            };
+            let Ok(input) = serde_json::from_slice::<RouteInput>(&recorded.json) else {
+                found.not_kept += 1;
+                continue;
+            };
+            if self.stopped() {
+                return Err(BacktestError::Stopped { done: 0, leads: 0 });
+            }
+            found.inputs += 1;
+            let answer = self
+                .candidate
+                .route(&CallContext::for_org(self.org), &input)
+                .map(|called| called.value)
+                .map_err(|error| error.cause.to_string());
+            let row = RoutingRow {
+                lead: lead.to_string(),
+                at: decision.at,
+                live: destination(&live, &input),
+                candidate: answer
+                    .as_ref()
+                    .map(|answer| destination(answer, &input))
+                    .map_err(Clone::clone),
+                outcome: Outcome::Open,
+            };
+            if let (Ok(candidate), Ok(answer)) = (&row.candidate, answer)
+                && *candidate != row.live
+            {
+                found.changes.push(ChangedRoute {
+                    lead: lead.to_string(),
+                    seq,
+                    at: decision.at,
+                    live,
+                    candidate: answer,
+                });
+            }
+            rows.push(row);
+        }
+        // Won or lost is the last routed rep's record: earlier reps let the
+        // lead lapse and did not work it to its end.
+        if let Some(last) = rows.last_mut() {
+            last.outcome = outcome;
+        }
+        for row in &rows {
+            found.tally.add(row);
+        }
+        Ok(())
+    }
+}
