@@ -257,3 +257,38 @@ fn a_candidate_that_traps_is_counted_with_its_first_errors_and_the_run_completes
     );
     assert_eq!(report.summary.candidate.won, report.summary.live.won);
 }
+
+#[test]
+fn live_qualifications_that_failed_are_counted_apart_not_skipped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = seeded(dir.path());
+    // A live definition that panics on every lead, for two new leads.
+    let panic = std::fs::read(fixtures::FIXTURE_PANIC_PATH).unwrap();
+    host.plugins
+        .install(
+            "acme",
+            leadhost::model::Slot::LeadDefinition,
+            "panic",
+            &panic,
+        )
+        .unwrap();
+    for n in 100..102 {
+        let seeded = Seeded {
+            score: 90,
+            won: None,
+        };
+        let record = host
+            .engine
+            .ingest("acme", submission(n, &seeded), "test")
+            .unwrap()
+            .record;
+        assert!(record.qualification.is_none(), "the live call failed");
+    }
+    let report = run(&host, &spec(&[], None));
+    assert_eq!(report.live_failed, 2, "{report:?}");
+    assert_eq!(
+        report.summary.total, 14,
+        "a lead with no live verdict is no row"
+    );
+    assert_eq!(report.inputs, 14);
+}
