@@ -20,6 +20,7 @@ mod e2e {
     pub mod review;
     pub mod routing;
     pub mod sandbox;
+    pub mod script_reuse;
     pub mod shadow;
     pub mod support;
     pub mod transitions;

@@ -14,7 +14,10 @@ use super::Limits;
 /// deterministic budget, epochs for a wall-clock deadline, and the pooling
 /// allocator so a fresh instance per call costs microseconds.
 pub fn build(limits: &Limits) -> wasmtime::Result<Engine> {
-    let calls = limits.concurrent_calls.max(1);
+    // Room for the instances kept between calls on top of the calls, so a
+    // kept instance never takes a call's slot.
+    let calls =
+        limits.concurrent_calls.max(1) + super::plugin::idle_total(limits.concurrent_calls) as u32;
     let mut pool = PoolingAllocationConfig::new();
     pool.total_component_instances(calls)
         // Components from other toolchains hold several core instances,

@@ -46,7 +46,10 @@ pub use compiler::{Cancel, CancelOnDrop, CompileError, Compiler, WORKER_COMMAND,
 pub use error::{Cause, PluginError};
 pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
-pub use plugin::{Called, Plugin, ReusableInstance, SlotInput};
+pub use plugin::{
+    CALLS_PER_INSTANCE, Called, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, Plugin, ReusableInstance,
+    SlotInput,
+};
 pub use sandbox::CallContext;
 pub use version::{WitVersion, supported_wit_versions};
 
@@ -97,6 +100,8 @@ struct Shared {
     limits: Limits,
     /// Compiles within bounds.
     compiler: Compiler,
+    /// How many instances plug-ins may keep between calls.
+    idle: Arc<plugin::IdleBudget>,
     /// Ticks the epoch for deadlines; stops when the runtime is dropped.
     _ticker: engine::EpochTicker,
 }
@@ -118,6 +123,10 @@ impl Runtime {
             },
         )?;
         let ticker = engine::EpochTicker::start(&engine, &config.limits);
+        let idle = plugin::IdleBudget::new(
+            plugin::idle_total(config.limits.concurrent_calls),
+            plugin::IDLE_PER_ORG,
+        );
         Ok(Runtime {
             shared: Arc::new(Shared {
                 engine,
@@ -125,6 +134,7 @@ impl Runtime {
                 cache,
                 limits: config.limits,
                 compiler: config.compiler,
+                idle,
                 _ticker: ticker,
             }),
         })
@@ -133,6 +143,12 @@ impl Runtime {
     /// The per-call limits.
     pub fn limits(&self) -> &Limits {
         &self.shared.limits
+    }
+
+    /// How many instances plug-ins may keep between calls, and how many
+    /// they keep now (see [`Plugin::with_instance_reuse`]).
+    pub fn idle_budget(&self) -> &Arc<plugin::IdleBudget> {
+        &self.shared.idle
     }
 
     /// The largest component this runtime compiles, in bytes: a larger

@@ -1,5 +1,7 @@
 //! A loaded plug-in version and its calls: a fresh instance per call from a
-//! pre-linked template, inside the call's own limits.
+//! pre-linked template, inside the call's own limits (the script host may
+//! keep instances between calls, giving the answers a fresh one would:
+//! `idle`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,8 +15,11 @@ use super::{
 };
 use leadhost_model::{self as model, PluginInput};
 
+mod idle;
 mod reusable;
 mod slot_input;
+
+pub use idle::{CALLS_PER_INSTANCE, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, idle_total};
 
 pub use reusable::ReusableInstance;
 pub use slot_input::{InstanceRef, SlotInput};
@@ -55,6 +60,9 @@ struct Inner {
     /// The content hash the compiled component is cached under (the
     /// component's own, whatever [`Plugin::with_identity`] says).
     compiled_hash: ContentHash,
+    /// Instances kept between calls (see [`Plugin::with_instance_reuse`]);
+    /// `None`: a fresh instance per call.
+    idle: Option<Arc<idle::IdleInstances>>,
 }
 
 /// A pre-linked component, by the WIT version it was built against.
@@ -131,6 +139,7 @@ impl Plugin {
                 runtime,
                 fixed_config: model::Config::new(),
                 compiled_hash,
+                idle: None,
             }),
         }
     }
@@ -150,6 +159,41 @@ impl Plugin {
     /// call copies nothing for them beyond what the guest receives.
     pub fn with_fixed_config(&self, fixed: model::Config) -> Plugin {
         self.derive(|inner| inner.fixed_config = fixed)
+    }
+
+    /// The same plug-in, whose instances are kept between calls of the same
+    /// org (within the runtime's [`IdleBudget`]), for a first-party
+    /// component known to keep nothing between calls but a cache and to
+    /// read no clock or random source of its own: the script host, whose
+    /// interpreter costs ~1 ms to set up (DESIGN.md, principle 2).
+    ///
+    /// Every answer is the one a fresh instance gives:
+    /// - a kept instance runs with the fuel limit less what its own first
+    ///   (fresh) call used, set-up included, and less a margin of
+    ///   [`FUEL_MARGIN`] of the limit, so a call it completes would
+    ///   complete fresh too;
+    /// - any call on a kept instance that fails in the guest (a trap, fuel,
+    ///   memory, the deadline) is run again on a fresh instance, whose
+    ///   result is the answer, and the kept instance is dropped;
+    /// - an instance whose memory grew in a call is not kept (a script can
+    ///   leak a reference cycle), nor one past [`CALLS_PER_INSTANCE`].
+    ///
+    /// A call on a kept instance reports the fuel it used itself (without
+    /// the set-up it skipped). Plug-ins derived from the result share its
+    /// kept instances.
+    pub fn with_instance_reuse(&self) -> Plugin {
+        self.derive(|inner| inner.idle = Some(Arc::default()))
+    }
+
+    /// The same plug-in with a fresh instance for every call (what a kept
+    /// instance's answers are checked against).
+    pub fn without_instance_reuse(&self) -> Plugin {
+        self.derive(|inner| inner.idle = None)
+    }
+
+    /// How many of its instances are kept between calls now.
+    pub fn instances_kept(&self) -> usize {
+        self.inner.idle.as_ref().map_or(0, |idle| idle.len())
     }
 
     /// The config entries every call sees over its caller's.
@@ -219,20 +263,82 @@ impl Plugin {
         self.call(context, input)
     }
 
-    /// Calls the plug-in on a fresh instance: nothing is shared with any other call.
+    /// Calls the plug-in on a fresh instance: nothing is shared with any
+    /// other call (or, for a plug-in [`Plugin::with_instance_reuse`], on an
+    /// instance that answers as a fresh one would).
     pub fn call<I: SlotInput>(
         &self,
         context: &CallContext,
         input: &I,
     ) -> Result<Called<I::Output>, PluginError> {
         self.check_slot::<I>()?;
+        if let Some(idle) = &self.inner.idle {
+            return self.call_reusing(idle, context, input);
+        }
         let started = Instant::now();
         let mut store = self.new_store(context, input);
         let result = match self.inner.prepared.instantiate(&mut store) {
-            Ok(instance) => self.invoke(&instance, &mut store, input, started),
+            Ok(instance) => self.invoke(
+                &instance,
+                &mut store,
+                input,
+                started,
+                self.inner.runtime.limits().fuel,
+            ),
             Err(error) => Err(self.classify(error, &store)),
         };
         store.data().flush_stdio();
+        result
+    }
+
+    /// [`Plugin::call`] on an instance this org's earlier call left, if
+    /// one is kept and completes the call; otherwise on a fresh instance,
+    /// kept afterwards if the guest returned.
+    fn call_reusing<I: SlotInput>(
+        &self,
+        idle: &idle::IdleInstances,
+        context: &CallContext,
+        input: &I,
+    ) -> Result<Called<I::Output>, PluginError> {
+        let started = Instant::now();
+        let limits = self.inner.runtime.limits();
+        if let Some(mut kept) = idle.take(&context.org) {
+            kept.store
+                .data_mut()
+                .reuse_for(&self.inner.id, context, input.now());
+            let fuel = kept.fuel(limits.fuel);
+            arm_with(&mut kept.store, limits, fuel);
+            let memory_before = kept.store.data().memory_bytes();
+            let result = self.invoke(&kept.instance, &mut kept.store, input, started, fuel);
+            if returned(&result) {
+                kept.store.data().flush_stdio();
+                // A kept instance whose memory grew in a call holds
+                // something the call left behind: let it go before it
+                // leaves the next call less room than a fresh one.
+                if kept.store.data().memory_bytes() <= memory_before {
+                    idle.put(&context.org, kept, self.inner.runtime.idle_budget());
+                }
+                return result;
+            }
+            // Failed in the guest: the answer is what a fresh instance
+            // gives (its output is logged, not this one's).
+        }
+        let mut store = self.new_store(context, input);
+        let instance = match self.inner.prepared.instantiate(&mut store) {
+            Ok(instance) => instance,
+            Err(error) => {
+                let error = self.classify(error, &store);
+                store.data().flush_stdio();
+                return Err(error);
+            }
+        };
+        let result = self.invoke(&instance, &mut store, input, started, limits.fuel);
+        store.data().flush_stdio();
+        if returned(&result) {
+            let first_fuel = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+            let fresh = idle::Idle::new(store, instance, first_fuel);
+            idle.put(&context.org, fresh, self.inner.runtime.idle_budget());
+        }
         result
     }
 
@@ -275,6 +381,7 @@ impl Plugin {
         store: &mut Store<CallState>,
         input: &I,
         started: Instant,
+        armed: u64,
     ) -> Result<Called<I::Output>, PluginError> {
         let limits = self.inner.runtime.limits();
         let answer = I::call(
@@ -284,7 +391,7 @@ impl Plugin {
             &self.inner.fixed_config,
         )
         .map_err(|error| self.classify(error, store))?;
-        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let fuel_used = armed.saturating_sub(store.get_fuel().unwrap_or(0));
         let value = match answer {
             Answer::Decided(value) => value,
             Answer::Refused(reason) if reason.len() > limits.output_bytes => {
@@ -371,10 +478,31 @@ fn transfer_refused(error: &wasmtime::Error) -> bool {
     })
 }
 
+/// Whether the guest returned (an answer, a refusal, an invalid or too
+/// large answer): the instance is sound and the answer is the guest's own,
+/// the same on any instance. Any other failure (a trap, fuel, memory, the
+/// deadline) may depend on the instance.
+fn returned<T>(result: &Result<T, PluginError>) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(error) => matches!(
+            error.cause,
+            Cause::Refused(_)
+                | Cause::InvalidAnswer(_)
+                | Cause::OutputTooLarge { size: Some(_), .. }
+        ),
+    }
+}
+
 /// Sets a call's fuel and deadline.
 fn arm(store: &mut Store<CallState>, limits: &super::Limits) {
+    arm_with(store, limits, limits.fuel);
+}
+
+/// Sets a call's deadline and `fuel` (at most the limit).
+fn arm_with(store: &mut Store<CallState>, limits: &super::Limits, fuel: u64) {
     store
-        .set_fuel(limits.fuel)
+        .set_fuel(fuel.min(limits.fuel))
         .expect("the engine consumes fuel");
     store.set_epoch_deadline(limits.deadline_ticks());
     store.epoch_deadline_trap();

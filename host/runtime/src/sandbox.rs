@@ -151,6 +151,28 @@ impl CallState {
         self.owed = self.owed.saturating_add(bytes as u64);
     }
 
+    /// Readies the sandbox of a kept instance for another call of `plugin`
+    /// for `context` at `now`: its clock reads `now`, its output, log and
+    /// memory refusal start empty. Its random sources go on from where
+    /// they were: only a component that reads none may be reused (the
+    /// script host), so no answer depends on them.
+    pub(super) fn reuse_for(&mut self, plugin: &PluginId, context: &CallContext, now: Time) {
+        self.set_now(now);
+        self.stdout.clear();
+        self.stderr.clear();
+        self.log.org.clone_from(&context.org);
+        self.log.plugin = plugin.to_string();
+        self.log.lines = 0;
+        self.log.problems.clear();
+        self.limiter.refused = None;
+        self.owed = 0;
+    }
+
+    /// The size of the instance's memories, in bytes.
+    pub(super) fn memory_bytes(&self) -> usize {
+        self.limiter.used
+    }
+
     /// Moves the guest's wall clock to `now` (for an instance reused across calls).
     pub(super) fn set_now(&mut self, now: Time) {
         self.wall.store(now.timestamp_millis(), Ordering::Relaxed);

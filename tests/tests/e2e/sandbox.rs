@@ -101,3 +101,99 @@ fn every_call_gets_a_fresh_instance_unless_asked_to_reuse_one() {
         "a reused instance keeps its state"
     );
 }
+
+#[test]
+fn a_plugin_allowed_to_reuse_keeps_one_instance_per_org_within_the_budget() {
+    // 16 calls at once: room for two kept instances host-wide.
+    let runtime = super::support::runtime_with(leadhost::runtime::Limits {
+        concurrent_calls: 16,
+        ..Default::default()
+    });
+    let plugin = load(
+        &runtime,
+        fixtures::FIXTURE_SANDBOX_PROBE_PATH,
+        Slot::LeadDefinition,
+    )
+    .with_instance_reuse();
+    let input = strong_lead();
+    let calls = |org: &str, input: &QualifyInput| -> String {
+        let called = plugin
+            .qualify(&CallContext::for_org(org), input)
+            .expect("the probe answers");
+        called
+            .value
+            .reasons
+            .into_iter()
+            .find_map(|reason| reason.strip_prefix("calls=").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(calls("acme", &input), "1");
+    let mut later = input.clone();
+    later.now += chrono::Duration::hours(1);
+    assert_eq!(calls("acme", &later), "2", "the org's kept instance served");
+    assert_eq!(calls("globex", &input), "1", "another org's is never used");
+    assert_eq!(plugin.instances_kept(), 2);
+    assert_eq!(runtime.idle_budget().kept_now(), 2);
+    assert_eq!(calls("initech", &input), "1");
+    assert_eq!(calls("initech", &input), "1", "the host keeps two at most");
+    assert_eq!(plugin.instances_kept(), 2);
+    assert_eq!(calls("acme", &input), "3");
+    drop(plugin);
+    assert_eq!(
+        runtime.idle_budget().kept_now(),
+        0,
+        "a dropped version frees its kept instances"
+    );
+
+    // A call that trapped leaves nothing kept.
+    let panics =
+        load(&runtime, fixtures::FIXTURE_PANIC_PATH, Slot::LeadDefinition).with_instance_reuse();
+    assert!(
+        panics
+            .qualify(&CallContext::for_org("acme"), &input)
+            .is_err()
+    );
+    assert_eq!(panics.instances_kept(), 0);
+    assert_eq!(runtime.idle_budget().kept_now(), 0);
+}
+
+#[test]
+fn a_kept_instance_whose_memory_grew_in_a_call_is_let_go() {
+    // A script that leaks: each call leaves 150 maps of 32 KiB behind in
+    // reference cycles (a closure holding its own map), ~5 MB a call.
+    let leaky = r#"
+        fn qualify(input) {
+            let s = "x";
+            for i in 0..15 { s += s; }
+            for i in 0..150 {
+                let x = #{ pad: s + i };
+                let f = || x.pad.len();
+                x.f = f;
+            }
+            #{ stage: "nurture", score: 1 }
+        }
+    "#;
+    let steady = r#"fn qualify(input) { #{ stage: "nurture", score: 1 } }"#;
+    let input = strong_lead();
+    let context = CallContext::for_org("acme");
+    for (script, kept_after) in [(steady, [1, 1, 1]), (leaky, [1, 0, 1])] {
+        let plugin = leadhost::plugins::load_plugin(
+            runtime(),
+            "rule.rhai",
+            script.as_bytes(),
+            Some(Slot::LeadDefinition),
+            &Default::default(),
+        )
+        .unwrap()
+        .with_instance_reuse();
+        let kept: Vec<usize> = (0..3)
+            .map(|_| {
+                plugin.qualify(&context, &input).expect("it answers");
+                plugin.instances_kept()
+            })
+            .collect();
+        // The first call sets a new instance up (its baseline); a kept one
+        // that grew is dropped, and the next call starts fresh again.
+        assert_eq!(kept, kept_after, "{script}");
+    }
+}

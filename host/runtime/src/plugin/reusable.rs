@@ -60,11 +60,12 @@ impl ReusableInstance {
             }));
         }
         let started = Instant::now();
+        let limits_fuel = self.plugin.inner.runtime.limits().fuel;
         arm(&mut self.store, self.plugin.inner.runtime.limits());
         self.store.data_mut().set_now(input.now());
-        let result = self
-            .plugin
-            .invoke(&self.instance, &mut self.store, input, started);
+        let result =
+            self.plugin
+                .invoke(&self.instance, &mut self.store, input, started, limits_fuel);
         if let Err(error) = &result {
             self.dead = !matches!(
                 error.cause,

@@ -61,6 +61,13 @@ impl CappedPipe {
         self.kept().bytes.clone()
     }
 
+    /// Forgets what was kept and dropped (an instance reused for another call).
+    pub fn clear(&self) {
+        let mut kept = self.kept();
+        kept.bytes.clear();
+        kept.dropped = 0;
+    }
+
     /// How many bytes were written past the cap and dropped.
     pub fn dropped(&self) -> usize {
         self.kept().dropped
