@@ -19,7 +19,9 @@ mod idle;
 mod reusable;
 mod slot_input;
 
-pub use idle::{CALLS_PER_INSTANCE, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, idle_total};
+pub use idle::{
+    CALLS_PER_INSTANCE, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, KEPT_MEMORY_MAX, idle_total,
+};
 
 pub use reusable::ReusableInstance;
 pub use slot_input::{InstanceRef, SlotInput};
@@ -176,7 +178,8 @@ impl Plugin {
     ///   memory, the deadline) is run again on a fresh instance, whose
     ///   result is the answer, and the kept instance is dropped;
     /// - an instance whose memory grew in a call is not kept (a script can
-    ///   leak a reference cycle), nor one past [`CALLS_PER_INSTANCE`].
+    ///   leak a reference cycle), nor one holding more than
+    ///   [`KEPT_MEMORY_MAX`], nor one past [`CALLS_PER_INSTANCE`].
     ///
     /// A call on a kept instance reports the fuel it used itself (without
     /// the set-up it skipped). Plug-ins derived from the result share its

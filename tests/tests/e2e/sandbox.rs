@@ -174,9 +174,25 @@ fn a_kept_instance_whose_memory_grew_in_a_call_is_let_go() {
         }
     "#;
     let steady = r#"fn qualify(input) { #{ stage: "nurture", score: 1 } }"#;
+    // A script that holds ~22 MiB in every call (a chain of 700 closures,
+    // each holding a text of 32 KiB) and lets it go: nothing leaks, but its
+    // instance would hold more than a kept one may.
+    let bulky = r#"
+        fn qualify(input) {
+            let s = "x";
+            for i in 0..15 { s += s; }
+            let keep = || 0;
+            for i in 0..700 {
+                let x = s + i;
+                let prev = keep;
+                keep = || x.len() + prev.call();
+            }
+            #{ stage: "nurture", score: 1 }
+        }
+    "#;
     let input = strong_lead();
     let context = CallContext::for_org("acme");
-    for (script, kept_after) in [(steady, [1, 1, 1]), (leaky, [1, 0, 1])] {
+    for (script, kept_after) in [(steady, [1, 1, 1]), (leaky, [1, 0, 1]), (bulky, [0, 0, 0])] {
         let plugin = leadhost::plugins::load_plugin(
             runtime(),
             "rule.rhai",

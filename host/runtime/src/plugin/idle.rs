@@ -10,8 +10,8 @@
 //! the host-wide bound on top of `concurrent_calls`, so a kept instance
 //! never takes a call's slot. An instance is kept only by the org that used
 //! it, only after a call that ended normally (an answer, a refusal or an
-//! invalid answer: the guest returned), and for at most
-//! [`CALLS_PER_INSTANCE`] calls.
+//! invalid answer: the guest returned), with at most [`KEPT_MEMORY_MAX`]
+//! of memory, and for at most [`CALLS_PER_INSTANCE`] calls.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +31,12 @@ pub const CALLS_PER_INSTANCE: u32 = 10_000;
 /// warm one (a cold cache, a heap not yet grown), so a call that completes
 /// kept completes fresh. A call that needs more runs fresh.
 pub const FUEL_MARGIN: u64 = 50;
+
+/// The most linear memory a kept instance may hold, in bytes (16 MiB): a
+/// call that grew its instance past it leaves it to be dropped, so kept
+/// instances hold at most 16 MiB each host-wide, not the 64 MiB a call may
+/// use. The script host holds a few MiB after a call.
+pub const KEPT_MEMORY_MAX: usize = 16 << 20;
 
 /// Instances kept at once per org: a few orgs' scripts cannot hold every
 /// kept slot.
@@ -165,7 +171,7 @@ impl IdleInstances {
     /// calls left and the budget has room; otherwise it is dropped.
     pub(super) fn put(&self, org: &str, mut idle: Idle, budget: &Arc<IdleBudget>) {
         idle.calls += 1;
-        if idle.calls >= CALLS_PER_INSTANCE {
+        if idle.calls >= CALLS_PER_INSTANCE || idle.store.data().memory_bytes() > KEPT_MEMORY_MAX {
             return;
         }
         if idle.reservation.is_none() {
