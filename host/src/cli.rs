@@ -82,10 +82,12 @@ pub enum Command {
     /// (`--lead ID --decision SEQ`), a lead's (`--lead ID`) or an org's
     /// (`--all`). Exits 1 when a decision answers otherwise than recorded.
     Replay(ReplayArgs),
-    /// Runs a candidate lead definition on an org's recorded qualification
-    /// inputs and compares it with the live verdicts and with sales'
-    /// won/lost outcomes (precision, recall, weekly volume); `--sweep`
-    /// tries one config key over a range of values.
+    /// Runs a candidate on an org's recorded inputs of its slot. A lead
+    /// definition is compared with the live verdicts and with sales'
+    /// won/lost outcomes (precision, recall, weekly volume), and `--sweep`
+    /// tries one config key over a range of values; a routing policy
+    /// (`--slot routing-policy`) with where live sent each lead (the rep
+    /// each version picks, load per rep).
     Backtest(BacktestArgs),
     /// Gives an org (the demo org by default) weeks of past leads with
     /// sales' won/lost outcomes, qualified as they arrived, so a backtest
@@ -318,6 +320,15 @@ fn eval_outcome(summary: &EvalSummary) -> String {
     }
 }
 
+/// Writes a text report and a newline to stdout; a closed pipe (`| head`)
+/// is an error like any other write, not a panic.
+fn print_text(text: &str) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    std::io::Write::write_all(&mut stdout, text.as_bytes())?;
+    std::io::Write::write_all(&mut stdout, b"\n")?;
+    Ok(())
+}
+
 fn print(value: &impl serde::Serialize) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value).map_err(std::io::Error::from)?;
@@ -342,15 +353,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Show(args) => print(&show(&args)?),
         Command::Serve(args) => Ok(serve(&args)?),
         Command::Plugin(args) => match plugin(&args) {
-            Ok(PluginOutput::Text(report)) => {
-                println!("{report}");
-                Ok(())
-            }
+            Ok(PluginOutput::Text(report)) => print_text(&report),
             Ok(PluginOutput::RolledBack(rolled_back)) => print(&rolled_back),
             // The report goes to stdout like a passing one; the error says
             // in one line why the exit code is not 0.
             Err(PluginCliError::CasesFailed { report, failed }) => {
-                println!("{report}");
+                print_text(&report)?;
                 Err(PluginCliError::CasesFailed {
                     report: String::new(),
                     failed,
@@ -358,7 +366,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .into())
             }
             Err(PluginCliError::CheckRefused(report)) => {
-                println!("{report}");
+                print_text(&report)?;
                 Err(PluginCliError::CheckRefused(String::new()).into())
             }
             Err(error) => Err(error.into()),
@@ -369,7 +377,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if args.json {
                 print(&audit)?;
             } else {
-                println!("{}", replay::report(&audit));
+                print_text(&replay::report(&audit))?;
             }
             Ok(replay::outcome(&audit)?)
         }
@@ -379,7 +387,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if args.json {
                 print(&report)?;
             } else {
-                println!("{}", backtest::report(&report));
+                print_text(&backtest::report(&report))?;
             }
             Ok(backtest::outcome(&report)?)
         }

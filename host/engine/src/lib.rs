@@ -42,6 +42,7 @@ mod nurture;
 mod operations;
 mod org_settings;
 mod plugin_status;
+mod priority;
 mod qualification;
 mod recorded_call;
 mod recorded_inputs;

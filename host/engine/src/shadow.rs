@@ -99,7 +99,12 @@ impl ShadowRunner {
         let shared = Arc::downgrade(&runner.shared);
         std::thread::Builder::new()
             .name("leadhost-shadow".into())
-            .spawn(move || work(&shared, &store))
+            .spawn(move || {
+                // A shadow never slows the live path: it takes what CPU
+                // live calls leave (the bounded queue drops the rest).
+                crate::priority::lowest();
+                work(&shared, &store)
+            })
             .expect("a thread for shadow calls");
         runner
     }

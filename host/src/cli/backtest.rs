@@ -32,10 +32,11 @@ pub struct BacktestArgs {
     /// `false` and numbers are typed); repeatable.
     #[arg(long = "config", value_name = "KEY=VALUE")]
     pub config: Vec<String>,
-    /// Only qualifications made on or after this day (`2026-09-01`) or time.
+    /// Only calls (qualifications, routings) made on or after this day
+    /// (`2026-09-01`) or time.
     #[arg(long, value_name = "DATE", value_parser = parse_time)]
     pub from: Option<Time>,
-    /// Only qualifications made before this day or time.
+    /// Only calls made before this day or time.
     #[arg(long, value_name = "DATE", value_parser = parse_time)]
     pub to: Option<Time>,
     /// Runs once per value of one config key: `KEY=FROM..TO:STEP`
@@ -153,7 +154,12 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestResult, BacktestCliError>
     };
     let report = host.plugins.run_backtest(&args.org, &spec, &progress);
     bar.finish_and_clear();
-    Ok(report?)
+    report.map_err(|error| match error {
+        BacktestError::Unsupported { field, problem } => {
+            BacktestCliError::Usage(format!("--{field}: {problem}"))
+        }
+        error => error.into(),
+    })
 }
 
 /// Changed leads (or routing calls) a text report shows (`--json` has up

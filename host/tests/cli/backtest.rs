@@ -110,7 +110,7 @@ fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
                 "--slot",
                 "nurture-track",
             ],
-            "only lead-definition and routing-policy",
+            "--slot: backtests of nurture-track are not supported",
         ),
         (
             vec![
@@ -123,7 +123,7 @@ fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
                 "--sweep",
                 "x=1..2:1",
             ],
-            "a sweep is for lead definitions",
+            "--sweep: a sweep is for lead definitions",
         ),
         (
             vec![
@@ -134,7 +134,7 @@ fn a_bad_sweep_candidate_or_org_exits_2_naming_it() {
                 "--slot",
                 "routing-policy",
             ],
-            "the candidate is refused",
+            "backtest it with slot lead-definition",
         ),
     ] {
         let mut command = vec!["backtest"];
@@ -309,4 +309,38 @@ fn a_seeded_demo_history_gives_a_backtest_outcomes_to_judge_by() {
         text.contains("assigned to a rep") && text.contains("won/lost (live)"),
         "{text}"
     );
+}
+
+#[test]
+fn a_text_report_into_a_closed_pipe_is_an_error_not_a_panic() {
+    let dir = ingested();
+    let data = dir.path().to_str().unwrap();
+    for command in [
+        vec![
+            "backtest",
+            "--org",
+            "demo",
+            "--candidate",
+            BANT_QUALIFIER.path,
+        ],
+        vec!["replay", "--org", "demo", "--all"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leadhost"))
+            .args(&command)
+            .args(["--data-dir", data])
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the report is written (`| head -0`).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the output") && !stderr.contains("panicked"),
+            "{command:?}: {stderr}"
+        );
+    }
 }

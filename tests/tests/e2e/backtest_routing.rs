@@ -221,6 +221,14 @@ fn a_pick_the_host_refuses_and_a_failure_are_counted_not_fatal() {
         "zoe is no rep of acme"
     );
     assert_eq!(unknown.summary.changed, 6);
+    for change in &unknown.changes {
+        let why = change.candidate_refused.as_deref().unwrap_or_default();
+        assert!(
+            why.contains("`zoe` is not one of the candidates"),
+            "{change:?}"
+        );
+        assert_eq!(change.live_refused, None);
+    }
     assert!(
         load(&unknown)
             .iter()
@@ -297,10 +305,34 @@ fn a_sweep_of_a_routing_policy_and_a_nurture_backtest_are_refused_naming_the_fie
         problem.contains("only lead-definition and routing-policy"),
         "{problem}"
     );
-    // A lead definition offered as a routing policy does not load.
+    // A lead definition offered as a routing policy does not load, and
+    // the refusal says which slot it is.
     let wrong = spec("bant", leadhost::builtin::BANT_QUALIFIER.bytes);
-    assert!(matches!(
-        host.plugins.backtest_routing("acme", &wrong, &|_, _| {}),
-        Err(BacktestError::Candidate(_))
-    ));
+    let error = host
+        .plugins
+        .backtest_routing("acme", &wrong, &|_, _| {})
+        .unwrap_err();
+    assert!(matches!(error, BacktestError::Candidate(_)));
+    assert!(
+        error
+            .to_string()
+            .contains("backtest it with slot lead-definition"),
+        "{error}"
+    );
+    // A config key that is in no recorded config and changes nothing.
+    let mut typo = spec("round-robin", ROUND_ROBIN.bytes);
+    typo.config.insert(
+        "fallback-qeue".into(),
+        leadhost::model::Scalar::Text("x".into()),
+    );
+    let report = run(&host, &typo);
+    assert_eq!(report.summary.changed, 0);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("`fallback-qeue` changed nothing")),
+        "{:?}",
+        report.warnings
+    );
 }

@@ -66,6 +66,32 @@ pub struct BacktestSpec {
     pub deadline: Option<std::time::Instant>,
 }
 
+/// For a candidate of another slot, which slot to backtest it as.
+fn slot_hint(cause: &crate::runtime::Cause) -> String {
+    match cause {
+        crate::runtime::Cause::WrongWorld { found, .. } => {
+            format!(" (it is a {found}: backtest it with slot {found})")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Warnings for `config` keys that changed nothing and are in no recorded
+/// config (`recorded`): likely mistyped, or a key the candidate never reads.
+pub(super) fn unread_config(
+    config: &Config,
+    (changed, failed): (u64, u64),
+    recorded: &std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    config
+        .keys()
+        .filter(|key| changed == 0 && failed == 0 && !recorded.contains(*key))
+        .map(|key| format!(
+            "config `{key}` changed nothing and is in no recorded config: check it is a key the candidate reads"
+        ))
+        .collect()
+}
+
 /// Refuses a backtest that cannot run: a slot other than a lead
 /// definition or routing policy, a sweep of a routing policy.
 fn supported(spec: &BacktestSpec) -> Result<(), BacktestError> {
@@ -93,7 +119,7 @@ pub enum BacktestError {
     Engine(#[from] EngineError),
     /// The candidate does not load (not a component for this slot, a
     /// script that does not parse, ...).
-    #[error("the candidate is refused: {}", .0.cause)]
+    #[error("the candidate is refused: {}{}", .0.cause, slot_hint(&.0.cause))]
     Candidate(#[source] PluginError),
     /// The store failed.
     #[error(transparent)]
@@ -285,14 +311,11 @@ impl PluginLoader {
                 })
                 .collect()
         });
-        let mut warnings = Vec::new();
-        for key in spec.config.keys() {
-            if summary.changed == 0 && summary.failed == 0 && !outcome.config_keys.contains(key) {
-                warnings.push(format!(
-                    "config `{key}` changed no verdict and is in no recorded config: check it is a key the candidate reads"
-                ));
-            }
-        }
+        let mut warnings = unread_config(
+            &spec.config,
+            (summary.changed, summary.failed),
+            &outcome.config_keys,
+        );
         if let (Some(sweep), Some(points)) = (&spec.sweep, &sweep)
             && points.len() > 1
             && points.windows(2).all(|pair| {

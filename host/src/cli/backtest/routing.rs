@@ -96,8 +96,16 @@ pub fn report(report: &RoutingBacktestReport) -> String {
         ));
     }
     for change in report.changes.iter().take(CHANGES_SHOWN) {
-        let (live, live_reason) = said(&change.live);
-        let (candidate, candidate_reason) = said(&change.candidate);
+        let (mut live, live_reason) = said(&change.live);
+        let (mut candidate, candidate_reason) = said(&change.candidate);
+        for (to, refused) in [
+            (&mut live, &change.live_refused),
+            (&mut candidate, &change.candidate_refused),
+        ] {
+            if let Some(refused) = refused {
+                to.push_str(&format!(" (refused: {refused})"));
+            }
+        }
         out.push(format!(
             "changed   {} (decision {}): {live} → {candidate}\n          live:      {live_reason}\n          candidate: {candidate_reason}",
             change.lead, change.seq

@@ -188,7 +188,7 @@ impl BacktestJobs {
         let org = org.to_string();
         let stop = job.1.clone();
         std::thread::spawn(move || {
-            lowest_priority();
+            crate::priority::lowest();
             let progress = |done: usize, leads: usize| {
                 let mut view = lock(&job.0);
                 (view.done, view.leads) = (done, leads);
@@ -273,12 +273,4 @@ impl BacktestJobs {
         job.1.store(true, Ordering::Relaxed);
         Some(lock(&job.0).clone())
     }
-}
-
-/// Lowers the calling thread (and the threads it starts) to the lowest CPU
-/// priority: live calls and requests take the cores first.
-fn lowest_priority() {
-    // SAFETY: setpriority(2) on the calling thread (who = 0 names it on
-    // Linux, where the nice value is per thread); no memory is touched.
-    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
 }

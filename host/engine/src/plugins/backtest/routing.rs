@@ -42,8 +42,15 @@ pub struct ChangedRoute {
     pub at: Time,
     /// Live's answer, with its reasons.
     pub live: RouteDecision,
+    /// Why the host refused live's pick of rep, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live_refused: Option<String>,
     /// The candidate's answer on the same input.
     pub candidate: RouteDecision,
+    /// Why the host would refuse the candidate's pick of rep (the lead
+    /// would go to review), if it would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_refused: Option<String>,
 }
 
 /// A routing backtest's result.
@@ -88,6 +95,8 @@ struct Found {
     not_kept: u64,
     live_failed: u64,
     changes: Vec<ChangedRoute>,
+    /// Every key of a recorded config seen.
+    config_keys: std::collections::BTreeSet<String>,
 }
 
 impl PluginLoader {
@@ -135,12 +144,17 @@ impl PluginLoader {
             all.not_kept += part.not_kept;
             all.live_failed += part.live_failed;
             all.changes.extend(part.changes);
+            all.config_keys.extend(part.config_keys);
         }
         all.changes
             .sort_by(|a, b| (&a.lead, a.seq).cmp(&(&b.lead, b.seq)));
         all.changes.truncate(CHANGES_LISTED);
         let summary = all.tally.finish();
-        let mut warnings = Vec::new();
+        let mut warnings = super::unread_config(
+            &spec.config,
+            (summary.changed, summary.failed),
+            &all.config_keys,
+        );
         if summary.total == 0 {
             warnings.push(format!(
                 "org {org} has no recorded routing inputs{}: nothing was compared",
@@ -191,17 +205,17 @@ struct Job<'a> {
 }
 
 /// Where the host would send a lead on `decision`, given the reps `input`
-/// showed the policy.
-fn destination(decision: &RouteDecision, input: &RouteInput) -> Destination {
+/// showed the policy, and why it would refuse a pick of rep.
+fn destination(decision: &RouteDecision, input: &RouteInput) -> (Destination, Option<String>) {
     match decision {
         RouteDecision::Assign { rep, .. } => {
             match check_assignment(&input.candidates, &[], rep, input.now) {
-                Ok(_) => Destination::Rep(rep.clone()),
-                Err(_) => Destination::Refused,
+                Ok(_) => (Destination::Rep(rep.clone()), None),
+                Err(refusal) => (Destination::Refused, Some(refusal.to_string())),
             }
         }
-        RouteDecision::Queue { queue, .. } => Destination::Queue(queue.clone()),
-        RouteDecision::ReturnToMarketing { .. } => Destination::ReturnToMarketing,
+        RouteDecision::Queue { queue, .. } => (Destination::Queue(queue.clone()), None),
+        RouteDecision::ReturnToMarketing { .. } => (Destination::ReturnToMarketing, None),
     }
 }
 
@@ -251,30 +265,42 @@ impl Job<'_> {
                 return Err(BacktestError::Stopped { done: 0, leads: 0 });
             }
             found.inputs += 1;
+            for key in input.config.keys() {
+                if !found.config_keys.contains(key) {
+                    found.config_keys.insert(key.clone());
+                }
+            }
             let answer = self
                 .candidate
                 .route(&CallContext::for_org(self.org), &input)
                 .map(|called| called.value)
                 .map_err(|error| error.cause.to_string());
+            let (live_to, live_refused) = destination(&live, &input);
+            let candidate_to = answer
+                .as_ref()
+                .map(|answer| destination(answer, &input))
+                .map_err(Clone::clone);
             let row = RoutingRow {
                 lead: lead.to_string(),
                 at: decision.at,
-                live: destination(&live, &input),
-                candidate: answer
+                live: live_to,
+                candidate: candidate_to
                     .as_ref()
-                    .map(|answer| destination(answer, &input))
+                    .map(|(to, _)| to.clone())
                     .map_err(Clone::clone),
                 outcome: Outcome::Open,
             };
-            if let (Ok(candidate), Ok(answer)) = (&row.candidate, answer)
-                && *candidate != row.live
+            if let (Ok((candidate, candidate_refused)), Ok(answer)) = (candidate_to, answer)
+                && candidate != row.live
             {
                 found.changes.push(ChangedRoute {
                     lead: lead.to_string(),
                     seq,
                     at: decision.at,
                     live,
+                    live_refused,
                     candidate: answer,
+                    candidate_refused,
                 });
             }
             rows.push(row);
