@@ -101,11 +101,10 @@ pub enum Outcome {
 
 /// The provenance of one plug-in call: enough to say exactly which version
 /// decided what, from which input, at what cost.
-///
-/// Read through [`DecisionWire`], the same JSON with the outcome's fields
-/// inline: serde reads a flattened, tagged field by buffering the whole
-/// object first, which made decoding decisions a third of a backtest's time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+// Read through `DecisionWire`, the same JSON with the outcome's fields
+// inline: serde reads a flattened, tagged field by buffering the whole
+// object first, which made decoding decisions a third of a backtest's time.
 #[serde(try_from = "decision_wire::DecisionWire")]
 pub struct Decision {
     /// The org the call was made for.
