@@ -47,8 +47,8 @@ pub use error::{Cause, PluginError};
 pub use leadhost_model::{ContentHash, PluginId, Slot};
 pub use limits::Limits;
 pub use plugin::{
-    CALLS_PER_INSTANCE, Called, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, KEPT_MEMORY_MAX, Plugin,
-    ReusableInstance, SlotInput,
+    CALLS_PER_INSTANCE, Called, FUEL_MARGIN, IDLE_EVICTABLE_AFTER, IDLE_PER_ORG, IdleBudget,
+    KEPT_MEMORY_MAX, Plugin, ReusableInstance, SlotInput,
 };
 pub use sandbox::CallContext;
 pub use version::{WitVersion, supported_wit_versions};

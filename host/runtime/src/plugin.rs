@@ -20,7 +20,8 @@ mod reusable;
 mod slot_input;
 
 pub use idle::{
-    CALLS_PER_INSTANCE, FUEL_MARGIN, IDLE_PER_ORG, IdleBudget, KEPT_MEMORY_MAX, idle_total,
+    CALLS_PER_INSTANCE, FUEL_MARGIN, IDLE_EVICTABLE_AFTER, IDLE_PER_ORG, IdleBudget,
+    KEPT_MEMORY_MAX, idle_total,
 };
 
 pub use reusable::ReusableInstance;
@@ -182,10 +183,17 @@ impl Plugin {
     ///   [`KEPT_MEMORY_MAX`], nor one past [`CALLS_PER_INSTANCE`].
     ///
     /// A call on a kept instance reports the fuel it used itself (without
-    /// the set-up it skipped). Plug-ins derived from the result share its
-    /// kept instances.
+    /// the set-up it skipped); a call run again fresh reports both runs'.
+    /// An instance is kept only if the fuel it is armed with covers a call
+    /// as costly as its first (a script whose calls take more than about
+    /// half the limit is called fresh every time, not twice). An org's kept
+    /// instances unused for [`IDLE_EVICTABLE_AFTER`] give way to another
+    /// org's when the host's budget is full. Plug-ins derived from the
+    /// result share its kept instances.
     pub fn with_instance_reuse(&self) -> Plugin {
-        self.derive(|inner| inner.idle = Some(Arc::default()))
+        let idle = Arc::new(idle::IdleInstances::default());
+        self.inner.runtime.idle_budget().register(&idle);
+        self.derive(|inner| inner.idle = Some(idle))
     }
 
     /// The same plug-in with a fresh instance for every call (what a kept
@@ -305,6 +313,8 @@ impl Plugin {
     ) -> Result<Called<I::Output>, PluginError> {
         let started = Instant::now();
         let limits = self.inner.runtime.limits();
+        // Fuel a failed attempt on a kept instance burnt: the call's cost.
+        let mut wasted = 0;
         if let Some(mut kept) = idle.take(&context.org) {
             kept.store
                 .data_mut()
@@ -325,6 +335,7 @@ impl Plugin {
             }
             // Failed in the guest: the answer is what a fresh instance
             // gives (its output is logged, not this one's).
+            wasted = fuel.saturating_sub(kept.store.get_fuel().unwrap_or(0));
         }
         let mut store = self.new_store(context, input);
         let instance = match self.inner.prepared.instantiate(&mut store) {
@@ -340,9 +351,14 @@ impl Plugin {
         if returned(&result) {
             let first_fuel = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
             let fresh = idle::Idle::new(store, instance, first_fuel);
-            idle.put(&context.org, fresh, self.inner.runtime.idle_budget());
+            if fresh.worth_keeping(limits.fuel) {
+                idle.put(&context.org, fresh, self.inner.runtime.idle_budget());
+            }
         }
-        result
+        result.map(|called| Called {
+            fuel_used: called.fuel_used + wasted,
+            ..called
+        })
     }
 
     fn check_slot<I: SlotInput>(&self) -> Result<(), PluginError> {

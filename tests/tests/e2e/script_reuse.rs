@@ -72,6 +72,7 @@ fn kept_instances_fail_exactly_where_fresh_ones_do_at_the_fuel_limit() {
         .flat_map(|rounds| [0, rounds * 1000])
         .collect();
     budgets.extend((0..40).map(|n| (low + 20 - n) * 1000));
+    budgets.push(0);
     for budget in budgets {
         let input = with_budget(budget);
         assert_eq!(
@@ -82,7 +83,7 @@ fn kept_instances_fail_exactly_where_fresh_ones_do_at_the_fuel_limit() {
     }
     assert!(
         kept.instances_kept() > 0,
-        "light calls leave an instance kept"
+        "a light call leaves an instance kept"
     );
 }
 
@@ -115,4 +116,77 @@ fn nothing_a_script_does_in_one_call_is_seen_by_the_next() {
         "{answers:?}"
     );
     assert_eq!(answers[0], "seen=1,count=1,global=0");
+}
+
+#[test]
+fn a_script_whose_calls_cost_over_half_the_limit_is_not_kept_to_fail_twice() {
+    let runtime = runtime_with(Limits {
+        fuel: 20_000_000,
+        ..Default::default()
+    });
+    let plugin = load(&runtime, COSTLY);
+    let fresh = plugin.without_instance_reuse();
+    // A call costing ~60% of the limit on a fresh instance: an instance
+    // armed below what it used first could never complete such a call.
+    let mut rounds = 0;
+    while fresh
+        .qualify(
+            &CallContext::for_org("acme"),
+            &with_budget((rounds + 25) * 1000),
+        )
+        .is_ok_and(|called| called.fuel_used < 12_000_000)
+    {
+        rounds += 25;
+    }
+    let heavy = with_budget(rounds * 1000);
+    let first = plugin
+        .qualify(&CallContext::for_org("acme"), &heavy)
+        .unwrap();
+    assert!(first.fuel_used > 10_000_000, "{}", first.fuel_used);
+    assert_eq!(plugin.instances_kept(), 0, "not worth keeping");
+    let again = plugin
+        .qualify(&CallContext::for_org("acme"), &heavy)
+        .unwrap();
+    assert_eq!(
+        again.fuel_used, first.fuel_used,
+        "called fresh again, once, not a failed kept attempt and a fresh one"
+    );
+    // A light call leaves an instance worth keeping.
+    plugin
+        .qualify(&CallContext::for_org("acme"), &with_budget(0))
+        .unwrap();
+    assert_eq!(plugin.instances_kept(), 1);
+}
+
+#[test]
+fn an_org_gone_quiet_gives_its_kept_instance_to_another_when_the_host_is_full() {
+    // 16 calls at once: room for two kept instances host-wide.
+    let runtime = runtime_with(Limits {
+        concurrent_calls: 16,
+        ..Default::default()
+    });
+    let plugin = load(&runtime, COSTLY);
+    let input = with_budget(0);
+    for org in ["first", "second", "third"] {
+        plugin.qualify(&CallContext::for_org(org), &input).unwrap();
+    }
+    assert_eq!(plugin.instances_kept(), 2, "the host keeps two at most");
+    // After the others have been quiet long enough, a new org's call takes
+    // one of their places.
+    std::thread::sleep(
+        leadhost::runtime::IDLE_EVICTABLE_AFTER + std::time::Duration::from_millis(200),
+    );
+    plugin
+        .qualify(&CallContext::for_org("third"), &input)
+        .unwrap();
+    assert_eq!(plugin.instances_kept(), 1, "both quiet ones gave way");
+    assert_eq!(runtime.idle_budget().kept_now(), 1);
+    plugin
+        .qualify(&CallContext::for_org("third"), &input)
+        .unwrap();
+    assert_eq!(
+        plugin.instances_kept(),
+        1,
+        "the third org's instance serves it"
+    );
 }

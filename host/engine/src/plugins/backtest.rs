@@ -66,6 +66,17 @@ pub struct BacktestSpec {
     pub deadline: Option<std::time::Instant>,
 }
 
+/// Bounds a worker's list of changes as it grows: past twice
+/// [`CHANGES_LISTED`], only the first [`CHANGES_LISTED`] by `key` are kept
+/// (all a report lists), so a history of changes, each with answers of up
+/// to 64 KiB, is never held whole.
+pub(super) fn keep_first<T, K: Ord>(changes: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    if changes.len() > 2 * CHANGES_LISTED {
+        changes.sort_by_key(|change| key(change));
+        changes.truncate(CHANGES_LISTED);
+    }
+}
+
 /// For a candidate of another slot, which slot to backtest it as.
 fn slot_hint(cause: &crate::runtime::Cause) -> String {
     match cause {

@@ -14,7 +14,8 @@
 //! of memory, and for at most [`CALLS_PER_INSTANCE`] calls.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 use wasmtime::Store;
 
@@ -38,13 +39,19 @@ pub const FUEL_MARGIN: u64 = 50;
 /// use. The script host holds a few MiB after a call.
 pub const KEPT_MEMORY_MAX: usize = 16 << 20;
 
+/// How long a kept instance must have waited unused before another org
+/// that finds the host's budget full may take its place: an org that went
+/// quiet does not hold reuse from the others for good, and busy orgs do
+/// not take turns evicting each other.
+pub const IDLE_EVICTABLE_AFTER: Duration = Duration::from_secs(5);
+
 /// Instances kept at once per org: a few orgs' scripts cannot hold every
 /// kept slot.
 pub const IDLE_PER_ORG: usize = 4;
 
 /// Instances kept at once host-wide for `concurrent_calls`: an eighth of
-/// them (16 for the default 128), none below 8 — a host set to a call or
-/// two at a time keeps exactly that many instance slots.
+/// them (16 for the default 128), so none below 8 — a host set to a few
+/// calls at a time keeps exactly that many instance slots.
 pub fn idle_total(concurrent_calls: u32) -> usize {
     concurrent_calls as usize / 8
 }
@@ -57,6 +64,8 @@ pub struct IdleBudget {
     per_org: usize,
     /// Kept now: host-wide, and by org.
     kept: Mutex<(usize, HashMap<String, usize>)>,
+    /// The plug-ins that keep instances, to evict a stale one from.
+    keepers: Mutex<Vec<Weak<IdleInstances>>>,
 }
 
 impl IdleBudget {
@@ -66,7 +75,15 @@ impl IdleBudget {
             total,
             per_org,
             kept: Mutex::new((0, HashMap::new())),
+            keepers: Mutex::default(),
         })
+    }
+
+    /// Counts `keeper`'s kept instances among those another org may evict.
+    pub(super) fn register(&self, keeper: &Arc<IdleInstances>) {
+        let mut keepers = self.keepers.lock().unwrap_or_else(|p| p.into_inner());
+        keepers.retain(|keeper| keeper.strong_count() > 0);
+        keepers.push(Arc::downgrade(keeper));
     }
 
     fn kept(&self) -> MutexGuard<'_, (usize, HashMap<String, usize>)> {
@@ -74,16 +91,46 @@ impl IdleBudget {
     }
 
     /// Room for one more instance of `org`, released when dropped; `None`
-    /// when the host or the org keeps its most already.
+    /// when the org keeps its most already, or the host does and no other
+    /// org's instance has waited [`IDLE_EVICTABLE_AFTER`] to be evicted.
     fn reserve(self: &Arc<Self>, org: &str) -> Option<Reservation> {
+        match self.try_reserve(org) {
+            Err(Full::Host) if self.evict_stale(org) => self.try_reserve(org).ok(),
+            reserved => reserved.ok(),
+        }
+    }
+
+    /// Drops the kept instances of orgs other than `org` unused for
+    /// [`IDLE_EVICTABLE_AFTER`]; whether any were.
+    fn evict_stale(&self, org: &str) -> bool {
+        let keepers: Vec<Arc<IdleInstances>> = self
+            .keepers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        // No budget lock is held here: dropping an instance releases its
+        // reservation, which takes it.
+        let mut evicted = false;
+        for keeper in keepers {
+            evicted |= keeper.evict_stale(org, IDLE_EVICTABLE_AFTER) > 0;
+        }
+        evicted
+    }
+
+    fn try_reserve(self: &Arc<Self>, org: &str) -> Result<Reservation, Full> {
         let mut kept = self.kept();
         let of_org = kept.1.get(org).copied().unwrap_or(0);
-        if kept.0 >= self.total || of_org >= self.per_org {
-            return None;
+        if of_org >= self.per_org {
+            return Err(Full::Org);
+        }
+        if kept.0 >= self.total {
+            return Err(Full::Host);
         }
         kept.0 += 1;
         *kept.1.entry(org.to_string()).or_default() += 1;
-        Some(Reservation {
+        Ok(Reservation {
             budget: self.clone(),
             org: org.to_string(),
         })
@@ -93,6 +140,14 @@ impl IdleBudget {
     pub fn kept_now(&self) -> usize {
         self.kept().0
     }
+}
+
+/// Whose bound a reservation hit.
+enum Full {
+    /// The org keeps its most.
+    Org,
+    /// The host keeps its most.
+    Host,
 }
 
 /// One kept instance's place in the budget.
@@ -126,6 +181,8 @@ pub(super) struct Idle {
     pub(super) calls: u32,
     /// Fuel its first call used, set-up included (a fresh instance's).
     first_fuel: u64,
+    /// When it was last put back.
+    last_used: Instant,
     /// Its place in the budget; `None` for one not kept yet.
     reservation: Option<Reservation>,
 }
@@ -138,8 +195,16 @@ impl Idle {
             instance,
             calls: 0,
             first_fuel,
+            last_used: Instant::now(),
             reservation: None,
         }
+    }
+
+    /// Whether keeping it can pay: a call it is armed for ([`Idle::fuel`])
+    /// can cost as much as its first one did. Otherwise every call would
+    /// run out of fuel on it and run again fresh.
+    pub(super) fn worth_keeping(&self, limit: u64) -> bool {
+        self.fuel(limit) >= self.first_fuel
     }
 
     /// The fuel to arm it with under a limit of `limit`: what a fresh
@@ -171,6 +236,7 @@ impl IdleInstances {
     /// calls left and the budget has room; otherwise it is dropped.
     pub(super) fn put(&self, org: &str, mut idle: Idle, budget: &Arc<IdleBudget>) {
         idle.calls += 1;
+        idle.last_used = Instant::now();
         if idle.calls >= CALLS_PER_INSTANCE || idle.store.data().memory_bytes() > KEPT_MEMORY_MAX {
             return;
         }
@@ -183,6 +249,21 @@ impl IdleInstances {
                 .unwrap_or_else(|p| p.into_inner())
                 .push((org.to_string(), idle));
         }
+    }
+
+    /// Drops the instances kept for orgs other than `org` that have waited
+    /// longer than `after`; how many.
+    fn evict_stale(&self, org: &str, after: Duration) -> usize {
+        let stale: Vec<(String, Idle)> = {
+            let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+            let (stale, fresh) = std::mem::take(&mut *kept)
+                .into_iter()
+                .partition(|(owner, idle)| owner != org && idle.last_used.elapsed() > after);
+            *kept = fresh;
+            stale
+        };
+        // Dropped outside the lock: each releases its reservation.
+        stale.len()
     }
 
     /// How many are kept now.

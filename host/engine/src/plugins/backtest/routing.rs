@@ -302,6 +302,9 @@ impl Job<'_> {
                     candidate: answer,
                     candidate_refused,
                 });
+                super::keep_first(&mut found.changes, |change| {
+                    (change.lead.clone(), change.seq)
+                });
             }
             rows.push(row);
         }

@@ -228,6 +228,7 @@ impl Job<'_> {
                     candidate: *stage,
                     candidate_reasons: reasons.clone(),
                 });
+                super::keep_first(&mut found.changes, |change| change.lead.clone());
             }
         }
         Ok(())

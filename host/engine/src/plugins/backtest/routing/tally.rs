@@ -17,10 +17,18 @@ use super::super::metrics::Outcome;
 /// How many failures a summary quotes; the rest are only counted.
 const FIRST_ERRORS: usize = 5;
 
-/// Distinct destinations kept apart per side; more (a candidate making up
-/// a queue name per lead) are counted under [`Destination::Other`], so a
-/// report stays a table, not a list the size of the history.
+/// Distinct destinations a report keeps apart per side, the most frequent
+/// (ties by name); the rest (a candidate making up a queue name per lead)
+/// are counted under [`Destination::Other`], so a report stays a table, not
+/// a list the size of the history.
 pub const DESTINATIONS_KEPT: usize = 32;
+
+/// Distinct destinations one worker tracks per side before it counts
+/// further new ones as [`Destination::Other`]: bounds a worker's memory
+/// against a candidate that makes up a destination per lead. Below it, which
+/// destinations a report keeps does not depend on how rows were split
+/// between workers.
+pub const DESTINATIONS_TRACKED: usize = 1024;
 
 /// Where one version sends a lead, as the host would act on it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -180,7 +188,7 @@ fn keep(kept: &mut BTreeSet<Destination>, destination: &Destination) -> Destinat
     if kept.contains(destination) {
         return destination.clone();
     }
-    if kept.len() < DESTINATIONS_KEPT {
+    if kept.len() < DESTINATIONS_TRACKED {
         kept.insert(destination.clone());
         return destination.clone();
     }
@@ -231,10 +239,9 @@ impl RoutingTally {
         self.errors.truncate(FIRST_ERRORS);
     }
 
-    /// Adds another worker's tally into this one. Each worker keeps its
-    /// own first [`DESTINATIONS_KEPT`] apart, so past that bound which
-    /// destinations fold into `other` may depend on the split; below it
-    /// the result is the same in any order and grouping.
+    /// Adds another worker's tally into this one: the same result in any
+    /// order and grouping while no worker tracks more than
+    /// [`DESTINATIONS_TRACKED`] destinations a side.
     pub fn merge(&mut self, other: RoutingTally) {
         self.total += other.total;
         self.changed += other.changed;
@@ -259,8 +266,25 @@ impl RoutingTally {
 
     /// The summary of everything added.
     pub fn finish(self) -> RoutingSummary {
-        let mut matrix: Vec<RoutingCell> = self
-            .cells
+        let live = most_frequent(self.cells.iter().map(|((live, _), count)| (live, *count)));
+        let candidate = most_frequent(
+            self.cells
+                .iter()
+                .map(|((_, candidate), count)| (candidate, *count)),
+        );
+        let fold = |kept: &BTreeSet<Destination>, destination: Destination| match kept
+            .contains(&destination)
+        {
+            true => destination,
+            false => Destination::Other,
+        };
+        let mut folded: BTreeMap<(Destination, Destination), u64> = BTreeMap::new();
+        for ((from, to), count) in self.cells {
+            *folded
+                .entry((fold(&live, from), fold(&candidate, to)))
+                .or_default() += count;
+        }
+        let mut matrix: Vec<RoutingCell> = folded
             .into_iter()
             .map(|((live, candidate), count)| RoutingCell {
                 live,
@@ -288,6 +312,24 @@ impl RoutingTally {
             load: self.load.into_values().collect(),
         }
     }
+}
+
+/// The [`DESTINATIONS_KEPT`] destinations with the most rows, ties by
+/// name; `Other` stays `Other`.
+fn most_frequent<'a>(
+    counts: impl Iterator<Item = (&'a Destination, u64)>,
+) -> BTreeSet<Destination> {
+    let mut totals: BTreeMap<&Destination, u64> = BTreeMap::new();
+    for (destination, count) in counts {
+        *totals.entry(destination).or_default() += count;
+    }
+    let mut ranked: Vec<(&Destination, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .take(DESTINATIONS_KEPT)
+        .map(|(destination, _)| destination.clone())
+        .collect()
 }
 
 #[cfg(test)]

@@ -155,7 +155,10 @@ fn destinations_past_the_bound_are_counted_as_other() {
         .iter()
         .find(|cell| cell.candidate == Destination::Other)
         .unwrap();
-    assert_eq!(other.count, 10);
+    assert_eq!(
+        other.count, 10,
+        "q00..q09 are the ties that lose by name? no: the last by name"
+    );
     assert_eq!(
         summary.candidate.queued,
         DESTINATIONS_KEPT as u64 + 10,
