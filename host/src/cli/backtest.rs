@@ -166,6 +166,21 @@ pub fn backtest(args: &BacktestArgs) -> Result<BacktestResult, BacktestCliError>
 /// to [`crate::engine::plugins::CHANGES_LISTED`]).
 const CHANGES_SHOWN: usize = 20;
 
+/// The first failures, `[lead, error]`, and how many more of `failed`
+/// there were, as report lines.
+fn failures(out: &mut Vec<String>, first_errors: &[(String, String)], failed: u64) {
+    for (lead, error) in first_errors {
+        out.push(format!("failed    {lead}: {error}"));
+    }
+    let unlisted = failed.saturating_sub(first_errors.len() as u64);
+    if unlisted > 0 {
+        out.push(format!(
+            "          ... and {unlisted} more failed (the first {} are listed)",
+            first_errors.len()
+        ));
+    }
+}
+
 fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "—".into(), |value| format!("{:.1}%", value * 100.0))
 }

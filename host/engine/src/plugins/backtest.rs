@@ -12,6 +12,7 @@
 
 mod jobs;
 mod metrics;
+mod recorded;
 mod report;
 mod routing;
 mod run;
@@ -325,7 +326,7 @@ impl PluginLoader {
         let mut warnings = unread_config(
             &spec.config,
             (summary.changed, summary.failed),
-            &outcome.config_keys,
+            &outcome.read.config_keys,
         );
         if let (Some(sweep), Some(points)) = (&spec.sweep, &sweep)
             && points.len() > 1
@@ -343,9 +344,9 @@ impl PluginLoader {
             slot,
             plugin: spec.name.clone(),
             plugin_hash: ContentHash::of(&spec.bytes).to_string(),
-            inputs: outcome.inputs,
-            inputs_not_kept: outcome.not_kept,
-            live_failed: outcome.live_failed,
+            inputs: outcome.read.inputs,
+            inputs_not_kept: outcome.read.not_kept,
+            live_failed: outcome.read.live_failed,
             sales_ready: Counts {
                 live: summary.weekly.iter().map(|week| week.live).sum(),
                 candidate: summary.weekly.iter().map(|week| week.candidate).sum(),

@@ -101,18 +101,7 @@ pub fn report(report: &BacktestReport) -> String {
             ));
         }
     }
-    for (lead, error) in &summary.first_errors {
-        out.push(format!("failed    {lead}: {error}"));
-    }
-    let unlisted = summary
-        .failed
-        .saturating_sub(summary.first_errors.len() as u64);
-    if unlisted > 0 {
-        out.push(format!(
-            "          ... and {unlisted} more failed (the first {} are listed)",
-            summary.first_errors.len()
-        ));
-    }
+    super::failures(&mut out, &summary.first_errors, summary.failed);
     for change in report.changes.iter().take(CHANGES_SHOWN) {
         out.push(format!(
             "changed   {}: {} → {}\n          live:      {}\n          candidate: {}",

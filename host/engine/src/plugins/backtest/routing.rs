@@ -13,7 +13,7 @@
 
 mod tally;
 
-use serde::{Deserialize as _, Serialize};
+use serde::Serialize;
 
 use super::run::{leads, with_config};
 use super::{BacktestError, BacktestSpec, CHANGES_LISTED, SideBySide};
@@ -22,9 +22,9 @@ use crate::model::{RouteDecision, RouteInput, Time};
 use crate::plugins::PluginLoader;
 use crate::plugins::workers::share_out;
 use crate::runtime::{CallContext, Plugin, Slot};
-use crate::store::Outcome as Recorded;
 
 use super::metrics::Outcome;
+use super::recorded::{Read, RecordedCall, recorded_calls};
 pub use tally::{
     DESTINATIONS_KEPT, Destination, RepLoad, RoutingCell, RoutingRow, RoutingSide, RoutingSummary,
     RoutingTally,
@@ -91,12 +91,8 @@ pub struct RoutingBacktestReport {
 #[derive(Default)]
 struct Found {
     tally: RoutingTally,
-    inputs: u64,
-    not_kept: u64,
-    live_failed: u64,
+    read: Read,
     changes: Vec<ChangedRoute>,
-    /// Every key of a recorded config seen.
-    config_keys: std::collections::BTreeSet<String>,
 }
 
 impl PluginLoader {
@@ -140,11 +136,8 @@ impl PluginLoader {
         let mut all = Found::default();
         for part in parts {
             all.tally.merge(part.tally);
-            all.inputs += part.inputs;
-            all.not_kept += part.not_kept;
-            all.live_failed += part.live_failed;
+            all.read.merge(part.read);
             all.changes.extend(part.changes);
-            all.config_keys.extend(part.config_keys);
         }
         all.changes
             .sort_by(|a, b| (&a.lead, a.seq).cmp(&(&b.lead, b.seq)));
@@ -153,7 +146,7 @@ impl PluginLoader {
         let mut warnings = super::unread_config(
             &spec.config,
             (summary.changed, summary.failed),
-            &all.config_keys,
+            &all.read.config_keys,
         );
         if summary.total == 0 {
             warnings.push(format!(
@@ -178,9 +171,9 @@ impl PluginLoader {
             slot: Slot::RoutingPolicy,
             plugin: spec.name.clone(),
             plugin_hash: crate::runtime::ContentHash::of(&spec.bytes).to_string(),
-            inputs: all.inputs,
-            inputs_not_kept: all.not_kept,
-            live_failed: all.live_failed,
+            inputs: all.read.inputs,
+            inputs_not_kept: all.read.not_kept,
+            live_failed: all.read.live_failed,
             summary,
             precision: SideBySide {
                 live: None,
@@ -235,40 +228,23 @@ impl Job<'_> {
     /// One lead's routing calls, a row each.
     fn lead(&self, lead: &str, outcome: Outcome, found: &mut Found) -> Result<(), BacktestError> {
         let store = self.loader.engine.store();
-        let (from, to) = (self.spec.from, self.spec.to);
+        let calls = recorded_calls::<RouteDecision, RouteInput>(
+            &**store,
+            (self.org, lead),
+            Slot::RoutingPolicy,
+            (self.spec.from, self.spec.to),
+            &mut found.read,
+        )?;
         let mut rows = Vec::new();
-        for (seq, decision) in store.decisions(self.org, lead)? {
-            let in_window =
-                from.is_none_or(|from| decision.at >= from) && to.is_none_or(|to| decision.at < to);
-            if decision.slot != Slot::RoutingPolicy || !in_window {
-                continue;
-            }
-            let output = match &decision.outcome {
-                Recorded::Decided { output } => output,
-                Recorded::Failed { .. } => {
-                    found.live_failed += 1;
-                    continue;
-                }
-            };
-            let (Ok(live), Some(recorded)) = (
-                RouteDecision::deserialize(output),
-                store.input(self.org, &decision.input_digest)?,
-            ) else {
-                found.not_kept += 1;
-                continue;
-            };
-            let Ok(input) = serde_json::from_slice::<RouteInput>(&recorded.json) else {
-                found.not_kept += 1;
-                continue;
-            };
+        for RecordedCall {
+            seq,
+            at,
+            live,
+            input,
+        } in calls
+        {
             if self.stopped() {
                 return Err(BacktestError::Stopped { done: 0, leads: 0 });
-            }
-            found.inputs += 1;
-            for key in input.config.keys() {
-                if !found.config_keys.contains(key) {
-                    found.config_keys.insert(key.clone());
-                }
             }
             let answer = self
                 .candidate
@@ -282,7 +258,7 @@ impl Job<'_> {
                 .map_err(Clone::clone);
             let row = RoutingRow {
                 lead: lead.to_string(),
-                at: decision.at,
+                at,
                 live: live_to,
                 candidate: candidate_to
                     .as_ref()
@@ -296,7 +272,7 @@ impl Job<'_> {
                 found.changes.push(ChangedRoute {
                     lead: lead.to_string(),
                     seq,
-                    at: decision.at,
+                    at,
                     live,
                     live_refused,
                     candidate: answer,

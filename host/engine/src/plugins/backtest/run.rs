@@ -4,16 +4,16 @@
 
 use std::ops::ControlFlow;
 
-use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
 use super::metrics::{Outcome, Row, Tally};
+use super::recorded::{Read, recorded_calls};
 use super::{BacktestError, CHANGES_LISTED, ChangedLead};
 use crate::model::{Config, Qualification, QualifyInput, Stage, Time};
 use crate::plugins::PluginLoader;
 use crate::plugins::workers::share_out;
 use crate::runtime::{CallContext, Plugin, Slot};
-use crate::store::{Outcome as Recorded, StageKind};
+use crate::store::StageKind;
 
 /// One backtest's fixed parts.
 pub(super) struct Job<'a> {
@@ -35,27 +35,18 @@ pub(super) struct Job<'a> {
 pub(super) struct Found {
     /// One tally per config.
     pub tallies: Vec<Tally>,
-    /// Recorded inputs run.
-    pub inputs: u64,
-    /// Qualifications whose input is not kept.
-    pub not_kept: u64,
-    /// Live qualifications that failed.
-    pub live_failed: u64,
+    /// What reading the recorded calls counted.
+    pub read: Read,
     /// Leads the first config changes, by lead id.
     pub changes: Vec<ChangedLead>,
-    /// Every key of a recorded config seen.
-    pub config_keys: std::collections::BTreeSet<String>,
 }
 
 impl Found {
     fn new(configs: usize) -> Self {
         Found {
             tallies: vec![Tally::new(); configs],
-            inputs: 0,
-            not_kept: 0,
-            live_failed: 0,
+            read: Read::default(),
             changes: Vec::new(),
-            config_keys: Default::default(),
         }
     }
 
@@ -63,11 +54,8 @@ impl Found {
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
             mine.merge(theirs);
         }
-        self.inputs += other.inputs;
-        self.not_kept += other.not_kept;
-        self.live_failed += other.live_failed;
+        self.read.merge(other.read);
         self.changes.extend(other.changes);
-        self.config_keys.extend(other.config_keys);
     }
 }
 
@@ -154,42 +142,19 @@ impl Job<'_> {
     /// One lead's row per config.
     fn lead(&self, lead: &str, outcome: Outcome, found: &mut Found) -> Result<(), BacktestError> {
         let store = self.loader.engine.store();
-        let (from, to) = self.window;
         let mut live: Vec<(Stage, Vec<String>)> = Vec::new();
         let mut candidate: Vec<Vec<Verdict>> = vec![Vec::new(); self.candidates.len()];
         let mut first_at: Option<Time> = None;
-        for (_, decision) in store.decisions(self.org, lead)? {
-            let in_window =
-                from.is_none_or(|from| decision.at >= from) && to.is_none_or(|to| decision.at < to);
-            if decision.slot != Slot::LeadDefinition || !in_window {
-                continue;
-            }
-            let output = match &decision.outcome {
-                Recorded::Decided { output } => output,
-                Recorded::Failed { .. } => {
-                    found.live_failed += 1;
-                    continue;
-                }
-            };
-            let Ok(verdict) = Qualification::deserialize(output) else {
-                continue;
-            };
-            let Some(recorded) = store.input(self.org, &decision.input_digest)? else {
-                found.not_kept += 1;
-                continue;
-            };
-            let Ok(input) = serde_json::from_slice::<QualifyInput>(&recorded.json) else {
-                found.not_kept += 1;
-                continue;
-            };
-            found.inputs += 1;
-            for key in input.config.keys() {
-                if !found.config_keys.contains(key) {
-                    found.config_keys.insert(key.clone());
-                }
-            }
-            first_at.get_or_insert(decision.at);
-            live.push((verdict.stage, verdict.reasons));
+        let calls = recorded_calls::<Qualification, QualifyInput>(
+            &**store,
+            (self.org, lead),
+            Slot::LeadDefinition,
+            self.window,
+            &mut found.read,
+        )?;
+        for call in calls {
+            first_at.get_or_insert(call.at);
+            live.push((call.live.stage, call.live.reasons));
             for (plugin, answers) in self.candidates.iter().zip(candidate.iter_mut()) {
                 // Checked before every call: one lead with many inputs, over
                 // a long sweep, must not outlast a cancel or the deadline
@@ -197,7 +162,7 @@ impl Job<'_> {
                 if self.stopped() {
                     return Err(BacktestError::Stopped { done: 0, leads: 0 });
                 }
-                answers.push(self.call(plugin, &input));
+                answers.push(self.call(plugin, &call.input));
             }
         }
         let (Some(at), Some(Ok(live))) = (first_at, lead_verdict(live.into_iter().map(Ok))) else {
