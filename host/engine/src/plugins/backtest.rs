@@ -78,6 +78,24 @@ pub(super) fn keep_first<T, K: Ord>(changes: &mut Vec<T>, key: impl Fn(&T) -> K)
     }
 }
 
+/// Whether a run must stop: `stop` is set (a cancel) or `deadline` passed.
+pub(super) fn must_stop(
+    stop: Option<&std::sync::atomic::AtomicBool>,
+    deadline: Option<std::time::Instant>,
+) -> bool {
+    stop.is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
+        || deadline.is_some_and(|deadline| std::time::Instant::now() > deadline)
+}
+
+/// A worker's error as the run reports it: a stop says how far the run got
+/// (`done` of `leads`).
+pub(super) fn stopped_after(error: BacktestError, done: usize, leads: usize) -> BacktestError {
+    match error {
+        BacktestError::Stopped { .. } => BacktestError::Stopped { done, leads },
+        error => error,
+    }
+}
+
 /// For a candidate of another slot, which slot to backtest it as.
 fn slot_hint(cause: &crate::runtime::Cause) -> String {
     match cause {
@@ -179,21 +197,11 @@ impl PluginLoader {
     /// cannot be backtested; [`BacktestError::Candidate`], naming why.
     pub fn check_candidate(&self, spec: &BacktestSpec) -> Result<(), BacktestError> {
         supported(spec)?;
-        load_plugin_with(
-            &self.runtime,
-            &spec.name,
-            &spec.bytes,
-            Some(spec.slot),
-            &spec.config,
-            self.max_script_bytes,
-            &Cancel::new(),
-        )
         // Not kept in the compile cache: a candidate is not an accepted
         // version, and one org's candidates must not push other orgs'
         // compiled plug-ins out of the shared cache (the job compiles it
         // again, within the same CPU budget).
-        .map(drop)
-        .map_err(BacktestError::Candidate)
+        self.load(spec, spec.slot).map(drop)
     }
 
     /// `spec`'s candidate, loaded for `slot`, once `org` is known.
@@ -206,6 +214,11 @@ impl PluginLoader {
         if self.engine.store().org(org)?.is_none() {
             return Err(EngineError::UnknownOrg(org.to_string()).into());
         }
+        self.load(spec, slot)
+    }
+
+    /// `spec`'s candidate, loaded for `slot`.
+    fn load(&self, spec: &BacktestSpec, slot: Slot) -> Result<Plugin, BacktestError> {
         load_plugin_with(
             &self.runtime,
             &spec.name,

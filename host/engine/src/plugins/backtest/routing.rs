@@ -126,13 +126,7 @@ impl PluginLoader {
             Found::default,
             |found, _, (lead, outcome)| job.lead(lead, *outcome, found),
         )
-        .map_err(|(error, done)| match error {
-            BacktestError::Stopped { .. } => BacktestError::Stopped {
-                done,
-                leads: leads.len(),
-            },
-            error => error,
-        })?;
+        .map_err(|(error, done)| super::stopped_after(error, done, leads.len()))?;
         let mut all = Found::default();
         for part in parts {
             all.tally.merge(part.tally);
@@ -215,14 +209,7 @@ fn destination(decision: &RouteDecision, input: &RouteInput) -> (Destination, Op
 impl Job<'_> {
     /// Whether the run must stop: cancelled, or past its deadline.
     fn stopped(&self) -> bool {
-        self.spec
-            .stop
-            .as_ref()
-            .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
-            || self
-                .spec
-                .deadline
-                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        super::must_stop(self.spec.stop.as_deref(), self.spec.deadline)
     }
 
     /// One lead's routing calls, a row each.

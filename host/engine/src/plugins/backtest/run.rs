@@ -4,8 +4,6 @@
 
 use std::ops::ControlFlow;
 
-use std::sync::atomic::Ordering;
-
 use super::metrics::{Outcome, Row, Tally};
 use super::recorded::{Read, recorded_calls};
 use super::{BacktestError, CHANGES_LISTED, ChangedLead};
@@ -115,13 +113,7 @@ impl Job<'_> {
                 self.lead(lead, *outcome, found)
             },
         )
-        .map_err(|(error, done)| match error {
-            BacktestError::Stopped { .. } => BacktestError::Stopped {
-                done,
-                leads: leads.len(),
-            },
-            error => error,
-        })?;
+        .map_err(|(error, done)| super::stopped_after(error, done, leads.len()))?;
         let mut all = Found::new(self.candidates.len());
         for part in parts {
             all.merge(part);
@@ -133,10 +125,7 @@ impl Job<'_> {
 
     /// Whether the run must stop: cancelled, or past its deadline.
     fn stopped(&self) -> bool {
-        self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed))
-            || self
-                .deadline
-                .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        super::must_stop(self.stop, self.deadline)
     }
 
     /// One lead's row per config.
