@@ -38,7 +38,7 @@ pub struct Background {
     /// The outbox (`[delivery]`).
     pub delivery: DeliveryConfig,
     /// How long an org's files must be quiet before it is reloaded
-    /// (`[reload] debounce_ms`; default 100 ms).
+    /// (`[reload] debounce_ms`; default 20 ms).
     pub debounce: Duration,
     /// How long a stop waits for requests in flight and import jobs
     /// (`[http] drain_timeout_ms`; default [`DRAIN_TIMEOUT`]).

@@ -176,7 +176,7 @@ fn secret<S: Serializer>(token: &Option<MetricsToken>, s: S) -> Result<S::Ok, S:
 #[serde(default, deny_unknown_fields)]
 pub struct ReloadConfig {
     /// How long an org's files must be quiet before it is reloaded, in ms.
-    /// Default 100 (the engine's `DEFAULT_DEBOUNCE`).
+    /// Default 20 (the engine's `DEFAULT_DEBOUNCE`).
     pub debounce_ms: u64,
     /// Recorded inputs of the slot a new version runs on before it is
     /// activated, to measure what it would change. Default 1,000; 0 turns

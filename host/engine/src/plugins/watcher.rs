@@ -23,8 +23,13 @@ use super::loader::PluginLoader;
 use super::reloader::{Reloader, reload_once};
 
 /// How long an org's files must be quiet before it is reloaded, unless
-/// `leadhost serve` is given `[reload] debounce_ms`.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
+/// `leadhost serve` is given `[reload] debounce_ms`. Short, because a
+/// window never has to cover a whole write: a rename into place lands
+/// whole, and a file caught half-written by a writer that paused is
+/// refused (the version before it keeps serving) and taken on the write's
+/// next event. 20 ms covers the events of one `cp` + `mv` or an editor's
+/// save; it was 100 ms, a third of a reload's time.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The watcher could not start.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +131,12 @@ pub fn start(loader: PluginLoader, debounce: Duration) -> Result<(Watcher, Catch
             Err(error) => tracing::error!(%error, "the plug-in watcher failed"),
         }
     };
-    let config = Config::default().with_timeout(debounce);
+    // Not batched: each org's events go out `debounce` after its last one,
+    // not at the deadline set by the first event of a burst (which could
+    // double the wait).
+    let config = Config::default()
+        .with_timeout(debounce)
+        .with_batch_mode(false);
     let mut debouncer =
         new_debouncer_opt::<_, ChangesOnly>(config, handler).map_err(|source| WatchError {
             path: root.clone(),
