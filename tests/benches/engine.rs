@@ -78,21 +78,45 @@ fn open(runtime: &Runtime, durability: Durability, compression: bool) -> Run {
     }
 }
 
+/// How the submitters wait for durability.
+#[derive(Clone, Copy)]
+enum Waiting {
+    /// Each lead is acknowledged (durable) before its thread takes the next.
+    EachLead,
+    /// Each thread applies this many leads, then waits once: the leads of
+    /// a batch, or of as many HTTP connections, share one flush.
+    InFlight(usize),
+}
+
 /// Ingests `leads` submissions with `threads` threads; returns leads/s.
-fn ingest(run: &Run, leads: usize, threads: usize) -> f64 {
+fn ingest(run: &Run, leads: usize, threads: usize, waiting: Waiting) -> f64 {
     let next = AtomicUsize::new(0);
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
+                let depth = match waiting {
+                    Waiting::EachLead => 1,
+                    Waiting::InFlight(depth) => depth,
+                };
+                let mut pending = Vec::with_capacity(depth);
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n < leads {
+                        pending.push(
+                            run.engine
+                                .ingest_pending("bench", submission(n), "bench")
+                                .expect("ingest"),
+                        );
+                    }
+                    if pending.len() == depth || (n >= leads && !pending.is_empty()) {
+                        for lead in pending.drain(..) {
+                            run.engine.durable(lead).expect("durable");
+                        }
+                    }
                     if n >= leads {
                         break;
                     }
-                    run.engine
-                        .ingest("bench", submission(n), "bench")
-                        .expect("ingest");
                 }
             });
         }
@@ -107,31 +131,60 @@ fn main() {
         .position(|arg| arg == "--leads")
         .and_then(|at| args.get(at + 1)?.parse().ok())
         .unwrap_or(5_000);
+    // `--quick`: the durable rows of one store only (for profiling),
+    // compressed unless `--uncompressed`.
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let uncompressed = args.iter().any(|arg| arg == "--uncompressed");
     let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
     println!(
         "engine throughput, first-party plug-ins, {leads} leads per run (ingest → durable decision)"
     );
-    for compression in [true, false] {
+    let rows = [
+        (
+            1,
+            Waiting::EachLead,
+            "each lead acknowledged before the next",
+        ),
+        (
+            2,
+            Waiting::EachLead,
+            "each lead acknowledged before the next",
+        ),
+        (2, Waiting::InFlight(32), "32 leads in flight a thread"),
+        (64, Waiting::EachLead, "64 submitters, as 64 connections"),
+    ];
+    let stores: &[bool] = match (quick, uncompressed) {
+        (false, _) => &[true, false],
+        (true, false) => &[true],
+        (true, true) => &[false],
+    };
+    for &compression in stores {
         let label = if compression {
             "compressed"
         } else {
             "uncompressed"
         };
-        for threads in [1, 2, 4] {
+        for (threads, waiting, how) in rows {
             let run = open(&runtime, Durability::Flush, compression);
-            let rate = ingest(&run, leads, threads);
+            let rate = ingest(&run, leads, threads, waiting);
             println!(
-                "  {label:>12}, {threads} thread(s), durable: {rate:>6.0} leads/s  ({:.1} leads a flush)",
+                "  {label:>12}, durable, {threads:>2} thread(s), {how:<40} {rate:>6.0} leads/s  ({:.1} leads a flush)",
                 leads as f64 / run.store.flushes().max(1) as f64
             );
         }
+        if quick {
+            continue;
+        }
         for threads in [1, 2] {
             let run = open(&runtime, Durability::Relaxed, compression);
-            let rate = ingest(&run, leads, threads);
+            let rate = ingest(&run, leads, threads, Waiting::EachLead);
             println!(
-                "  {label:>12}, {threads} thread(s), relaxed: {rate:>6.0} leads/s  (acknowledged before the flush)"
+                "  {label:>12}, relaxed, {threads:>2} thread(s), acknowledged before the flush {rate:>14.0} leads/s"
             );
         }
+    }
+    if quick {
+        return;
     }
     for compression in [true, false] {
         store_size(&runtime, (leads * 4).max(20_000), compression);
@@ -141,7 +194,7 @@ fn main() {
 /// Prints the store's size on disk after `submissions`, and its live records' size.
 fn store_size(runtime: &Runtime, submissions: usize, compression: bool) {
     let run = open(runtime, Durability::Relaxed, compression);
-    ingest(&run, submissions, 2);
+    ingest(&run, submissions, 2, Waiting::InFlight(32));
     run.store.flush().expect("flush");
     let bytes = run.store.size_on_disk().expect("size");
     let mut count = 0usize;

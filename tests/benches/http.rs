@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use leadhost::api::HttpLimits;
 use leadhost::auth;
+use leadhost::engine::LeadSubmission;
 use leadhost::model::Rep;
 use leadhost::setup::{Host, Options};
 
@@ -38,6 +39,21 @@ fn lead(run: usize, n: usize) -> serde_json::Value {
     }
 }
 
+/// The product, or one of the ceilings beside it: the same stack (axum,
+/// tokio, serde, sled) doing less, so the figures say how close leadhost
+/// is to its own stack's limit.
+#[derive(Clone, Copy, PartialEq)]
+enum Serving {
+    /// `server::run`, what `leadhost serve` runs.
+    Leadhost,
+    /// An axum handler that parses the submission and answers 201 without
+    /// storing it.
+    ParseOnly,
+    /// The same, storing the submission's JSON in sled and answering after
+    /// a flush covering it (sled's own `flush_async`).
+    SledFlush,
+}
+
 /// A server on its own runtime, stopped when dropped.
 struct Server {
     address: SocketAddr,
@@ -48,6 +64,56 @@ struct Server {
 }
 
 impl Server {
+    /// A ceiling server (see [`Serving`]) on the same kind of runtime.
+    fn ceiling(serving: Serving) -> Self {
+        use axum::routing::post;
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+        let db = sled::open(dir.path().join("ceiling")).expect("open sled");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (bound, address) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind loopback");
+                bound.send(listener.local_addr().unwrap()).unwrap();
+                let store = serving == Serving::SledFlush;
+                let app = axum::Router::new().route(
+                    "/v1/orgs/bench/leads",
+                    post(move |axum::Json(lead): axum::Json<LeadSubmission>| {
+                        let db = db.clone();
+                        async move {
+                            if store {
+                                let key = db.generate_id().expect("an id").to_be_bytes();
+                                let value = serde_json::to_vec(&lead).expect("JSON");
+                                db.insert(key, value).expect("insert");
+                                db.flush_async().await.expect("flush");
+                            }
+                            (axum::http::StatusCode::CREATED, axum::Json(lead))
+                        }
+                    }),
+                );
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        Server {
+            address: address.recv().expect("the server binds"),
+            token: String::new(),
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
     fn start() -> Self {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
         let host = Host::open(dir.path(), Options::default()).expect("open the data folder");
@@ -188,7 +254,6 @@ fn main() {
         .split(',')
         .filter_map(|level| level.trim().parse().ok())
         .collect();
-    let server = Server::start();
     let client = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -196,17 +261,76 @@ fn main() {
     println!(
         "HTTP load: POST /v1/orgs/bench/leads on loopback, durable (flushed before 201), {requests} requests a level, first-party plug-ins"
     );
-    // Warm up: connections, the plug-ins' instances, sled's first segments.
-    client.block_on(drive(&server, 0, 200, 4));
-    for (run, connections) in levels.into_iter().enumerate() {
-        let level = client.block_on(drive(&server, run + 1, requests, connections));
-        println!(
-            "  {connections:>4} connection(s): {:>6.0} req/s   p50 {:>6.2} ms   p99 {:>7.2} ms   max {:>7.2} ms   failed {}",
-            level.rate,
-            percentile(&level.latencies, 0.50),
-            percentile(&level.latencies, 0.99),
-            percentile(&level.latencies, 1.0),
-            level.failures
-        );
+    for (serving, name) in [
+        (Serving::Leadhost, "leadhost"),
+        (Serving::ParseOnly, "ceiling: parse and answer"),
+        (Serving::SledFlush, "ceiling: parse, sled insert, flush"),
+    ] {
+        if serving != Serving::Leadhost && args.iter().any(|arg| arg == "--no-ceiling") {
+            continue;
+        }
+        println!("{name}");
+        let server = match serving {
+            Serving::Leadhost => Server::start(),
+            ceiling => Server::ceiling(ceiling),
+        };
+        // Warm up: connections, the plug-ins' instances, sled's first segments.
+        client.block_on(drive(&server, 0, 200, 4));
+        for (run, &connections) in levels.iter().enumerate() {
+            let level = client.block_on(drive(&server, run + 1, requests, connections));
+            println!(
+                "  {connections:>4} connection(s): {:>6.0} req/s   p50 {:>6.2} ms   p99 {:>7.2} ms   max {:>7.2} ms   failed {}",
+                level.rate,
+                percentile(&level.latencies, 0.50),
+                percentile(&level.latencies, 0.99),
+                percentile(&level.latencies, 1.0),
+                level.failures
+            );
+        }
+        if serving == Serving::Leadhost {
+            let batch = client.block_on(batches(&server, requests.max(10_000)));
+            println!(
+                "  POST …/leads/batch, 1,000 leads a request, 2 connections: {batch:>6.0} leads/s"
+            );
+        }
     }
+}
+
+/// Sends `leads` new leads as batches of 1,000 over two connections;
+/// returns leads/s (every item checked created).
+async fn batches(server: &Server, leads: usize) -> f64 {
+    let url = format!("http://{}/v1/orgs/bench/leads/batch", server.address);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, token, next) = (url.clone(), server.token.clone(), next.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                loop {
+                    let first = next.fetch_add(1_000, Ordering::Relaxed);
+                    if first >= leads {
+                        break;
+                    }
+                    let items: Vec<_> = (first..(first + 1_000).min(leads))
+                        .map(|n| lead(999, n))
+                        .collect();
+                    let response = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&items)
+                        .send()
+                        .await
+                        .expect("a batch answer");
+                    assert_eq!(response.status().as_u16(), 200, "a batch failed");
+                    let body: serde_json::Value = response.json().await.expect("JSON");
+                    assert_eq!(body["created"], items.len(), "{body}");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("a batch task");
+    }
+    leads as f64 / started.elapsed().as_secs_f64()
 }

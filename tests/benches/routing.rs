@@ -1,9 +1,12 @@
 //! Routing decisions per second with 50 and with 5,000 reps in one org, for
 //! each first-party policy.
 //!
-//! Two figures per roster:
-//! - **policy call**: `route` alone on a fresh instance (the roster passed
-//!   in, the answer read back), what a policy author controls;
+//! Three figures per roster:
+//! - **policy call**: `route` alone on a fresh instance with the candidates
+//!   the engine shows it (the roster narrowed to a shortlist of at most
+//!   16 reps, `[routing] candidates`), the answer read back;
+//! - **whole roster**: the same call with every rep passed in (what a call
+//!   cost before the shortlist, and what `candidates = 0` costs);
 //! - **routed**: sales-ready leads through the real engine: qualification,
 //!   the roster read from sled, the routing call, the host's checks, the
 //!   assignment, the rep's load and the decision written in one durable
@@ -17,7 +20,9 @@ use std::time::{Duration, Instant};
 
 use leadhost::builtin::{Builtin, CAPACITY_AWARE, ROUND_ROBIN, WEIGHTED};
 use leadhost::clock::SystemClock;
-use leadhost::engine::{Engine, EngineConfig, LeadSubmission};
+use leadhost::engine::{
+    Engine, EngineConfig, LeadSubmission, SHORTLIST_DEFAULT, Wanted, shortlist,
+};
 use leadhost::model::{Config, Rep, RouteInput};
 use leadhost::plugins::Registry;
 use leadhost::runtime::{CallContext, Runtime, RuntimeConfig, Slot};
@@ -63,13 +68,19 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
     count as f64 / elapsed.as_secs_f64()
 }
 
-/// Policy calls a second on `reps`, and the mean call in microseconds.
-fn policy_calls(runtime: &Runtime, policy: Builtin, reps: &[Rep], calls: usize) -> (f64, f64) {
+/// Policy calls a second with `candidates`, and the mean call in
+/// microseconds.
+fn policy_calls(
+    runtime: &Runtime,
+    policy: Builtin,
+    candidates: Vec<Rep>,
+    calls: usize,
+) -> (f64, f64) {
     let plugin = runtime
         .load(policy.name, policy.bytes, Some(Slot::RoutingPolicy))
         .expect("load the policy");
     let mut input: RouteInput = leadhost_tests::example("eval/route/route.json");
-    input.candidates = reps.to_vec();
+    input.candidates = candidates;
     let context = CallContext::for_org("bench");
     let started = Instant::now();
     for _ in 0..calls {
@@ -80,6 +91,19 @@ fn policy_calls(runtime: &Runtime, policy: Builtin, reps: &[Rep], calls: usize) 
         per_second(calls, elapsed),
         elapsed.as_secs_f64() * 1e6 / calls as f64,
     )
+}
+
+/// The candidates the engine shows a policy for the example lead.
+fn shown(reps: &[Rep]) -> Vec<Rep> {
+    let input: RouteInput = leadhost_tests::example("eval/route/route.json");
+    let wanted = Wanted {
+        country: input.lead.country.as_deref(),
+        account_owner: input.account_owner.as_deref(),
+        lapsed: &[],
+        now: input.now,
+        most: SHORTLIST_DEFAULT,
+    };
+    shortlist(reps, &wanted).candidates
 }
 
 /// Leads routed a second through the engine, with `reps` in the org.
@@ -121,17 +145,20 @@ fn main() {
     let leads = number(&args, "--leads", 2_000);
     let runtime = Runtime::new(RuntimeConfig::default()).expect("start the runtime");
     println!(
-        "{:<16} {:>6} {:>16} {:>12} {:>14}",
-        "policy", "reps", "policy calls/s", "µs a call", "routed/s"
+        "{:<16} {:>6} {:>6} {:>16} {:>10} {:>18} {:>10}",
+        "policy", "reps", "shown", "policy calls/s", "µs a call", "µs, whole roster", "routed/s"
     );
     for count in [50, 5_000] {
         let reps = roster(count);
+        let candidates = shown(&reps);
         for policy in [ROUND_ROBIN, WEIGHTED, CAPACITY_AWARE] {
-            let (calls, micros) = policy_calls(&runtime, policy, &reps, leads);
+            let shown = candidates.len();
+            let (calls, micros) = policy_calls(&runtime, policy, candidates.clone(), leads);
+            let whole = policy_calls(&runtime, policy, reps.clone(), leads.min(500)).1;
             let routed = routed(&runtime, policy, &reps, leads);
             println!(
-                "{:<16} {:>6} {:>16.0} {:>12.0} {:>14.0}",
-                policy.name, count, calls, micros, routed
+                "{:<16} {:>6} {:>6} {:>16.0} {:>10.1} {:>18.0} {:>10.0}",
+                policy.name, count, shown, calls, micros, whole, routed
             );
         }
     }

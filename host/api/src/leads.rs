@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 
 use super::extract::{JsonBody, OrgAccess, parse_json};
 use super::views::{ActivityInput, BatchResult, InputView, ItemResult, LeadPage, LeadView};
-use super::{ApiError, AppState, blocking_in, bulk_in};
+use super::{ApiError, AppState, blocking_in, bulk_turn_in, durably, durably_in};
 use crate::engine::Cancel;
 use crate::engine::{EngineError, Feedback, FieldError, Ingested, LeadQuery, LeadSubmission};
 use crate::model::Activity;
@@ -31,8 +31,8 @@ pub async fn create(
     access: OrgAccess,
     JsonBody(submission): JsonBody<LeadSubmission>,
 ) -> Result<(StatusCode, Json<LeadView>), ApiError> {
-    let ingested = blocking_in(&state, access.org.clone(), move |host| {
-        host.engine.ingest(&access.org, submission, "api")
+    let ingested = durably_in(&state, access.org.clone(), move |host| {
+        host.engine.ingest_pending(&access.org, submission, "api")
     })
     .await?;
     let status = if ingested.created {
@@ -68,15 +68,21 @@ pub async fn batch(
     let gone = Cancel::new();
     let _gone_when_dropped = gone.on_drop();
     let (deadline, max) = (state.limits.timeout, state.limits.batch_max);
-    let results = bulk_in(&state, access.org.clone(), request, move |host, body| {
-        let items = batch_items(&body, ndjson, max)?;
-        if gone.is_cancelled() {
-            return Err(ApiError::Timeout(deadline));
-        }
-        host.engine
-            .ingest_batch(&access.org, items, "api")
-            .map_err(ApiError::from)
-    })
+    let results = bulk_turn_in(
+        &state,
+        access.org.clone(),
+        request,
+        move |host, body, turn| {
+            let items = batch_items(&body, ndjson, max)?;
+            if gone.is_cancelled() {
+                return Err(ApiError::Timeout(deadline));
+            }
+            let pending = host
+                .engine
+                .ingest_batch_pending(&access.org, items, "api")?;
+            durably(host, turn, pending)
+        },
+    )
     .await?;
     Ok(Json(batch_result(results.into_iter().enumerate())))
 }

@@ -57,6 +57,7 @@ pub use views::{BatchResult, ItemResult, LeadPage, LeadView};
 
 use crate::jobs::ImportJobs;
 use crate::setup::Host;
+use leadhost_engine::{Pending, Turn};
 
 /// Limits on requests and connections, from the server's config (`[http]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +177,33 @@ where
     .await
 }
 
+/// Like [`blocking_in`], for work that ends applied but not yet durable
+/// (an ingest): the org's running place goes to its next operation before
+/// the wait for the flush, which needs no worker and no instance — so
+/// many of an org's leads share one flush instead of four at most. The
+/// wait still holds a place in the org's queue (`[limits] org_queue`).
+async fn durably_in<T, E>(
+    state: &AppState,
+    org: String,
+    work: impl FnOnce(&Host) -> Result<Pending<T>, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let turn = state.host.engine.shares().turn(&org).await?;
+    blocking(state, move |host| {
+        durably(host, turn, work(host).map_err(Into::into)?)
+    })
+    .await
+}
+
+/// Gives `turn`'s running place back, then waits until `pending` is durable.
+fn durably<T>(host: &Host, turn: Turn, pending: Pending<T>) -> Result<T, ApiError> {
+    let _flushing = turn.done_running();
+    Ok(host.engine.durable(pending)?)
+}
+
 /// Like [`blocking_in`], for a request with a bulk body (a batch, a CSV
 /// import, a component upload): the turn in the org's share is taken
 /// *before* the body is read, and `work` gets the body on a blocking
@@ -192,13 +220,27 @@ where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    let turn = state.host.engine.shares().turn(&org).await?;
-    let body = extract::read_body(request, state).await?;
-    blocking(state, move |host| {
-        let _turn = turn;
+    bulk_turn_in(state, org, request, move |host, body, _turn| {
         work(host, body)
     })
     .await
+}
+
+/// [`bulk_in`] handing `work` the turn itself, for work that gives it
+/// back before its end (see [`durably_in`]).
+async fn bulk_turn_in<T, E>(
+    state: &AppState,
+    org: String,
+    request: axum::extract::Request,
+    work: impl FnOnce(&Host, bytes::Bytes, Turn) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let turn = state.host.engine.shares().turn(&org).await?;
+    let body = extract::read_body(request, state).await?;
+    blocking(state, move |host| work(host, body, turn)).await
 }
 
 /// Runs blocking engine work (plug-in calls, store flushes) off the async

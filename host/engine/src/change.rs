@@ -5,8 +5,8 @@ use super::lifecycle::{self, IllegalTransition};
 use super::locks::Held;
 use crate::model::{Activity, Rep, Time};
 use crate::store::{
-    Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, OutboxKind,
-    OutboxMessage, Precondition, RecordedInput, StageEntry, StageKind,
+    Assignment, CallTask, Commit, Decision, Event, EventKind, LeadRecord, LeadStage, Narrowed,
+    OutboxKind, OutboxMessage, Precondition, RecordedInput, StageEntry, StageKind,
 };
 
 /// A lead being changed by one engine operation.
@@ -78,6 +78,17 @@ impl Change {
         let seq = self.next_seq();
         self.commit.decisions.push((seq, decision));
         seq
+    }
+
+    /// Notes on this change's latest routing decision the roster its
+    /// candidates were narrowed from.
+    pub fn narrowed(&mut self, narrowed: Option<Narrowed>) {
+        if let Some((_, decision)) = self.commit.decisions.last_mut()
+            && decision.slot == crate::runtime::Slot::RoutingPolicy
+            && let Some(view) = &mut decision.routing
+        {
+            view.narrowed = narrowed;
+        }
     }
 
     /// A shadow call to make once the change is applied.

@@ -71,12 +71,14 @@ pub use lead_pages::{LeadQuery, LeadsPage, PAGE_DEFAULT, PAGE_MAX};
 pub use lifecycle::{IllegalTransition, next_stages};
 pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
 pub use plugin_status::{ActiveVersion, SlotStatus};
-pub use routing::{REFUSED_CHOICE, Refusal, check_assignment};
+pub use routing::{
+    REFUSED_CHOICE, Refusal, SHORTLIST_DEFAULT, Shortlist, Wanted, check_assignment, shortlist,
+};
 pub use shadow::{
     SHADOW_DISAGREEMENTS_LISTED, SHADOW_ORG_QUEUE, SHADOW_QUEUE, ShadowCell, ShadowReport,
     ShadowView, verdict,
 };
-pub use shares::{OrgShares, ShareFull, ShareLimits, Turn};
+pub use shares::{Flushing, OrgShares, ShareFull, ShareLimits, Turn};
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 /// The records the engine's methods hand out, as the store keeps them, so
@@ -276,6 +278,16 @@ pub struct Ingested {
     /// fields, source, campaign and activities, once normalized): nothing
     /// was written, and `record` is the lead as it was.
     pub unchanged: bool,
+}
+
+/// An operation's result whose writes are applied (every read sees them)
+/// but not yet durable: [`Engine::durable`] waits for the flush and gives
+/// the result back. Dropping it gives up the wait, not the writes.
+#[derive(Debug)]
+#[must_use = "a pending result is acknowledged only once `Engine::durable` returns"]
+pub struct Pending<T> {
+    value: T,
+    applied: crate::store::Applied,
 }
 
 /// The engine. Cheap to clone; every clone shares the store, plug-ins and locks.

@@ -4,7 +4,7 @@ use tracing::instrument;
 
 use super::change::Change;
 use super::validate::{FieldError, check_activity};
-use super::{Engine, EngineError, Ingested, LeadSubmission, moves, sla};
+use super::{Engine, EngineError, Ingested, LeadSubmission, Pending, moves, sla};
 use super::{escalation, keep_in_touch, merge};
 use crate::model::{Activity, ActivityKind, Rep};
 use crate::runtime::Slot;
@@ -102,10 +102,24 @@ impl Engine {
         submission: LeadSubmission,
         via: &str,
     ) -> Result<Ingested, EngineError> {
-        let (ingested, applied) =
+        self.durable(self.ingest_pending(org, submission, via)?)
+    }
+
+    /// [`Engine::ingest`] up to the point where its writes are applied:
+    /// every read sees them, but they are not acknowledged until
+    /// [`Engine::durable`] returns. The plug-in calls and the CPU work are
+    /// done; what is left is waiting for a flush, which needs no worker and
+    /// no instance, so the HTTP layer gives the org's turn back first and
+    /// many leads wait on one flush.
+    pub fn ingest_pending(
+        &self,
+        org: &str,
+        submission: LeadSubmission,
+        via: &str,
+    ) -> Result<Pending<Ingested>, EngineError> {
+        let (value, applied) =
             self.retrying(|| self.ingest_applied(org, submission.clone(), via))?;
-        self.shared.store.wait_durable(applied)?;
-        Ok(ingested)
+        Ok(Pending { value, applied })
     }
 
     /// Ingests many submissions and waits for durability once, after the
@@ -118,8 +132,21 @@ impl Engine {
         submissions: Vec<Result<LeadSubmission, Vec<FieldError>>>,
         via: &str,
     ) -> Result<Vec<Result<Ingested, EngineError>>, EngineError> {
+        self.durable(self.ingest_batch_pending(org, submissions, via)?)
+    }
+
+    /// [`Engine::ingest_batch`] with its writes applied, not yet durable
+    /// (see [`Engine::ingest_pending`]).
+    pub fn ingest_batch_pending(
+        &self,
+        org: &str,
+        submissions: Vec<Result<LeadSubmission, Vec<FieldError>>>,
+        via: &str,
+    ) -> Result<Pending<Vec<Result<Ingested, EngineError>>>, EngineError> {
         self.known_org(org)?;
-        let mut last = None;
+        // Ticket 0 is durable from the start: a batch that applied nothing
+        // waits for nothing.
+        let mut last = Applied(0);
         let mut results = Vec::with_capacity(submissions.len());
         for submission in submissions {
             let result = submission
@@ -129,17 +156,24 @@ impl Engine {
                 });
             match result {
                 Ok((ingested, applied)) => {
-                    last = Some(applied);
+                    last = applied;
                     results.push(Ok(ingested));
                 }
                 Err(EngineError::Store(error)) => return Err(error.into()),
                 Err(error) => results.push(Err(error)),
             }
         }
-        if let Some(applied) = last {
-            self.shared.store.wait_durable(applied)?;
-        }
-        Ok(results)
+        Ok(Pending {
+            value: results,
+            applied: last,
+        })
+    }
+
+    /// Waits until `pending`'s writes are durable (one flush shared by
+    /// every writer waiting) and hands back its result.
+    pub fn durable<T>(&self, pending: Pending<T>) -> Result<T, EngineError> {
+        self.shared.store.wait_durable(pending.applied)?;
+        Ok(pending.value)
     }
 
     /// Ingests one submission; its writes are applied but not yet durable.

@@ -54,12 +54,24 @@ pub struct RoutingSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_within: Option<Duration>,
+    /// Most reps a routing policy is shown for one lead (`candidates =
+    /// 50`); a larger roster is narrowed to a shortlist that keeps the best
+    /// reps by each standard routing method's criterion (see
+    /// `routing::shortlist`). 0 shows every rep. None: 16
+    /// ([`crate::routing::SHORTLIST_DEFAULT`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<usize>,
 }
 
 impl RoutingSettings {
-    /// Nothing set: no SLA.
+    /// Nothing set: no SLA, the default shortlist.
     pub fn is_unset(&self) -> bool {
-        self.accept_within.is_none()
+        self.accept_within.is_none() && self.candidates.is_none()
+    }
+
+    /// Most reps a routing policy is shown; 0 is every rep.
+    pub fn candidates(&self) -> usize {
+        self.candidates.unwrap_or(crate::routing::SHORTLIST_DEFAULT)
     }
 
     /// The SLA as a span of lead time.

@@ -13,6 +13,10 @@ use crate::model::{Rep, RouteDecision, RouteInput, Time};
 use crate::runtime::Slot;
 use crate::store::{LeadStage, OutboxKind};
 
+mod shortlist;
+
+pub use shortlist::{SHORTLIST_DEFAULT, Shortlist, Wanted, shortlist};
+
 /// Takes the org's routing lock for the rest of the change, if not held.
 fn hold_routing(shared: &Shared, change: &mut Change) {
     if !change.holds_routing() {
@@ -35,22 +39,31 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
     .filter(|owner| !change.record.lapsed_reps.contains(owner));
     let now = change.now;
     // Reps who let this lead's SLA lapse are not shown again; everyone else
-    // is shown as they stand now, absences folded into `available`.
-    let candidates: Vec<Rep> = reps
-        .iter()
-        .filter(|rep| !change.record.lapsed_reps.contains(&rep.id))
-        .map(|rep| rep.as_candidate(now))
-        .collect();
+    // is shown as they stand now, absences folded into `available`, the
+    // roster narrowed to a shortlist when it is large.
+    let shortlist = shortlist(
+        &reps,
+        &Wanted {
+            country: change.record.lead.country.as_deref(),
+            account_owner: account_owner.as_deref(),
+            lapsed: &change.record.lapsed_reps,
+            now,
+            most: shared.settings.routing(&org).candidates(),
+        },
+    );
     let qualification = latest_qualification(change);
     let lead = change.record.lead.clone();
     let made = call(shared, change, |config| RouteInput {
         lead,
         qualification,
-        candidates,
+        candidates: shortlist.candidates,
         account_owner,
         config,
         now,
     })?;
+    if shortlist.narrowed.is_some() {
+        change.narrowed(shortlist.narrowed);
+    }
     let Some((decision, seq)) = made else {
         return Ok(Next::Rest);
     };

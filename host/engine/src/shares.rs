@@ -88,6 +88,25 @@ pub struct Turn {
     _asked: Asked,
 }
 
+/// What is left of a [`Turn`] whose work is done but not yet durable: it
+/// no longer runs (the next waiter goes), but it still holds its place in
+/// the org's queue, so an org's operations waiting for a flush count
+/// against `queue` like those waiting to run.
+#[derive(Debug)]
+pub struct Flushing {
+    _asked: Asked,
+}
+
+impl Turn {
+    /// Gives the running place to the next waiter, keeping the queue place
+    /// until the returned [`Flushing`] is dropped.
+    pub fn done_running(self) -> Flushing {
+        Flushing {
+            _asked: self._asked,
+        }
+    }
+}
+
 impl OrgShares {
     /// Shares of the given size.
     pub fn new(limits: ShareLimits) -> Self {
@@ -193,6 +212,25 @@ mod tests {
             .enable_all()
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn a_turn_waiting_for_its_flush_frees_its_run_but_keeps_its_queue_place() {
+        let shares = OrgShares::new(ShareLimits { calls: 1, queue: 1 });
+        runtime().block_on(async {
+            let flushing = shares.turn("acme").await.unwrap().done_running();
+            // The running place is free at once...
+            let running = shares.turn("acme").await.unwrap();
+            // ...but the flushing one still counts: the queue is full.
+            assert!(shares.turn("acme").await.is_err());
+            drop(flushing);
+            let waiting = tokio::spawn({
+                let shares = shares.clone();
+                async move { shares.turn("acme").await.map(drop) }
+            });
+            drop(running);
+            waiting.await.unwrap().unwrap();
+        });
     }
 
     #[test]

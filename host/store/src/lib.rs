@@ -45,7 +45,7 @@ pub use plugin_version::{
     Activation, ConfigChange, Impact, PluginVersion, VerdictChange, config_changes, config_digest,
 };
 pub use recorded_input::{InputStore, RecordedInput, Spliced};
-pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, RoutingView};
+pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, Narrowed, RoutingView};
 pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};

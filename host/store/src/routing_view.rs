@@ -23,6 +23,22 @@ pub struct RoutingView {
     /// Up to [`CANDIDATES_KEPT`]: the chosen rep, then the account owner,
     /// then the others, eligible ones first, least loaded first.
     pub candidates: Vec<CandidateLoad>,
+    /// Set when the host showed the policy a shortlist of a larger roster
+    /// (`[routing] candidates`): what the roster held. Absent: the policy
+    /// saw every rep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrowed: Option<Narrowed>,
+}
+
+/// The roster a routing policy's shortlist was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Narrowed {
+    /// Reps in the org who could be shown (all but those who let this
+    /// lead's SLA lapse).
+    pub reps: usize,
+    /// How many of them could take the lead then (available, not away,
+    /// under capacity).
+    pub eligible: usize,
 }
 
 /// One candidate as the policy saw it.
@@ -85,6 +101,7 @@ impl RoutingView {
             eligible: input.candidates.iter().filter(|rep| eligible(rep)).count(),
             account_owner: input.account_owner.clone(),
             candidates: shown.into_iter().map(CandidateLoad::from).collect(),
+            narrowed: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! ownership by e-mail domain in `accounts`.
 
 mod accounts;
+mod shortlist;
 mod sla;
 
 use std::collections::BTreeMap;

@@ -17,6 +17,7 @@ fn org_with_sla() -> TestOrg {
         org.org,
         RoutingSettings {
             accept_within: Some(Duration::from_secs(4 * 3600)),
+            ..RoutingSettings::default()
         },
     );
     org
