@@ -50,7 +50,7 @@ enum Serving {
     /// storing it.
     ParseOnly,
     /// The same, storing the submission's JSON in sled and answering after
-    /// a flush covering it (sled's own `flush_async`).
+    /// a flush covering it.
     SledFlush,
 }
 
@@ -91,7 +91,13 @@ impl Server {
                                 let key = db.generate_id().expect("an id").to_be_bytes();
                                 let value = serde_json::to_vec(&lead).expect("JSON");
                                 db.insert(key, value).expect("insert");
-                                db.flush_async().await.expect("flush");
+                                // `flush_async` from many tasks at once
+                                // never completed here (sled 0.34): a
+                                // blocking flush each, as the product's.
+                                tokio::task::spawn_blocking(move || db.flush())
+                                    .await
+                                    .expect("the flush thread")
+                                    .expect("flush");
                             }
                             (axum::http::StatusCode::CREATED, axum::Json(lead))
                         }
