@@ -64,11 +64,15 @@ struct Server {
 }
 
 impl Server {
-    /// A ceiling server (see [`Serving`]) on the same kind of runtime.
-    fn ceiling(serving: Serving) -> Self {
-        use axum::routing::post;
-        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-        let db = sled::open(dir.path().join("ceiling")).expect("open sled");
+    /// Runs `serve` on its own multi-threaded runtime and thread, with a
+    /// listener on a loopback port and the signal to stop.
+    fn on_thread<F, Fut>(dir: tempfile::TempDir, token: String, serve: F) -> Self
+    where
+        F: FnOnce(tokio::net::TcpListener, tokio::sync::oneshot::Receiver<()>) -> Fut
+            + Send
+            + 'static,
+        Fut: std::future::Future<Output = ()>,
+    {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (bound, address) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -81,43 +85,53 @@ impl Server {
                     .await
                     .expect("bind loopback");
                 bound.send(listener.local_addr().unwrap()).unwrap();
-                let store = serving == Serving::SledFlush;
-                let app = axum::Router::new().route(
-                    "/v1/orgs/bench/leads",
-                    post(move |axum::Json(lead): axum::Json<LeadSubmission>| {
-                        let db = db.clone();
-                        async move {
-                            if store {
-                                let key = db.generate_id().expect("an id").to_be_bytes();
-                                let value = serde_json::to_vec(&lead).expect("JSON");
-                                db.insert(key, value).expect("insert");
-                                // `flush_async` from many tasks at once
-                                // never completed here (sled 0.34): a
-                                // blocking flush each, as the product's.
-                                tokio::task::spawn_blocking(move || db.flush())
-                                    .await
-                                    .expect("the flush thread")
-                                    .expect("flush");
-                            }
-                            (axum::http::StatusCode::CREATED, axum::Json(lead))
-                        }
-                    }),
-                );
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
+                serve(listener, stopped).await;
             });
         });
         Server {
             address: address.recv().expect("the server binds"),
-            token: String::new(),
+            token,
             stop: Some(stop),
             thread: Some(thread),
             _dir: dir,
         }
+    }
+
+    /// A ceiling server (see [`Serving`]) on the same kind of runtime.
+    fn ceiling(serving: Serving) -> Self {
+        use axum::routing::post;
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+        let db = sled::open(dir.path().join("ceiling")).expect("open sled");
+        let store = serving == Serving::SledFlush;
+        Server::on_thread(dir, String::new(), move |listener, stopped| async move {
+            let app = axum::Router::new().route(
+                "/v1/orgs/bench/leads",
+                post(move |axum::Json(lead): axum::Json<LeadSubmission>| {
+                    let db = db.clone();
+                    async move {
+                        if store {
+                            let key = db.generate_id().expect("an id").to_be_bytes();
+                            let value = serde_json::to_vec(&lead).expect("JSON");
+                            db.insert(key, value).expect("insert");
+                            // `flush_async` from many tasks at once never
+                            // completed here (sled 0.34): a blocking flush
+                            // each, as the product's.
+                            tokio::task::spawn_blocking(move || db.flush())
+                                .await
+                                .expect("the flush thread")
+                                .expect("flush");
+                        }
+                        (axum::http::StatusCode::CREATED, axum::Json(lead))
+                    }
+                }),
+            );
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serve");
+        })
     }
 
     fn start() -> Self {
@@ -135,32 +149,13 @@ impl Server {
         let token = auth::issue(host.engine.store().as_ref(), Some("bench"), now)
             .expect("a token")
             .token;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (bound, address) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind loopback");
-                bound.send(listener.local_addr().unwrap()).unwrap();
-                leadhost::server::run(host, listener, HttpLimits::default(), async move {
-                    let _ = stopped.await;
-                })
-                .await
-                .expect("serve");
-            });
-        });
-        Server {
-            address: address.recv().expect("the server binds"),
-            token,
-            stop: Some(stop),
-            thread: Some(thread),
-            _dir: dir,
-        }
+        Server::on_thread(dir, token, move |listener, stopped| async move {
+            leadhost::server::run(host, listener, HttpLimits::default(), async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+        })
     }
 }
 

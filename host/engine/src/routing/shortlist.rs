@@ -96,32 +96,35 @@ pub fn shortlist(roster: &[Rep], wanted: &Wanted<'_>) -> Shortlist {
         .collect();
     let any_covers = eligible.iter().any(|at| covering[*at]);
     let away = |at: usize| any_covers && !covering[at];
+    // Ties fall to the id, compared as a rank: string comparisons were
+    // most of a 5,000-rep shortlist's time.
+    let rank = id_ranks(&shown);
     let by_wait = |a: usize, b: usize| {
         let (rep_a, rep_b) = (shown[a], shown[b]);
         away(a)
             .cmp(&away(b))
             .then_with(|| rep_a.last_assigned_at.cmp(&rep_b.last_assigned_at))
             .then_with(|| rep_a.open_leads.cmp(&rep_b.open_leads))
-            .then_with(|| rep_a.id.cmp(&rep_b.id))
+            .then_with(|| rank[a].cmp(&rank[b]))
     };
     let by_load = |a: usize, b: usize| {
-        let (a, b) = (shown[a], shown[b]);
-        fraction(a.open_leads, a.capacity.max(1))
-            .cmp(&fraction(b.open_leads, b.capacity.max(1)))
-            .then_with(|| a.last_assigned_at.cmp(&b.last_assigned_at))
-            .then_with(|| a.id.cmp(&b.id))
+        let (rep_a, rep_b) = (shown[a], shown[b]);
+        fraction(rep_a.open_leads, rep_a.capacity.max(1))
+            .cmp(&fraction(rep_b.open_leads, rep_b.capacity.max(1)))
+            .then_with(|| rep_a.last_assigned_at.cmp(&rep_b.last_assigned_at))
+            .then_with(|| rank[a].cmp(&rank[b]))
     };
     // Reps without a weight get no share from a weighted policy: last.
     let by_share = |a: usize, b: usize| {
-        let (a, b) = (shown[a], shown[b]);
-        (a.weight == 0)
-            .cmp(&(b.weight == 0))
+        let (rep_a, rep_b) = (shown[a], shown[b]);
+        (rep_a.weight == 0)
+            .cmp(&(rep_b.weight == 0))
             .then_with(|| {
-                fraction(a.open_leads + 1, a.weight.max(1))
-                    .cmp(&fraction(b.open_leads + 1, b.weight.max(1)))
+                fraction(rep_a.open_leads + 1, rep_a.weight.max(1))
+                    .cmp(&fraction(rep_b.open_leads + 1, rep_b.weight.max(1)))
             })
-            .then_with(|| a.last_assigned_at.cmp(&b.last_assigned_at))
-            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| rep_a.last_assigned_at.cmp(&rep_b.last_assigned_at))
+            .then_with(|| rank[a].cmp(&rank[b]))
     };
     let orders: [&dyn Fn(usize, usize) -> Ordering; 3] = [&by_wait, &by_load, &by_share];
     // Each criterion's best `most`, best first: enough to fill the list
@@ -161,9 +164,27 @@ pub fn shortlist(roster: &[Rep], wanted: &Wanted<'_>) -> Shortlist {
 /// Whether `text` lowercased is `lowercase`, as round-robin compares a
 /// territory with the lead's country, without allocating.
 fn lowercase_equals(text: &str, lowercase: &str) -> bool {
+    if text.is_ascii() && lowercase.is_ascii() {
+        return text.eq_ignore_ascii_case(lowercase);
+    }
     text.chars()
         .flat_map(char::to_lowercase)
         .eq(lowercase.chars())
+}
+
+/// Each rep's place in id order. The engine's rosters are kept in id order
+/// (as the store scans them), so that is checked, not sorted.
+fn id_ranks(reps: &[&Rep]) -> Vec<usize> {
+    if reps.windows(2).all(|pair| pair[0].id < pair[1].id) {
+        return (0..reps.len()).collect();
+    }
+    let mut order: Vec<usize> = (0..reps.len()).collect();
+    order.sort_by(|a, b| reps[*a].id.cmp(&reps[*b].id));
+    let mut rank = vec![0; reps.len()];
+    for (place, at) in order.into_iter().enumerate() {
+        rank[at] = place;
+    }
+    rank
 }
 
 /// Whether the host would give `rep` a lead at `now`.

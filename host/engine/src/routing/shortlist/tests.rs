@@ -123,3 +123,19 @@ fn fractions_compare_exactly() {
     assert_eq!(fraction(2, 4).cmp(&fraction(1, 2)), Ordering::Equal);
     assert!(fraction(u32::MAX, 1) > fraction(u32::MAX - 1, 1));
 }
+
+#[test]
+fn territories_match_the_country_in_any_case_and_ids_rank_in_any_order() {
+    assert!(lowercase_equals("De", "de"));
+    assert!(lowercase_equals("ÖSTERREICH", "österreich"));
+    assert!(!lowercase_equals("DE", "at"));
+    let reps = [
+        rep("cai", "DE", 0, 1, 1, 1),
+        rep("ana", "DE", 0, 1, 1, 1),
+        rep("ben", "DE", 0, 1, 1, 1),
+    ];
+    let shown: Vec<&Rep> = reps.iter().collect();
+    assert_eq!(id_ranks(&shown), [2, 0, 1]);
+    let sorted: Vec<&Rep> = [&reps[1], &reps[2], &reps[0]].into();
+    assert_eq!(id_ranks(&sorted), [0, 1, 2]);
+}
