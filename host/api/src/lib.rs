@@ -169,12 +169,7 @@ where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    let turn = state.host.engine.shares().turn(&org).await?;
-    blocking(state, move |host| {
-        let _turn = turn;
-        work(host)
-    })
-    .await
+    blocking_turn_in(state, org, move |host, _turn| work(host)).await
 }
 
 /// Like [`blocking_in`], for work that ends applied but not yet durable
@@ -191,11 +186,25 @@ where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    let turn = state.host.engine.shares().turn(&org).await?;
-    blocking(state, move |host| {
+    blocking_turn_in(state, org, move |host, turn| {
         durably(host, turn, work(host).map_err(Into::into)?)
     })
     .await
+}
+
+/// [`blocking_in`] handing `work` the turn itself, for work that gives it
+/// back before its end (see [`durably_in`]).
+async fn blocking_turn_in<T, E>(
+    state: &AppState,
+    org: String,
+    work: impl FnOnce(&Host, Turn) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let turn = state.host.engine.shares().turn(&org).await?;
+    blocking(state, move |host| work(host, turn)).await
 }
 
 /// Gives `turn`'s running place back, then waits until `pending` is durable.
