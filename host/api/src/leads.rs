@@ -68,7 +68,7 @@ pub async fn batch(
     let gone = Cancel::new();
     let _gone_when_dropped = gone.on_drop();
     let (deadline, max) = (state.limits.timeout, state.limits.batch_max);
-    let results = bulk_turn_in(
+    let (flushing, pending) = bulk_turn_in(
         &state,
         access.org.clone(),
         request,
@@ -80,10 +80,11 @@ pub async fn batch(
             let pending = host
                 .engine
                 .ingest_batch_pending(&access.org, items, "api")?;
-            durably(host, turn, pending)
+            Ok((turn.done_running(), pending))
         },
     )
     .await?;
+    let results = durably(&state, flushing, pending).await?;
     Ok(Json(batch_result(results.into_iter().enumerate())))
 }
 

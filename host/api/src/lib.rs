@@ -57,7 +57,7 @@ pub use views::{BatchResult, ItemResult, LeadPage, LeadView};
 
 use crate::jobs::ImportJobs;
 use crate::setup::Host;
-use leadhost_engine::{Pending, Turn};
+use leadhost_engine::{Flushing, Pending, Turn};
 
 /// Limits on requests and connections, from the server's config (`[http]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +176,8 @@ where
 /// (an ingest): the org's running place goes to its next operation before
 /// the wait for the flush, which needs no worker and no instance — so
 /// many of an org's leads share one flush instead of four at most. The
-/// wait still holds a place in the org's queue (`[limits] org_queue`).
+/// wait holds no thread ([`durably`]) but still a place in the org's
+/// queue (`[limits] org_queue`).
 async fn durably_in<T, E>(
     state: &AppState,
     org: String,
@@ -186,10 +187,12 @@ where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    blocking_turn_in(state, org, move |host, turn| {
-        durably(host, turn, work(host).map_err(Into::into)?)
+    let (flushing, pending) = blocking_turn_in(state, org, move |host, turn| {
+        let pending = work(host).map_err(Into::into)?;
+        Ok::<_, ApiError>((turn.done_running(), pending))
     })
-    .await
+    .await?;
+    durably(state, flushing, pending).await
 }
 
 /// [`blocking_in`] handing `work` the turn itself, for work that gives it
@@ -207,10 +210,18 @@ where
     blocking(state, move |host| work(host, turn)).await
 }
 
-/// Gives `turn`'s running place back, then waits until `pending` is durable.
-fn durably<T>(host: &Host, turn: Turn, pending: Pending<T>) -> Result<T, ApiError> {
-    let _flushing = turn.done_running();
-    Ok(host.engine.durable(pending)?)
+/// Waits until `pending` is durable, keeping the org's queue place
+/// (`flushing`, from [`Turn::done_running`]) until then. The wait holds no
+/// thread: an org's leads waiting for their flush (up to its `org_queue`)
+/// must not take the blocking threads every org's work runs on.
+async fn durably<T>(
+    state: &AppState,
+    flushing: Flushing,
+    pending: Pending<T>,
+) -> Result<T, ApiError> {
+    let value = state.host.engine.durable_async(pending).await?;
+    drop(flushing);
+    Ok(value)
 }
 
 /// Like [`blocking_in`], for a request with a bulk body (a batch, a CSV

@@ -176,6 +176,14 @@ impl Engine {
         Ok(pending.value)
     }
 
+    /// [`Engine::durable`] without holding a thread while it waits (see
+    /// [`crate::store::Store::durable`]): for a request, whose waiting must not take one
+    /// of the blocking threads every org shares. Needs a tokio runtime.
+    pub async fn durable_async<T>(&self, pending: Pending<T>) -> Result<T, EngineError> {
+        self.shared.store.durable(pending.applied).await?;
+        Ok(pending.value)
+    }
+
     /// Ingests one submission; its writes are applied but not yet durable.
     fn ingest_applied(
         &self,

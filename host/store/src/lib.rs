@@ -32,7 +32,7 @@ mod timeline;
 use std::ops::ControlFlow;
 
 pub use codec::SCHEMA_VERSION;
-pub use group_commit::GroupCommit;
+pub use group_commit::{DurableStep, GroupCommit};
 pub use import_job::{
     ImportJobRecord, ImportJobStore, JobState, REJECTED_ROWS_KEPT, RejectedRow, RowProblem,
     SkippedColumn,
@@ -172,6 +172,10 @@ impl std::fmt::Display for Precondition {
 #[must_use = "a commit is acknowledged only once it is durable"]
 pub struct Applied(pub u64);
 
+/// What [`Store::durable`] returns: resolves once the commit is durable.
+pub type DurableFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StoreError>> + Send + 'static>>;
+
 /// A nurture wake-up that is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
@@ -247,6 +251,11 @@ pub trait Store:
     /// Returns once the commit behind `applied` is durable (concurrent
     /// commits may share one flush).
     fn wait_durable(&self, applied: Applied) -> Result<(), StoreError>;
+    /// [`Store::wait_durable`] without holding a thread while it waits: a
+    /// request waiting for its commit's flush costs no blocking thread (the
+    /// flush itself runs on one, shared by every commit it covers). Needs a
+    /// tokio runtime.
+    fn durable(&self, applied: Applied) -> DurableFuture;
     /// Applies `commit` atomically; returns once it is durable.
     fn commit(&self, commit: Commit) -> Result<(), StoreError> {
         let applied = self.apply(commit)?;

@@ -11,8 +11,9 @@ use super::codec::{decode, encode};
 use super::lead_ids::{self, LeadNumbers};
 use super::options::{Durability, SledOptions};
 use super::{
-    Applied, Assignment, Commit, Decision, Due, GroupCommit, LeadRecord, OrgRecord, OutboxMessage,
-    PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord, keys,
+    Applied, Assignment, Commit, Decision, Due, DurableFuture, GroupCommit, LeadRecord, OrgRecord,
+    OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord,
+    keys,
 };
 use leadhost_model::{Activity, Rep, Time};
 
@@ -336,12 +337,11 @@ impl Store for SledStore {
     }
 
     fn wait_durable(&self, applied: Applied) -> Result<(), StoreError> {
-        if self.shared.durability == Durability::Relaxed {
-            return Ok(());
-        }
-        self.shared.group.wait(applied.0, || {
-            self.shared.db.flush().map(drop).map_err(StoreError::from)
-        })
+        self.wait_durable_here(applied)
+    }
+
+    fn durable(&self, applied: Applied) -> DurableFuture {
+        self.durable_future(applied)
     }
 
     fn apply(&self, commit: Commit) -> Result<Applied, StoreError> {
@@ -397,6 +397,7 @@ mod tests;
 
 mod stats;
 
+mod durable;
 mod import_jobs;
 mod inputs;
 mod outbox;

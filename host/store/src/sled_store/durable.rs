@@ -1,0 +1,74 @@
+//! Waiting for a commit's flush: on the caller's thread, or on a future
+//! that holds no thread while it waits.
+
+use super::SledStore;
+use crate::options::Durability;
+use crate::{Applied, DurableFuture, DurableStep, StoreError};
+
+impl SledStore {
+    /// [`crate::Store::wait_durable`]: on this thread, which runs the
+    /// flush itself if no other writer is.
+    pub(super) fn wait_durable_here(&self, applied: Applied) -> Result<(), StoreError> {
+        if self.shared.durability == Durability::Relaxed {
+            return Ok(());
+        }
+        self.shared.group.wait(applied.0, || {
+            self.shared.db.flush().map(drop).map_err(StoreError::from)
+        })
+    }
+
+    /// [`crate::Store::durable`]: a future that waits for the running flush
+    /// without a thread, or runs one on tokio's blocking threads.
+    pub(super) fn durable_future(&self, applied: Applied) -> DurableFuture {
+        let store = self.clone();
+        Box::pin(async move {
+            if store.shared.durability == Durability::Relaxed {
+                return Ok(());
+            }
+            loop {
+                match store.shared.group.next(applied.0) {
+                    DurableStep::Durable => return Ok(()),
+                    DurableStep::Wait(mut ended) => {
+                        // An error means the store is gone: ask again.
+                        let _ = ended.changed().await;
+                    }
+                    DurableStep::Flush { covers } => {
+                        let end = FlushEnd {
+                            store: store.clone(),
+                            covers,
+                            succeeded: false,
+                        };
+                        tokio::task::spawn_blocking(move || end.flush())
+                            .await
+                            .map_err(|error| StoreError::Backend(Box::new(error)))??;
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Ends the flush started for `covers` when dropped, on the flush's own
+/// thread: after it ran, or, as failed, if it panicked or never ran (the
+/// runtime shutting down). A waiter dropped mid-flush (its request
+/// cancelled) so never leaves the others waiting for ever.
+struct FlushEnd {
+    store: SledStore,
+    covers: u64,
+    succeeded: bool,
+}
+
+impl FlushEnd {
+    /// Runs the flush; its end is recorded when `self` drops.
+    fn flush(mut self) -> Result<(), sled::Error> {
+        let flushed = self.store.shared.db.flush().map(drop);
+        self.succeeded = flushed.is_ok();
+        flushed
+    }
+}
+
+impl Drop for FlushEnd {
+    fn drop(&mut self) {
+        self.store.shared.group.finish(self.covers, self.succeeded);
+    }
+}
