@@ -82,10 +82,16 @@ impl GroupCommit {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 continue;
             }
-            let covers = Self::start(&mut state);
+            let mut end = End {
+                commit: self,
+                covers: Self::start(&mut state),
+                succeeded: false,
+            };
             drop(state);
             let result = flush();
-            self.finish(covers, result.is_ok());
+            end.succeeded = result.is_ok();
+            // Ends the flush here, and also if `flush` panicked.
+            drop(end);
             result?;
             state = self.lock();
         }
@@ -140,6 +146,20 @@ impl GroupCommit {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Ends a flush started on a writer's thread when dropped, so a flush that
+/// panics does not stay marked running and leave every writer waiting.
+struct End<'a> {
+    commit: &'a GroupCommit,
+    covers: u64,
+    succeeded: bool,
+}
+
+impl Drop for End<'_> {
+    fn drop(&mut self) {
+        self.commit.finish(self.covers, self.succeeded);
     }
 }
 
@@ -302,5 +322,21 @@ mod tests {
         });
         // The first flush, then one for all thousand.
         assert_eq!(commit.flushes(), 2);
+    }
+
+    #[test]
+    fn a_flush_that_panics_on_a_writers_thread_is_over_for_the_others() {
+        let commit = Arc::new(GroupCommit::default());
+        let ticket = commit.ticket();
+        let panicking = commit.clone();
+        let outcome = std::thread::spawn(move || {
+            panicking.wait(ticket, || -> Result<(), ()> {
+                panic!("the disk went away")
+            })
+        })
+        .join();
+        assert!(outcome.is_err(), "the flusher panicked");
+        assert!(!commit.lock().flushing, "its flush is over");
+        assert_eq!(commit.wait(ticket, || Ok::<(), ()>(())), Ok(()));
     }
 }

@@ -18,7 +18,7 @@ impl SledStore {
     }
 
     /// [`crate::Store::durable`]: a future that waits for the running flush
-    /// without a thread, or runs one on tokio's blocking threads.
+    /// without a thread, or runs one on a thread of its own.
     pub(super) fn durable_future(&self, applied: Applied) -> DurableFuture {
         let store = self.clone();
         Box::pin(async move {
@@ -38,9 +38,7 @@ impl SledStore {
                             covers,
                             succeeded: false,
                         };
-                        tokio::task::spawn_blocking(move || end.flush())
-                            .await
-                            .map_err(|error| StoreError::Backend(Box::new(error)))??;
+                        flush_on_own_thread(end).await?;
                     }
                 }
             }
@@ -48,9 +46,30 @@ impl SledStore {
     }
 }
 
+/// Runs the flush on a thread of its own, not tokio's blocking pool: the
+/// pool is shared by every org's plug-in calls and by writers waiting on
+/// their thread for this very flush, so a full pool would queue the flush
+/// behind its own waiters. One flush runs at a time per store.
+async fn flush_on_own_thread(end: FlushEnd) -> Result<(), StoreError> {
+    let (sender, flushed) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("leadhost-flush".into())
+        .spawn(move || {
+            let _ = sender.send(end.flush());
+        })
+        // Not spawned: the closure, and `end` with it, is dropped, which
+        // ends the flush as failed.
+        .map_err(|error| StoreError::Backend(Box::new(error)))?;
+    match flushed.await {
+        Ok(result) => Ok(result?),
+        // The thread dropped the sender without a result: it panicked.
+        Err(gone) => Err(StoreError::Backend(Box::new(gone))),
+    }
+}
+
 /// Ends the flush started for `covers` when dropped, on the flush's own
-/// thread: after it ran, or, as failed, if it panicked or never ran (the
-/// runtime shutting down). A waiter dropped mid-flush (its request
+/// thread: after it ran, or, as failed, if it panicked or its thread was
+/// never started. A waiter dropped mid-flush (its request
 /// cancelled) so never leaves the others waiting for ever.
 struct FlushEnd {
     store: SledStore,

@@ -138,12 +138,14 @@ impl Log {
 
                 let _measure = Measure::new(&M.compress);
 
+                let level = self.config.compression_factor;
                 let compressed_buf = COMPRESSOR
-                    .with(|compressor| {
-                        compressor
-                            .borrow_mut()
-                            .compress(&buf, self.config.compression_factor)
+                    .try_with(|compressor| {
+                        compressor.borrow_mut().compress(&buf, level)
                     })
+                    // This thread's locals are being torn down: a context
+                    // for this record, as the published crate does.
+                    .unwrap_or_else(|_| zstd::block::compress(&buf, level))
                     .unwrap();
 
                 return self.reserve_inner(
