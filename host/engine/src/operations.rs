@@ -178,7 +178,7 @@ impl Engine {
 
     /// [`Engine::durable`] without holding a thread while it waits (see
     /// [`crate::store::Store::durable`]): for a request, whose waiting must not take one
-    /// of the blocking threads every org shares. Needs a tokio runtime.
+    /// of the blocking threads every org shares.
     pub async fn durable_async<T>(&self, pending: Pending<T>) -> Result<T, EngineError> {
         self.shared.store.durable(pending.applied).await?;
         Ok(pending.value)

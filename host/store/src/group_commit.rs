@@ -9,27 +9,15 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use tokio::sync::watch;
+use futures_channel::oneshot;
 
 /// Coalesces concurrent flushes.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct GroupCommit {
     /// Tickets and flush progress.
     state: Mutex<State>,
     /// Wakes writers waiting on their thread when a flush ends.
     flushed: Condvar,
-    /// Counts the flushes ended, to wake writers waiting on a future.
-    ended: watch::Sender<u64>,
-}
-
-impl Default for GroupCommit {
-    fn default() -> Self {
-        GroupCommit {
-            state: Mutex::default(),
-            flushed: Condvar::new(),
-            ended: watch::Sender::new(0),
-        }
-    }
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +30,8 @@ struct State {
     flushing: bool,
     /// Flushes run so far.
     flushes: u64,
+    /// Writers waiting on a future for the running flush to end.
+    waiting: Vec<oneshot::Sender<()>>,
 }
 
 /// What a writer waiting for its ticket does next (see [`GroupCommit::next`]).
@@ -55,8 +45,9 @@ pub enum DurableStep {
         /// Every ticket up to this one was applied before the flush starts.
         covers: u64,
     },
-    /// A flush is running: wait for it to end (`changed()`), then ask again.
-    Wait(watch::Receiver<u64>),
+    /// A flush is running: wait for it to end (the sender is dropped or
+    /// sends), then ask again.
+    Wait(oneshot::Receiver<()>),
 }
 
 impl GroupCommit {
@@ -106,9 +97,11 @@ impl GroupCommit {
             return DurableStep::Durable;
         }
         if state.flushing {
-            // Subscribed under the lock that `finish` takes: the end of the
+            // Registered under the lock that `finish` takes: the end of the
             // running flush cannot slip between this check and the wait.
-            return DurableStep::Wait(self.ended.subscribe());
+            let (sender, ended) = oneshot::channel();
+            state.waiting.push(sender);
+            return DurableStep::Wait(ended);
         }
         DurableStep::Flush {
             covers: Self::start(&mut state),
@@ -126,7 +119,10 @@ impl GroupCommit {
             state.durable = state.durable.max(covers);
         }
         self.flushed.notify_all();
-        self.ended.send_replace(state.flushes);
+        for waiter in state.waiting.drain(..) {
+            // A waiter that went away needs no word.
+            let _ = waiter.send(());
+        }
     }
 
     /// How many flushes have run: fewer than writes when writers overlap.
@@ -160,6 +156,27 @@ struct End<'a> {
 impl Drop for End<'_> {
     fn drop(&mut self) {
         self.commit.finish(self.covers, self.succeeded);
+    }
+}
+
+/// Runs `future` to its end on this thread, parking between polls: the
+/// store's tests drive its futures without a runtime (the store knows none).
+#[cfg(test)]
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    let mut context = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
     }
 }
 
@@ -220,8 +237,8 @@ mod tests {
         loop {
             match commit.next(ticket) {
                 DurableStep::Durable => return Ok(()),
-                DurableStep::Wait(mut ended) => {
-                    let _ = ended.changed().await;
+                DurableStep::Wait(ended) => {
+                    let _ = ended.await;
                 }
                 DurableStep::Flush { covers } => {
                     let flusher = commit.clone();
@@ -240,87 +257,79 @@ mod tests {
         }
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn writers_waiting_on_futures_and_on_threads_share_flushes() {
+    #[test]
+    fn writers_waiting_on_futures_and_on_threads_share_flushes() {
         let commit = Arc::new(GroupCommit::default());
-        let mut tasks = Vec::new();
-        for n in 0..64 {
-            let commit = commit.clone();
-            let ticket = commit.ticket();
-            if n % 4 == 0 {
-                tasks.push(tokio::task::spawn_blocking(move || {
-                    commit.wait(ticket, || {
-                        std::thread::sleep(Duration::from_millis(2));
-                        Ok::<(), ()>(())
-                    })
-                }));
-            } else {
-                tasks.push(tokio::spawn(wait_async(commit, ticket, false)));
-            }
-        }
-        for task in tasks {
-            task.await.unwrap().unwrap();
+        let threads: Vec<_> = (0..64)
+            .map(|n| {
+                let commit = commit.clone();
+                let ticket = commit.ticket();
+                std::thread::spawn(move || {
+                    if n % 4 == 0 {
+                        commit.wait(ticket, || {
+                            std::thread::sleep(Duration::from_millis(2));
+                            Ok::<(), ()>(())
+                        })
+                    } else {
+                        block_on(wait_async(commit, ticket, false))
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap().unwrap();
         }
         assert!(commit.flushes() < 64, "{} flushes", commit.flushes());
         assert_eq!(commit.lock().durable, 64);
     }
 
-    #[tokio::test]
-    async fn a_failed_flush_fails_the_future_that_ran_it_and_the_next_one_retries() {
+    #[test]
+    fn a_failed_flush_fails_the_future_that_ran_it_and_the_next_one_retries() {
         let commit = Arc::new(GroupCommit::default());
         let ticket = commit.ticket();
-        assert_eq!(wait_async(commit.clone(), ticket, true).await, Err(()));
+        assert_eq!(block_on(wait_async(commit.clone(), ticket, true)), Err(()));
         assert!(!commit.lock().flushing, "a failed flush is over");
-        assert_eq!(wait_async(commit.clone(), ticket, false).await, Ok(()));
+        assert_eq!(block_on(wait_async(commit.clone(), ticket, false)), Ok(()));
         assert_eq!(commit.flushes(), 2);
     }
 
     #[test]
-    fn a_waiter_subscribed_while_a_flush_runs_is_woken_by_its_end() {
+    fn a_thousand_writers_wait_for_one_flush_on_one_thread() {
+        // Everything on this thread: a writer that held its thread while it
+        // waited could not even be asked to wait a second time.
         let commit = GroupCommit::default();
         let first = commit.ticket();
         let DurableStep::Flush { covers } = commit.next(first) else {
             panic!("nobody flushes yet");
         };
-        let second = commit.ticket();
-        let DurableStep::Wait(ended) = commit.next(second) else {
-            panic!("a flush is running");
-        };
-        commit.finish(covers, true);
-        assert!(ended.has_changed().unwrap(), "the end of the flush is seen");
-        assert!(matches!(commit.next(first), DurableStep::Durable));
-        // The second ticket came after the flush started: it needs its own.
-        assert!(matches!(
-            commit.next(second),
-            DurableStep::Flush { covers: 2 }
-        ));
-    }
-
-    #[test]
-    fn a_thousand_writers_wait_for_one_flush_on_one_thread() {
-        // One thread for everything: a writer that held its thread while
-        // it waited would never let the flush end.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let commit = Arc::new(GroupCommit::default());
-        let first = commit.ticket();
-        let DurableStep::Flush { covers } = commit.next(first) else {
-            panic!("nobody flushes yet");
-        };
         let tickets: Vec<u64> = (0..1000).map(|_| commit.ticket()).collect();
-        runtime.block_on(async {
-            let tasks: Vec<_> = tickets
+        let mut waits: Vec<_> = tickets
+            .iter()
+            .map(|&ticket| match commit.next(ticket) {
+                DurableStep::Wait(ended) => ended,
+                other => panic!("a flush is running, not {other:?}"),
+            })
+            .collect();
+        assert!(waits.iter_mut().all(|ended| ended.try_recv() == Ok(None)));
+        commit.finish(covers, true);
+        assert!(
+            waits
+                .iter_mut()
+                .all(|ended| ended.try_recv() == Ok(Some(()))),
+            "the end of the flush reaches every waiter"
+        );
+        // The thousand came after the first flush started: one more covers
+        // them all.
+        let DurableStep::Flush { covers } = commit.next(tickets[0]) else {
+            panic!("the first to ask flushes");
+        };
+        assert_eq!(covers, 1001);
+        commit.finish(covers, true);
+        assert!(
+            tickets
                 .iter()
-                .map(|&ticket| tokio::spawn(wait_async(commit.clone(), ticket, false)))
-                .collect();
-            tokio::task::yield_now().await;
-            commit.finish(covers, true);
-            for task in tasks {
-                task.await.unwrap().unwrap();
-            }
-        });
-        // The first flush, then one for all thousand.
+                .all(|&ticket| matches!(commit.next(ticket), DurableStep::Durable))
+        );
         assert_eq!(commit.flushes(), 2);
     }
 

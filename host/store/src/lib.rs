@@ -253,8 +253,8 @@ pub trait Store:
     fn wait_durable(&self, applied: Applied) -> Result<(), StoreError>;
     /// [`Store::wait_durable`] without holding a thread while it waits: a
     /// request waiting for its commit's flush costs no blocking thread (the
-    /// flush itself runs on one, shared by every commit it covers). Needs a
-    /// tokio runtime.
+    /// flush itself runs on one, shared by every commit it covers). Any
+    /// executor drives it: the store knows no runtime.
     fn durable(&self, applied: Applied) -> DurableFuture;
     /// Applies `commit` atomically; returns once it is durable.
     fn commit(&self, commit: Commit) -> Result<(), StoreError> {

@@ -28,9 +28,9 @@ impl SledStore {
             loop {
                 match store.shared.group.next(applied.0) {
                     DurableStep::Durable => return Ok(()),
-                    DurableStep::Wait(mut ended) => {
-                        // An error means the store is gone: ask again.
-                        let _ = ended.changed().await;
+                    DurableStep::Wait(ended) => {
+                        // Sent or dropped, the flush is over: ask again.
+                        let _ = ended.await;
                     }
                     DurableStep::Flush { covers } => {
                         let end = FlushEnd {
@@ -46,12 +46,12 @@ impl SledStore {
     }
 }
 
-/// Runs the flush on a thread of its own, not tokio's blocking pool: the
+/// Runs the flush on a thread of its own, not a runtime's blocking pool: the
 /// pool is shared by every org's plug-in calls and by writers waiting on
 /// their thread for this very flush, so a full pool would queue the flush
 /// behind its own waiters. One flush runs at a time per store.
 async fn flush_on_own_thread(end: FlushEnd) -> Result<(), StoreError> {
-    let (sender, flushed) = tokio::sync::oneshot::channel();
+    let (sender, flushed) = futures_channel::oneshot::channel();
     std::thread::Builder::new()
         .name("leadhost-flush".into())
         .spawn(move || {

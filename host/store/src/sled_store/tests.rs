@@ -156,37 +156,47 @@ fn open_again(path: &std::path::Path) -> SledStore {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn commits_waited_for_on_futures_share_flushes_and_a_dropped_waiter_strands_none() {
+#[test]
+fn commits_waited_for_on_futures_share_flushes_and_a_dropped_waiter_strands_none() {
+    use crate::group_commit::block_on;
     let dir = tempfile::tempdir().unwrap();
     let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
-    let mut waits = Vec::new();
-    for n in 0..48 {
-        let applied = store
-            .apply(commit(record("acme", &format!("ld-{n}"), None)))
-            .unwrap();
-        waits.push(tokio::spawn(store.durable(applied)));
-    }
-    // A third of the waiters go away mid-wait, as cancelled requests do,
-    // perhaps while their flush runs.
-    for (n, wait) in waits.into_iter().enumerate() {
-        if n % 3 == 0 {
-            wait.abort();
-        } else {
-            wait.await.unwrap().unwrap();
-        }
+    let waits: Vec<_> = (0..48)
+        .map(|n| {
+            let applied = store
+                .apply(commit(record("acme", &format!("ld-{n}"), None)))
+                .unwrap();
+            let wait = store.durable(applied);
+            std::thread::spawn(move || {
+                if n % 3 == 0 {
+                    // Gone after its first poll, as a cancelled request is,
+                    // perhaps while its flush runs.
+                    let mut wait = wait;
+                    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+                    let _ = wait.as_mut().poll(&mut context);
+                    Ok(())
+                } else {
+                    block_on(wait)
+                }
+            })
+        })
+        .collect();
+    for wait in waits {
+        wait.join().unwrap().unwrap();
     }
     assert!(store.flushes() < 48, "{} flushes", store.flushes());
     // Later commits still get flushes of their own: no flush was left
-    // marked running by a waiter that went away. (The timeout is a guard
-    // against hanging the suite, not a timing.)
+    // marked running by a waiter that went away. (The timeout guards the
+    // suite against hanging; it is not a timing.)
     for n in 0..3 {
         let before = store.flushes();
         let applied = store
             .apply(commit(record("acme", &format!("ld-late-{n}"), None)))
             .unwrap();
-        tokio::time::timeout(std::time::Duration::from_secs(60), store.durable(applied))
-            .await
+        let wait = store.durable(applied);
+        let (sender, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || sender.send(block_on(wait)));
+        done.recv_timeout(std::time::Duration::from_secs(60))
             .expect("a flush left running for ever")
             .unwrap();
         assert!(store.flushes() > before, "durable only after a flush");
