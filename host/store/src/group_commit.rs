@@ -7,6 +7,7 @@
 //! an HTTP request that waits for its lead's flush must not hold one of
 //! the blocking threads every org shares.
 
+use std::ops::Deref;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use futures_channel::oneshot;
@@ -73,14 +74,10 @@ impl GroupCommit {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 continue;
             }
-            let mut end = End {
-                commit: self,
-                covers: Self::start(&mut state),
-                succeeded: false,
-            };
+            let mut end = FlushEnd::new(self, Self::start(&mut state));
             drop(state);
             let result = flush();
-            end.succeeded = result.is_ok();
+            end.succeeded(result.is_ok());
             // Ends the flush here, and also if `flush` panicked.
             drop(end);
             result?;
@@ -145,15 +142,34 @@ impl GroupCommit {
     }
 }
 
-/// Ends a flush started on a writer's thread when dropped, so a flush that
-/// panics does not stay marked running and leave every writer waiting.
-struct End<'a> {
-    commit: &'a GroupCommit,
+/// Ends the flush started for `covers` ([`DurableStep::Flush`]) when
+/// dropped: after it ran, or, as failed, if it panicked or never ran. A
+/// flush so never stays marked running with every writer waiting for it,
+/// whether it runs on a writer's thread (`C` a borrow) or on a thread of
+/// its own (`C` an `Arc`) whose waiter may be gone.
+pub(crate) struct FlushEnd<C: Deref<Target = GroupCommit>> {
+    commit: C,
     covers: u64,
     succeeded: bool,
 }
 
-impl Drop for End<'_> {
+impl<C: Deref<Target = GroupCommit>> FlushEnd<C> {
+    /// The end of the flush for `covers`, failed unless [`FlushEnd::succeeded`].
+    pub(crate) fn new(commit: C, covers: u64) -> Self {
+        FlushEnd {
+            commit,
+            covers,
+            succeeded: false,
+        }
+    }
+
+    /// Records the flush's outcome, for when `self` drops.
+    pub(crate) fn succeeded(&mut self, succeeded: bool) {
+        self.succeeded = succeeded;
+    }
+}
+
+impl<C: Deref<Target = GroupCommit>> Drop for FlushEnd<C> {
     fn drop(&mut self) {
         self.commit.finish(self.covers, self.succeeded);
     }

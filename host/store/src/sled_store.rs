@@ -81,7 +81,8 @@ struct Shared {
     /// Indexed by the constants above.
     trees: Vec<Tree>,
     durability: Durability,
-    group: GroupCommit,
+    /// Shared with the flush threads it sends off (`durable.rs`).
+    group: Arc<GroupCommit>,
     /// The last lead number handed out per org.
     lead_numbers: LeadNumbers,
     /// Shadow decisions put per `org \0 slot`, for trimming each range on

@@ -3,7 +3,10 @@
 
 use super::SledStore;
 use crate::options::Durability;
-use crate::{Applied, DurableFuture, DurableStep, StoreError};
+use std::sync::Arc;
+
+use crate::group_commit::FlushEnd;
+use crate::{Applied, DurableFuture, DurableStep, GroupCommit, StoreError};
 
 impl SledStore {
     /// [`crate::Store::wait_durable`]: on this thread, which runs the
@@ -33,12 +36,8 @@ impl SledStore {
                         let _ = ended.await;
                     }
                     DurableStep::Flush { covers } => {
-                        let end = FlushEnd {
-                            store: store.clone(),
-                            covers,
-                            succeeded: false,
-                        };
-                        flush_on_own_thread(end).await?;
+                        let end = FlushEnd::new(store.shared.group.clone(), covers);
+                        flush_on_own_thread(store.clone(), end).await?;
                     }
                 }
             }
@@ -49,13 +48,20 @@ impl SledStore {
 /// Runs the flush on a thread of its own, not a runtime's blocking pool: the
 /// pool is shared by every org's plug-in calls and by writers waiting on
 /// their thread for this very flush, so a full pool would queue the flush
-/// behind its own waiters. One flush runs at a time per store.
-async fn flush_on_own_thread(end: FlushEnd) -> Result<(), StoreError> {
+/// behind its own waiters. One flush runs at a time per store. `end` ends
+/// it on that thread, even if the waiter (a cancelled request) is gone.
+async fn flush_on_own_thread(
+    store: SledStore,
+    mut end: FlushEnd<Arc<GroupCommit>>,
+) -> Result<(), StoreError> {
     let (sender, flushed) = futures_channel::oneshot::channel();
     std::thread::Builder::new()
         .name("leadhost-flush".into())
         .spawn(move || {
-            let _ = sender.send(end.flush());
+            let result = store.shared.db.flush().map(drop);
+            end.succeeded(result.is_ok());
+            drop(end);
+            let _ = sender.send(result);
         })
         // Not spawned: the closure, and `end` with it, is dropped, which
         // ends the flush as failed.
@@ -64,30 +70,5 @@ async fn flush_on_own_thread(end: FlushEnd) -> Result<(), StoreError> {
         Ok(result) => Ok(result?),
         // The thread dropped the sender without a result: it panicked.
         Err(gone) => Err(StoreError::Backend(Box::new(gone))),
-    }
-}
-
-/// Ends the flush started for `covers` when dropped, on the flush's own
-/// thread: after it ran, or, as failed, if it panicked or its thread was
-/// never started. A waiter dropped mid-flush (its request
-/// cancelled) so never leaves the others waiting for ever.
-struct FlushEnd {
-    store: SledStore,
-    covers: u64,
-    succeeded: bool,
-}
-
-impl FlushEnd {
-    /// Runs the flush; its end is recorded when `self` drops.
-    fn flush(mut self) -> Result<(), sled::Error> {
-        let flushed = self.store.shared.db.flush().map(drop);
-        self.succeeded = flushed.is_ok();
-        flushed
-    }
-}
-
-impl Drop for FlushEnd {
-    fn drop(&mut self) {
-        self.store.shared.group.finish(self.covers, self.succeeded);
     }
 }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use sled::Tree;
 
 use super::{SCHEDULE, SCHEDULE_BY_ORG, Shared, SledStore, TREES, keys};
+use crate::StoreError;
 use crate::lead_ids::LeadNumbers;
 use crate::options::{Durability, SledOptions};
-use crate::{GroupCommit, StoreError};
 
 impl SledStore {
     /// Opens (or creates) the store in `path`, compressed.
@@ -53,7 +53,7 @@ impl SledStore {
                 db,
                 trees,
                 durability,
-                group: GroupCommit::default(),
+                group: Arc::default(),
                 lead_numbers: LeadNumbers::default(),
                 shadow_puts: Default::default(),
             }),
