@@ -3,7 +3,8 @@
 //! call on a fresh instance (median and p99 of `--calls`, default 500) on
 //! the example org's strong lead, with the org's config.
 //!
-//! Run: `cargo bench -p leadhost-tests --bench languages` after
+//! Run: `cargo bench -p leadhost-tests --bench languages` (`-- --only
+//! python-qualifier` for one row, e.g. under `perf`) after
 //! `examples/plugins/build.sh` (the README's test command runs it).
 
 use std::path::PathBuf;
@@ -81,7 +82,15 @@ fn main() {
         "{:<22} {:>12} {:>12} {:>12} {:>12} {:>10}",
         "language", "size", "compile", "call p50", "call p99", "fuel"
     );
+    // `--only NAME`: one implementation (by file name), e.g. to profile it.
+    let only = args
+        .iter()
+        .position(|arg| arg == "--only")
+        .and_then(|at| args.get(at + 1));
     for (language, name, bytes) in implementations() {
+        if only.is_some_and(|only| *only != name) {
+            continue;
+        }
         // A script's size and compile time are its engine component's.
         let (component, size) = if name.ends_with(".rhai") {
             (

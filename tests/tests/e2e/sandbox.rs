@@ -61,12 +61,17 @@ fn random_is_seeded_by_plugin_lead_and_time() {
 #[test]
 fn every_call_gets_a_fresh_instance_unless_asked_to_reuse_one() {
     let input = strong_lead();
-    assert_eq!(probe(&input)["calls"], "1");
-    assert_eq!(
-        probe(&input)["calls"],
-        "1",
-        "no state survives between calls"
-    );
+    // Each call writes hundreds of separate pages, more than 1 MiB, in
+    // zeroed memory and in the component's data; the pool resets a slot
+    // in part (the pages written, up to a size) before the next instance.
+    for call in 0..24 {
+        let seen = probe(&input);
+        assert_eq!(seen["calls"], "1", "call {call}: no state survives");
+        assert_eq!(
+            seen["dirty"], "0",
+            "call {call}: no page the last call wrote"
+        );
+    }
 
     let plugin = load(
         runtime(),
@@ -84,7 +89,9 @@ fn every_call_gets_a_fresh_instance_unless_asked_to_reuse_one() {
             .find(|reason| reason.starts_with("calls="))
             .unwrap()
     };
-    assert_eq!(calls(instance.call(&input).unwrap()), "calls=1");
+    let first = instance.call(&input).unwrap();
+    assert!(first.value.reasons.contains(&"dirty=0".to_string()));
+    assert_eq!(calls(first), "calls=1");
     let mut later = input.clone();
     later.now += chrono::Duration::hours(1);
     let second = instance.call(&later).unwrap();
@@ -94,6 +101,12 @@ fn every_call_gets_a_fresh_instance_unless_asked_to_reuse_one() {
             .reasons
             .contains(&format!("clock={}", later.now.timestamp_millis())),
         "a reused instance reads each call's time"
+    );
+    // 374 pages: every third of 1,024 zeroed ones, every other of 64.
+    assert!(
+        second.value.reasons.contains(&"dirty=374".to_string()),
+        "a reused instance keeps its memory: {:?}",
+        second.value.reasons
     );
     assert_eq!(
         calls(second),
