@@ -105,6 +105,9 @@ pub struct CompileWorkerArgs {
     /// The engine's per-call limits, as JSON (they shape the compiled code).
     #[arg(long)]
     pub limits: String,
+    /// The folder of Cranelift's per-function results shared with the host.
+    #[arg(long)]
+    pub functions: Option<PathBuf>,
     /// The component.
     pub input: PathBuf,
     /// Where to write the precompiled code.
@@ -392,7 +395,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(backtest::outcome(&report)?)
         }
         Command::CompileWorker(args) => {
-            match crate::runtime::run_worker(&args.limits, &args.input, &args.output) {
+            match crate::runtime::run_worker(
+                &args.limits,
+                args.functions.as_deref(),
+                &args.input,
+                &args.output,
+            ) {
                 0 => Ok(()),
                 code => Err(CliError::CompileWorker(u8::try_from(code).unwrap_or(1))),
             }

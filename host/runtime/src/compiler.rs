@@ -8,6 +8,8 @@
 //! ([`Cancel`]). Its precompiled code comes back through a file and is
 //! loaded (~0.15 ms for a rule plug-in). Without a worker (library use,
 //! tests) the compile runs in-process, held to the size limit only.
+//! Either way, with a functions folder (`function_cache`) Cranelift reuses
+//! the functions it compiled before, and the folder is trimmed after.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,6 +21,7 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 use super::Limits;
+use super::function_cache::{self, FunctionCache};
 
 /// The hidden `leadhost` subcommand a compile worker runs.
 pub const WORKER_COMMAND: &str = "compile-worker";
@@ -113,11 +116,13 @@ impl Default for Compiler {
 }
 
 impl Compiler {
-    /// Compiles `bytes` for `engine` (built from `limits`).
+    /// Compiles `bytes` for `engine` (built from `limits` and, when
+    /// `functions` names the functions folder, with it).
     pub fn compile(
         &self,
         engine: &Engine,
         limits: &Limits,
+        functions: Option<&Path>,
         bytes: &[u8],
         cancel: &Cancel,
     ) -> Result<Component, CompileError> {
@@ -127,11 +132,15 @@ impl Compiler {
                 limit: self.max_bytes,
             });
         }
-        match &self.worker {
+        let compiled = match &self.worker {
             None => Component::new(engine, bytes)
                 .map_err(|error| CompileError::Invalid(format!("{error:#}"))),
-            Some(worker) => self.in_worker(worker, engine, limits, bytes, cancel),
+            Some(worker) => self.in_worker(worker, engine, limits, functions, bytes, cancel),
+        };
+        if let Some(functions) = functions {
+            function_cache::trim(functions, function_cache::FUNCTION_CACHE_BYTES);
         }
+        compiled
     }
 
     fn in_worker(
@@ -139,6 +148,7 @@ impl Compiler {
         worker: &Path,
         engine: &Engine,
         limits: &Limits,
+        functions: Option<&Path>,
         bytes: &[u8],
         cancel: &Cancel,
     ) -> Result<Component, CompileError> {
@@ -151,7 +161,11 @@ impl Compiler {
         command
             .arg(WORKER_COMMAND)
             .arg("--limits")
-            .arg(&limits_json)
+            .arg(&limits_json);
+        if let Some(functions) = functions {
+            command.arg("--functions").arg(functions);
+        }
+        command
             .arg(&input)
             .arg(&output)
             .stdin(Stdio::null())
@@ -242,9 +256,10 @@ fn limit_child(command: &mut Command, cpu: Duration) {
 fn limit_child(_command: &mut Command, _cpu: Duration) {}
 
 /// The worker's side: compiles `input` with an engine built from
-/// `limits_json` and writes the precompiled code to `output`. Exits with
-/// [`INVALID`] (message on stderr) for a component that does not compile.
-pub fn run_worker(limits_json: &str, input: &Path, output: &Path) -> i32 {
+/// `limits_json` (and the functions folder `functions`, when given) and
+/// writes the precompiled code to `output`. Exits with [`INVALID`]
+/// (message on stderr) for a component that does not compile.
+pub fn run_worker(limits_json: &str, functions: Option<&Path>, input: &Path, output: &Path) -> i32 {
     let limits: Limits = match serde_json::from_str(limits_json) {
         Ok(limits) => limits,
         Err(error) => {
@@ -252,7 +267,15 @@ pub fn run_worker(limits_json: &str, input: &Path, output: &Path) -> i32 {
             return 2;
         }
     };
-    let engine = match super::engine::build(&limits) {
+    // Without its folder the worker still compiles, only all of it.
+    let functions = functions.and_then(|dir| match FunctionCache::open(dir) {
+        Ok(cache) => Some(Arc::new(cache)),
+        Err(error) => {
+            eprintln!("compiling without {}: {error}", dir.display());
+            None
+        }
+    });
+    let engine = match super::engine::build(&limits, functions) {
         Ok(engine) => engine,
         Err(error) => {
             eprintln!("cannot build the engine: {error:#}");

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use super::Limits;
+use super::function_cache::FunctionCache;
 
 /// Bytes of a linear memory's start kept mapped and reset with `memset`
 /// when its instance ends (without `PAGEMAP_SCAN`): a BANT call touches
@@ -24,8 +25,9 @@ pub const KEEP_RESIDENT_SCANNED: usize = 1 << 20;
 
 /// Builds the engine every plug-in runs on: component model, fuel for a
 /// deterministic budget, epochs for a wall-clock deadline, and the pooling
-/// allocator so a fresh instance per call costs microseconds.
-pub fn build(limits: &Limits) -> wasmtime::Result<Engine> {
+/// allocator so a fresh instance per call costs microseconds; with
+/// `functions`, Cranelift reuses the functions it compiled before.
+pub fn build(limits: &Limits, functions: Option<Arc<FunctionCache>>) -> wasmtime::Result<Engine> {
     // Room for the instances kept between calls on top of the calls, so a
     // kept instance never takes a call's slot.
     let calls =
@@ -60,6 +62,9 @@ pub fn build(limits: &Limits) -> wasmtime::Result<Engine> {
         .consume_fuel(true)
         .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    if let Some(functions) = functions {
+        config.enable_incremental_compilation(functions)?;
+    }
     Engine::new(&config)
 }
 

@@ -24,6 +24,7 @@ mod compiler;
 mod engine;
 mod error;
 mod fixed;
+mod function_cache;
 mod inspect;
 mod limits;
 mod plugin;
@@ -100,6 +101,9 @@ struct Shared {
     limits: Limits,
     /// Compiles within bounds.
     compiler: Compiler,
+    /// Cranelift's per-function results (`<cache dir>/functions`), shared
+    /// with the compile worker; none without a cache folder.
+    functions_dir: Option<PathBuf>,
     /// How many instances plug-ins may keep between calls.
     idle: Arc<plugin::IdleBudget>,
     /// Ticks the epoch for deadlines; stops when the runtime is dropped.
@@ -109,7 +113,20 @@ struct Shared {
 impl Runtime {
     /// Starts a runtime: builds the engine and linker and starts the epoch ticker.
     pub fn new(config: RuntimeConfig) -> Result<Self, RuntimeError> {
-        let engine = engine::build(&config.limits)
+        let functions_dir = config
+            .cache_dir
+            .as_ref()
+            .map(|dir| dir.join(function_cache::FOLDER));
+        let functions = match &functions_dir {
+            Some(dir) => Some(Arc::new(function_cache::FunctionCache::open(dir).map_err(
+                |source| RuntimeError::CacheDir {
+                    path: dir.clone(),
+                    source,
+                },
+            )?)),
+            None => None,
+        };
+        let engine = engine::build(&config.limits, functions)
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker)
@@ -134,6 +151,7 @@ impl Runtime {
                 cache,
                 limits: config.limits,
                 compiler: config.compiler,
+                functions_dir,
                 idle,
                 _ticker: ticker,
             }),
@@ -194,9 +212,13 @@ impl Runtime {
         inspect::check_header(bytes).map_err(fail)?;
         let engine = &self.shared.engine;
         let compile = || {
-            self.shared
-                .compiler
-                .compile(engine, &self.shared.limits, bytes, cancel)
+            self.shared.compiler.compile(
+                engine,
+                &self.shared.limits,
+                self.shared.functions_dir.as_deref(),
+                bytes,
+                cancel,
+            )
         };
         let (component, source) = self
             .shared
