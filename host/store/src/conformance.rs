@@ -427,8 +427,40 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
     store.put_plugin_version("acme", &second).unwrap();
     assert_eq!(
         store.plugin_versions("acme").unwrap(),
-        [first, second],
+        [first.clone(), second.clone()],
         "oldest first"
     );
     assert!(store.plugin_versions("acme-2").unwrap().is_empty());
+
+    // An impact measured after activation lands on that entry alone.
+    let impact = crate::Impact {
+        inputs: 40,
+        changed: 20,
+        failed: 0,
+        changes: vec![crate::VerdictChange {
+            from: "sales-ready".into(),
+            to: "nurture".into(),
+            count: 20,
+        }],
+        summary: "20 of 40: 20 sales-ready → nurture".into(),
+    };
+    let measured = PluginVersion {
+        impact: Some(impact),
+        ..first.clone()
+    };
+    assert!(store.set_plugin_version_impact("acme", &measured).unwrap());
+    assert_eq!(store.plugin_versions("acme").unwrap(), [measured, second]);
+    let elsewhere = PluginVersion {
+        at: at("2026-11-24T10:00:00Z"),
+        ..first
+    };
+    assert!(
+        !store.set_plugin_version_impact("acme", &elsewhere).unwrap(),
+        "no entry of that version and time"
+    );
+    assert!(
+        !store
+            .set_plugin_version_impact("acme-2", &elsewhere)
+            .unwrap()
+    );
 }

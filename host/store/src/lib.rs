@@ -271,6 +271,14 @@ pub trait Store:
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError>;
     /// Every plug-in version `org` has activated, oldest first.
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
+    /// Gives `org`'s latest history entry of `version` (same slot, name,
+    /// hash, config digest and time) `version`'s impact, measured after it
+    /// became active; durable on return. Answers whether an entry was found.
+    fn set_plugin_version_impact(
+        &self,
+        org: &str,
+        version: &PluginVersion,
+    ) -> Result<bool, StoreError>;
     /// `org`'s latest `limit` decisions of `slot` (by the time they were
     /// made for), newest first, each with its lead and place in the lead's
     /// timeline: what a new version's impact is measured on.

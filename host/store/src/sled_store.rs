@@ -330,6 +330,39 @@ impl Store for SledStore {
             .collect())
     }
 
+    fn set_plugin_version_impact(
+        &self,
+        org: &str,
+        version: &PluginVersion,
+    ) -> Result<bool, StoreError> {
+        let prefix = keys::lead_prefix(org, "");
+        let found = self
+            .scan::<PluginVersion>(PLUGIN_VERSIONS, &prefix)?
+            .into_iter()
+            .rev()
+            .find(|(_, entry)| {
+                (
+                    entry.slot,
+                    &entry.name,
+                    entry.hash,
+                    &entry.config_digest,
+                    entry.at,
+                ) == (
+                    version.slot,
+                    &version.name,
+                    version.hash,
+                    &version.config_digest,
+                    version.at,
+                )
+            });
+        let Some((key, mut entry)) = found else {
+            return Ok(false);
+        };
+        entry.impact = version.impact.clone();
+        self.write_durably(&[(PLUGIN_VERSIONS, key, Some(encode(&entry)))])?;
+        Ok(true)
+    }
+
     fn latest_decisions(
         &self,
         org: &str,

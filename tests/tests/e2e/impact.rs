@@ -5,6 +5,7 @@
 
 use leadhost::engine::LeadSubmission;
 use leadhost::model::{Config, Scalar};
+use leadhost::plugins::SlotOutcome;
 use leadhost::runtime::Slot;
 use leadhost::setup::{Host, Options};
 use leadhost::store::Activation;
@@ -69,6 +70,49 @@ fn a_new_config_records_what_it_would_change_on_its_history_entry() {
         .plugin_versions("acme", Slot::LeadDefinition)
         .unwrap();
     assert_eq!(kept.last().unwrap().impact.as_ref(), Some(impact));
+}
+
+#[test]
+fn a_file_change_without_a_bound_is_measured_after_it_serves_against_the_version_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    // No `max_change`: the new config serves first, then its impact is
+    // measured, against the version it replaced (against itself, nothing
+    // would change).
+    with_entry(&host, "config = { sales-ready-score = 85 }");
+    let reload = host.plugins.reload("acme", Activation::File).unwrap();
+    let version = reload
+        .slots
+        .iter()
+        .find_map(|(slot, outcome)| match outcome {
+            SlotOutcome::Activated(version) if *slot == Slot::LeadDefinition => Some(version),
+            _ => None,
+        })
+        .expect("activated");
+    let impact = version.impact.as_ref().expect("measured");
+    assert_eq!(
+        impact.summary, "20 of 40: 20 sales-ready → nurture",
+        "{impact:?}"
+    );
+    let kept = host
+        .engine
+        .plugin_versions("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(kept.last(), Some(version), "the history entry has it");
+    assert_eq!(
+        kept.iter().filter(|entry| entry.at == version.at).count(),
+        1,
+        "written on the entry, not as another"
+    );
+    let active = host
+        .engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(
+        active.config.get("sales-ready-score"),
+        Some(&Scalar::Number(85.0))
+    );
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! A new version's impact, measured before it is activated: it runs on the
-//! slot's latest recorded inputs, with the config it will serve with, and
-//! its verdicts are compared with those of the version serving now (its
-//! config, on the same inputs; the recorded verdicts when nothing serves).
-//! The result goes on the version's history entry; a slot's `max_change`
-//! in `org.toml` refuses a version that would change a larger share,
-//! before anything is written.
+//! A new version's impact: it runs on the slot's latest recorded inputs,
+//! with the config it will serve with, and its verdicts are compared with
+//! those of the version serving before it (its config, on the same inputs;
+//! the recorded verdicts when nothing served). The result goes on the
+//! version's history entry. A slot's `max_change` in `org.toml` refuses a
+//! version that would change a larger share, so there the impact is
+//! measured before anything is written; a file change to a slot without
+//! one is activated first and measured right after (`measure_after`),
+//! since a reload should not wait ~100 ms for a figure nothing waits on.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -13,8 +15,9 @@ use super::check::CheckFailure;
 use super::loader::PluginLoader;
 use crate::model::Config;
 use crate::recorded_call::{CallResult, call_recorded};
+use crate::registry::Active;
 use crate::runtime::{Plugin, Slot};
-use crate::store::{Impact, Outcome, VerdictChange};
+use crate::store::{Impact, Outcome, PluginVersion, VerdictChange};
 use crate::verdict;
 
 /// Recorded inputs a new version runs on, unless `[reload] impact_sample`
@@ -55,6 +58,27 @@ fn short(verdict: &str) -> String {
 /// that follows at once need not measure it again.
 const IMPACT_REUSE: Duration = Duration::from_secs(30);
 
+/// What an impact is measured for: the version, its config and the
+/// version it is compared with.
+fn memo_key(
+    org: &str,
+    slot: Slot,
+    plugin: &Plugin,
+    config: &Config,
+    serving: Option<&Active>,
+) -> String {
+    format!(
+        "{org}/{slot}/{}/{}/{}",
+        plugin.id(),
+        crate::store::config_digest(config),
+        serving.map_or(String::new(), |active| format!(
+            "{}/{}",
+            active.plugin.id(),
+            active.config_digest
+        )),
+    )
+}
+
 /// The last impact measured, by what it was measured for.
 #[derive(Default)]
 pub(super) struct ImpactMemo(std::sync::Mutex<Option<(String, Instant, Option<Impact>)>>);
@@ -73,30 +97,9 @@ impl PluginLoader {
         max_change: Option<f64>,
     ) -> Result<Option<Impact>, CheckFailure> {
         let serving = self.registry().active(org, slot);
-        let key = format!(
-            "{org}/{slot}/{}/{}/{}",
-            plugin.id(),
-            crate::store::config_digest(config),
-            serving.as_ref().map_or(String::new(), |active| format!(
-                "{}/{}",
-                active.plugin.id(),
-                active.config_digest
-            )),
-        );
-        let memo = {
-            let memo = self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner());
-            memo.as_ref()
-                .filter(|(at, when, _)| *at == key && when.elapsed() < IMPACT_REUSE)
-                .map(|(_, _, impact)| impact.clone())
-        };
-        let impact = match memo {
+        let impact = match self.memoized(org, slot, plugin, config, serving.as_ref()) {
             Some(impact) => impact,
-            None => {
-                let impact = self.impact(org, slot, plugin, config);
-                *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some((key, Instant::now(), impact.clone()));
-                impact
-            }
+            None => self.measure(org, slot, plugin, config, serving.as_ref()),
         };
         if let (Some(impact), Some(max)) = (&impact, max_change) {
             let share = impact.changed as f64 / impact.inputs as f64;
@@ -118,9 +121,69 @@ impl PluginLoader {
         Ok(impact)
     }
 
-    /// `plugin`'s impact on `org`'s `slot` with `config`; `None` when the
-    /// slot has no recorded inputs (or the sample is 0).
-    fn impact(&self, org: &str, slot: Slot, plugin: &Plugin, config: &Config) -> Option<Impact> {
+    /// The impact measured last for `plugin` with `config` against
+    /// `serving`, if that was under [`IMPACT_REUSE`] ago (`Some(None)`:
+    /// measured, nothing to compare on).
+    pub(super) fn memoized(
+        &self,
+        org: &str,
+        slot: Slot,
+        plugin: &Plugin,
+        config: &Config,
+        serving: Option<&Active>,
+    ) -> Option<Option<Impact>> {
+        let key = memo_key(org, slot, plugin, config, serving);
+        let memo = self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner());
+        memo.as_ref()
+            .filter(|(at, when, _)| *at == key && when.elapsed() < IMPACT_REUSE)
+            .map(|(_, _, impact)| impact.clone())
+    }
+
+    /// Measures `plugin`'s impact against `serving` and remembers it.
+    fn measure(
+        &self,
+        org: &str,
+        slot: Slot,
+        plugin: &Plugin,
+        config: &Config,
+        serving: Option<&Active>,
+    ) -> Option<Impact> {
+        let impact = self.impact(org, slot, plugin, config, serving);
+        let key = memo_key(org, slot, plugin, config, serving);
+        *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((key, Instant::now(), impact.clone()));
+        impact
+    }
+
+    /// For `version`, active now in place of `before`: measures its impact
+    /// and writes it on its history entry. Answers the version as recorded.
+    pub(super) fn measure_after(
+        &self,
+        org: &str,
+        plugin: &Plugin,
+        mut version: PluginVersion,
+        before: Option<&Active>,
+    ) -> PluginVersion {
+        version.impact = self.measure(org, version.slot, plugin, &version.config, before);
+        if version.impact.is_some()
+            && let Err(error) = self.engine.store().set_plugin_version_impact(org, &version)
+        {
+            tracing::warn!(org, slot = %version.slot, %error, "the impact measured after activation was not recorded");
+            version.impact = None;
+        }
+        version
+    }
+
+    /// `plugin`'s impact on `org`'s `slot` with `config`, against `serving`;
+    /// `None` when the slot has no recorded inputs (or the sample is 0).
+    fn impact(
+        &self,
+        org: &str,
+        slot: Slot,
+        plugin: &Plugin,
+        config: &Config,
+        serving: Option<&Active>,
+    ) -> Option<Impact> {
         if self.impact_sample == 0 {
             return None;
         }
@@ -133,7 +196,6 @@ impl PluginLoader {
             }
         };
         let config = serde_json::to_value(config).unwrap_or_default();
-        let serving = self.registry().active(org, slot);
         let started = Instant::now();
         let (mut inputs, mut changed, mut failed) = (0u64, 0u64, 0u64);
         let mut changes: BTreeMap<(String, String), u64> = BTreeMap::new();
@@ -149,7 +211,7 @@ impl PluginLoader {
             };
             // The serving version, on the input with its own config: what
             // would change now, not since the input was recorded.
-            let before = match &serving {
+            let before = match serving {
                 Some(active) => {
                     input["config"] = serde_json::to_value(&active.config).unwrap_or_default();
                     let json = serde_json::to_vec(&input).unwrap_or_default();

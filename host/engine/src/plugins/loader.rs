@@ -359,8 +359,17 @@ impl PluginLoader {
             }
         };
         // Sample cases first, then the impact (not at a start-up serving
-        // what the history recorded: nothing changes then).
-        let impact = match recorded {
+        // what the history recorded: nothing changes then). Without a
+        // `max_change` to pass, the version serves first and its impact is
+        // measured right after (unless the upload that wrote the file has
+        // just measured it): a reload is then a compile, not a compile and
+        // two calls on each of up to 1,000 recorded inputs.
+        let after = !recorded
+            && entry.max_change.is_none()
+            && self
+                .memoized(org, slot, &plugin, &entry.config, active.as_ref())
+                .is_none();
+        let impact = match recorded || after {
             true => Ok(None),
             false => self.within_max_change(org, slot, &plugin, &entry.config, entry.max_change),
         };
@@ -383,8 +392,12 @@ impl PluginLoader {
         )?;
         self.runtime.keep(&plugin);
         self.registry()
-            .activate(org, plugin, entry.config.clone(), version.at);
+            .activate(org, plugin.clone(), entry.config.clone(), version.at);
         self.registry().clear_refusal(org, slot);
+        let version = match after && new {
+            true => self.measure_after(org, &plugin, version, active.as_ref()),
+            false => version,
+        };
         if new {
             metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => version.how.label())
                 .increment(1);
