@@ -6,22 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use super::Limits;
 use super::function_cache::FunctionCache;
-
-/// Bytes of a linear memory's start kept mapped and reset with `memset`
-/// when its instance ends (without `PAGEMAP_SCAN`): a BANT call touches
-/// 64–128 KiB, and at 64 KiB a fresh call takes twice as long.
-pub const KEEP_RESIDENT_PREFIX: usize = 128 << 10;
-
-/// Bytes of the pages a call wrote that are copied back from the image and
-/// kept mapped when its instance ends (with `PAGEMAP_SCAN`); past it, the
-/// rest is unmapped. 1 MiB cut as much of QuickJS's call as 8 MiB did
-/// (`languages -- --only js-qualifier`, 2026-12-01), and bounds what an
-/// idle memory slot holds: slots × 1 MiB for the whole pool.
-pub const KEEP_RESIDENT_SCANNED: usize = 1 << 20;
 
 /// Builds the engine every plug-in runs on: component model, fuel for a
 /// deterministic budget, epochs for a wall-clock deadline, and the pooling
@@ -40,22 +28,15 @@ pub fn build(limits: &Limits, functions: Option<Arc<FunctionCache>>) -> wasmtime
         .total_memories(calls * 4)
         .total_tables(calls * 16)
         .max_memory_size(limits.memory_bytes)
-        .table_keep_resident(16 << 10);
-    if PoolingAllocationConfig::is_pagemap_scan_available() {
-        // Linux ≥ 6.7: the kernel names the pages a call wrote, and only
-        // those are copied back from the image, so the pages an interpreter
-        // touches stay mapped for the next instance of the same component.
-        // QuickJS's call went from 476 to 296 µs (65 page faults a call to
-        // none); CPython's dirty pages lie in more scattered runs than
-        // wasmtime resets this way (32), so it still faults ~300 times.
-        pool.pagemap_scan(Enabled::Yes)
-            .linear_memory_keep_resident(KEEP_RESIDENT_SCANNED);
-    } else {
         // Re-zeroing a small resident prefix is cheaper than faulting pages
-        // back in; most rule plug-ins live within it.
-        pool.linear_memory_keep_resident(KEEP_RESIDENT_PREFIX);
-    }
-
+        // back in; most rule plug-ins live within it. Not `PAGEMAP_SCAN`
+        // (wasmtime 48 resets only the written pages the kernel reports as
+        // present, so a page swapped out or being migrated when the
+        // instance ends would reach the next tenant's instance unreset:
+        // bytecodealliance/wasmtime#14357, open), though it took a third
+        // off a QuickJS call (README, *The same rule in every language*).
+        .linear_memory_keep_resident(128 << 10)
+        .table_keep_resident(16 << 10);
     let mut config = Config::new();
     config
         .wasm_component_model(true)
