@@ -106,8 +106,12 @@ pub struct CompileWorkerArgs {
     #[arg(long)]
     pub limits: String,
     /// The folder of Cranelift's per-function results shared with the host.
-    #[arg(long)]
+    #[arg(long, requires = "functions_staging")]
     pub functions: Option<PathBuf>,
+    /// Where this worker writes new per-function results (merged by the
+    /// host once the compile has succeeded).
+    #[arg(long, requires = "functions")]
+    pub functions_staging: Option<PathBuf>,
     /// The component.
     pub input: PathBuf,
     /// Where to write the precompiled code.
@@ -397,7 +401,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::CompileWorker(args) => {
             match crate::runtime::run_worker(
                 &args.limits,
-                args.functions.as_deref(),
+                args.functions
+                    .as_deref()
+                    .zip(args.functions_staging.as_deref()),
                 &args.input,
                 &args.output,
             ) {

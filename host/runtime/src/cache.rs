@@ -37,7 +37,10 @@ pub const DISK_ENTRIES: usize = 2048;
 
 /// One compiled copy per content hash, shared by every org that uses it.
 /// Only components the host accepted are kept ([`CompileCache::keep`]): a
-/// refused upload leaves nothing behind, in memory or on disk. Both are
+/// refused upload leaves no compiled component behind, in memory or on
+/// disk (the functions Cranelift compiled for one that compiled and was
+/// refused after may stay in the bounded per-function cache,
+/// `function_cache`). Both are
 /// bounded ([`MEMORY_ENTRIES`], [`DISK_ENTRIES`]): tenants' uploads must
 /// not grow the process or the disk without end.
 pub struct CompileCache {

@@ -116,13 +116,13 @@ impl Default for Compiler {
 }
 
 impl Compiler {
-    /// Compiles `bytes` for `engine` (built from `limits` and, when
-    /// `functions` names the functions folder, with it).
+    /// Compiles `bytes` for `engine` (built from `limits` and, with
+    /// `functions`, the per-function cache it was built with).
     pub fn compile(
         &self,
         engine: &Engine,
         limits: &Limits,
-        functions: Option<&Path>,
+        functions: Option<&FunctionCache>,
         bytes: &[u8],
         cancel: &Cancel,
     ) -> Result<Component, CompileError> {
@@ -133,12 +133,31 @@ impl Compiler {
             });
         }
         let compiled = match &self.worker {
-            None => Component::new(engine, bytes)
-                .map_err(|error| CompileError::Invalid(format!("{error:#}"))),
-            Some(worker) => self.in_worker(worker, engine, limits, functions, bytes, cancel),
+            None => {
+                if let Some(functions) = functions {
+                    functions.begin_compile();
+                }
+                Component::new(engine, bytes)
+                    .map_err(|error| CompileError::Invalid(format!("{error:#}")))
+            }
+            Some(worker) => {
+                // The worker's new entries wait in a folder of its own
+                // until its compile has succeeded.
+                let staged = functions.and_then(|cache| Some((cache, cache.stage().ok()?)));
+                let compiled =
+                    self.in_worker(worker, engine, limits, staged.as_ref(), bytes, cancel);
+                if let Some((cache, staging)) = &staged {
+                    cache.merge(staging, compiled.is_ok());
+                }
+                compiled
+            }
         };
         if let Some(functions) = functions {
-            function_cache::trim(functions, function_cache::FUNCTION_CACHE_BYTES);
+            function_cache::trim(
+                functions.dir(),
+                function_cache::FUNCTION_CACHE_BYTES,
+                function_cache::FUNCTION_CACHE_FILES,
+            );
         }
         compiled
     }
@@ -148,7 +167,7 @@ impl Compiler {
         worker: &Path,
         engine: &Engine,
         limits: &Limits,
-        functions: Option<&Path>,
+        functions: Option<&(&FunctionCache, PathBuf)>,
         bytes: &[u8],
         cancel: &Cancel,
     ) -> Result<Component, CompileError> {
@@ -162,8 +181,12 @@ impl Compiler {
             .arg(WORKER_COMMAND)
             .arg("--limits")
             .arg(&limits_json);
-        if let Some(functions) = functions {
-            command.arg("--functions").arg(functions);
+        if let Some((cache, staging)) = functions {
+            command
+                .arg("--functions")
+                .arg(cache.dir())
+                .arg("--functions-staging")
+                .arg(staging);
         }
         command
             .arg(&input)
@@ -256,10 +279,16 @@ fn limit_child(command: &mut Command, cpu: Duration) {
 fn limit_child(_command: &mut Command, _cpu: Duration) {}
 
 /// The worker's side: compiles `input` with an engine built from
-/// `limits_json` (and the functions folder `functions`, when given) and
-/// writes the precompiled code to `output`. Exits with [`INVALID`]
-/// (message on stderr) for a component that does not compile.
-pub fn run_worker(limits_json: &str, functions: Option<&Path>, input: &Path, output: &Path) -> i32 {
+/// `limits_json` (and the per-function cache `functions`, writing new
+/// entries to `staging`, when given) and writes the precompiled code to
+/// `output`. Exits with [`INVALID`] (message on stderr) for a component
+/// that does not compile.
+pub fn run_worker(
+    limits_json: &str,
+    functions: Option<(&Path, &Path)>,
+    input: &Path,
+    output: &Path,
+) -> i32 {
     let limits: Limits = match serde_json::from_str(limits_json) {
         Ok(limits) => limits,
         Err(error) => {
@@ -268,13 +297,16 @@ pub fn run_worker(limits_json: &str, functions: Option<&Path>, input: &Path, out
         }
     };
     // Without its folder the worker still compiles, only all of it.
-    let functions = functions.and_then(|dir| match FunctionCache::open(dir) {
-        Ok(cache) => Some(Arc::new(cache)),
-        Err(error) => {
-            eprintln!("compiling without {}: {error}", dir.display());
-            None
-        }
-    });
+    let functions =
+        functions.and_then(
+            |(dir, staging)| match FunctionCache::open_staged(dir, staging) {
+                Ok(cache) => Some(Arc::new(cache)),
+                Err(error) => {
+                    eprintln!("compiling without {}: {error}", dir.display());
+                    None
+                }
+            },
+        );
     let engine = match super::engine::build(&limits, functions) {
         Ok(engine) => engine,
         Err(error) => {

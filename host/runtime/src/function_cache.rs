@@ -4,74 +4,161 @@
 //! before it. Cranelift keys each entry by a SHA-256 of the function's
 //! code as it compiles it and of the target and settings, and each entry
 //! carries Cranelift's version: an entry from another version, or one that
-//! does not decode, is compiled afresh. The host and its compile worker
-//! share the folder (`<cache dir>/functions`), which belongs to the host
-//! like the precompiled code beside it.
+//! does not decode, is compiled afresh. Each file also holds a SHA-256 of
+//! its key and entry, so a damaged file is never loaded.
+//!
+//! The host and its compile worker share the folder (`<cache
+//! dir>/functions`). A worker writes what it compiles into a staging
+//! folder of its own, merged into the cache only once its compile
+//! succeeded: a compile stopped at its CPU-time budget leaves nothing to
+//! resume from. Entries are machine code, so, like the precompiled code
+//! beside them, the folder must be writable by the host alone, never by
+//! plug-in authors. Deleting it is safe at any time.
 
 use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
+use sha2::{Digest, Sha256};
 use wasmtime::CacheStore;
 
 /// The folder's name under the runtime's cache folder.
 pub const FOLDER: &str = "functions";
 
-/// Bytes of entries the folder keeps: past it, those used least recently
-/// go first (their
-/// functions are compiled again, once). A rule plug-in's functions take
-/// ~1 MB; an interpreter's tens of MB, so one tenant's big uploads can
-/// push out another's entries, which costs that tenant a full compile,
-/// never a wrong answer.
+/// Disk the folder's entries may take, counting each file in whole 4 KiB
+/// blocks; a fixed bound, checked by [`trim`] after each compile. Past it,
+/// the entries used least recently go first (their functions are compiled
+/// again, once). A rule plug-in's ~650 functions take ~3 MiB; one tenant's
+/// big uploads can push out another's entries, which costs that tenant a
+/// full compile, never a wrong answer.
 pub const FUNCTION_CACHE_BYTES: u64 = 256 << 20;
+
+/// Files the folder keeps at most (an inode each), checked with
+/// [`FUNCTION_CACHE_BYTES`].
+pub const FUNCTION_CACHE_FILES: usize = 65_536;
+
+/// New entries one compile may write: a component of a million tiny
+/// functions caches its first 16,384 and compiles the rest each time.
+pub const NEW_PER_COMPILE: u64 = 16_384;
+
+/// Prefix of a worker's staging folder inside the cache folder.
+const STAGING: &str = ".staging-";
+
+/// A staging folder or partial file this old has no writer left.
+const STALE: Duration = Duration::from_secs(3600);
 
 /// The folder of entries, as Cranelift's [`CacheStore`].
 #[derive(Debug)]
 pub struct FunctionCache {
     /// One file per entry, named by the key in hex.
     dir: PathBuf,
-    /// Tells this process's partial files apart.
+    /// Where new entries go instead, when set (a compile worker's).
+    staging: Option<PathBuf>,
+    /// Entries written since the compile began (see [`NEW_PER_COMPILE`]);
+    /// also tells partial files apart.
     writes: AtomicU64,
 }
 
 impl FunctionCache {
-    /// The cache in `dir`, created if missing.
+    /// The cache in `dir`, created (owner-only) if missing. Errors: the
+    /// folder cannot be made (the runtime then does not start).
     pub fn open(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
+        create_private(dir)?;
         Ok(FunctionCache {
             dir: dir.to_path_buf(),
+            staging: None,
             writes: AtomicU64::new(0),
         })
     }
 
-    fn path(&self, key: &[u8]) -> PathBuf {
-        self.dir.join(hex::encode(key))
+    /// The cache in `dir`, writing new entries to `staging` (a compile
+    /// worker's, made by [`FunctionCache::stage`]).
+    pub fn open_staged(dir: &Path, staging: &Path) -> io::Result<Self> {
+        Ok(FunctionCache {
+            staging: Some(staging.to_path_buf()),
+            ..FunctionCache::open(dir)?
+        })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Starts a compile's count of new entries (in-process compiles; a
+    /// worker's cache is its own).
+    pub fn begin_compile(&self) {
+        self.writes.store(0, Ordering::Relaxed);
+    }
+
+    /// A new staging folder inside the cache folder, for one worker.
+    pub fn stage(&self) -> io::Result<PathBuf> {
+        let staging = self.dir.join(format!(
+            "{STAGING}{}-{}",
+            std::process::id(),
+            self.writes.fetch_add(1, Ordering::Relaxed)
+        ));
+        create_private(&staging)?;
+        Ok(staging)
+    }
+
+    /// Moves a succeeded worker's entries into the cache and removes its
+    /// staging folder; `keep: false` (a failed compile) only removes it.
+    pub fn merge(&self, staging: &Path, keep: bool) {
+        if keep && let Ok(entries) = fs::read_dir(staging) {
+            for entry in entries.flatten() {
+                let _ = fs::rename(entry.path(), self.dir.join(entry.file_name()));
+            }
+        }
+        let _ = fs::remove_dir_all(staging);
+    }
+
+    fn path(&self, dir: &Path, key: &[u8]) -> PathBuf {
+        dir.join(hex::encode(key))
+    }
+
+    fn read(&self, dir: &Path, key: &[u8]) -> Option<Vec<u8>> {
+        let mut file = fs::File::open(self.path(dir, key)).ok()?;
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        if bytes.len() < 32 || bytes[..32] != checksum(key, &bytes[32..])[..] {
+            return None;
+        }
+        // Used now: [`trim`] removes the entries used least recently. An
+        // entry the host cannot touch (another user's) is then trimmed as
+        // if last used when written: a slower compile at worst.
+        let _ = file.set_modified(SystemTime::now());
+        bytes.drain(..32);
+        Some(bytes)
     }
 }
 
 impl CacheStore for FunctionCache {
     fn get(&self, key: &[u8]) -> Option<Cow<'_, [u8]>> {
-        let mut file = fs::File::open(self.path(key)).ok()?;
-        let mut bytes = Vec::new();
-        io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-        // Used now: [`trim`] removes the entries used least recently.
-        let _ = file.set_modified(std::time::SystemTime::now());
-        Some(Cow::Owned(bytes))
+        let staged = self.staging.as_deref().and_then(|dir| self.read(dir, key));
+        staged.or_else(|| self.read(&self.dir, key)).map(Cow::Owned)
     }
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
-        let path = self.path(key);
+        let n = self.writes.fetch_add(1, Ordering::Relaxed);
+        if n >= NEW_PER_COMPILE {
+            return false;
+        }
+        let dir = self.staging.as_deref().unwrap_or(&self.dir);
         // Written then renamed: a reader never sees half an entry, and two
         // writers of one key write the same bytes.
-        let partial = self.dir.join(format!(
-            ".{}.{}.{}.partial",
+        let partial = dir.join(format!(
+            ".{}.{}.{n}.partial",
             hex::encode(key),
-            std::process::id(),
-            self.writes.fetch_add(1, Ordering::Relaxed)
+            std::process::id()
         ));
-        let written = fs::write(&partial, value).and_then(|()| fs::rename(&partial, &path));
+        let mut file = checksum(key, &value).to_vec();
+        file.extend_from_slice(&value);
+        let written =
+            fs::write(&partial, file).and_then(|()| fs::rename(&partial, self.path(dir, key)));
         if written.is_err() {
             let _ = fs::remove_file(&partial);
         }
@@ -79,89 +166,68 @@ impl CacheStore for FunctionCache {
     }
 }
 
-/// Removes the entries of `dir` used least recently until they take at most `bytes`,
-/// and partial files a crashed writer left; a folder that cannot be read
-/// is left as it is. Answers the bytes removed.
-pub fn trim(dir: &Path, bytes: u64) -> u64 {
+/// SHA-256 of an entry's key and value, stored before the value.
+fn checksum(key: &[u8], value: &[u8]) -> [u8; 32] {
+    let mut sha = Sha256::new();
+    sha.update((key.len() as u64).to_le_bytes());
+    sha.update(key);
+    sha.update(value);
+    sha.finalize().into()
+}
+
+fn create_private(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Removes the entries of `dir` used least recently until they take at
+/// most `bytes` (in whole 4 KiB blocks) and `files`, and the staging
+/// folders and partial files of writers gone for an hour; a folder that
+/// cannot be read is left as it is. Answers the entries removed.
+pub fn trim(dir: &Path, bytes: u64, files: usize) -> usize {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
-    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
-        .flatten()
-        .filter_map(|entry| {
-            let metadata = entry
-                .metadata()
-                .ok()
-                .filter(|metadata| metadata.is_file())?;
-            Some((metadata.modified().ok()?, metadata.len(), entry.path()))
-        })
-        .collect();
-    let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
-    let mut removed = 0;
-    // An hour-old partial file has no writer left.
-    let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    files.retain(|(modified, len, path)| {
-        let partial = path.extension().is_some_and(|ext| ext == "partial");
-        if partial && *modified < stale && fs::remove_file(path).is_ok() {
-            total -= len;
-            removed += len;
-            return false;
+    let stale = SystemTime::now() - STALE;
+    let mut kept: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(STAGING) || name.ends_with(".partial") {
+            // In use by a writer, or left by one that is gone.
+            if modified < stale {
+                let _ = fs::remove_dir_all(entry.path()).or_else(|_| fs::remove_file(entry.path()));
+            }
+        } else if metadata.is_file() {
+            kept.push((modified, metadata.len().div_ceil(4096) * 4096, entry.path()));
         }
-        !partial
-    });
-    if total <= bytes {
-        return removed;
     }
-    files.sort();
-    for (_, len, path) in files {
-        if total <= bytes {
+    let mut total: u64 = kept.iter().map(|(_, size, _)| size).sum();
+    let mut count = kept.len();
+    if total <= bytes && count <= files {
+        return 0;
+    }
+    kept.sort();
+    let mut removed = 0;
+    for (_, size, path) in kept {
+        if total <= bytes && count <= files {
             break;
         }
         if fs::remove_file(&path).is_ok() {
-            total -= len;
-            removed += len;
+            total -= size;
+            count -= 1;
+            removed += 1;
         }
     }
     removed
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_entry_reads_back_and_a_missing_one_is_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = FunctionCache::open(&dir.path().join("functions")).unwrap();
-        assert!(cache.get(b"key").is_none());
-        assert!(cache.insert(b"key", b"compiled".to_vec()));
-        assert_eq!(cache.get(b"key").as_deref(), Some(&b"compiled"[..]));
-        // Overwriting a key (two writers of one function) keeps one entry.
-        assert!(cache.insert(b"key", b"compiled".to_vec()));
-        let files: Vec<_> = fs::read_dir(&cache.dir).unwrap().flatten().collect();
-        assert_eq!(files.len(), 1, "no partial file is left behind");
-    }
-
-    #[test]
-    fn trim_removes_the_entries_used_least_recently_past_the_bound() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = FunctionCache::open(dir.path()).unwrap();
-        for key in 0u8..10 {
-            assert!(cache.insert(&[key], vec![key; 100]));
-            // File times are coarse: set them apart.
-            let at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(key.into());
-            fs::File::options()
-                .write(true)
-                .open(cache.path(&[key]))
-                .unwrap()
-                .set_modified(at)
-                .unwrap();
-        }
-        assert_eq!(trim(dir.path(), 1_000), 0, "within the bound: nothing goes");
-        assert_eq!(trim(dir.path(), 450), 600);
-        let kept: Vec<u8> = (0u8..10)
-            .filter(|key| cache.get(&[*key]).is_some())
-            .collect();
-        assert_eq!(kept, vec![6, 7, 8, 9], "the newest stay");
-    }
-}
+mod tests;

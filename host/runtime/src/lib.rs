@@ -103,7 +103,7 @@ struct Shared {
     compiler: Compiler,
     /// Cranelift's per-function results (`<cache dir>/functions`), shared
     /// with the compile worker; none without a cache folder.
-    functions_dir: Option<PathBuf>,
+    functions: Option<Arc<function_cache::FunctionCache>>,
     /// How many instances plug-ins may keep between calls.
     idle: Arc<plugin::IdleBudget>,
     /// Ticks the epoch for deadlines; stops when the runtime is dropped.
@@ -126,7 +126,7 @@ impl Runtime {
             )?)),
             None => None,
         };
-        let engine = engine::build(&config.limits, functions)
+        let engine = engine::build(&config.limits, functions.clone())
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker)
@@ -151,7 +151,7 @@ impl Runtime {
                 cache,
                 limits: config.limits,
                 compiler: config.compiler,
-                functions_dir,
+                functions,
                 idle,
                 _ticker: ticker,
             }),
@@ -215,7 +215,7 @@ impl Runtime {
             self.shared.compiler.compile(
                 engine,
                 &self.shared.limits,
-                self.shared.functions_dir.as_deref(),
+                self.shared.functions.as_deref(),
                 bytes,
                 cancel,
             )

@@ -34,6 +34,7 @@ fn a_compile_over_its_cpu_budget_is_stopped_and_refused_and_leaves_nothing_behin
         .to_string();
     let data = dir.path().join("data");
     let before = cached(&data);
+    let functions_before = functions(&data);
     let upload = |name: &str, bytes: &[u8]| {
         let response = reqwest::blocking::Client::new()
             .put(format!(
@@ -60,6 +61,10 @@ fn a_compile_over_its_cpu_budget_is_stopped_and_refused_and_leaves_nothing_behin
         cached(&data),
         before,
         "a refused compile leaves no cached code"
+    );
+    assert!(
+        functions(&data) == functions_before,
+        "nor any function it compiled before it was stopped (a retry starts over)"
     );
     // A rule plug-in compiles well within the budget, in the worker, and is kept.
     let bant = super::serve::variant(leadhost::builtin::BANT_QUALIFIER.bytes);
