@@ -40,7 +40,7 @@ pub use check::CheckFailure;
 pub use folder::{FolderError, OrgFolders, write_atomically};
 pub use impact::IMPACT_SAMPLE;
 pub use install::{InstallError, valid_name};
-pub use loader::{LoadError, PluginLoader, Reload, SlotOutcome};
+pub use loader::{LoadError, NewerReload, PluginLoader, Reload, SlotOutcome};
 pub use org_file::{ORG_FILE, OrgFile, OrgFileError, SlotEntry};
 pub use quota::ORG_DISK_BYTES;
 pub use replay::{

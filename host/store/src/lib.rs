@@ -273,7 +273,9 @@ pub trait Store:
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
     /// Gives `org`'s latest history entry of `version` (same slot, name,
     /// hash, config digest and time) `version`'s impact, measured after it
-    /// became active; durable on return. Answers whether an entry was found.
+    /// became active, replacing the one it had (`None` clears it); durable
+    /// on return. Answers whether such an entry was found. Errors: the
+    /// store failed to read or write.
     fn set_plugin_version_impact(
         &self,
         org: &str,

@@ -3,6 +3,9 @@
 //! change, and `max_change` refuses one that changes too much — after its
 //! sample cases.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use leadhost::engine::LeadSubmission;
 use leadhost::model::{Config, Scalar};
 use leadhost::plugins::SlotOutcome;
@@ -113,6 +116,52 @@ fn a_file_change_without_a_bound_is_measured_after_it_serves_against_the_version
         active.config.get("sales-ready-score"),
         Some(&Scalar::Number(85.0))
     );
+}
+
+#[test]
+fn an_impact_measured_after_activation_stops_for_a_newer_reload_and_counts_what_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = history(dir.path());
+    // A newer reload of the org is waiting from the sixth input on.
+    let asked = Arc::new(AtomicUsize::new(0));
+    let loader = host.plugins.clone().with_newer_reload(Arc::new({
+        let asked = asked.clone();
+        move |org: &str| org == "acme" && asked.fetch_add(1, Ordering::Relaxed) >= 5
+    }));
+    with_entry(&host, "config = { sales-ready-score = 85 }");
+    let reload = loader.reload("acme", Activation::File).unwrap();
+    let Some(SlotOutcome::Activated(version)) = reload.slot(Slot::LeadDefinition) else {
+        panic!("activated: {:?}", reload.slot(Slot::LeadDefinition));
+    };
+    let impact = version.impact.as_ref().expect("what ran counts");
+    assert_eq!(impact.inputs, 5, "{impact:?}");
+    assert!(
+        impact
+            .summary
+            .ends_with("; stopped after 5: a newer version arrived"),
+        "{}",
+        impact.summary
+    );
+    let kept = host
+        .engine
+        .plugin_versions("acme", Slot::LeadDefinition)
+        .unwrap();
+    assert_eq!(kept.last(), Some(version));
+
+    // A bound to pass is measured in full, whatever waits.
+    let text = std::fs::read_to_string(org_file(&host)).unwrap();
+    std::fs::write(
+        org_file(&host),
+        text.replace("sales-ready-score = 85", "sales-ready-score = 80")
+            .replace("config = {", "max_change = 0.9\nconfig = {"),
+    )
+    .unwrap();
+    let reload = loader.reload("acme", Activation::File).unwrap();
+    let Some(SlotOutcome::Activated(version)) = reload.slot(Slot::LeadDefinition) else {
+        panic!("activated: {:?}", reload.slot(Slot::LeadDefinition));
+    };
+    let impact = version.impact.as_ref().expect("measured");
+    assert_eq!(impact.inputs, 40, "{impact:?}");
 }
 
 #[test]

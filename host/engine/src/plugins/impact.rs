@@ -99,7 +99,7 @@ impl PluginLoader {
         let serving = self.registry().active(org, slot);
         let impact = match self.memoized(org, slot, plugin, config, serving.as_ref()) {
             Some(impact) => impact,
-            None => self.measure(org, slot, plugin, config, serving.as_ref()),
+            None => self.measure(org, slot, plugin, config, serving.as_ref(), false),
         };
         if let (Some(impact), Some(max)) = (&impact, max_change) {
             let share = impact.changed as f64 / impact.inputs as f64;
@@ -139,7 +139,9 @@ impl PluginLoader {
             .map(|(_, _, impact)| impact.clone())
     }
 
-    /// Measures `plugin`'s impact against `serving` and remembers it.
+    /// Measures `plugin`'s impact against `serving` and remembers it
+    /// (unless it stopped early: `yield_to_newer`, for a version already
+    /// serving, stops when a newer reload of the org waits).
     fn measure(
         &self,
         org: &str,
@@ -147,11 +149,14 @@ impl PluginLoader {
         plugin: &Plugin,
         config: &Config,
         serving: Option<&Active>,
+        yield_to_newer: bool,
     ) -> Option<Impact> {
-        let impact = self.impact(org, slot, plugin, config, serving);
-        let key = memo_key(org, slot, plugin, config, serving);
-        *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((key, Instant::now(), impact.clone()));
+        let (impact, stopped) = self.impact(org, slot, plugin, config, serving, yield_to_newer);
+        if !stopped {
+            let key = memo_key(org, slot, plugin, config, serving);
+            *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((key, Instant::now(), impact.clone()));
+        }
         impact
     }
 
@@ -164,18 +169,23 @@ impl PluginLoader {
         mut version: PluginVersion,
         before: Option<&Active>,
     ) -> PluginVersion {
-        version.impact = self.measure(org, version.slot, plugin, &version.config, before);
-        if version.impact.is_some()
-            && let Err(error) = self.engine.store().set_plugin_version_impact(org, &version)
-        {
-            tracing::warn!(org, slot = %version.slot, %error, "the impact measured after activation was not recorded");
-            version.impact = None;
+        version.impact = self.measure(org, version.slot, plugin, &version.config, before, true);
+        if version.impact.is_some() {
+            let written = self.engine.store().set_plugin_version_impact(org, &version);
+            if !matches!(written, Ok(true)) {
+                let error =
+                    written.map_or_else(|error| error.to_string(), |_| "no such entry".into());
+                tracing::warn!(org, slot = %version.slot, %error, "the impact measured after activation was not recorded");
+                version.impact = None;
+            }
         }
         version
     }
 
     /// `plugin`'s impact on `org`'s `slot` with `config`, against `serving`;
     /// `None` when the slot has no recorded inputs (or the sample is 0).
+    /// With `yield_to_newer`, stops before the next input once a newer
+    /// reload of `org` waits; answers whether it stopped so.
     fn impact(
         &self,
         org: &str,
@@ -183,24 +193,30 @@ impl PluginLoader {
         plugin: &Plugin,
         config: &Config,
         serving: Option<&Active>,
-    ) -> Option<Impact> {
+        yield_to_newer: bool,
+    ) -> (Option<Impact>, bool) {
         if self.impact_sample == 0 {
-            return None;
+            return (None, false);
         }
         let store = self.engine.store();
         let latest = match store.latest_decisions(org, slot, self.impact_sample) {
             Ok(latest) => latest,
             Err(error) => {
                 tracing::warn!(org, %slot, %error, "no impact measured: the store failed");
-                return None;
+                return (None, false);
             }
         };
         let config = serde_json::to_value(config).unwrap_or_default();
         let started = Instant::now();
         let (mut inputs, mut changed, mut failed) = (0u64, 0u64, 0u64);
         let mut changes: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mut stopped = false;
         for (_, _, decision) in latest {
             if started.elapsed() > IMPACT_BUDGET {
+                break;
+            }
+            if yield_to_newer && self.newer_reload.as_ref().is_some_and(|newer| newer(org)) {
+                stopped = true;
                 break;
             }
             let Ok(Some(recorded)) = store.input(org, &decision.input_digest) else {
@@ -246,7 +262,7 @@ impl PluginLoader {
             }
         }
         if inputs == 0 {
-            return None;
+            return (None, stopped);
         }
         let mut changes: Vec<VerdictChange> = changes
             .into_iter()
@@ -261,12 +277,18 @@ impl PluginLoader {
         if failed > 0 {
             summary.push_str(&format!("; failed on {failed}"));
         }
-        Some(Impact {
+        if stopped {
+            summary.push_str(&format!(
+                "; stopped after {inputs}: a newer version arrived"
+            ));
+        }
+        let impact = Impact {
             inputs,
             changed,
             failed,
             changes,
             summary,
-        })
+        };
+        (Some(impact), stopped)
     }
 }

@@ -69,6 +69,9 @@ impl Reload {
     }
 }
 
+/// Answers whether another reload of the org named waits.
+pub type NewerReload = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
 /// Loads and swaps plug-in versions. Cheap to clone.
 #[derive(Clone)]
 pub struct PluginLoader {
@@ -89,6 +92,9 @@ pub struct PluginLoader {
     pub(super) impact_sample: usize,
     /// The impact last measured, reused by the reload right after.
     pub(super) impact_memo: Arc<super::impact::ImpactMemo>,
+    /// Whether a newer reload of an org waits (see
+    /// [`PluginLoader::with_newer_reload`]).
+    pub(super) newer_reload: Option<NewerReload>,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
     /// When this loader was made, before it first read the org folders:
@@ -108,6 +114,7 @@ impl PluginLoader {
             org_disk_bytes: super::quota::ORG_DISK_BYTES,
             impact_sample: super::impact::IMPACT_SAMPLE,
             impact_memo: Arc::default(),
+            newer_reload: None,
             file_hashes: super::drift::FileHashes::default(),
             opened: std::time::SystemTime::now(),
         }
@@ -125,6 +132,17 @@ impl PluginLoader {
     /// [`super::IMPACT_SAMPLE`]; 0 measures none).
     pub fn with_impact_sample(mut self, inputs: usize) -> Self {
         self.impact_sample = inputs;
+        self
+    }
+
+    /// This loader, asking `newer` whether another reload of an org waits
+    /// while it measures the impact of a version already serving (a file
+    /// change to a slot without `max_change`): if one does, it stops at the
+    /// next input, and the impact counts the inputs run so far, so an
+    /// org's next file is not held up by the last one's figure. The
+    /// reload threads ([`super::watch`]) answer from their queue.
+    pub fn with_newer_reload(mut self, newer: NewerReload) -> Self {
+        self.newer_reload = Some(newer);
         self
     }
 
@@ -394,10 +412,6 @@ impl PluginLoader {
         self.registry()
             .activate(org, plugin.clone(), entry.config.clone(), version.at);
         self.registry().clear_refusal(org, slot);
-        let version = match after && new {
-            true => self.measure_after(org, &plugin, version, active.as_ref()),
-            false => version,
-        };
         if new {
             metrics::counter!("leadhost_plugin_activations_total", "org" => org.to_string(), "slot" => slot.world(), "how" => version.how.label())
                 .increment(1);
@@ -407,6 +421,11 @@ impl PluginLoader {
             // version, so no activation to count or announce.
             tracing::debug!(org, %slot, name = %version.name, hash = %version.hash, "plug-in version serving again");
         }
+        // Announced first: it serves now, whatever its figure.
+        let version = match after && new {
+            true => self.measure_after(org, &plugin, version, active.as_ref()),
+            false => version,
+        };
         Ok(SlotOutcome::Activated(version))
     }
 

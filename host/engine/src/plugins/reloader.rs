@@ -98,6 +98,16 @@ impl Reloader {
             stop: AtomicBool::new(false),
         });
         let (done, stopped) = mpsc::channel();
+        // An org asked for again while being reloaded: its last version's
+        // impact, measured after it began serving, stops for it.
+        let loader = loader.with_newer_reload(Arc::new({
+            let shared = Arc::downgrade(&shared);
+            move |org: &str| {
+                shared
+                    .upgrade()
+                    .is_some_and(|shared| lock(&shared.queue).again.contains(org))
+            }
+        }));
         for worker in 0..WORKERS {
             let (shared, loader, done) = (shared.clone(), loader.clone(), done.clone());
             std::thread::Builder::new()
