@@ -29,18 +29,42 @@ fn examples_built() -> PathBuf {
     )
 }
 
-/// `(language, file name, bytes)` of each implementation of the rule.
-fn implementations() -> Vec<(&'static str, String, Vec<u8>)> {
-    let mut all = vec![(
-        "Rust",
-        "bant-qualifier".to_string(),
-        BANT_QUALIFIER.bytes.to_vec(),
-    )];
+/// Every implementation's name, as `--only` takes it.
+const NAMES: [&str; 5] = [
+    "bant-qualifier",
+    "python-qualifier",
+    "js-qualifier",
+    "c-qualifier",
+    "qualify.rhai",
+];
+
+/// `(language, file name, bytes)` of each implementation of the rule, or
+/// of the one named `only` (only its file is read).
+fn implementations(only: Option<&str>) -> Vec<(&'static str, String, Vec<u8>)> {
+    if let Some(only) = only {
+        assert!(
+            NAMES.contains(&only),
+            "--only {only}: no such implementation; one of {}",
+            NAMES.join(", ")
+        );
+    }
+    let wanted = |name: &str| only.is_none_or(|only| only == name);
+    let mut all = Vec::new();
+    if wanted("bant-qualifier") {
+        all.push((
+            "Rust",
+            "bant-qualifier".to_string(),
+            BANT_QUALIFIER.bytes.to_vec(),
+        ));
+    }
     for (language, file) in [
         ("Python", "python-qualifier.wasm"),
         ("JavaScript", "js-qualifier.wasm"),
         ("C", "c-qualifier.wasm"),
     ] {
+        if !wanted(file.trim_end_matches(".wasm")) {
+            continue;
+        }
         let path = examples_built().join(file);
         let bytes = std::fs::read(&path).unwrap_or_else(|error| {
             panic!(
@@ -50,12 +74,14 @@ fn implementations() -> Vec<(&'static str, String, Vec<u8>)> {
         });
         all.push((language, file.trim_end_matches(".wasm").to_string(), bytes));
     }
-    let script = leadhost_tests::examples_dir().join("../plugins/script/examples/qualify.rhai");
-    all.push((
-        "script (Rhai)",
-        "qualify.rhai".to_string(),
-        std::fs::read(&script).unwrap_or_else(|error| panic!("{}: {error}", script.display())),
-    ));
+    if wanted("qualify.rhai") {
+        let script = leadhost_tests::examples_dir().join("../plugins/script/examples/qualify.rhai");
+        all.push((
+            "script (Rhai)",
+            "qualify.rhai".to_string(),
+            std::fs::read(&script).unwrap_or_else(|error| panic!("{}: {error}", script.display())),
+        ));
+    }
     all
 }
 
@@ -86,11 +112,9 @@ fn main() {
     let only = args
         .iter()
         .position(|arg| arg == "--only")
-        .and_then(|at| args.get(at + 1));
-    for (language, name, bytes) in implementations() {
-        if only.is_some_and(|only| *only != name) {
-            continue;
-        }
+        .and_then(|at| args.get(at + 1))
+        .map(String::as_str);
+    for (language, name, bytes) in implementations(only) {
         // A script's size and compile time are its engine component's.
         let (component, size) = if name.ends_with(".rhai") {
             (
