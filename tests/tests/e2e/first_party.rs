@@ -128,16 +128,17 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
         runtime.keep(&plugin);
         plugin
     };
-    // A compile nobody accepted (a refused upload) leaves nothing behind...
+    // A compile nobody accepted (a refused upload) leaves no compiled code
+    // behind (only Cranelift's per-function results, `cache/functions`)...
     let unkept = first
         .load(BANT_QUALIFIER.name, BANT_QUALIFIER.bytes, None)
         .unwrap();
     assert_eq!(unkept.cache_source(), CacheSource::Compiled);
-    assert_eq!(count_files(cache.path()), 0, "nothing on disk");
+    assert_eq!(count_compiled(cache.path()), 0, "nothing on disk");
     // ...an accepted one is kept, in memory and on disk.
     assert_eq!(load(&first).cache_source(), CacheSource::Compiled);
     assert_eq!(load(&first).cache_source(), CacheSource::Memory);
-    assert_eq!(count_files(cache.path()), 1);
+    assert_eq!(count_compiled(cache.path()), 1);
     drop(first);
 
     // A restart finds the precompiled code on disk, and it still decides.
@@ -150,7 +151,8 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
     );
     drop(restarted);
 
-    // Damaged precompiled code is thrown away and compiled again, not trusted.
+    // Damaged precompiled code (and every per-function result) is thrown
+    // away and compiled again, not trusted.
     // It is damaged in place while code loaded from it is still in use (`plugin`),
     // which must not bring the process down.
     for entry in walk(cache.path()) {
@@ -170,13 +172,14 @@ fn compiled_code_is_reused_from_memory_and_from_disk() {
     );
 }
 
-fn count_files(dir: &std::path::Path) -> usize {
+/// Precompiled components (`.cwasm`) under `dir`.
+fn count_compiled(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|entry| match entry.path() {
-            path if path.is_dir() => count_files(&path),
-            _ => 1,
+            path if path.is_dir() => count_compiled(&path),
+            path => usize::from(path.extension().is_some_and(|ext| ext == "cwasm")),
         })
         .sum()
 }

@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leadhost::engine::LeadSubmission;
 use leadhost::model::{Config, Scalar};
-use leadhost::plugins::SlotOutcome;
+use leadhost::plugins::{Reload, SlotOutcome};
 use leadhost::runtime::Slot;
 use leadhost::setup::{Host, Options};
-use leadhost::store::Activation;
+use leadhost::store::{Activation, PluginVersion};
 
 /// Org `acme` with 20 decision-makers (score 90) and 20 influencers
 /// (score 80) qualified by the first-party lead definition (70 needed).
@@ -45,6 +45,14 @@ fn with_entry(host: &Host, extra: &str) {
     let end = start + text[start..].find('\n').unwrap();
     let edited = format!("{}\n{extra}{}", &text[..end], &text[end..]);
     std::fs::write(org_file(host), edited).unwrap();
+}
+
+/// The lead definition's version a reload activated.
+fn activated(reload: &Reload) -> &PluginVersion {
+    match reload.slot(Slot::LeadDefinition) {
+        Some(SlotOutcome::Activated(version)) => version,
+        other => panic!("not activated: {other:?}"),
+    }
 }
 
 #[test]
@@ -84,14 +92,7 @@ fn a_file_change_without_a_bound_is_measured_after_it_serves_against_the_version
     // would change).
     with_entry(&host, "config = { sales-ready-score = 85 }");
     let reload = host.plugins.reload("acme", Activation::File).unwrap();
-    let version = reload
-        .slots
-        .iter()
-        .find_map(|(slot, outcome)| match outcome {
-            SlotOutcome::Activated(version) if *slot == Slot::LeadDefinition => Some(version),
-            _ => None,
-        })
-        .expect("activated");
+    let version = activated(&reload);
     let impact = version.impact.as_ref().expect("measured");
     assert_eq!(
         impact.summary, "20 of 40: 20 sales-ready → nurture",
@@ -130,9 +131,7 @@ fn an_impact_measured_after_activation_stops_for_a_newer_reload_and_counts_what_
     }));
     with_entry(&host, "config = { sales-ready-score = 85 }");
     let reload = loader.reload("acme", Activation::File).unwrap();
-    let Some(SlotOutcome::Activated(version)) = reload.slot(Slot::LeadDefinition) else {
-        panic!("activated: {:?}", reload.slot(Slot::LeadDefinition));
-    };
+    let version = activated(&reload);
     let impact = version.impact.as_ref().expect("what ran counts");
     assert_eq!(impact.inputs, 5, "{impact:?}");
     assert!(
@@ -157,9 +156,7 @@ fn an_impact_measured_after_activation_stops_for_a_newer_reload_and_counts_what_
     )
     .unwrap();
     let reload = loader.reload("acme", Activation::File).unwrap();
-    let Some(SlotOutcome::Activated(version)) = reload.slot(Slot::LeadDefinition) else {
-        panic!("activated: {:?}", reload.slot(Slot::LeadDefinition));
-    };
+    let version = activated(&reload);
     let impact = version.impact.as_ref().expect("measured");
     assert_eq!(impact.inputs, 40, "{impact:?}");
 }

@@ -58,25 +58,33 @@ fn short(verdict: &str) -> String {
 /// that follows at once need not measure it again.
 const IMPACT_REUSE: Duration = Duration::from_secs(30);
 
-/// What an impact is measured for: the version, its config and the
-/// version it is compared with.
-fn memo_key(
-    org: &str,
-    slot: Slot,
-    plugin: &Plugin,
-    config: &Config,
-    serving: Option<&Active>,
-) -> String {
-    format!(
-        "{org}/{slot}/{}/{}/{}",
-        plugin.id(),
-        crate::store::config_digest(config),
-        serving.map_or(String::new(), |active| format!(
-            "{}/{}",
-            active.plugin.id(),
-            active.config_digest
-        )),
-    )
+/// What an impact is measured for: a version of `org`'s `slot` with the
+/// config it will serve with, against the version serving before it.
+#[derive(Clone, Copy)]
+pub(super) struct Candidate<'a> {
+    pub org: &'a str,
+    pub slot: Slot,
+    pub plugin: &'a Plugin,
+    pub config: &'a Config,
+    pub serving: Option<&'a Active>,
+}
+
+impl Candidate<'_> {
+    /// The memo's key: the version, its config and the version before.
+    fn memo_key(&self) -> String {
+        format!(
+            "{}/{}/{}/{}/{}",
+            self.org,
+            self.slot,
+            self.plugin.id(),
+            crate::store::config_digest(self.config),
+            self.serving.map_or(String::new(), |active| format!(
+                "{}/{}",
+                active.plugin.id(),
+                active.config_digest
+            )),
+        )
+    }
 }
 
 /// The last impact measured, by what it was measured for.
@@ -97,9 +105,16 @@ impl PluginLoader {
         max_change: Option<f64>,
     ) -> Result<Option<Impact>, CheckFailure> {
         let serving = self.registry().active(org, slot);
-        let impact = match self.memoized(org, slot, plugin, config, serving.as_ref()) {
+        let candidate = Candidate {
+            org,
+            slot,
+            plugin,
+            config,
+            serving: serving.as_ref(),
+        };
+        let impact = match self.memoized(&candidate) {
             Some(impact) => impact,
-            None => self.measure(org, slot, plugin, config, serving.as_ref(), false),
+            None => self.measure(&candidate, false),
         };
         if let (Some(impact), Some(max)) = (&impact, max_change) {
             let share = impact.changed as f64 / impact.inputs as f64;
@@ -121,39 +136,23 @@ impl PluginLoader {
         Ok(impact)
     }
 
-    /// The impact measured last for `plugin` with `config` against
-    /// `serving`, if that was under [`IMPACT_REUSE`] ago (`Some(None)`:
-    /// measured, nothing to compare on).
-    pub(super) fn memoized(
-        &self,
-        org: &str,
-        slot: Slot,
-        plugin: &Plugin,
-        config: &Config,
-        serving: Option<&Active>,
-    ) -> Option<Option<Impact>> {
-        let key = memo_key(org, slot, plugin, config, serving);
+    /// The impact measured last for `candidate`, if that was under
+    /// [`IMPACT_REUSE`] ago (`Some(None)`: measured, nothing to compare on).
+    pub(super) fn memoized(&self, candidate: &Candidate) -> Option<Option<Impact>> {
+        let key = candidate.memo_key();
         let memo = self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner());
         memo.as_ref()
             .filter(|(at, when, _)| *at == key && when.elapsed() < IMPACT_REUSE)
             .map(|(_, _, impact)| impact.clone())
     }
 
-    /// Measures `plugin`'s impact against `serving` and remembers it
-    /// (unless it stopped early: `yield_to_newer`, for a version already
-    /// serving, stops when a newer reload of the org waits).
-    fn measure(
-        &self,
-        org: &str,
-        slot: Slot,
-        plugin: &Plugin,
-        config: &Config,
-        serving: Option<&Active>,
-        yield_to_newer: bool,
-    ) -> Option<Impact> {
-        let (impact, stopped) = self.impact(org, slot, plugin, config, serving, yield_to_newer);
+    /// Measures `candidate`'s impact and remembers it (unless it stopped
+    /// early: `yield_to_newer`, for a version already serving, stops when
+    /// a newer reload of the org waits).
+    fn measure(&self, candidate: &Candidate, yield_to_newer: bool) -> Option<Impact> {
+        let (impact, stopped) = self.impact(candidate, yield_to_newer);
         if !stopped {
-            let key = memo_key(org, slot, plugin, config, serving);
+            let key = candidate.memo_key();
             *self.impact_memo.0.lock().unwrap_or_else(|p| p.into_inner()) =
                 Some((key, Instant::now(), impact.clone()));
         }
@@ -169,7 +168,14 @@ impl PluginLoader {
         mut version: PluginVersion,
         before: Option<&Active>,
     ) -> PluginVersion {
-        version.impact = self.measure(org, version.slot, plugin, &version.config, before, true);
+        let candidate = Candidate {
+            org,
+            slot: version.slot,
+            plugin,
+            config: &version.config,
+            serving: before,
+        };
+        version.impact = self.measure(&candidate, true);
         if version.impact.is_some() {
             let written = self.engine.store().set_plugin_version_impact(org, &version);
             if !matches!(written, Ok(true)) {
@@ -182,19 +188,18 @@ impl PluginLoader {
         version
     }
 
-    /// `plugin`'s impact on `org`'s `slot` with `config`, against `serving`;
-    /// `None` when the slot has no recorded inputs (or the sample is 0).
-    /// With `yield_to_newer`, stops before the next input once a newer
-    /// reload of `org` waits; answers whether it stopped so.
-    fn impact(
-        &self,
-        org: &str,
-        slot: Slot,
-        plugin: &Plugin,
-        config: &Config,
-        serving: Option<&Active>,
-        yield_to_newer: bool,
-    ) -> (Option<Impact>, bool) {
+    /// `candidate`'s impact; `None` when the slot has no recorded inputs
+    /// (or the sample is 0). With `yield_to_newer`, stops before the next
+    /// input once a newer reload of the org waits; answers whether it
+    /// stopped so.
+    fn impact(&self, candidate: &Candidate, yield_to_newer: bool) -> (Option<Impact>, bool) {
+        let Candidate {
+            org,
+            slot,
+            plugin,
+            config,
+            serving,
+        } = *candidate;
         if self.impact_sample == 0 {
             return (None, false);
         }

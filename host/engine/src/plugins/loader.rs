@@ -385,7 +385,13 @@ impl PluginLoader {
         let after = !recorded
             && entry.max_change.is_none()
             && self
-                .memoized(org, slot, &plugin, &entry.config, active.as_ref())
+                .memoized(&super::impact::Candidate {
+                    org,
+                    slot,
+                    plugin: &plugin,
+                    config: &entry.config,
+                    serving: active.as_ref(),
+                })
                 .is_none();
         let impact = match recorded || after {
             true => Ok(None),
