@@ -21,7 +21,7 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 use super::Limits;
-use super::function_cache::{self, FunctionCache};
+use super::function_cache::FunctionCache;
 
 /// The hidden `leadhost` subcommand a compile worker runs.
 pub const WORKER_COMMAND: &str = "compile-worker";
@@ -153,11 +153,7 @@ impl Compiler {
             }
         };
         if let Some(functions) = functions {
-            function_cache::trim(
-                functions.dir(),
-                function_cache::FUNCTION_CACHE_BYTES,
-                function_cache::FUNCTION_CACHE_FILES,
-            );
+            functions.trim();
         }
         compiled
     }

@@ -16,9 +16,11 @@
 //! plug-in authors. Deleting it is safe at any time.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -60,17 +62,25 @@ pub struct FunctionCache {
     /// Entries written since the compile began (see [`NEW_PER_COMPILE`]);
     /// also tells partial files apart.
     writes: AtomicU64,
+    /// Staging folders of this process's workers still compiling: never
+    /// trimmed, however long they run. Held while trimming, so trims do
+    /// not run at once (two would each evict the same bytes).
+    live: Mutex<HashSet<PathBuf>>,
 }
 
 impl FunctionCache {
-    /// The cache in `dir`, created (owner-only) if missing. Errors: the
-    /// folder cannot be made (the runtime then does not start).
+    /// The cache in `dir`, created if missing and made owner-only (also
+    /// when it was not: an older host made it readable by all). Errors:
+    /// the folder cannot be made or its mode set (the runtime then does
+    /// not start).
     pub fn open(dir: &Path) -> io::Result<Self> {
-        create_private(dir)?;
+        fs::create_dir_all(dir)?;
+        owner_only(dir)?;
         Ok(FunctionCache {
             dir: dir.to_path_buf(),
             staging: None,
             writes: AtomicU64::new(0),
+            live: Mutex::default(),
         })
     }
 
@@ -94,14 +104,16 @@ impl FunctionCache {
         self.writes.store(0, Ordering::Relaxed);
     }
 
-    /// A new staging folder inside the cache folder, for one worker.
+    /// A new staging folder inside the cache folder, for one worker: a
+    /// random name, made afresh (owner-only), never one a killed host or
+    /// another compile left.
     pub fn stage(&self) -> io::Result<PathBuf> {
-        let staging = self.dir.join(format!(
-            "{STAGING}{}-{}",
-            std::process::id(),
-            self.writes.fetch_add(1, Ordering::Relaxed)
-        ));
-        create_private(&staging)?;
+        let staging = tempfile::Builder::new()
+            .prefix(STAGING)
+            .tempdir_in(&self.dir)?
+            .keep();
+        owner_only(&staging)?;
+        self.live().insert(staging.clone());
         Ok(staging)
     }
 
@@ -114,6 +126,21 @@ impl FunctionCache {
             }
         }
         let _ = fs::remove_dir_all(staging);
+        self.live().remove(staging);
+    }
+
+    /// Keeps the folder within [`FUNCTION_CACHE_BYTES`] and
+    /// [`FUNCTION_CACHE_FILES`] (see [`trim`]), sparing live staging
+    /// folders. Answers the entries removed.
+    pub fn trim(&self) -> usize {
+        let live = self.live();
+        trim(&self.dir, FUNCTION_CACHE_BYTES, FUNCTION_CACHE_FILES, &live)
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
+        self.live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn path(&self, dir: &Path, key: &[u8]) -> PathBuf {
@@ -166,6 +193,15 @@ impl CacheStore for FunctionCache {
     }
 }
 
+/// Makes `dir` readable and writable by its owner only (unix).
+fn owner_only(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// SHA-256 of an entry's key and value, stored before the value.
 fn checksum(key: &[u8], value: &[u8]) -> [u8; 32] {
     let mut sha = Sha256::new();
@@ -175,19 +211,12 @@ fn checksum(key: &[u8], value: &[u8]) -> [u8; 32] {
     sha.finalize().into()
 }
 
-fn create_private(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
 /// Removes the entries of `dir` used least recently until they take at
 /// most `bytes` (in whole 4 KiB blocks) and `files`, and the staging
-/// folders and partial files of writers gone for an hour; a folder that
-/// cannot be read is left as it is. Answers the entries removed.
-pub fn trim(dir: &Path, bytes: u64, files: usize) -> usize {
+/// folders (but `live` ones) and partial files of writers gone for an
+/// hour; a folder that cannot be read is left as it is. Answers the
+/// entries removed.
+fn trim(dir: &Path, bytes: u64, files: usize, live: &HashSet<PathBuf>) -> usize {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
@@ -202,7 +231,7 @@ pub fn trim(dir: &Path, bytes: u64, files: usize) -> usize {
         let name = name.to_string_lossy();
         if name.starts_with(STAGING) || name.ends_with(".partial") {
             // In use by a writer, or left by one that is gone.
-            if modified < stale {
+            if modified < stale && !live.contains(&entry.path()) {
                 let _ = fs::remove_dir_all(entry.path()).or_else(|_| fs::remove_file(entry.path()));
             }
         } else if metadata.is_file() {

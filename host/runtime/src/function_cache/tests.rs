@@ -78,33 +78,83 @@ fn trim_keeps_the_entries_used_last_within_blocks_and_files() {
         assert!(cache.insert(&[key], vec![key; 68]));
         set_time(&cache.path(dir.path(), &[key]), at(key.into()));
     }
-    assert_eq!(trim(dir.path(), 40 << 10, 10), 0, "within both bounds");
+    assert_eq!(
+        trim(dir.path(), 40 << 10, 10, &HashSet::new()),
+        0,
+        "within both bounds"
+    );
     // Reading an entry marks it used.
     assert!(cache.get(&[0]).is_some());
-    assert_eq!(trim(dir.path(), 16 << 10, 10), 6, "blocks, not bytes");
+    assert_eq!(
+        trim(dir.path(), 16 << 10, 10, &HashSet::new()),
+        6,
+        "blocks, not bytes"
+    );
     let kept: Vec<u8> = (0u8..10)
         .filter(|key| cache.path(dir.path(), &[*key]).exists())
         .collect();
     assert_eq!(kept, vec![0, 7, 8, 9], "the ones used last stay");
-    assert_eq!(trim(dir.path(), 1 << 30, 2), 2, "and at most so many files");
+    assert_eq!(
+        trim(dir.path(), 1 << 30, 2, &HashSet::new()),
+        2,
+        "and at most so many files"
+    );
 }
 
 #[test]
 fn trim_removes_what_gone_writers_left_and_spares_live_ones() {
     let dir = tempfile::tempdir().unwrap();
     let cache = FunctionCache::open(dir.path()).unwrap();
-    let (old, live) = (cache.stage().unwrap(), cache.stage().unwrap());
-    fs::write(old.join("entry"), [0; 8]).unwrap();
+    // A worker compiling for over an hour: its folder is old, and live.
+    let live = cache.stage().unwrap();
+    // What a killed host left.
+    let gone = dir.path().join(".staging-gone");
+    fs::create_dir(&gone).unwrap();
+    fs::write(gone.join("entry"), [0; 8]).unwrap();
+    for folder in [&live, &gone] {
+        fs::File::open(folder).unwrap().set_modified(at(0)).unwrap();
+    }
     let old_partial = dir.path().join(".ab.1.0.partial");
     let live_partial = dir.path().join(".cd.1.1.partial");
     fs::write(&old_partial, [0; 8 << 10]).unwrap();
     fs::write(&live_partial, [0; 8 << 10]).unwrap();
     set_time(&old_partial, at(0));
-    fs::File::open(&old).unwrap().set_modified(at(0)).unwrap();
     assert!(cache.insert(b"entry", vec![1]));
     // A live writer's files never count against, nor push out, entries.
-    assert_eq!(trim(dir.path(), 4 << 10, 1), 0);
-    assert!(!old.exists() && !old_partial.exists());
+    assert_eq!(trim(dir.path(), 4 << 10, 1, &cache.live()), 0);
+    assert!(!gone.exists() && !old_partial.exists());
     assert!(live.exists() && live_partial.exists());
     assert!(cache.get(b"entry").is_some());
+    cache.merge(&live, false);
+    assert!(!live.exists() && cache.live().is_empty());
+}
+
+#[test]
+fn each_worker_stages_in_a_new_private_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = FunctionCache::open(dir.path()).unwrap();
+    let (a, b) = (cache.stage().unwrap(), cache.stage().unwrap());
+    assert_ne!(a, b);
+    for staging in [&a, &b] {
+        assert_eq!(fs::read_dir(staging).unwrap().count(), 0);
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&fs::metadata(staging).unwrap().permissions())
+                & 0o777,
+            0o700
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_readable_by_others_is_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("functions");
+    fs::create_dir(&folder).unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    FunctionCache::open(&folder).unwrap();
+    let mode = fs::metadata(&folder).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
 }
