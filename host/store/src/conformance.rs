@@ -21,6 +21,7 @@ use std::ops::ControlFlow;
 mod contention;
 mod inputs;
 mod outbox;
+mod plugin_versions;
 mod preconditions;
 mod recent;
 mod shadows;
@@ -30,6 +31,7 @@ pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
 pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
+pub use plugin_versions::plugin_versions_read_back_oldest_first_and_take_an_impact;
 pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
 pub use recent::a_slots_latest_decisions_come_newest_first;
 pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
@@ -37,8 +39,8 @@ pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
 use leadhost_model::{Activity, Lead, Rep, Time};
 
 use crate::{
-    Activation, Assignment, CallTask, Commit, Event, EventKind, LeadRecord, OrgRecord, OutboxKind,
-    OutboxMessage, OutboxStore, PluginVersion, Store, TimelineItem,
+    Assignment, CallTask, Commit, Event, EventKind, LeadRecord, OrgRecord, OutboxKind,
+    OutboxMessage, OutboxStore, Store, TimelineItem,
 };
 
 /// How a backend under test makes stores.
@@ -65,7 +67,8 @@ macro_rules! store_conformance {
             lead_ids_count_per_org_under_concurrency_and_restart,
             concurrent_commits_all_land,
             what_a_commit_acknowledged_survives_a_restart,
-            orgs_tokens_reps_and_versions_read_back,
+            orgs_tokens_and_reps_read_back,
+            plugin_versions_read_back_oldest_first_and_take_an_impact,
             a_commit_applies_only_while_its_precondition_holds,
             same_lead_writers_serialise_by_revision,
             an_outbox_message_is_retried_buried_and_replayed,
@@ -371,8 +374,8 @@ pub fn what_a_commit_acknowledged_survives_a_restart(harness: &mut impl Harness)
     assert_eq!(ids(&store, "acme", None, usize::MAX), ["ld-1", "ld-2"]);
 }
 
-/// Orgs, tokens, reps and plug-in versions read back as written.
-pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
+/// Orgs, tokens and reps read back as written.
+pub fn orgs_tokens_and_reps_read_back(harness: &mut impl Harness) {
     let store = harness.fresh();
     let org = OrgRecord {
         id: "acme".into(),
@@ -402,65 +405,4 @@ pub fn orgs_tokens_reps_and_versions_read_back(harness: &mut impl Harness) {
     assert_eq!(store.token("hash-1").unwrap(), Some(token.clone()));
     assert_eq!(store.tokens().unwrap(), [("hash-1".to_string(), token)]);
     assert_eq!(store.token("hash-2").unwrap(), None);
-    let version = |name: &str, how, minute: u32| PluginVersion {
-        slot: leadhost_model::Slot::LeadDefinition,
-        name: name.into(),
-        hash: leadhost_model::ContentHash::of(name.as_bytes()),
-        how,
-        at: at(&format!("2026-11-24T09:{minute:02}:00Z")),
-        config: leadhost_model::Config::from([(
-            "min-budget".to_string(),
-            leadhost_model::Scalar::Number(f64::from(minute) * 1000.0),
-        )]),
-        config_digest: format!("{minute:064x}"),
-        config_changes: vec![crate::ConfigChange {
-            key: "min-budget".into(),
-            before: None,
-            after: Some(leadhost_model::Scalar::Number(f64::from(minute) * 1000.0)),
-        }],
-        cases_digest: Some(format!("{minute:064x}")),
-        impact: None,
-    };
-    let first = version("bant-qualifier", Activation::FirstParty, 0);
-    let second = version("acme-fit", Activation::Upload, 5);
-    store.put_plugin_version("acme", &first).unwrap();
-    store.put_plugin_version("acme", &second).unwrap();
-    assert_eq!(
-        store.plugin_versions("acme").unwrap(),
-        [first.clone(), second.clone()],
-        "oldest first"
-    );
-    assert!(store.plugin_versions("acme-2").unwrap().is_empty());
-
-    // An impact measured after activation lands on that entry alone.
-    let impact = crate::Impact {
-        inputs: 40,
-        changed: 20,
-        failed: 0,
-        changes: vec![crate::VerdictChange {
-            from: "sales-ready".into(),
-            to: "nurture".into(),
-            count: 20,
-        }],
-        summary: "20 of 40: 20 sales-ready → nurture".into(),
-    };
-    let measured = PluginVersion {
-        impact: Some(impact),
-        ..first.clone()
-    };
-    assert!(store.set_plugin_version_impact("acme", &measured).unwrap());
-    assert_eq!(store.plugin_versions("acme").unwrap(), [measured, second]);
-    let elsewhere = PluginVersion {
-        at: at("2026-11-24T10:00:00Z"),
-        ..first
-    };
-    assert!(
-        !store.set_plugin_version_impact("acme", &elsewhere).unwrap(),
-        "no entry of that version and time"
-    );
-    assert!(
-        !store
-            .set_plugin_version_impact("acme-2", &elsewhere)
-            .unwrap()
-    );
 }

@@ -20,6 +20,9 @@ use crate::runtime::{Cancel, ContentHash, Runtime, Slot};
 use crate::store::{Activation, PluginVersion, StoreError, config_digest};
 use crate::{Engine, EngineError};
 
+mod org_locks;
+mod settings;
+
 /// A reload could not finish (a refused component is not an error: it is
 /// an outcome, and the old version serves on).
 #[derive(Debug, thiserror::Error)]
@@ -103,56 +106,6 @@ pub struct PluginLoader {
 }
 
 impl PluginLoader {
-    /// A loader for `engine`'s orgs, with their files in `folders`.
-    pub fn new(runtime: Runtime, engine: Engine, folders: OrgFolders) -> Self {
-        PluginLoader {
-            runtime,
-            engine,
-            folders,
-            locks: Arc::default(),
-            max_script_bytes: super::MAX_SCRIPT_BYTES,
-            org_disk_bytes: super::quota::ORG_DISK_BYTES,
-            impact_sample: super::impact::IMPACT_SAMPLE,
-            impact_memo: Arc::default(),
-            newer_reload: None,
-            file_hashes: super::drift::FileHashes::default(),
-            opened: std::time::SystemTime::now(),
-        }
-    }
-
-    /// This loader, taking admin scripts of at most `bytes` (`[limits]
-    /// max_script_kib`; default [`super::MAX_SCRIPT_BYTES`]).
-    pub fn with_max_script_bytes(mut self, bytes: usize) -> Self {
-        self.max_script_bytes = bytes;
-        self
-    }
-
-    /// This loader, measuring each new version's impact on `inputs` of the
-    /// slot's latest recorded inputs (`[reload] impact_sample`; default
-    /// [`super::IMPACT_SAMPLE`]; 0 measures none).
-    pub fn with_impact_sample(mut self, inputs: usize) -> Self {
-        self.impact_sample = inputs;
-        self
-    }
-
-    /// This loader, asking `newer` whether another reload of an org waits
-    /// while it measures the impact of a version already serving (a file
-    /// change to a slot without `max_change`): if one does, it stops at the
-    /// next input, and the impact counts the inputs run so far, so an
-    /// org's next file is not held up by the last one's figure. The
-    /// reload threads ([`super::watch`]) answer from their queue.
-    pub fn with_newer_reload(mut self, newer: NewerReload) -> Self {
-        self.newer_reload = Some(newer);
-        self
-    }
-
-    /// This loader, bounding each org's plug-in files to `bytes` (`[limits]
-    /// org_disk_mib`; default [`super::quota::ORG_DISK_BYTES`]).
-    pub fn with_org_disk_bytes(mut self, bytes: u64) -> Self {
-        self.org_disk_bytes = bytes;
-        self
-    }
-
     /// The files.
     pub fn folders(&self) -> &OrgFolders {
         &self.folders
@@ -160,37 +113,6 @@ impl PluginLoader {
 
     pub(super) fn registry(&self) -> &Registry {
         self.engine.plugins()
-    }
-
-    /// `org`'s reload lock.
-    fn org_lock(&self, org: &str) -> Arc<Mutex<()>> {
-        self.locks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry(org.to_string())
-            .or_default()
-            .clone()
-    }
-
-    /// Holds `org`'s reload lock while `work` runs.
-    pub(super) fn locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> T {
-        let lock = self.org_lock(org);
-        let _guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        work()
-    }
-
-    /// Runs `work` holding `org`'s reload lock if no one else holds it;
-    /// `None` when someone does (an upload or rollback of that org in
-    /// progress): a reload worker then moves on to other orgs rather than
-    /// wait on one org's long operation.
-    pub(super) fn try_locked<T>(&self, org: &str, work: impl FnOnce() -> T) -> Option<T> {
-        let lock = self.org_lock(org);
-        let _guard = match lock.try_lock() {
-            Ok(guard) => guard,
-            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => return None,
-        };
-        Some(work())
     }
 
     /// Reads `org`'s folder and makes what it names active, slot by slot.
