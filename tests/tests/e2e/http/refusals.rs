@@ -49,8 +49,14 @@ fn slot(server: &TestServer, org: &str, token: &str, name: &str) -> serde_json::
         .clone()
 }
 
+/// Writes `name` whole, as the README asks (a hidden file renamed into
+/// place): a plain write truncates first, and a reload that reads the
+/// empty file in between (a loaded machine pausing the writer past the
+/// 20 ms quiet window) refuses that too, a second refusal for one edit.
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
+    let hidden = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&hidden, text).unwrap();
+    std::fs::rename(&hidden, dir.join(name)).unwrap();
 }
 
 #[test]
