@@ -47,6 +47,14 @@ fn with_entry(host: &Host, extra: &str) {
     std::fs::write(org_file(host), edited).unwrap();
 }
 
+/// What serves `acme`'s lead definition now.
+fn serving(host: &Host) -> leadhost::engine::registry::Active {
+    host.engine
+        .plugins()
+        .active("acme", Slot::LeadDefinition)
+        .expect("a lead definition serves")
+}
+
 /// The lead definition's version a reload activated.
 fn activated(reload: &Reload) -> &PluginVersion {
     match reload.slot(Slot::LeadDefinition) {
@@ -108,11 +116,7 @@ fn a_file_change_without_a_bound_is_measured_after_it_serves_against_the_version
         1,
         "written on the entry, not as another"
     );
-    let active = host
-        .engine
-        .plugins()
-        .active("acme", Slot::LeadDefinition)
-        .unwrap();
+    let active = serving(&host);
     assert_eq!(
         active.config.get("sales-ready-score"),
         Some(&Scalar::Number(85.0))
@@ -165,11 +169,7 @@ fn an_impact_measured_after_activation_stops_for_a_newer_reload_and_counts_what_
 fn a_version_over_max_change_is_refused_naming_the_counts_until_the_bound_is_raised() {
     let dir = tempfile::tempdir().unwrap();
     let host = history(dir.path());
-    let before = host
-        .engine
-        .plugins()
-        .active("acme", Slot::LeadDefinition)
-        .unwrap();
+    let before = serving(&host);
     with_entry(
         &host,
         "config = { sales-ready-score = 85 }\nmax_change = 0.1",
@@ -187,11 +187,7 @@ fn a_version_over_max_change_is_refused_naming_the_counts_until_the_bound_is_rai
         "{}",
         refusal.reason
     );
-    let active = host
-        .engine
-        .plugins()
-        .active("acme", Slot::LeadDefinition)
-        .unwrap();
+    let active = serving(&host);
     assert_eq!(active.config, before.config, "the live version serves on");
 
     // Raising the bound is a change: checked again, and it passes.
@@ -202,11 +198,7 @@ fn a_version_over_max_change_is_refused_naming_the_counts_until_the_bound_is_rai
     )
     .unwrap();
     host.plugins.reload("acme", Activation::File).unwrap();
-    let active = host
-        .engine
-        .plugins()
-        .active("acme", Slot::LeadDefinition)
-        .unwrap();
+    let active = serving(&host);
     assert_eq!(
         active.config.get("sales-ready-score"),
         Some(&Scalar::Number(85.0))
@@ -300,11 +292,7 @@ fn impact_is_against_the_version_serving_now_and_a_refused_change_writes_nothing
         before,
         "org.toml as it was"
     );
-    let active = host
-        .engine
-        .plugins()
-        .active("acme", Slot::LeadDefinition)
-        .unwrap();
+    let active = serving(&host);
     assert_eq!(active.config, score(80.0));
 }
 
