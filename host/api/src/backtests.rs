@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::extract::{JsonBody, OrgAccess};
 use super::{ApiError, AppState, blocking_in};
 use crate::engine::FieldError;
-use crate::engine::plugins::{BacktestError, BacktestJob, BacktestSpec, Sweep};
+use crate::engine::plugins::{BacktestJob, CandidateRun, StartBacktestError};
 use crate::model::{Config, Slot};
 
 /// What to backtest.
@@ -86,49 +86,23 @@ pub async fn start(
     access: OrgAccess,
     JsonBody(request): JsonBody<BacktestRequest>,
 ) -> Result<Response, ApiError> {
-    if let (Some(from), Some(to)) = (request.from, request.to)
-        && to <= from
-    {
-        return Err(invalid(
-            "to",
-            format!("{to} is not after `from` {from}: the window is empty"),
-        ));
-    }
-    let sweep = request
-        .sweep
-        .as_deref()
-        .map(str::parse::<Sweep>)
-        .transpose()
-        .map_err(|error| invalid("sweep", error.to_string()))?;
     let org = access.org.clone();
     let jobs = state.backtests.clone();
+    let run = CandidateRun {
+        slot: request.slot,
+        candidate: request.candidate,
+        config: request.config,
+        from: request.from,
+        to: request.to,
+        sweep: request.sweep,
+    };
     let job = blocking_in(&state, org.clone(), move |host| {
-        let (name, bytes) = host
-            .plugins
-            .candidate_file(&org, &request.candidate)
-            .map_err(|error| invalid("candidate", error.to_string()))?;
-        let spec = BacktestSpec {
-            slot: request.slot,
-            name,
-            bytes,
-            config: request.config,
-            from: request.from,
-            to: request.to,
-            sweep,
-            workers: 1,
-            stop: None,
-            deadline: None,
-        };
-        // Refused here, not in a job that would fail a moment later.
         host.plugins
-            .check_candidate(&spec)
+            .start_backtest(&jobs, &org, run, host.engine.now())
             .map_err(|error| match error {
-                BacktestError::Unsupported { field, problem } => invalid(field, problem),
-                error => invalid("candidate", error.to_string()),
-            })?;
-        let label = (request.candidate.clone(), request.sweep.clone());
-        jobs.start(host.plugins.clone(), &org, spec, label, host.engine.now())
-            .map_err(ApiError::from)
+                StartBacktestError::Field { field, problem } => invalid(field, problem),
+                StartBacktestError::Start(error) => ApiError::from(error),
+            })
     })
     .await?;
     let location = format!("/v1/orgs/{}/backtests/{}", access.org, job.id);

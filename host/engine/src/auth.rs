@@ -82,7 +82,14 @@ pub fn issue(store: &dyn Store, org: Option<&str>, now: Time) -> Result<Issued, 
 /// Who `secret` speaks for.
 pub fn authenticate(store: &dyn Store, secret: Option<&str>) -> Result<Principal, AuthError> {
     let secret = secret.ok_or(AuthError::Missing)?;
-    match store.token(&hash(secret))? {
+    authenticate_digest(store, &hash(secret))
+}
+
+/// Who the token whose sha256 is `digest` ([`hash`]) speaks for: how a
+/// dashboard session, which keeps only that digest, finds out on each
+/// request that its token was revoked.
+pub fn authenticate_digest(store: &dyn Store, digest: &str) -> Result<Principal, AuthError> {
+    match store.token(digest)? {
         Some(TokenRecord {
             revoked_at: None,
             org,
@@ -160,6 +167,14 @@ impl Engine {
     /// revoked), or the store's failure.
     pub fn authenticate(&self, secret: Option<&str>) -> Result<Principal, AuthError> {
         authenticate(self.store().as_ref(), secret)
+    }
+
+    /// Who the token with sha256 `digest` speaks for, while it is live.
+    ///
+    /// Errors: [`AuthError::Invalid`] (unknown or revoked), or the store's
+    /// failure.
+    pub fn authenticate_digest(&self, digest: &str) -> Result<Principal, AuthError> {
+        authenticate_digest(self.store().as_ref(), digest)
     }
 
     /// Issues a new token for `org` (an admin token for `None`).

@@ -46,6 +46,25 @@ pub struct Funnel {
     pub by_source: BTreeMap<String, FunnelSection>,
     /// The same, by the lead's campaign (`(none)` when it has none).
     pub by_campaign: BTreeMap<String, FunnelSection>,
+    /// The window's leads by the week they were created in (weeks start on
+    /// Monday, 00:00 UTC), oldest first, with how far each week's leads got
+    /// so far; weeks without leads are left out.
+    pub weekly: Vec<FunnelWeek>,
+}
+
+/// The leads created in one week and how far they got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FunnelWeek {
+    /// The Monday the week starts on (UTC).
+    pub week: chrono::NaiveDate,
+    /// Leads created that week.
+    pub leads: u64,
+    /// Of them, leads ever sales-ready.
+    pub sales_ready: u64,
+    /// Of them, leads won.
+    pub won: u64,
+    /// Of them, leads discarded now.
+    pub discarded: u64,
 }
 
 /// The funnel of one group of leads.
@@ -59,6 +78,8 @@ pub struct FunnelSection {
     pub sales_ready: u64,
     /// Leads ever assigned to a rep.
     pub assigned: u64,
+    /// Leads a rep ever accepted.
+    pub accepted: u64,
     /// Leads ever passed back to marketing.
     pub recycled: u64,
     /// Leads won.
@@ -93,6 +114,8 @@ pub struct Conversion {
     pub sales_ready_of_qualified: Option<f64>,
     /// Assigned of sales-ready.
     pub assigned_of_sales_ready: Option<f64>,
+    /// Accepted of assigned.
+    pub accepted_of_assigned: Option<f64>,
     /// Won of assigned.
     pub won_of_assigned: Option<f64>,
     /// Won of leads.
@@ -115,6 +138,7 @@ impl Tally {
         section.qualified += reached(StageKind::Qualified);
         section.sales_ready += reached(StageKind::SalesReady);
         section.assigned += reached(StageKind::Assigned);
+        section.accepted += reached(StageKind::Accepted);
         section.recycled += reached(StageKind::Recycled);
         match &record.stage {
             LeadStage::Won { .. } => section.won += 1,
@@ -156,6 +180,7 @@ impl Tally {
             qualified_of_leads: rate(section.qualified, section.leads),
             sales_ready_of_qualified: rate(section.sales_ready, section.qualified),
             assigned_of_sales_ready: rate(section.assigned, section.sales_ready),
+            accepted_of_assigned: rate(section.accepted, section.assigned),
             won_of_assigned: rate(section.won, section.assigned),
             won_of_leads: rate(section.won, section.leads),
         };
@@ -167,6 +192,13 @@ impl Tally {
         }
         self.section
     }
+}
+
+/// The Monday (UTC) of the week `at` falls in.
+fn week_of(at: Time) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let day = at.date_naive();
+    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
 /// The median of a non-empty list.
@@ -187,6 +219,7 @@ impl Engine {
         let mut total = Tally::default();
         let mut by_source: BTreeMap<String, Tally> = BTreeMap::new();
         let mut by_campaign: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut weekly: BTreeMap<chrono::NaiveDate, FunnelWeek> = BTreeMap::new();
         let label = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
         self.shared.store.scan_leads(org, &mut |record| {
             if window.contains(record.lead.created_at) {
@@ -199,6 +232,18 @@ impl Engine {
                     .entry(label(&record.lead.campaign))
                     .or_default()
                     .add(&record);
+                let week = week_of(record.lead.created_at);
+                let counts = weekly.entry(week).or_insert_with(|| FunnelWeek {
+                    week,
+                    leads: 0,
+                    sales_ready: 0,
+                    won: 0,
+                    discarded: 0,
+                });
+                counts.leads += 1;
+                counts.sales_ready += u64::from(record.reached(StageKind::SalesReady));
+                counts.won += u64::from(matches!(record.stage, LeadStage::Won { .. }));
+                counts.discarded += u64::from(matches!(record.stage, LeadStage::Discarded { .. }));
             }
             ControlFlow::Continue(())
         })?;
@@ -214,6 +259,7 @@ impl Engine {
             total: total.finish(),
             by_source: finish(by_source),
             by_campaign: finish(by_campaign),
+            weekly: weekly.into_values().collect(),
         })
     }
 }
@@ -226,6 +272,22 @@ mod tests {
     fn median_of_odd_and_even_lists() {
         assert_eq!(median(&mut [5, 1, 3]), 3.0);
         assert_eq!(median(&mut [4, 1, 3, 2]), 2.5);
+    }
+
+    #[test]
+    fn a_week_starts_on_monday() {
+        let at = |text: &str| text.parse::<Time>().unwrap();
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(week_of(at("2026-11-30T00:00:00Z")), monday);
+        assert_eq!(week_of(at("2026-12-06T23:59:59Z")), monday);
+        assert_eq!(
+            week_of(at("2026-12-07T00:00:00Z")),
+            monday + chrono::Days::new(7)
+        );
+        assert_eq!(
+            week_of(at("2026-11-29T23:59:59Z")),
+            monday - chrono::Days::new(7)
+        );
     }
 
     #[test]

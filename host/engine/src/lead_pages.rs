@@ -109,4 +109,20 @@ impl Engine {
             .flatten();
         Ok(LeadsPage { leads, next_cursor })
     }
+
+    /// The lead of `org` with this e-mail address, written as a person
+    /// would (`Jonas.Weber@Example.com`): it is normalized as ingest does,
+    /// so it finds the lead ingest merged into. `None` when no lead has it
+    /// or the text is no e-mail address.
+    ///
+    /// Errors: the store's failure.
+    pub fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<LeadRecord>, EngineError> {
+        let Ok(email) = crate::normalize_email(email) else {
+            return Ok(None);
+        };
+        match self.store().lead_by_email(org, &email)? {
+            Some(id) => Ok(self.store().lead(org, &id)?),
+            None => Ok(None),
+        }
+    }
 }

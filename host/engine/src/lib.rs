@@ -66,7 +66,7 @@ use leadhost_store as store;
 
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
-pub use funnel::{Conversion, Funnel, FunnelSection, Window};
+pub use funnel::{Conversion, Funnel, FunnelSection, FunnelWeek, Window};
 pub use lead_pages::{LeadQuery, LeadsPage, PAGE_DEFAULT, PAGE_MAX};
 pub use lifecycle::{IllegalTransition, next_stages};
 pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
@@ -79,14 +79,16 @@ pub use shadow::{
     ShadowView, verdict,
 };
 pub use shares::{Flushing, OrgShares, ShareFull, ShareLimits, Turn};
+pub use sla::SlaLapses;
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 /// The records the engine's methods hand out, as the store keeps them, so
 /// the layers above can name them without knowing the store.
 pub mod records {
     pub use leadhost_store::{
-        Activation, CallTask, DeadLetter, ImportJobRecord, JobState, LeadRecord, LeadStage,
-        OrgRecord, PluginVersion, RecordedInput, StageKind, TimelineEntry,
+        Activation, CallTask, CandidateLoad, DeadLetter, Decision, Event, EventKind, Impact,
+        ImportJobRecord, JobState, LeadRecord, LeadStage, OrgRecord, Outcome, PluginVersion,
+        RecordedInput, RoutingView, StageKind, TimelineEntry, TimelineItem,
     };
 }
 
@@ -384,5 +386,12 @@ impl Engine {
     /// Errors: the store's failure.
     pub fn org_count(&self) -> Result<usize, EngineError> {
         Ok(self.shared.store.orgs()?.len())
+    }
+
+    /// Every org: id, display name, creation time, in id order.
+    ///
+    /// Errors: the store's failure.
+    pub fn orgs(&self) -> Result<Vec<store::OrgRecord>, EngineError> {
+        Ok(self.shared.store.orgs()?)
     }
 }

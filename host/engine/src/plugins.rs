@@ -28,10 +28,10 @@ pub use crate::recorded_call::{CallResult, UnreadableInput, call_recorded};
 pub use backtest::{
     BACKTEST_TIME_LIMIT, BACKTEST_WORKERS, BACKTESTS_KEPT, BACKTESTS_RUNNING_MAX, BacktestError,
     BacktestJob, BacktestJobs, BacktestReport, BacktestResult, BacktestSpec, BacktestStartError,
-    BacktestState, CHANGES_LISTED, CandidateError, ChangedLead, ChangedRoute, Counts,
+    BacktestState, CHANGES_LISTED, CandidateError, CandidateRun, ChangedLead, ChangedRoute, Counts,
     DESTINATIONS_KEPT, Destination, MAX_SWEEP_VALUES, Matrix, MatrixCell, Outcome as SalesOutcome,
     Quality, RepLoad, RoutingBacktestReport, RoutingCell, RoutingSide, RoutingSummary, SideBySide,
-    Summary, Sweep, SweepError, SweepPoint, WeekVolume, render_value,
+    StartBacktestError, Summary, Sweep, SweepError, SweepPoint, WeekVolume, render_value,
 };
 pub use cases::{
     CaseResult, CasesError, SampleCase, cases_path, parse_cases, read_cases, run_cases,

@@ -23,3 +23,38 @@ pub(super) fn lapsed(change: &Change) -> bool {
     change.record.stage.kind() == StageKind::Assigned
         && change.record.accept_by.is_some_and(|by| by <= change.now)
 }
+
+/// How often each rep let a lead's SLA lapse.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SlaLapses {
+    /// Leads whose SLA the rep let lapse, by rep id.
+    pub by_rep: std::collections::BTreeMap<String, u64>,
+    /// Leads waiting for their rep's accept now, by rep id, with the
+    /// earliest deadline among them.
+    pub waiting: std::collections::BTreeMap<String, (u64, crate::model::Time)>,
+}
+
+impl super::Engine {
+    /// The SLA lapses of `org`'s reps, and the leads waiting for an accept
+    /// now: one pass over the org's leads.
+    ///
+    /// Errors: [`super::EngineError::UnknownOrg`]; the store's failure.
+    pub fn sla_lapses(&self, org: &str) -> Result<SlaLapses, super::EngineError> {
+        self.known_org(org)?;
+        let mut lapses = SlaLapses::default();
+        self.store().scan_leads(org, &mut |record| {
+            for rep in &record.lapsed_reps {
+                *lapses.by_rep.entry(rep.clone()).or_default() += 1;
+            }
+            if record.stage.kind() == StageKind::Assigned
+                && let (Some(rep), Some(by)) = (&record.owner, record.accept_by)
+            {
+                let entry = lapses.waiting.entry(rep.clone()).or_insert((0, by));
+                entry.0 += 1;
+                entry.1 = entry.1.min(by);
+            }
+            std::ops::ControlFlow::Continue(())
+        })?;
+        Ok(lapses)
+    }
+}

@@ -96,6 +96,19 @@ fn the_funnel_adds_up_and_follows_the_leads() {
         (7, 3, 3, 1)
     );
     assert_eq!(total.conversion.won_of_assigned, Some(1.0 / 3.0));
+    // The won and the lost lead were accepted first; the third assigned one
+    // was passed back unaccepted.
+    assert_eq!(total.accepted, 2);
+    assert_eq!(total.conversion.accepted_of_assigned, Some(2.0 / 3.0));
+    // One day's leads: one week, with the same counts as the whole.
+    let [week] = funnel.weekly.as_slice() else {
+        panic!("one week: {:?}", funnel.weekly)
+    };
+    assert_eq!(
+        (week.leads, week.sales_ready, week.won, week.discarded),
+        (total.leads, total.sales_ready, total.won, total.discarded)
+    );
+    assert_eq!(chrono::Datelike::weekday(&week.week), chrono::Weekday::Mon);
     assert_eq!(total.conversion.qualified_of_leads, Some(7.0 / 8.0));
     assert_eq!(total.median_hours_in_stage["assigned"], 2.0);
     assert_eq!(total.median_hours_in_stage["accepted"], 3.0);

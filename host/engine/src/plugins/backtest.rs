@@ -16,6 +16,7 @@ mod recorded;
 mod report;
 mod routing;
 mod run;
+mod start;
 mod sweep;
 
 use super::loader::PluginLoader;
@@ -35,6 +36,7 @@ pub use routing::{
     ChangedRoute, DESTINATIONS_KEPT, Destination, RepLoad, RoutingBacktestReport, RoutingCell,
     RoutingSide, RoutingSummary,
 };
+pub use start::{CandidateRun, StartBacktestError};
 pub use sweep::{MAX_SWEEP_VALUES, Sweep, SweepError, render_value};
 
 /// Leads whose verdict changes, listed in a report (the counts cover all).
