@@ -162,7 +162,9 @@ pub async fn serve_with(
             stopped.clone(),
         )
     });
-    let app = api::router(state, http);
+    let dashboard =
+        leadhost_ui::UiState::new(host.clone(), state.backtests.clone(), http.bulk_bytes);
+    let app = api::router(state, http).merge(leadhost_ui::router(dashboard, http.timeout));
     let api = listener::serve(listeners.api, app, http, "api", stopped.clone());
     let server = async move {
         match metrics {

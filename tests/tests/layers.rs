@@ -1,5 +1,5 @@
 //! The host's layers, as the crates under `host/` declare them: data flows
-//! one way (binary → api → engine → runtime and store → model), so no crate may
+//! one way (binary → api and ui → engine → runtime and store → model), so no crate may
 //! depend on one above it, and the lower layers must not know Wasm, HTTP or
 //! the database they are not about. The compiler enforces what the
 //! manifests allow; this test keeps the manifests honest.
@@ -44,6 +44,11 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         &["wasmtime", "sled", "clap", "notify", "reqwest"],
     ),
     (
+        "leadhost-ui",
+        &["leadhost-model", "leadhost-engine"],
+        &["wasmtime", "sled", "clap", "notify", "reqwest", "utoipa"],
+    ),
+    (
         "leadhost",
         &[
             "leadhost-model",
@@ -51,6 +56,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
             "leadhost-store",
             "leadhost-engine",
             "leadhost-api",
+            "leadhost-ui",
         ],
         &["wasmtime", "sled"],
     ),

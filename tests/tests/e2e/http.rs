@@ -5,6 +5,7 @@ pub mod backtests;
 pub mod bulk;
 pub mod connections;
 pub mod contract;
+pub mod dashboard;
 pub mod flow;
 pub mod import_jobs;
 pub mod input;

@@ -1,0 +1,52 @@
+//! The reps page: each rep's load against capacity, availability and
+//! out-of-office windows, SLA lapses and leads waiting for an accept.
+
+use axum::extract::State;
+use maud::{Markup, html};
+
+use crate::access::OrgPage;
+use crate::error::UiError;
+use crate::format;
+use crate::layout;
+use crate::{UiState, in_org};
+
+/// `GET /orgs/{org}/reps`.
+pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup, UiError> {
+    let org = page.org.clone();
+    let (reps, lapses, now) = in_org(&state, &org, move |host, org| {
+        let reps = host.engine.reps(org)?;
+        let lapses = host.engine.sla_lapses(org)?;
+        Ok::<_, UiError>((reps, lapses, host.engine.now()))
+    })
+    .await?;
+    let org = &page.org;
+    let body = html! {
+        h1 { "Reps" }
+        @if reps.is_empty() { p { "No rep yet: add them under `[[reps]]` in org.toml or with the API." } } @else {
+            div.scroll { table #reps {
+                thead { tr {
+                    th { "Rep" } th { "Team" } th { "Territories" } th { "Segments" } th.num { "Open leads" }
+                    th.num { "Capacity" } th.num { "Load" } th { "Available now" } th { "Out of office" }
+                    th.num { "Waiting for accept" } th.num { "SLA lapses" }
+                } }
+                tbody { @for rep in &reps {
+                    @let waiting = lapses.waiting.get(&rep.id);
+                    tr {
+                        td { a href={ "/orgs/" (org) "/leads?owner=" (rep.id) } { (rep.id) } }
+                        td { (rep.team.clone().unwrap_or_default()) }
+                        td { (rep.territories.join(", ")) }
+                        td { (rep.segments.join(", ")) }
+                        td.num { (rep.open_leads) }
+                        td.num { (rep.capacity) }
+                        td.num { (format::percent((rep.capacity > 0).then(|| f64::from(rep.open_leads) / f64::from(rep.capacity)))) }
+                        td { @if rep.available_at(now) { "yes" } @else if rep.available { "away" } @else { "switched off" } }
+                        td { @for away in &rep.out_of_office { (format::day(away.from)) " – " (format::day(away.until)) br; } }
+                        td.num { @if let Some((count, by)) = waiting { (count) " (first by " (format::time(*by)) ")" } @else { "0" } }
+                        td.num { (lapses.by_rep.get(&rep.id).copied().unwrap_or(0)) }
+                    }
+                } }
+            } }
+        }
+    };
+    Ok(layout::page(&page.chrome(), "reps", "Reps", body))
+}
