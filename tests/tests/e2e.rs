@@ -24,5 +24,6 @@ mod e2e {
     pub mod shadow;
     pub mod support;
     pub mod transitions;
+    pub mod ui;
     pub mod wit_versions;
 }

@@ -49,7 +49,34 @@ impl TestServer {
         metrics_token: Option<MetricsToken>,
         metrics_listener: bool,
     ) -> Self {
+        TestServer::start_on(
+            tempfile::tempdir().unwrap(),
+            limits,
+            metrics_token,
+            metrics_listener,
+        )
+    }
+
+    /// Starts a server on a data folder that `leadhost seed-history` filled
+    /// with `weeks` weeks of the demo org's leads, won and lost among them.
+    pub fn start_with_history(weeks: u32) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let args = leadhost::cli::SeedHistoryArgs {
+            org: DEMO_ORG.into(),
+            weeks,
+            leads_per_week: 40,
+            data_dir: dir.path().to_path_buf(),
+        };
+        leadhost::cli::seed_history(&args).expect("seed the demo history");
+        TestServer::start_on(dir, HttpLimits::default(), None, false)
+    }
+
+    fn start_on(
+        dir: tempfile::TempDir,
+        limits: HttpLimits,
+        metrics_token: Option<MetricsToken>,
+        metrics_listener: bool,
+    ) -> Self {
         let host = Host::open(dir.path(), Options::default()).expect("open the data folder");
         host.ensure_org(DEMO_ORG).unwrap();
         let store = host.engine.store().as_ref();
