@@ -13,5 +13,6 @@ pub mod plugin_cases;
 pub mod real_input;
 pub mod refusals;
 pub mod replay;
+pub mod reps;
 pub mod server;
 pub mod tenants;
