@@ -47,6 +47,14 @@ pub async fn create(
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepUpdate {
+    /// The rep's display name; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub display_name: Option<Option<String>>,
+    /// The rep's e-mail address; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub email: Option<Option<String>>,
     /// The rep's team.
     pub team: Option<String>,
     /// Territories covered.
@@ -63,7 +71,17 @@ pub struct RepUpdate {
     pub out_of_office: Option<Vec<crate::model::Absence>>,
 }
 
-/// Updates a rep's capacity, availability, territories, ...
+/// A field that is given, even as `null` (`Some(None)`), apart from one
+/// left out (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Updates a rep's contact details, capacity, availability, territories, ...
 #[utoipa::path(patch, path = "/v1/orgs/{org}/reps/{id}", tag = "reps",
     params(("org" = String, Path, description = "The org's id"), ("id" = String, Path, description = "The rep's id")),
     request_body = RepUpdate, responses((status = 200, body = Rep), (status = 404, body = super::Problem)),
@@ -86,6 +104,8 @@ pub async fn update(
                 access.org
             )));
         };
+        rep.display_name = update.display_name.unwrap_or(rep.display_name);
+        rep.email = update.email.unwrap_or(rep.email);
         rep.team = update.team.or(rep.team);
         rep.territories = update.territories.unwrap_or(rep.territories);
         rep.segments = update.segments.unwrap_or(rep.segments);

@@ -43,9 +43,24 @@ pub(super) fn escalate(shared: &Shared, change: &mut Change) -> Result<(), Engin
         LeadStage::Assigned { rep } => Some(rep.clone()),
         _ => None,
     };
+    // Contact details as the roster has them now (the routing lock is held).
+    let reps = shared.rosters.get(&*shared.store, &change.record.org)?;
+    let contact = |id: Option<&str>| {
+        reps.iter()
+            .find(|known| Some(known.id.as_str()) == id)
+            .map_or((None, None), |known| {
+                (known.display_name.clone(), known.email.clone())
+            })
+    };
+    let (lapsed_display_name, lapsed_email) = contact(Some(&lapsed));
+    let (rep_display_name, rep_email) = contact(rep.as_deref());
     change.outbox(OutboxKind::SlaEscalation {
         lapsed,
+        lapsed_display_name,
+        lapsed_email,
         rep,
+        rep_display_name,
+        rep_email,
         stage: change.record.stage.kind().as_str().to_string(),
     });
     Ok(())

@@ -3,7 +3,7 @@
 use tracing::instrument;
 
 use super::change::Change;
-use super::validate::{FieldError, check_activity};
+use super::validate::{FieldError, check_activity, check_rep};
 use super::{Engine, EngineError, Ingested, LeadSubmission, Pending, moves, sla};
 use super::{escalation, keep_in_touch, merge};
 use crate::model::{Activity, ActivityKind, Rep};
@@ -40,31 +40,13 @@ impl Engine {
         Ok(org)
     }
 
-    /// Creates or updates a rep. The host keeps the rep's load (open leads,
-    /// last assignment) itself: those fields of `rep` are ignored for a rep
-    /// that already exists.
-    pub fn put_rep(&self, org: &str, mut rep: Rep) -> Result<Rep, EngineError> {
+    /// Creates or updates a rep, checked and normalized by [`check_rep`]
+    /// (a wrong field is [`EngineError::Invalid`], naming it). The host
+    /// keeps the rep's load (open leads, last assignment) itself: those
+    /// fields of `rep` are ignored for a rep that already exists.
+    pub fn put_rep(&self, org: &str, rep: Rep) -> Result<Rep, EngineError> {
         self.known_org(org)?;
-        rep.id = rep.id.trim().to_string();
-        if rep.id.is_empty() || rep.id.len() > 64 || rep.id.chars().any(char::is_control) {
-            return Err(EngineError::Invalid(vec![FieldError {
-                field: "id".into(),
-                problem: "a rep id needs 1 to 64 printable characters".into(),
-            }]));
-        }
-        let problems: Vec<FieldError> = rep
-            .out_of_office
-            .iter()
-            .enumerate()
-            .filter(|(_, away)| away.until <= away.from)
-            .map(|(at, _)| FieldError {
-                field: format!("out_of_office[{at}].until"),
-                problem: "must be after `from`".into(),
-            })
-            .collect();
-        if !problems.is_empty() {
-            return Err(EngineError::Invalid(problems));
-        }
+        let mut rep = check_rep(rep).map_err(EngineError::Invalid)?;
         let _routing = self.shared.locks.routing(org);
         let (store, rosters) = (&self.shared.store, &self.shared.rosters);
         if let Some(known) = rosters

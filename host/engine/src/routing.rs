@@ -83,8 +83,13 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
                 "the routing policy chose this rep",
             )?;
             change.record.owner = Some(rep.clone());
+            let assigned = OutboxKind::LeadAssigned {
+                rep,
+                rep_display_name: chosen.display_name.clone(),
+                rep_email: chosen.email.clone(),
+            };
             change.assign(chosen, seq);
-            change.outbox(OutboxKind::LeadAssigned { rep });
+            change.outbox(assigned);
             keep_in_touch::start(shared, change);
             sla::start(shared, change);
             Ok(Next::Rest)

@@ -142,7 +142,11 @@ fn a_dead_letter_goes_back_to_the_outbox_once() {
             org: "acme".into(),
             lead: "ld-1".into(),
             at: engine.now(),
-            kind: OutboxKind::LeadAssigned { rep: "ana".into() },
+            kind: OutboxKind::LeadAssigned {
+                rep: "ana".into(),
+                rep_display_name: None,
+                rep_email: None,
+            },
         },
         attempts: 8,
         last_error: "503 from the receiver".into(),

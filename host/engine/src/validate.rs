@@ -11,12 +11,14 @@ use crate::model::{Activity, Authority, Lead, Need, Scalar, Time};
 mod country;
 mod email;
 mod free_mail;
+mod rep;
 mod text;
 
 use country::normalize_country;
 pub use email::normalize_email;
 use email::{EMAIL_MAX, domain_of, normalize_domain};
 use free_mail::is_free_mail;
+pub use rep::check_rep;
 use text::{free_text, single_line};
 
 /// Longest name, company or title.

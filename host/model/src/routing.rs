@@ -19,6 +19,17 @@ fn yes() -> bool {
 pub struct Rep {
     /// The rep's id within the org.
     pub id: String,
+    /// The rep's name as people read it (`Ana Lima`): one line of at most
+    /// 200 characters, trimmed. Shown in the UI and carried in the
+    /// `lead-assigned` and `sla-escalation` webhooks; never shown to a
+    /// routing policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The rep's e-mail address, normalized as a lead's is (lower case,
+    /// ASCII domain). Carried like `display_name`; never shown to a routing
+    /// policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The rep's team.
     #[serde(default)]
     pub team: Option<String>,
@@ -57,11 +68,15 @@ impl Rep {
     }
 
     /// The rep as a routing policy sees it at `now`: availability folded
-    /// in, absences left out.
+    /// in, absences and contact details left out (a policy routes by load
+    /// and coverage, and the recorded input stays what it was before reps
+    /// had contact details).
     pub fn as_candidate(&self, now: DateTime<Utc>) -> Rep {
         Rep {
             available: self.available_at(now),
             out_of_office: Vec::new(),
+            display_name: None,
+            email: None,
             ..self.clone()
         }
     }
@@ -128,4 +143,30 @@ pub enum RouteDecision {
         /// Why.
         reason: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_details_are_optional_skipped_when_unset_and_kept_from_policies() {
+        // A record stored before reps had contact details still reads.
+        let old: Rep = serde_json::from_str(r#"{"id": "ana", "capacity": 3}"#).unwrap();
+        assert_eq!(
+            (old.display_name.as_deref(), old.email.as_deref()),
+            (None, None)
+        );
+        let written = serde_json::to_value(&old).unwrap();
+        assert!(written.get("display_name").is_none() && written.get("email").is_none());
+
+        let ana: Rep = serde_json::from_str(
+            r#"{"id": "ana", "capacity": 3, "display_name": "Ana Lima", "email": "ana@acme.example"}"#,
+        )
+        .unwrap();
+        assert_eq!(ana.display_name.as_deref(), Some("Ana Lima"));
+        assert_eq!(ana.email.as_deref(), Some("ana@acme.example"));
+        let now = "2026-12-01T00:00:00Z".parse().unwrap();
+        assert_eq!(ana.as_candidate(now), old.as_candidate(now));
+    }
 }

@@ -150,7 +150,11 @@ pub fn a_commit_lands_whole_and_reads_back(harness: &mut impl Harness) {
         org: "acme".into(),
         lead: "ld-1".into(),
         at: at("2026-11-24T09:00:02Z"),
-        kind: OutboxKind::LeadAssigned { rep: "ana".into() },
+        kind: OutboxKind::LeadAssigned {
+            rep: "ana".into(),
+            rep_display_name: None,
+            rep_email: None,
+        },
     };
     let task = CallTask {
         id: "call-1".into(),

@@ -65,6 +65,14 @@ pub enum OutboxKind {
     LeadAssigned {
         /// The rep.
         rep: String,
+        /// The rep's display name when the lead was assigned, if they have
+        /// one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep_display_name: Option<String>,
+        /// The rep's e-mail address when the lead was assigned, if they
+        /// have one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep_email: Option<String>,
     },
     /// A lead's owner should hear of new activity on it.
     OwnerActivity {
@@ -78,8 +86,20 @@ pub enum OutboxKind {
     SlaEscalation {
         /// The rep who let it lapse.
         lapsed: String,
+        /// The lapsed rep's display name, if they have one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lapsed_display_name: Option<String>,
+        /// The lapsed rep's e-mail address, if they have one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lapsed_email: Option<String>,
         /// The rep it went to now, if one took it.
         rep: Option<String>,
+        /// That rep's display name, if they have one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep_display_name: Option<String>,
+        /// That rep's e-mail address, if they have one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep_email: Option<String>,
         /// The lead's stage after re-routing (`assigned`, `routed` with a
         /// queue, `needs-review`).
         stage: String,

@@ -69,6 +69,8 @@ fn seeded(dir: &std::path::Path) -> Host {
     host.create_org("acme", "Acme").unwrap();
     let rep = Rep {
         id: "ana".into(),
+        display_name: None,
+        email: None,
         team: None,
         territories: vec!["DE".into()],
         segments: vec![],

@@ -18,6 +18,8 @@ use super::support::start_time;
 fn rep(id: &str, territory: &str) -> Rep {
     Rep {
         id: id.into(),
+        display_name: None,
+        email: None,
         team: None,
         territories: vec![territory.into()],
         segments: vec![],

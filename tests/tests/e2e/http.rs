@@ -14,5 +14,6 @@ pub mod plugin_cases;
 pub mod real_input;
 pub mod refusals;
 pub mod replay;
+pub mod reps;
 pub mod server;
 pub mod tenants;

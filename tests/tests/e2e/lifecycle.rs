@@ -55,10 +55,8 @@ fn a_strong_lead_is_qualified_routed_and_assigned_with_provenance() {
         "one gap-free sequence"
     );
     let outbox = org.engine.store().outbox(10).unwrap();
-    assert!(
-        outbox.iter().any(|m| m.lead == id
-            && matches!(&m.kind, OutboxKind::LeadAssigned { rep: to } if to == rep))
-    );
+    assert!(outbox.iter().any(|m| m.lead == id
+        && matches!(&m.kind, OutboxKind::LeadAssigned { rep: to, .. } if to == rep)));
 }
 
 #[test]

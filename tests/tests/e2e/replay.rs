@@ -28,6 +28,8 @@ fn org(dir: &Path, clock: &ManualClock) -> Host {
     for (id, country) in [("ana", "DE"), ("ben", "DE"), ("cleo", "AT"), ("dev", "US")] {
         let rep = Rep {
             id: id.into(),
+            display_name: None,
+            email: None,
             team: None,
             territories: vec![country.into()],
             segments: vec![],

@@ -80,6 +80,8 @@ impl TestOrg {
         ] {
             let rep = leadhost::model::Rep {
                 id: id.into(),
+                display_name: None,
+                email: None,
                 team: None,
                 territories: territories.into_iter().map(String::from).collect(),
                 segments: vec![],

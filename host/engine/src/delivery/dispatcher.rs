@@ -208,14 +208,22 @@ mod tests {
             sla_escalation: Some(hook),
         };
         let kinds = [
-            OutboxKind::LeadAssigned { rep: "ana".into() },
+            OutboxKind::LeadAssigned {
+                rep: "ana".into(),
+                rep_display_name: None,
+                rep_email: None,
+            },
             OutboxKind::OwnerActivity {
                 rep: "ana".into(),
                 what: "webinar activity".into(),
             },
             OutboxKind::SlaEscalation {
                 lapsed: "ana".into(),
+                lapsed_display_name: None,
+                lapsed_email: None,
                 rep: Some("ben".into()),
+                rep_display_name: None,
+                rep_email: None,
                 stage: "assigned".into(),
             },
             OutboxKind::Touch {

@@ -252,20 +252,17 @@ impl OrgFile {
                 }
             }
         }
-        // Checked here, so a wrong window refuses the file (naming it)
+        // Checked here, so a wrong rep refuses the file (naming the field)
         // instead of failing the reload half-way through its reps.
         for (at, rep) in file.reps.iter().enumerate() {
-            if let Some(window) = rep
-                .out_of_office
-                .iter()
-                .position(|away| away.until <= away.from)
-            {
+            if let Err(errors) = crate::validate::check_rep(rep.clone()) {
+                let problems: Vec<String> = errors
+                    .iter()
+                    .map(|error| format!("reps[{at}].{}: {}", error.field, error.problem))
+                    .collect();
                 return Err(OrgFileError::Parse {
                     path: path.to_path_buf(),
-                    message: format!(
-                        "reps[{at}] ({}): out_of_office[{window}].until must be after `from`",
-                        rep.id
-                    ),
+                    message: format!("{} (rep `{}`)", problems.join("; "), rep.id.trim()),
                 });
             }
         }

@@ -6,6 +6,8 @@ use crate::store::LeadRecord;
 fn rep(id: &str, open_leads: u32, available: bool) -> Rep {
     Rep {
         id: id.into(),
+        display_name: None,
+        email: None,
         team: None,
         territories: vec![],
         segments: vec![],

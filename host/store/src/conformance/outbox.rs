@@ -12,7 +12,11 @@ fn message(org: &str, lead: &str, second: u32) -> OutboxMessage {
         org: org.into(),
         lead: lead.into(),
         at: at(&format!("2026-11-24T09:00:{second:02}Z")),
-        kind: OutboxKind::LeadAssigned { rep: "ana".into() },
+        kind: OutboxKind::LeadAssigned {
+            rep: "ana".into(),
+            rep_display_name: None,
+            rep_email: None,
+        },
     }
 }
 

@@ -1,6 +1,7 @@
 //! Webhook delivery to a real receiver on 127.0.0.1: retries through
 //! failures and a restart, exactly one effective delivery per message for a
-//! receiver that honours the idempotency key, dead letters and replay.
+//! receiver that honours the idempotency key, dead letters and replay;
+//! the reps' contact details in `lead-assigned` and `sla-escalation`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ struct Seen {
     event: String,
     answered: u16,
     signed: bool,
+    body: serde_json::Value,
 }
 
 #[derive(Clone, Default)]
@@ -53,6 +55,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         event: header("x-leadhost-event"),
         answered,
         signed,
+        body: serde_json::from_slice(&body).unwrap_or_default(),
     });
     StatusCode::from_u16(answered).unwrap()
 }
@@ -73,14 +76,21 @@ fn start(runtime: &tokio::runtime::Runtime, failures: usize) -> (SocketAddr, Rec
 }
 
 fn configure(nurture: &Nurture, address: SocketAddr) {
+    append(
+        nurture,
+        &format!("\n[webhooks.touch]\nurl = \"http://{address}/hooks\"\nsecret = \"{SECRET}\"\n"),
+    );
+}
+
+/// Adds `more` to acme's `org.toml` and reloads it; it must be accepted.
+fn append(nurture: &Nurture, more: &str) {
     let path = nurture
         .host
         .plugins
         .folders()
         .org_dir("acme")
         .join("org.toml");
-    let text = std::fs::read_to_string(&path).unwrap()
-        + &format!("\n[webhooks.touch]\nurl = \"http://{address}/hooks\"\nsecret = \"{SECRET}\"\n");
+    let text = std::fs::read_to_string(&path).unwrap() + more;
     std::fs::write(&path, text).unwrap();
     let reload = nurture
         .host
@@ -200,4 +210,80 @@ fn a_message_out_of_attempts_is_a_dead_letter_until_replayed() {
         "a replay keeps the idempotency key"
     );
     assert!(store.dead_letters("acme").unwrap().is_empty());
+}
+
+#[test]
+fn assignment_and_sla_webhooks_carry_the_reps_contact_details() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (address, receiver) = start(&runtime, 0);
+    let nurture = Nurture::new();
+    let hook = |event: &str| {
+        format!("\n[webhooks.{event}]\nurl = \"http://{address}/hooks\"\nsecret = \"{SECRET}\"\n")
+    };
+    append(
+        &nurture,
+        &format!(
+            "{}{}\n[routing]\naccept_within = \"4h\"\n\n\
+             [[reps]]\nid = \"ana\"\ncapacity = 5\nterritories = [\"DE\"]\n\
+             display_name = \" Ana Lima \"\nemail = \"Ana.Lima@Acme.example\"\n\n\
+             [[reps]]\nid = \"ben\"\ncapacity = 5\nterritories = [\"DE\"]\n\
+             display_name = \"Ben Ode\"\nemail = \"ben@acme.example\"\n",
+            hook("lead-assigned"),
+            hook("sla-escalation"),
+        ),
+    );
+    let ana = nurture.host.engine.reps("acme").unwrap();
+    assert_eq!(ana[0].display_name.as_deref(), Some("Ana Lima"), "trimmed");
+    assert_eq!(
+        ana[0].email.as_deref(),
+        Some("ana.lima@acme.example"),
+        "normalized"
+    );
+
+    let submission = serde_json::from_value(serde_json::json!({
+        "email": "buyer@firm.example", "country": "DE", "budget": 60000,
+        "authority": "decision-maker", "need": "high", "timeline_days": 30
+    }))
+    .unwrap();
+    nurture
+        .host
+        .engine
+        .ingest("acme", submission, "test")
+        .unwrap();
+    deliver(&runtime, &nurture, 3, 1);
+    // The SLA runs out (the clock moved 3 h a round): ben gets the lead.
+    nurture.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(nurture.host.engine.run_due(100).unwrap(), 1);
+    deliver(&runtime, &nurture, 3, 1);
+
+    let seen = receiver.seen.lock().unwrap().clone();
+    let data = |event: &str| {
+        seen.iter()
+            .filter(|seen| seen.event == event && seen.signed)
+            .map(|seen| seen.body["data"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        data("lead-assigned"),
+        [
+            serde_json::json!({
+                "kind": "lead-assigned", "rep": "ana",
+                "rep_display_name": "Ana Lima", "rep_email": "ana.lima@acme.example",
+            }),
+            serde_json::json!({
+                "kind": "lead-assigned", "rep": "ben",
+                "rep_display_name": "Ben Ode", "rep_email": "ben@acme.example",
+            }),
+        ]
+    );
+    assert_eq!(
+        data("sla-escalation"),
+        [serde_json::json!({
+            "kind": "sla-escalation", "stage": "assigned",
+            "lapsed": "ana",
+            "lapsed_display_name": "Ana Lima", "lapsed_email": "ana.lima@acme.example",
+            "rep": "ben",
+            "rep_display_name": "Ben Ode", "rep_email": "ben@acme.example",
+        })]
+    );
 }

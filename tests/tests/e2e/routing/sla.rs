@@ -53,7 +53,9 @@ fn escalations(org: &TestOrg) -> Vec<(String, Option<String>, String)> {
         .unwrap()
         .into_iter()
         .filter_map(|message| match message.kind {
-            OutboxKind::SlaEscalation { lapsed, rep, stage } => Some((lapsed, rep, stage)),
+            OutboxKind::SlaEscalation {
+                lapsed, rep, stage, ..
+            } => Some((lapsed, rep, stage)),
             _ => None,
         })
         .collect()

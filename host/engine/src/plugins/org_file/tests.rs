@@ -126,7 +126,7 @@ fn mistakes_name_the_key() {
     assert!(
         backwards
             .to_string()
-            .contains("reps[0] (ana): out_of_office[0].until must be after `from`"),
+            .contains("reps[0].out_of_office[0].until: must be after `from` (rep `ana`)"),
         "{backwards}"
     );
 }
@@ -176,4 +176,47 @@ fn config_lists_reach_plug_ins_as_comma_separated_text_and_bad_values_name_their
         ),
         "{error}"
     );
+}
+
+#[test]
+fn reps_carry_a_display_name_and_an_e_mail_and_a_bad_one_is_named() {
+    let text = "[[reps]]\nid = \"ana\"\ncapacity = 5\ndisplay_name = \"Ana Lima\"\nemail = \"ana@acme.example\"\n\n[[reps]]\nid = \"bo\"\ncapacity = 3\n";
+    let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+    assert_eq!(file.reps[0].display_name.as_deref(), Some("Ana Lima"));
+    assert_eq!(file.reps[0].email.as_deref(), Some("ana@acme.example"));
+    assert_eq!(
+        (
+            file.reps[1].display_name.as_ref(),
+            file.reps[1].email.as_ref()
+        ),
+        (None, None)
+    );
+    let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
+    assert_eq!(again, file);
+
+    let bad = text.replace("capacity = 3\n", "capacity = 3\nemail = \"bo at acme\"\n");
+    let error = OrgFile::parse(Path::new("org.toml"), &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "reps[1].email: is not an e-mail address: `bo at acme` has no `@` (rep `bo`)"
+        ),
+        "{error}"
+    );
+    let blank = text.replace("\"Ana Lima\"", "\"  \"");
+    let error = OrgFile::parse(Path::new("org.toml"), &blank)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("reps[0].display_name: is blank"), "{error}");
+}
+
+#[test]
+fn the_example_org_file_parses_with_its_reps_contact_details() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/org-folder/org.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = OrgFile::parse(&path, &text).unwrap();
+    let ana = file.reps.iter().find(|rep| rep.id == "ana").unwrap();
+    assert_eq!(ana.display_name.as_deref(), Some("Ana Lima"));
+    assert_eq!(ana.email.as_deref(), Some("ana.lima@acme.example"));
 }
