@@ -102,6 +102,14 @@ fn signing_in_shows_the_funnel_with_the_apis_numbers_and_a_weekly_chart() {
         assert_eq!(browser.path(), path);
         assert_eq!(browser.text("nav a[aria-current='page']"), label);
         browser.screenshot(&format!("section-{}", &path[11..]));
+        if label == "Reps" {
+            // The demo reps' display names and e-mails, from examples/demo/reps.json.
+            let reps = browser.text("#reps");
+            assert!(
+                reps.contains("Ana Lima") && reps.contains("ana@demo.example"),
+                "{reps}"
+            );
+        }
     }
 
     // Readable on a phone: nothing wider than a 390 px screen.

@@ -32,7 +32,11 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
                 tbody { @for rep in &reps {
                     @let waiting = lapses.waiting.get(&rep.id);
                     tr {
-                        td { a href={ "/orgs/" (org) "/leads?owner=" (rep.id) } { (rep.id) } }
+                        td {
+                            a href={ "/orgs/" (org) "/leads?owner=" (rep.id) } { (rep.display_name.as_deref().unwrap_or(&rep.id)) }
+                            @if rep.display_name.is_some() { " " span.meta { (rep.id) } }
+                            @if let Some(email) = &rep.email { br; a.meta href={ "mailto:" (email) } { (email) } }
+                        }
                         td { (rep.team.clone().unwrap_or_default()) }
                         td { (rep.territories.join(", ")) }
                         td { (rep.segments.join(", ")) }
