@@ -10,6 +10,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# The dashboard's browser tests drive Debian's Chromium through its
+# chromedriver (tests/tests/e2e/ui); installed here when missing.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "test: installing chromium and chromium-driver (Debian's packages) for the browser tests" >&2
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        chromium chromium-driver >&2
+fi
+
 # The example plug-ins in Python, JavaScript and C (their toolchains are
 # installed under target/tools the first time); the e2e tests load them.
 export LEADHOST_EXAMPLES_DIR="$PWD/target/examples"

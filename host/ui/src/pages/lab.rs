@@ -229,12 +229,12 @@ fn definition_report(report: &BacktestReport) -> Markup {
         h2 { "Result" }
         p { (report.summary.total) " leads compared: " strong { (report.summary.changed) } " change verdict, "
             (report.summary.failed) " failed. Sales-ready: live " (report.sales_ready.live) ", candidate " (report.sales_ready.candidate) "." }
-        div.scroll { table #matrix {
+        div.scroll { table.compact #matrix {
             caption { "Live (rows) × candidate (columns)" }
             thead { tr { th { "Live \\ candidate" } @for stage in stages { th.num { (stage) } } } }
             tbody { @for live in stages { tr { th { (live) } @for candidate in stages { td.num { (count(live, candidate)) } } } } }
         } }
-        div.scroll { table {
+        div.scroll { table.compact {
             thead { tr { th {} th.num { "Live" } th.num { "Candidate" } } }
             tbody {
                 tr { th { "Precision" } td.num #precision-live { (format::percent(report.precision.live)) } td.num { (format::percent(report.precision.candidate)) } }

@@ -159,8 +159,17 @@ impl Browser {
 
     /// The text of the element `css` selects.
     pub fn text(&self, css: &str) -> String {
-        let element = self.find(css);
-        self.run(element.text()).unwrap()
+        // A page that refreshes itself (a running backtest) may replace the
+        // element between finding and reading it: find it again.
+        for _ in 0..5 {
+            let element = self.find(css);
+            match self.run(element.text()) {
+                Ok(text) => return text,
+                Err(error) if error.to_string().contains("stale") => continue,
+                Err(error) => panic!("the text of `{css}`: {error}"),
+            }
+        }
+        panic!("`{css}` kept going stale")
     }
 
     /// Clicks the element `css` selects and waits for what it loads.
