@@ -89,6 +89,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
             None => None,
         };
         println!("leadhost serving http://{address} (data in {})", settings.data_dir.display());
+        println!("dashboard:      http://{address}/   (sign in with a token below)");
         match (&admin, &admin_env) {
             (Some(issued), _) => println!("admin token:    {}   (shown once; stored hashed)", issued.token),
             (None, Some(_)) => println!("admin token:    the value of LEADHOST_ADMIN_TOKEN"),

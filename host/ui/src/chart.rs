@@ -18,6 +18,9 @@ const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 44.0;
 const BOTTOM: f64 = 28.0;
 const TOP: f64 = 10.0;
+/// Gridlines above zero: with the axis tops below (1, 2, 2.5, 5 and 10
+/// times a power of ten) each step is a round number from 10 up.
+const TICKS: u32 = 5;
 
 fn legend(series: &[Series]) -> Markup {
     html! {
@@ -49,12 +52,21 @@ fn axis_top(series: &[Series]) -> f64 {
 fn grid(top: f64, label: impl Fn(f64) -> String) -> Markup {
     let plot = HEIGHT - BOTTOM - TOP;
     html! {
-        @for tick in 0..=4 {
-            @let value = top * f64::from(tick) / 4.0;
-            @let y = TOP + plot - plot * f64::from(tick) / 4.0;
+        @for tick in 0..=TICKS {
+            @let value = top * f64::from(tick) / f64::from(TICKS);
+            @let y = TOP + plot - plot * f64::from(tick) / f64::from(TICKS);
             line x1=(LEFT) x2=(WIDTH) y1=(y) y2=(y) stroke="#d8dde3" {}
             text x=(LEFT - 6.0) y=(y + 4.0) text-anchor="end" font-size="11" fill="#5b6570" { (label(value)) }
         }
+    }
+}
+
+/// A count on the axis: whole where it is, one decimal where not.
+fn count(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
     }
 }
 
@@ -68,7 +80,7 @@ pub fn bars(caption: &str, labels: &[String], series: &[Series]) -> Markup {
     html! {
         figure {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(caption) {
-                (grid(top, |value| format!("{value:.0}")))
+                (grid(top, count))
                 @for (index, label) in labels.iter().enumerate() {
                     @let x0 = LEFT + group * index as f64 + group * 0.1;
                     @for (place, one) in series.iter().enumerate() {
