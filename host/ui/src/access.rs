@@ -175,7 +175,7 @@ impl<T: DeserializeOwned> FromRequest<UiState> for Posted<T> {
         let (mut parts, body) = request.into_parts();
         same_site(&parts)?;
         let page = OrgPage::from_request_parts(&mut parts, state).await?;
-        let body = read_body(Request::from_parts(parts, body), state).await?;
+        let body = read_body(Request::from_parts(parts, body), FORM_BYTES).await?;
         let csrf = form_urlencoded::parse(&body)
             .find(|(name, _)| name == "csrf")
             .map(|(_, value)| value.into_owned())
@@ -199,14 +199,24 @@ pub(crate) fn check_csrf(session: &Session, given: &str) -> Result<(), UiError> 
     }
 }
 
-/// A request's body, at most the dashboard's upload size.
-pub(crate) async fn read_body(request: Request, state: &UiState) -> Result<Bytes, UiError> {
-    let limit = state.upload_bytes;
+/// Largest form post but an upload: the longest form (a backtest's) is
+/// well under 1 KiB; 16 KiB leaves room and bounds what a post costs.
+pub(crate) const FORM_BYTES: usize = 16 << 10;
+
+/// A request's body, at most `limit` bytes.
+pub(crate) async fn read_body(request: Request, limit: usize) -> Result<Bytes, UiError> {
     let body = axum::body::to_bytes(request.into_body(), limit).await;
     body.map_err(|_| {
-        UiError::TooLarge(format!(
-            "The form is larger than the host takes ({} MiB, `[http] bulk_mib`).",
-            limit >> 20
-        ))
+        UiError::TooLarge(if limit >= 1 << 20 {
+            format!(
+                "The upload is larger than the host takes ({} MiB, `[http] bulk_mib`).",
+                limit >> 20
+            )
+        } else {
+            format!(
+                "The form is larger than the host takes ({} KiB).",
+                limit >> 10
+            )
+        })
     })
 }

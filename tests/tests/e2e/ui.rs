@@ -84,9 +84,13 @@ fn signing_in_shows_the_funnel_with_the_apis_numbers_and_a_weekly_chart() {
     assert_eq!(browser.text("nav a[aria-current='page']"), "Funnel");
     browser.screenshot("funnel");
     // The whole page, for the README (docs/screenshots/funnel.png).
-    browser.run(browser.client.set_window_size(1280, 1500)).unwrap();
+    browser
+        .run(browser.client.set_window_size(1280, 1500))
+        .unwrap();
     browser.screenshot("readme-funnel");
-    browser.run(browser.client.set_window_size(1280, 800)).unwrap();
+    browser
+        .run(browser.client.set_window_size(1280, 800))
+        .unwrap();
 
     // Every section opens from the menu, each at its own URL.
     for (label, path) in [
@@ -189,8 +193,12 @@ fn a_leads_page_shows_its_decisions_hashes_and_reasons_and_takes_feedback() {
     assert_eq!(browser.text("#stage"), "assigned");
     browser.screenshot("lead");
     // The whole page, for the README (docs/screenshots/lead.png).
-    browser.run(browser.client.set_window_size(1280, 1500)).unwrap();
-    browser.run(browser.client.execute("window.scrollTo(0, 0)", vec![])).unwrap();
+    browser
+        .run(browser.client.set_window_size(1280, 1500))
+        .unwrap();
+    browser
+        .run(browser.client.execute("window.scrollTo(0, 0)", vec![]))
+        .unwrap();
     browser.screenshot("readme-lead");
 
     // Sales feedback from the page goes through the engine.

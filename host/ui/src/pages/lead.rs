@@ -18,6 +18,10 @@ use crate::layout::{self, Chrome, csrf_field};
 use crate::pages::done;
 use crate::{UiState, in_org};
 
+/// Most timeline entries a lead's page shows, the latest: a lead with
+/// years of activity still renders in a moment.
+const TIMELINE_SHOWN: usize = 500;
+
 /// `GET /orgs/{org}/leads/{id}`.
 pub async fn show(
     State(state): State<UiState>,
@@ -38,7 +42,10 @@ pub async fn show(
         (fields(&record))
         (feedback_forms(&chrome, &page.org, &record))
         h2 { "Timeline" }
-        ol.timeline { @for entry in &timeline { (entry_item(entry)) } }
+        @if timeline.len() > TIMELINE_SHOWN {
+            p.meta { "The latest " (TIMELINE_SHOWN) " of " (timeline.len()) " entries; the API's `GET /v1/orgs/" (page.org) "/leads/" (record.lead.id) "` has them all." }
+        }
+        ol.timeline { @for entry in &timeline[timeline.len().saturating_sub(TIMELINE_SHOWN)..] { (entry_item(entry)) } }
     };
     Ok(layout::page(&chrome, "leads", &title, body))
 }

@@ -168,7 +168,7 @@ pub async fn upload(State(state): State<UiState>, request: Request) -> Result<Re
         .and_then(|value| multer::parse_boundary(value).ok())
         .ok_or_else(|| UiError::Invalid("Send the upload form as multipart/form-data.".into()))?;
     let turn = state.host.engine.shares().turn(&page.org).await?;
-    let body = access::read_body(Request::from_parts(parts, body), &state).await?;
+    let body = access::read_body(Request::from_parts(parts, body), state.upload_bytes).await?;
     let (csrf, name, component) = upload_parts(body, boundary).await?;
     access::check_csrf(&page.signed.session, &csrf)?;
     let org = page.org.clone();

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -62,7 +62,8 @@ fn safe_next(next: &str) -> bool {
 pub async fn submit(State(state): State<UiState>, request: Request) -> Result<Response, UiError> {
     let (parts, body) = request.into_parts();
     access::same_site(&parts)?;
-    let body = access::read_body(Request::from_parts(parts.clone(), body), &state).await?;
+    let body =
+        access::read_body(Request::from_parts(parts.clone(), body), access::FORM_BYTES).await?;
     let form: SignIn = serde_urlencoded::from_bytes(&body)
         .map_err(|error| UiError::Invalid(format!("The sign-in form is not complete: {error}.")))?;
     let next = form.next.as_deref().filter(|next| safe_next(next));
@@ -124,13 +125,12 @@ pub async fn sign_out(State(state): State<UiState>, request: Request) -> Result<
     let (parts, body) = request.into_parts();
     access::same_site(&parts)?;
     let signed = Signed::of(&parts, &state)?;
-    let body = axum::body::Body::new(body);
-    let form =
-        axum::extract::Form::<SignOut>::from_request(Request::from_parts(parts, body), &state)
-            .await
-            .map_err(|rejection| UiError::Invalid(rejection.body_text()))?;
+    let body = access::read_body(Request::from_parts(parts, body), access::FORM_BYTES).await?;
+    let form: SignOut = serde_urlencoded::from_bytes(&body).map_err(|error| {
+        UiError::Invalid(format!("The sign-out form is not complete: {error}."))
+    })?;
     if let Some(signed) = signed {
-        access::check_csrf(&signed.session, &form.0.csrf)?;
+        access::check_csrf(&signed.session, &form.csrf)?;
         state.sessions.end(&signed.id);
     }
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();

@@ -15,6 +15,9 @@ use crate::{UiState, in_org};
 
 /// Most done tasks shown, newest first.
 const DONE_SHOWN: usize = 50;
+/// Most open tasks shown, oldest first: a page stays small however many
+/// calls a track has asked for.
+const OPEN_SHOWN: usize = 200;
 
 /// `GET /orgs/{org}/tasks`.
 pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup, UiError> {
@@ -26,6 +29,8 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
     let (open, mut closed): (Vec<_>, Vec<_>) =
         tasks.into_iter().partition(|task| task.done_at.is_none());
     closed.sort_by_key(|task| std::cmp::Reverse(task.done_at));
+    let mut open = open;
+    open.sort_by_key(|task| task.at);
     let chrome = page.chrome();
     let org = &page.org;
     let body = html! {
@@ -34,7 +39,7 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
         @if open.is_empty() { p { "No open call task." } } @else {
             div.scroll { table #open-tasks {
                 thead { tr { th { "Task" } th { "Lead" } th { "For" } th { "Why" } th { "Since" } th { span.visually-hidden { "Action" } } } }
-                tbody { @for task in &open { tr {
+                tbody { @for task in open.iter().take(OPEN_SHOWN) { tr {
                     td { (task.id) }
                     td { a href={ "/orgs/" (org) "/leads/" (task.lead) } { (task.lead) } }
                     td { (task.assignee.clone().unwrap_or_else(|| "default queue".into())) }
@@ -47,6 +52,7 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
                 } } }
             } }
         }
+        @if open.len() > OPEN_SHOWN { p.meta { "The oldest " (OPEN_SHOWN) " shown; `GET /v1/orgs/" (org) "/tasks?open=true` lists them all." } }
         h2 { "Done lately" }
         @if closed.is_empty() { p.meta { "None yet." } } @else {
             div.scroll { table {

@@ -109,6 +109,14 @@ fn the_sign_in_page_posts_a_token_field_to_its_own_action_and_a_wrong_token_is_r
     assert_eq!(wrong.status().as_u16(), 401);
     assert!(wrong.headers().get("set-cookie").is_none());
     assert!(wrong.text().unwrap().contains("not valid"));
+    // A sign-in form is small: a large body is refused before it is read whole.
+    let huge = "x".repeat(100 << 10);
+    let large = client()
+        .post(server.url("/"))
+        .form(&[("token", huge.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(large.status().as_u16(), 413);
     // A page asked for while signed out leads to sign-in and back.
     let away = get(&server, None, "/orgs/demo/leads?stage=assigned");
     assert_eq!(away.status().as_u16(), 303);
