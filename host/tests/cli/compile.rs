@@ -25,7 +25,8 @@ fn cached(data: &Path) -> std::collections::BTreeSet<String> {
 
 /// The demo org's token, printed on a server's first start.
 fn demo_token(serving: &Serving) -> String {
-    serving.lines[2]
+    serving
+        .line("demo org token:")
         .split_whitespace()
         .find(|word| word.starts_with("lh_"))
         .expect("the demo token is printed on first start")

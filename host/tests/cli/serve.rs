@@ -18,6 +18,17 @@ pub(super) struct Serving {
     _stdout: BufReader<ChildStdout>,
 }
 
+impl Serving {
+    /// The line of serve's first output that starts with `label`
+    /// (`admin token:`, `demo org token:`, `dashboard:`).
+    pub(super) fn line(&self, label: &str) -> &str {
+        self.lines
+            .iter()
+            .find(|line| line.starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` line in {:?}", self.lines))
+    }
+}
+
 /// A test that fails before it stops its server must not leave it running.
 impl Drop for Serving {
     fn drop(&mut self) {
@@ -58,7 +69,7 @@ pub(super) fn start_with(dir: &Path, env: &[(&str, &str)]) -> Serving {
         .expect("start leadhost serve");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
-    while lines.len() < 3 {
+    while lines.len() < 4 {
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap() == 0 {
             panic!("serve exited early: {:?}", child.wait());
@@ -109,11 +120,22 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
     assert!(
-        serving.lines[1].contains("LEADHOST_ADMIN_TOKEN"),
+        serving
+            .line("admin token:")
+            .contains("LEADHOST_ADMIN_TOKEN"),
         "{:?}",
         serving.lines
     );
-    let demo_token = serving.lines[2]
+    // The dashboard's address, to open in a browser.
+    assert!(
+        serving
+            .line("dashboard:")
+            .contains(&format!("{}/ ", serving.url)),
+        "{:?}",
+        serving.lines
+    );
+    let demo_token = serving
+        .line("demo org token:")
         .split_whitespace()
         .find(|word| word.starts_with("lh_"))
         .expect("the demo token is printed on first start")
@@ -205,7 +227,11 @@ fn serve_prints_its_tokens_and_drains_a_request_in_flight_on_sigterm() {
 
     // A restart prints no new demo token: it was shown once.
     let mut again = start(dir.path());
-    assert!(!again.lines[2].contains("lh_"), "{:?}", again.lines);
+    assert!(
+        !again.line("demo org token:").contains("lh_"),
+        "{:?}",
+        again.lines
+    );
     sigterm(&again.child);
     assert!(wait_exit(&mut again.child).success());
 }

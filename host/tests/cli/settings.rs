@@ -10,7 +10,8 @@ use super::serve::{sigterm, start_with, wait_exit};
 fn the_batch_maximum_from_the_environment_is_what_the_server_enforces() {
     let dir = tempfile::tempdir().unwrap();
     let mut serving = start_with(dir.path(), &[("LEADHOST_HTTP_BATCH_MAX", "2")]);
-    let token = serving.lines[2]
+    let token = serving
+        .line("demo org token:")
         .split_whitespace()
         .find(|word| word.starts_with("lh_"))
         .expect("the demo token")
@@ -106,7 +107,8 @@ fn a_short_admin_token_stops_serve_without_repeating_it() {
 fn an_upload_past_the_orgs_disk_bound_is_answered_507() {
     let dir = tempfile::tempdir().unwrap();
     let mut serving = start_with(dir.path(), &[("LEADHOST_LIMITS_ORG_DISK_MIB", "2")]);
-    let token = serving.lines[2]
+    let token = serving
+        .line("demo org token:")
         .split_whitespace()
         .find(|word| word.starts_with("lh_"))
         .expect("the demo token")

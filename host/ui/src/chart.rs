@@ -26,7 +26,10 @@ fn legend(series: &[Series]) -> Markup {
     html! {
         p.legend aria-hidden="true" {
             @for one in series {
-                span { i style={ "background:" (one.color) } {} (one.name) }
+                span {
+                    svg.swatch width="12" height="12" viewBox="0 0 12 12" { rect width="12" height="12" fill=(one.color) {} }
+                    (one.name)
+                }
             }
         }
     }

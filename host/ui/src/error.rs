@@ -97,6 +97,15 @@ impl From<InstallError> for UiError {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for UiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        UiError::Invalid(format!(
+            "The address's query is wrong: {}.",
+            rejection.body_text()
+        ))
+    }
+}
+
 impl UiError {
     /// The HTTP status this failure is answered with.
     pub fn status(&self) -> StatusCode {

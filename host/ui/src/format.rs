@@ -54,10 +54,27 @@ pub fn name(value: &impl serde::Serialize) -> String {
 pub fn parse_day(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
     match text.map(str::trim).filter(|text| !text.is_empty()) {
         None => Ok(None),
+        // Four-digit years only: chrono also reads `+262142-12-31`, whose
+        // next day is past what a time can hold.
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.len() == 10 && text.as_bytes()[0].is_ascii_digit())
             .map(|day| Some(day.and_time(chrono::NaiveTime::MIN).and_utc()))
-            .map_err(|_| format!("`{field}` must be a day like 2026-11-30, not `{text}`")),
+            .ok_or_else(|| format!("`{field}` must be a day like 2026-11-30, not `{text}`")),
     }
+}
+
+/// A form's last-day field (`to`, the day included) as the first instant
+/// after it: midnight UTC of the next day.
+///
+/// Errors: as [`parse_day`].
+pub fn parse_last_day(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
+    parse_day(field, text)?
+        .map(|day| {
+            day.checked_add_days(chrono::Days::new(1))
+                .ok_or_else(|| format!("`{field}` is later than the last day a time can hold"))
+        })
+        .transpose()
 }
 
 #[cfg(test)]

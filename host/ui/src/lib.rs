@@ -21,6 +21,7 @@ mod assets;
 mod chart;
 mod error;
 mod format;
+mod headers;
 mod layout;
 mod pages;
 
@@ -101,6 +102,7 @@ pub fn router(state: UiState, timeout: Duration) -> Router {
             "/orgs/{org}/deliveries/{id}/replay",
             post(pages::deliveries::replay),
         )
+        .layer(axum::middleware::map_response(headers::protect))
         .layer(axum::middleware::from_fn(move |request, next| {
             error::deadline(timeout, request, next)
         }))

@@ -65,7 +65,7 @@ fn signing_in_shows_the_funnel_with_the_apis_numbers_and_a_weekly_chart() {
     // Six weeks of history (and the partial week now): a bar group a week.
     let weeks = funnel["weekly"].as_array().unwrap().len();
     assert!(weeks >= 6, "{funnel}");
-    let bars = browser.find_all("figure svg rect");
+    let bars = browser.find_all("figure svg[role=img] rect");
     assert_eq!(bars.len(), weeks * 3, "leads, sales-ready and won per week");
     // The menu reaches every section, and marks where the page is.
     let menu = browser.texts("nav a");

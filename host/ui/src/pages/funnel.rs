@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -28,8 +29,9 @@ pub struct FunnelQuery {
 pub async fn show(
     State(state): State<UiState>,
     page: OrgPage,
-    Query(query): Query<FunnelQuery>,
+    query: Result<Query<FunnelQuery>, QueryRejection>,
 ) -> Result<Markup, UiError> {
+    let Query(query) = query?;
     render(&state, page.chrome(), page.org, query).await
 }
 
@@ -41,11 +43,8 @@ pub async fn render(
     query: FunnelQuery,
 ) -> Result<Markup, UiError> {
     let from = format::parse_day("from", query.from.as_deref()).map_err(UiError::Invalid)?;
-    let last = format::parse_day("to", query.to.as_deref()).map_err(UiError::Invalid)?;
-    let window = Window {
-        from,
-        to: last.map(|day| day + chrono::Days::new(1)),
-    };
+    let to = format::parse_last_day("to", query.to.as_deref()).map_err(UiError::Invalid)?;
+    let window = Window { from, to };
     let funnel = in_org(state, &org, move |host, org| {
         host.engine.funnel(org, window)
     })

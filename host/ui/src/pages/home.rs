@@ -36,10 +36,8 @@ pub async fn show(State(state): State<UiState>, request: Request) -> Result<Resp
     };
     match &signed.session.principal {
         Principal::Org(org) => {
-            let query = Query::<funnel::FunnelQuery>::from_request_parts(&mut parts, &state)
-                .await
-                .map(|Query(query)| query)
-                .unwrap_or_default();
+            let Query(query) =
+                Query::<funnel::FunnelQuery>::from_request_parts(&mut parts, &state).await?;
             let page =
                 funnel::render(&state, chrome(Some(org.clone())), org.clone(), query).await?;
             Ok(page.into_response())

@@ -1,6 +1,7 @@
 //! The leads page: the API's filters (stage, segment, owner, source,
 //! created range), search by e-mail, a page of 50 at a time by cursor.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -48,7 +49,6 @@ impl Filters {
                     .ok_or_else(|| UiError::Invalid(format!("`stage`: there is no stage `{name}`")))
             })
             .transpose()?;
-        let last = format::parse_day("to", self.to.as_deref()).map_err(UiError::Invalid)?;
         Ok(LeadQuery {
             stage,
             segment: given(&self.segment),
@@ -56,7 +56,8 @@ impl Filters {
             source: given(&self.source),
             created_from: format::parse_day("from", self.from.as_deref())
                 .map_err(UiError::Invalid)?,
-            created_to: last.map(|day| day + chrono::Days::new(1)),
+            created_to: format::parse_last_day("to", self.to.as_deref())
+                .map_err(UiError::Invalid)?,
             limit: Some(PAGE),
             cursor: given(&self.cursor),
         })
@@ -86,8 +87,9 @@ impl Filters {
 pub async fn list(
     State(state): State<UiState>,
     page: OrgPage,
-    Query(filters): Query<Filters>,
+    filters: Result<Query<Filters>, QueryRejection>,
 ) -> Result<Markup, UiError> {
+    let Query(filters) = filters?;
     let query = filters.query()?;
     let email = given(&filters.email);
     let org = page.org.clone();

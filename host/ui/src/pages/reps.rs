@@ -33,7 +33,7 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
                     @let waiting = lapses.waiting.get(&rep.id);
                     tr {
                         td {
-                            a href={ "/orgs/" (org) "/leads?owner=" (rep.id) } { (rep.display_name.as_deref().unwrap_or(&rep.id)) }
+                            a href={ "/orgs/" (org) "/leads?" (owner_query(&rep.id)) } { (rep.display_name.as_deref().unwrap_or(&rep.id)) }
                             @if rep.display_name.is_some() { " " span.meta { (rep.id) } }
                             @if let Some(email) = &rep.email { br; a.meta href={ "mailto:" (email) } { (email) } }
                         }
@@ -53,4 +53,11 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
         }
     };
     Ok(layout::page(&page.chrome(), "reps", "Reps", body))
+}
+
+/// `owner=<id>`, the id encoded: a rep id may hold `&` or `=`.
+fn owner_query(id: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("owner", id)
+        .finish()
 }

@@ -52,9 +52,16 @@ pub fn page(next: Option<&str>, problem: Option<&str>) -> Markup {
     )
 }
 
-/// Whether `next` is a path of this host (not `//elsewhere` or a URL).
+/// Whether `next` is a path of this host: it starts with one `/` and has
+/// only the characters the dashboard's own paths and queries use. So no
+/// `//host`, no `\`, and no tab or newline, which browsers drop from a
+/// URL (`/<TAB>/host` would become `//host`).
 fn safe_next(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && next
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"/-._~%?&=+".contains(&byte))
 }
 
 /// `POST /`: a token for a session cookie, then on to `next` (or the home
@@ -142,4 +149,33 @@ pub async fn sign_out(State(state): State<UiState>, request: Request) -> Result<
     gone.make_removal();
     set_cookie(&mut response, &gone);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_path_of_this_host_is_a_place_to_go_back_to() {
+        for good in [
+            "/",
+            "/orgs/demo/leads?stage=won&owner=ana",
+            "/orgs/demo/leads/ld-1",
+        ] {
+            assert!(safe_next(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "evil.example",
+            "",
+            "/ /x",
+        ] {
+            assert!(!safe_next(bad), "{bad:?}");
+        }
+    }
 }

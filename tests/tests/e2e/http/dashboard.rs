@@ -124,12 +124,62 @@ fn the_sign_in_page_posts_a_token_field_to_its_own_action_and_a_wrong_token_is_r
         away.headers()["location"],
         "/?next=%2Forgs%2Fdemo%2Fleads%3Fstage%3Dassigned"
     );
+    // `next` only ever leads back into this host: a tab, which browsers drop
+    // from a URL, does not make `/<TAB>/evil.example` a way out.
+    for next in [
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/\r\nSet-Cookie: x=1",
+    ] {
+        let signed_in = client()
+            .post(server.url("/"))
+            .form(&[("token", server.demo.as_str()), ("next", next)])
+            .send()
+            .unwrap();
+        assert_eq!(signed_in.status().as_u16(), 303, "{next:?}");
+        assert_eq!(signed_in.headers()["location"], "/", "{next:?}");
+    }
     // The token never travels in a URL: sign-in takes it from the body only.
     let in_url = client()
         .post(server.url(&format!("/?token={}", server.demo)))
         .send()
         .unwrap();
     assert_ne!(in_url.status().as_u16(), 303);
+}
+
+#[test]
+fn pages_forbid_framing_scripts_and_caching_and_answer_bad_queries_with_422() {
+    let server = TestServer::start();
+    let session = sign_in(&server, &server.demo);
+    let page = get(&server, Some(&session), "/orgs/demo/funnel");
+    assert_eq!(page.status().as_u16(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    for bad in [
+        "/orgs/demo/funnel?to=%2B262142-12-31",
+        "/orgs/demo/leads?to=%2B262142-12-31",
+        "/?to=%2B262142-12-31",
+        "/orgs/demo/leads?from=30.11.2026",
+        "/orgs/demo/leads?stage=won&stage=lost",
+        "/orgs/demo/leads?stage=golden",
+    ] {
+        let answer = get(&server, Some(&session), bad);
+        assert_eq!(answer.status().as_u16(), 422, "{bad}");
+        let content_type = answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{bad}: {content_type}"
+        );
+    }
 }
 
 #[test]
