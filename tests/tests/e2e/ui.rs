@@ -106,7 +106,7 @@ fn signing_in_shows_the_funnel_with_the_apis_numbers_and_a_weekly_chart() {
             .into_iter()
             .find(|a| browser.run(a.text()).unwrap() == label)
             .unwrap();
-        browser.run(link.click()).unwrap();
+        browser.follow(link);
         assert_eq!(browser.path(), path);
         assert_eq!(browser.text("nav a[aria-current='page']"), label);
         browser.screenshot(&format!("section-{}", &path[11..]));
@@ -138,6 +138,21 @@ fn signing_in_shows_the_funnel_with_the_apis_numbers_and_a_weekly_chart() {
         widest[1].as_u64().unwrap() <= 390,
         "too wide at 390 px: {widest}"
     );
+    for page in ["leads", "plugins", "tasks", "reps"] {
+        phone.open(&server.url(&format!("/orgs/demo/{page}")));
+        let wide = phone
+            .run(
+                phone
+                    .client
+                    .execute("return document.documentElement.scrollWidth", vec![]),
+            )
+            .unwrap();
+        phone.screenshot(&format!("{page}-390"));
+        assert!(
+            wide.as_u64().unwrap() <= 390,
+            "{page} is {wide} px wide at 390"
+        );
+    }
 }
 
 #[test]
@@ -184,7 +199,7 @@ fn a_leads_page_shows_its_decisions_hashes_and_reasons_and_takes_feedback() {
     let owner = lead["owner"].as_str().expect("assigned to a rep");
     let why = browser.text("li.decision details summary");
     assert!(why.starts_with("Why this rep"), "{why}");
-    browser.click("li.decision details summary");
+    browser.click_in_page("li.decision details summary");
     assert!(
         browser
             .texts("li.decision details td")
@@ -206,6 +221,23 @@ fn a_leads_page_shows_its_decisions_hashes_and_reasons_and_takes_feedback() {
     assert!(browser.text("p.notice").contains("Feedback recorded"));
     assert_eq!(api_lead(&server, &id)["stage"], "accepted");
     assert_eq!(browser.text("#stage"), "accepted");
+    // Lost, with a reason: the page says why, as the API does.
+    let reason = browser.find("form input[value=lost] ~ label input[name=reason]");
+    browser
+        .run(reason.send_keys("went with a competitor"))
+        .unwrap();
+    browser.click("form input[value=lost] ~ button");
+    assert_eq!(api_lead(&server, &id)["stage"], "lost");
+    assert_eq!(browser.text("#stage"), "lost");
+    assert!(
+        browser
+            .text("#stage-detail")
+            .contains("went with a competitor")
+    );
+    assert!(
+        browser.find_all("form input[name=feedback]").is_empty(),
+        "a closed lead takes no feedback"
+    );
 }
 
 #[test]
@@ -247,7 +279,7 @@ fn rolling_back_from_the_plugins_page_changes_what_the_api_says_serves() {
     assert!(
         browser
             .text("p.notice")
-            .contains("rolled back to bant-qualifier"),
+            .contains(&format!("bant-qualifier {} is active again", &first[..12])),
         "{}",
         browser.text("p.notice")
     );
@@ -262,13 +294,10 @@ fn rolling_back_from_the_plugins_page_changes_what_the_api_says_serves() {
     );
 
     // A refused rollback shows the API's error, with its status, and changes nothing.
-    browser
-        .run(browser.client.execute(
-            "document.querySelector('#lead-definition form input[name=to]').value = 'ffffffff'; \
+    browser.submit_by_script(
+        "document.querySelector('#lead-definition form input[name=to]').value = 'ffffffff'; \
          document.querySelector('#lead-definition form input[name=to]').form.submit();",
-            vec![],
-        ))
-        .unwrap();
+    );
     assert_eq!(browser.heading(), "Not Found");
     assert_eq!(active(&server), first);
 }
@@ -332,13 +361,10 @@ fn a_post_without_the_csrf_field_is_refused_and_changes_nothing() {
     browser.sign_in(&base(&server), &server.demo);
     browser.open(&server.url(&format!("/orgs/demo/leads/{id}")));
     // The page's own accept form, its CSRF field taken out before it is sent.
-    browser
-        .run(browser.client.execute(
-            "const form = document.querySelector('form input[value=accept]').form; \
+    browser.submit_by_script(
+        "const form = document.querySelector('form input[value=accept]').form; \
          form.querySelector('input[name=csrf]').remove(); form.submit();",
-            vec![],
-        ))
-        .unwrap();
+    );
     assert_eq!(browser.heading(), "Forbidden");
     assert!(browser.text("[role=alert]").contains("CSRF"));
     browser.screenshot("csrf-refused");

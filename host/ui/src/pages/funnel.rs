@@ -44,6 +44,13 @@ pub async fn render(
 ) -> Result<Markup, UiError> {
     let from = format::parse_day("from", query.from.as_deref()).map_err(UiError::Invalid)?;
     let to = format::parse_last_day("to", query.to.as_deref()).map_err(UiError::Invalid)?;
+    if let (Some(from), Some(to)) = (from, to)
+        && to <= from
+    {
+        return Err(UiError::Invalid(
+            "`to` is before `from`: the window is empty".into(),
+        ));
+    }
     let window = Window { from, to };
     let funnel = in_org(state, &org, move |host, org| {
         host.engine.funnel(org, window)

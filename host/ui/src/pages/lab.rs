@@ -3,8 +3,10 @@
 //! slot's shadow (agreement, disagreements, promote).
 
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::response::Response;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::access::{OrgPage, Posted};
@@ -176,7 +178,7 @@ pub async fn backtest(
     State(state): State<UiState>,
     page: OrgPage,
     Path((_, id)): Path<(String, String)>,
-) -> Result<Markup, UiError> {
+) -> Result<Response, UiError> {
     let job = state.backtests.get(&page.org, &id).ok_or_else(|| {
         UiError::NotFound(format!(
             "There is no backtest {id} here (the last 10 are kept)."
@@ -184,10 +186,6 @@ pub async fn backtest(
     })?;
     let title = format!("Backtest {}", job.id);
     let body = html! {
-        @if job.state == BacktestState::Running {
-            // A refresh without script: the page reloads itself while the job runs.
-            (PreEscaped(r#"<meta http-equiv="refresh" content="2">"#))
-        }
         h1 { (title) }
         p { (job.candidate) " on " (job.slot.world()) ": " strong #backtest-state { (state_name(job.state)) }
             ", " (job.done) " of " (job.leads) " leads looked at."
@@ -197,13 +195,18 @@ pub async fn backtest(
         }
         (report(&job))
     };
-    Ok(layout::page(&page.chrome(), "lab", &title, body))
+    let page = layout::page(&page.chrome(), "lab", &title, body);
+    // A refresh without script: the page reloads itself while the job runs.
+    let refresh = (job.state == BacktestState::Running).then_some([(header::REFRESH, "2")]);
+    Ok((refresh, page).into_response())
 }
 
 fn report(job: &BacktestJob) -> Markup {
     match &job.result {
         None => html! {},
-        Some(BacktestResult::LeadDefinition(report)) => definition_report(report),
+        Some(BacktestResult::LeadDefinition(report)) => {
+            definition_report(report, job.sweep.as_deref())
+        }
         Some(BacktestResult::RoutingPolicy(report)) => html! {
             h2 { "Routing" }
             p { (report.summary.total) " leads compared, " (report.summary.changed) " routed elsewhere, "
@@ -213,7 +216,7 @@ fn report(job: &BacktestJob) -> Markup {
     }
 }
 
-fn definition_report(report: &BacktestReport) -> Markup {
+fn definition_report(report: &BacktestReport, sweep_text: Option<&str>) -> Markup {
     let stages = ["sales-ready", "nurture", "discard"];
     let cells = report.summary.matrix.cells();
     let count = |live: &str, candidate: &str| {
@@ -241,9 +244,11 @@ fn definition_report(report: &BacktestReport) -> Markup {
                 tr { th { "Recall" } td.num { (format::percent(report.recall.live)) } td.num { (format::percent(report.recall.candidate)) } }
             }
         } }
+        p.meta { "Measured against the leads' outcomes: precision is the share of the sales-ready leads with an outcome that were won; recall the share of won leads that were sales-ready." }
         @for warning in &report.warnings { p role="note" { (warning) } }
         @if let Some(sweep) = &report.sweep && !sweep.is_empty() {
             h2 { "Quantity and quality over the sweep" }
+            @if let Some(text) = sweep_text { p { "Swept: " code { (text) } "; the rest of the report is for the candidate's config alone." } }
             @let xs: Vec<f64> = sweep.iter().map(|point| point.value).collect();
             (chart::lines(
                 "Sales-ready leads (quantity) at each value of the swept key",

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::access::{OrgPage, Posted};
 use crate::engine::Feedback;
 use crate::engine::records::{
-    Decision, EventKind, LeadRecord, Outcome, StageKind, TimelineEntry, TimelineItem,
+    Decision, EventKind, LeadRecord, LeadStage, Outcome, StageKind, TimelineEntry, TimelineItem,
 };
 use crate::error::UiError;
 use crate::format;
@@ -76,7 +76,8 @@ fn fields(record: &LeadRecord) -> Markup {
     ];
     html! {
         dl.fields {
-            dt { "Stage" } dd { strong #stage { (record.stage.kind().to_string()) } " since " (format::time(record.stage_since())) }
+            dt { "Stage" } dd { strong #stage { (record.stage.kind().to_string()) } " since " (format::time(record.stage_since()))
+                @if let Some(detail) = stage_detail(&record.stage) { span #stage-detail { " — " (detail) } } }
             dt { "E-mail" } dd { (lead.email) }
             @for (label, value) in optional { @if let Some(value) = value { dt { (label) } dd { (value) } } }
             @for (key, value) in &lead.custom { dt { (key) } dd { (json_text(&serde_json::to_value(value).unwrap_or_default())) } }
@@ -93,13 +94,28 @@ fn fields(record: &LeadRecord) -> Markup {
     }
 }
 
+/// What the stage itself says: who closed it and why, why it was
+/// discarded or passed back, where on its track it is.
+fn stage_detail(stage: &LeadStage) -> Option<String> {
+    match stage {
+        LeadStage::Won { rep } => Some(format!("won by {rep}")),
+        LeadStage::Lost { rep, reason } => Some(format!("lost by {rep}: {reason}")),
+        LeadStage::Recycled { reason } | LeadStage::Discarded { reason } => Some(reason.clone()),
+        LeadStage::Nurturing { track, step } => Some(format!("track {track}, step {step}")),
+        _ => None,
+    }
+}
+
 /// The feedback sales may give from the lead's stage, as the lifecycle
 /// allows it (accept once assigned; won or lost once accepted; pass back
 /// while sales holds it).
 fn feedback_forms(chrome: &Chrome, org: &str, record: &LeadRecord) -> Markup {
     let stage = record.stage.kind();
     let action = format!("/orgs/{org}/leads/{}/feedback", record.lead.id);
-    if !stage.with_sales() {
+    if !matches!(
+        stage,
+        StageKind::Routed | StageKind::Assigned | StageKind::Accepted
+    ) {
         return html! {};
     }
     html! {

@@ -91,6 +91,13 @@ pub async fn list(
 ) -> Result<Markup, UiError> {
     let Query(filters) = filters?;
     let query = filters.query()?;
+    if let (Some(from), Some(to)) = (query.created_from, query.created_to)
+        && to <= from
+    {
+        return Err(UiError::Invalid(
+            "`to` is before `from`: the range is empty".into(),
+        ));
+    }
     let email = given(&filters.email);
     let org = page.org.clone();
     let found = in_org(&state, &org, move |host, org| match email {
@@ -109,7 +116,7 @@ pub async fn list(
     let body = html! {
         h1 { "Leads" }
         form.filters method="get" action={ "/orgs/" (org) "/leads" } {
-            label { "E-mail" input type="search" name="email" value=(text(&filters.email)) autocomplete="off"; }
+            label { "E-mail (whole address)" input type="search" name="email" value=(text(&filters.email)) autocomplete="off"; }
             label { "Stage"
                 select name="stage" {
                     option value="" { "any" }

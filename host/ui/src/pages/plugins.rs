@@ -58,6 +58,16 @@ fn slot_section(chrome: &Chrome, org: &str, slot: &SlotPage) -> Markup {
         .active
         .as_ref()
         .map(|a| (a.hash.clone(), a.config_digest.clone()));
+    // The newest entry of what serves: an older entry of the same version
+    // (before a rollback and back) can be made active again like any other.
+    let serving = slot
+        .versions
+        .iter()
+        .rev()
+        .take(HISTORY)
+        .position(|version| {
+            active_key.as_ref() == Some(&(version.hash.to_string(), version.config_digest.clone()))
+        });
     html! {
         section.slot #(world) aria-labelledby={ (world) "-title" } {
             h2 #{ (world) "-title" } { (world) }
@@ -83,20 +93,20 @@ fn slot_section(chrome: &Chrome, org: &str, slot: &SlotPage) -> Markup {
             @if slot.versions.is_empty() { p.meta { "No version yet." } } @else {
                 div.scroll { table.history {
                     thead { tr { th { "When" } th { "Version" } th { "How" } th { "Config change" } th { "Impact" } th { span.visually-hidden { "Action" } } } }
-                    tbody { @for version in slot.versions.iter().rev().take(HISTORY) {
+                    tbody { @for (index, version) in slot.versions.iter().rev().take(HISTORY).enumerate() {
                         @let hash = version.hash.to_string();
-                        @let current = active_key.as_ref() == Some(&(hash.clone(), version.config_digest.clone()));
+                        @let current = Some(index) == serving;
                         tr {
                             td { (format::time(version.at)) }
                             td { (version.name) " " code.hash title=(hash) { (format::short_hash(&hash)) } }
                             td { (format::name(&version.how)) }
                             td { @for change in &version.config_changes { code { (serde_json::to_string(change).unwrap_or_default()) } " " } }
-                            td { @if let Some(impact) = &version.impact { (impact.summary) } }
+                            td { @if let Some(impact) = &version.impact { span title="Recorded inputs whose verdict this version changed, of those it was run on when it became active" { (impact.summary) } } }
                             td { @if current { "serving" } @else {
                                 form.inline method="post" action={ "/orgs/" (org) "/plugins/" (world) "/rollback" } {
                                     (csrf_field(chrome))
                                     input type="hidden" name="to" value={ (hash) ":" (version.config_digest) };
-                                    button.quiet type="submit" aria-label={ "Roll back to " (version.name) " " (format::short_hash(&hash)) } { "Roll back" }
+                                    button.quiet type="submit" aria-label={ "Make " (version.name) " " (format::short_hash(&hash)) " active again" } { "Make active" }
                                 }
                             } }
                         }
@@ -141,7 +151,7 @@ pub async fn rollback(
     })
     .await?;
     let text = format!(
-        "{world} rolled back to {} {}.",
+        "{world}: {} {} is active again.",
         version.name,
         format::short_hash(&version.hash.to_string())
     );

@@ -13,15 +13,20 @@ use crate::{UiState, in_org};
 /// `GET /orgs/{org}/reps`.
 pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup, UiError> {
     let org = page.org.clone();
-    let (reps, lapses, now) = in_org(&state, &org, move |host, org| {
+    let (reps, lapses, now, sla) = in_org(&state, &org, move |host, org| {
         let reps = host.engine.reps(org)?;
         let lapses = host.engine.sla_lapses(org)?;
-        Ok::<_, UiError>((reps, lapses, host.engine.now()))
+        let sla = host.engine.settings().routing(org).sla();
+        Ok::<_, UiError>((reps, lapses, host.engine.now(), sla))
     })
     .await?;
     let org = &page.org;
     let body = html! {
         h1 { "Reps" }
+        @match sla {
+            Some(sla) => p { "A rep has " (format::hours(sla.num_minutes() as f64 / 60.0)) " to accept a lead (`[routing] accept_within`)." },
+            None => p.meta { "No accept SLA is set (`[routing] accept_within` in org.toml): leads wait for an accept without a deadline, and none lapses." },
+        }
         @if reps.is_empty() { p { "No rep yet: add them under `[[reps]]` in org.toml or with the API." } } @else {
             div.scroll { table #reps {
                 thead { tr {
@@ -45,7 +50,7 @@ pub async fn show(State(state): State<UiState>, page: OrgPage) -> Result<Markup,
                         td.num { (format::percent((rep.capacity > 0).then(|| f64::from(rep.open_leads) / f64::from(rep.capacity)))) }
                         td { @if rep.available_at(now) { "yes" } @else if rep.available { "away" } @else { "switched off" } }
                         td { @for away in &rep.out_of_office { (format::day(away.from)) " – " (format::day(away.until)) br; } }
-                        td.num { @if let Some((count, by)) = waiting { (count) " (first by " (format::time(*by)) ")" } @else { "0" } }
+                        td.num { @if let Some((count, by)) = waiting { (count) " (first by " (format::time(*by)) ")" } @else if sla.is_some() { "0" } @else { "–" } }
                         td.num { (lapses.by_rep.get(&rep.id).copied().unwrap_or(0)) }
                     }
                 } }

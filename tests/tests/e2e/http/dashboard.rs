@@ -168,6 +168,8 @@ fn pages_forbid_framing_scripts_and_caching_and_answer_bad_queries_with_422() {
         "/orgs/demo/leads?from=30.11.2026",
         "/orgs/demo/leads?stage=won&stage=lost",
         "/orgs/demo/leads?stage=golden",
+        "/orgs/demo/funnel?from=2026-11-20&to=2026-11-01",
+        "/orgs/demo/leads?from=2026-11-20&to=2026-11-01",
     ] {
         let answer = get(&server, Some(&session), bad);
         assert_eq!(answer.status().as_u16(), 422, "{bad}");

@@ -172,8 +172,52 @@ impl Browser {
         panic!("`{css}` kept going stale")
     }
 
-    /// Clicks the element `css` selects and waits for what it loads.
+    /// Clicks the element `css` selects, which loads a page (a link, a
+    /// form's button), and waits until the new page has replaced this one.
     pub fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.follow(element);
+    }
+
+    /// Clicks `element`, which loads a page, and waits for it.
+    pub fn follow(&self, element: fantoccini::elements::Element) {
+        self.loading(|| {
+            self.run(element.click()).unwrap();
+        });
+    }
+
+    /// Runs `script`, which submits a form, and waits for the page it loads.
+    pub fn submit_by_script(&self, script: &str) {
+        self.loading(|| {
+            self.run(self.client.execute(script, vec![])).unwrap();
+        });
+    }
+
+    /// Does `action`, which loads a page, and waits for it.
+    fn loading(&self, action: impl FnOnce()) {
+        let page = self.run(self.client.find(Locator::Css("html"))).unwrap();
+        action();
+        let started = Instant::now();
+        // The old page's root goes stale once the new page is there.
+        while self.run(page.tag_name()).is_ok() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the click loaded no page"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.run(
+            self.client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css("body")),
+        )
+        .unwrap();
+    }
+
+    /// Clicks the element `css` selects, which changes this page only (a
+    /// `<details>` summary).
+    pub fn click_in_page(&self, css: &str) {
         let element = self.find(css);
         self.run(element.click()).unwrap();
     }
