@@ -205,8 +205,12 @@ fn a_leads_page_shows_its_decisions_hashes_and_reasons_and_takes_feedback() {
     assert!(
         browser
             .texts("li.decision details td")
-            .contains(&owner.to_string())
+            .iter()
+            .any(|cell| cell.ends_with(&format!(" ({owner})"))),
+        "the owner among the candidates, by display name and id"
     );
+    // The demo reps have display names (examples/demo/reps.json).
+    assert!(browser.text("dl.fields").contains(&format!(" ({owner})")));
     assert_eq!(browser.text("#stage"), "assigned");
     browser.screenshot("lead");
     // The whole page, for the README (docs/screenshots/lead.png).

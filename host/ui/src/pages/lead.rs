@@ -29,28 +29,45 @@ pub async fn show(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Markup, UiError> {
     let org = page.org.clone();
-    let (record, timeline) = in_org(&state, &org, move |host, org| {
+    let (record, timeline, names) = in_org(&state, &org, move |host, org| {
         let record = host.engine.lead(org, &id)?;
         let timeline = host.engine.timeline(org, &record.lead.id)?;
-        Ok::<_, UiError>((record, timeline))
+        let names: Names = host
+            .engine
+            .reps(org)?
+            .into_iter()
+            .filter_map(|rep| Some((rep.id, rep.display_name?)))
+            .collect();
+        Ok::<_, UiError>((record, timeline, names))
     })
     .await?;
     let chrome = page.chrome();
     let title = format!("Lead {}", record.lead.id);
     let body = html! {
         h1 { (title) " " small.meta { (record.lead.email) } }
-        (fields(&record))
+        (fields(&record, &names))
         (feedback_forms(&chrome, &page.org, &record))
         h2 { "Timeline" }
         @if timeline.len() > TIMELINE_SHOWN {
             p.meta { "The latest " (TIMELINE_SHOWN) " of " (timeline.len()) " entries; the API's `GET /v1/orgs/" (page.org) "/leads/" (record.lead.id) "` has them all." }
         }
-        ol.timeline { @for entry in &timeline[timeline.len().saturating_sub(TIMELINE_SHOWN)..] { (entry_item(entry)) } }
+        ol.timeline { @for entry in &timeline[timeline.len().saturating_sub(TIMELINE_SHOWN)..] { (entry_item(entry, &names)) } }
     };
     Ok(layout::page(&chrome, "leads", &title, body))
 }
 
-fn fields(record: &LeadRecord) -> Markup {
+/// Reps' display names by id (reps without one are left out).
+type Names = std::collections::HashMap<String, String>;
+
+/// A rep as people read them: `Ana Lima (ana)`, or the id alone.
+fn rep_name(names: &Names, id: &str) -> String {
+    match names.get(id) {
+        Some(name) => format!("{name} ({id})"),
+        None => id.to_string(),
+    }
+}
+
+fn fields(record: &LeadRecord, names: &Names) -> Markup {
     let lead = &record.lead;
     let optional = [
         ("Name", lead.name.clone()),
@@ -70,7 +87,10 @@ fn fields(record: &LeadRecord) -> Markup {
             "Timeline (days)",
             lead.timeline_days.map(|days| days.to_string()),
         ),
-        ("Owner", record.owner.clone()),
+        (
+            "Owner",
+            record.owner.as_deref().map(|owner| rep_name(names, owner)),
+        ),
         ("Accept by", record.accept_by.map(format::time)),
         ("Next step due", record.wake_at.map(format::time)),
     ];
@@ -149,7 +169,7 @@ fn feedback_forms(chrome: &Chrome, org: &str, record: &LeadRecord) -> Markup {
     }
 }
 
-fn entry_item(entry: &TimelineEntry) -> Markup {
+fn entry_item(entry: &TimelineEntry, names: &Names) -> Markup {
     match &entry.item {
         TimelineItem::Activity(activity) => html! {
             li.activity {
@@ -163,7 +183,7 @@ fn entry_item(entry: &TimelineEntry) -> Markup {
                 div { (event_text(&event.kind)) }
             }
         },
-        TimelineItem::Decision(decision) => decision_item(decision),
+        TimelineItem::Decision(decision) => decision_item(decision, names),
     }
 }
 
@@ -209,7 +229,7 @@ fn event_text(kind: &EventKind) -> String {
     }
 }
 
-fn decision_item(decision: &Decision) -> Markup {
+fn decision_item(decision: &Decision, names: &Names) -> Markup {
     html! {
         li.decision data-plugin-hash=(decision.plugin_hash.to_string()) {
             span.meta { (format::time(decision.at)) " · " (decision.slot.world()) }
@@ -228,11 +248,11 @@ fn decision_item(decision: &Decision) -> Markup {
             @if let Some(routing) = &decision.routing {
                 details {
                     summary { "Why this rep: " (routing.eligible) " of " (routing.total) " reps could take it"
-                        @if let Some(owner) = &routing.account_owner { "; account owner " (owner) } }
+                        @if let Some(owner) = &routing.account_owner { "; account owner " (rep_name(names, owner)) } }
                     div.scroll { table {
                         thead { tr { th { "Rep" } th { "Team" } th.num { "Open leads" } th.num { "Capacity" } th.num { "Weight" } th { "Available" } } }
                         tbody { @for candidate in &routing.candidates { tr {
-                            td { (candidate.id) } td { (candidate.team.clone().unwrap_or_default()) }
+                            td { (rep_name(names, &candidate.id)) } td { (candidate.team.clone().unwrap_or_default()) }
                             td.num { (candidate.open_leads) } td.num { (candidate.capacity) }
                             td.num { (candidate.weight) } td { @if candidate.available { "yes" } @else { "no" } }
                         } } }
