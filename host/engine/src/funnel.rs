@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
 use crate::model::Time;
-use crate::store::{LeadRecord, LeadStage, StageKind};
+use crate::store::{LeadStage, LeadSummary, StageKind};
 
 /// Which leads a report covers: those created in `[from, to)`; an open end
 /// is unbounded.
@@ -131,7 +131,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, record: &LeadRecord) {
+    fn add(&mut self, record: &LeadSummary) {
         let section = &mut self.section;
         section.leads += 1;
         let reached = |stage| u64::from(record.reached(stage));
@@ -168,8 +168,8 @@ impl Tally {
             }
         }
         for pair in record.path.windows(2) {
-            let stay = (pair[1].at - pair[0].at).num_milliseconds();
-            self.stays.entry(pair[0].stage).or_default().push(stay);
+            let ((stage, entered), (_, left)) = (pair[0], pair[1]);
+            self.stays.entry(stage).or_default().push(left - entered);
         }
     }
 
@@ -221,18 +221,19 @@ impl Engine {
         let mut by_campaign: BTreeMap<String, Tally> = BTreeMap::new();
         let mut weekly: BTreeMap<chrono::NaiveDate, FunnelWeek> = BTreeMap::new();
         let label = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
-        self.shared.store.scan_leads(org, &mut |record| {
-            if window.contains(record.lead.created_at) {
+        self.shared.store.scan_lead_summaries(org, &mut |record| {
+            let created_at = record.created_at();
+            if window.contains(created_at) {
                 total.add(&record);
                 by_source
-                    .entry(label(&record.lead.source))
+                    .entry(label(&record.source))
                     .or_default()
                     .add(&record);
                 by_campaign
-                    .entry(label(&record.lead.campaign))
+                    .entry(label(&record.campaign))
                     .or_default()
                     .add(&record);
-                let week = week_of(record.lead.created_at);
+                let week = week_of(created_at);
                 let counts = weekly.entry(week).or_insert_with(|| FunnelWeek {
                     week,
                     leads: 0,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::store::{LeadRecord, StageKind};
+use crate::store::{LeadRecord, LeadSummary, StageKind};
 use crate::{Engine, EngineError, FieldError};
 
 /// Page size when a listing names none.
@@ -41,28 +41,24 @@ pub struct LeadQuery {
 }
 
 impl LeadQuery {
-    /// Whether `record` passes every condition set.
-    pub fn keeps(&self, record: &LeadRecord) -> bool {
-        let lead = &record.lead;
-        let segment = record
-            .qualification
-            .as_ref()
-            .and_then(|q| q.segment.as_deref());
-        self.stage.is_none_or(|stage| record.stage.kind() == stage)
+    /// Whether the lead `summary` is of passes every condition set.
+    pub fn keeps(&self, summary: &LeadSummary) -> bool {
+        let created_at = summary.created_at();
+        self.stage.is_none_or(|stage| summary.stage.kind() == stage)
             && self
                 .segment
                 .as_deref()
-                .is_none_or(|want| segment == Some(want))
+                .is_none_or(|want| summary.segment.as_deref() == Some(want))
             && self
                 .owner
                 .as_deref()
-                .is_none_or(|want| record.owner.as_deref() == Some(want))
+                .is_none_or(|want| summary.owner.as_deref() == Some(want))
             && self
                 .source
                 .as_deref()
-                .is_none_or(|want| lead.source.as_deref() == Some(want))
-            && self.created_from.is_none_or(|from| lead.created_at >= from)
-            && self.created_to.is_none_or(|to| lead.created_at < to)
+                .is_none_or(|want| summary.source.as_deref() == Some(want))
+            && self.created_from.is_none_or(|from| created_at >= from)
+            && self.created_to.is_none_or(|to| created_at < to)
     }
 }
 
@@ -91,22 +87,27 @@ impl Engine {
                 problem: format!("must be 1 to {PAGE_MAX}"),
             }]));
         }
+        // The filter reads summaries (a fraction of a record's bytes); only
+        // the page's leads are read whole.
         let (filter, cursor) = (query, query.cursor.as_deref());
-        let mut leads = Vec::with_capacity(limit.min(512));
+        let mut ids = Vec::with_capacity(limit.min(512));
         let mut more = false;
-        self.store().scan_leads_after(org, cursor, &mut |record| {
-            if filter.keeps(&record) {
-                if leads.len() == limit {
-                    more = true;
-                    return ControlFlow::Break(());
+        self.store()
+            .scan_lead_summaries_after(org, cursor, &mut |summary| {
+                if filter.keeps(&summary) {
+                    if ids.len() == limit {
+                        more = true;
+                        return ControlFlow::Break(());
+                    }
+                    ids.push(summary.id);
                 }
-                leads.push(record);
-            }
-            ControlFlow::Continue(())
-        })?;
-        let next_cursor = more
-            .then(|| leads.last().map(|lead: &LeadRecord| lead.lead.id.clone()))
-            .flatten();
+                ControlFlow::Continue(())
+            })?;
+        let mut leads = Vec::with_capacity(ids.len());
+        for id in &ids {
+            leads.extend(self.store().lead(org, id)?);
+        }
+        let next_cursor = more.then(|| ids.pop()).flatten();
         Ok(LeadsPage { leads, next_cursor })
     }
 

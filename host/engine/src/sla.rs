@@ -42,12 +42,12 @@ impl super::Engine {
     pub fn sla_lapses(&self, org: &str) -> Result<SlaLapses, super::EngineError> {
         self.known_org(org)?;
         let mut lapses = SlaLapses::default();
-        self.store().scan_leads(org, &mut |record| {
+        self.store().scan_lead_summaries(org, &mut |record| {
             for rep in &record.lapsed_reps {
                 *lapses.by_rep.entry(rep.clone()).or_default() += 1;
             }
             if record.stage.kind() == StageKind::Assigned
-                && let (Some(rep), Some(by)) = (&record.owner, record.accept_by)
+                && let (Some(rep), Some(by)) = (&record.owner, record.accept_by())
             {
                 let entry = lapses.waiting.entry(rep.clone()).or_insert((0, by));
                 entry.0 += 1;

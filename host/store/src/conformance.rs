@@ -14,7 +14,8 @@
 //! precondition is checked with its writes (also by racing threads on one
 //! lead), the outbox's retries, dead letters, replays and call tasks, and
 //! the recorded inputs (per org, once per digest, expired by age) and
-//! shadow decisions (per org and slot, newest first).
+//! shadow decisions (per org and slot, newest first), and that each lead's
+//! summary is its stored record's.
 
 use std::ops::ControlFlow;
 
@@ -25,6 +26,7 @@ mod plugin_versions;
 mod preconditions;
 mod recent;
 mod shadows;
+mod summaries;
 
 pub use contention::same_lead_writers_serialise_by_revision;
 pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
@@ -35,6 +37,7 @@ pub use plugin_versions::plugin_versions_read_back_oldest_first_and_take_an_impa
 pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
 pub use recent::a_slots_latest_decisions_come_newest_first;
 pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
+pub use summaries::lead_summaries_follow_their_records;
 
 use leadhost_model::{Activity, Lead, Rep, Time};
 
@@ -76,6 +79,7 @@ macro_rules! store_conformance {
             inputs_are_kept_per_org_by_digest_and_expire_by_age,
             shadow_decisions_read_back_newest_first_per_org_and_slot,
             a_slots_latest_decisions_come_newest_first,
+            lead_summaries_follow_their_records,
         );
     };
     (@tests $harness:expr; $($check:ident),* $(,)?) => {$(

@@ -10,14 +10,14 @@ use super::codec::{decode, encode};
 use super::lead_ids::{self, LeadNumbers};
 use super::options::Durability;
 use super::{
-    Applied, Assignment, Commit, Decision, Due, DurableFuture, GroupCommit, LeadRecord, OrgRecord,
-    OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord,
-    keys,
+    Applied, Assignment, Commit, Decision, Due, DurableFuture, GroupCommit, LeadRecord,
+    LeadSummary, OrgRecord, OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry,
+    TimelineItem, TokenRecord, keys,
 };
 use leadhost_model::{Activity, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 21] = [
+const TREES: [&str; 22] = [
     "orgs",
     "leads",
     "emails",
@@ -39,6 +39,7 @@ const TREES: [&str; 21] = [
     "inputs",
     "shadows",
     "decisions_by_slot",
+    "lead_summaries",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -68,6 +69,8 @@ const SHADOWS: usize = 19;
 /// The decisions again, keyed `org \0 slot \0 time lead \0 seq` (no
 /// value): a slot's latest decisions are a range of its own.
 const DECISIONS_BY_SLOT: usize = 20;
+/// Each lead's [`LeadSummary`](crate::LeadSummary), keyed as `LEADS`.
+const LEAD_SUMMARIES: usize = 21;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -111,6 +114,35 @@ impl SledStore {
             Some(bytes) => decode(TREES[index], &bytes).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Calls `visit` with each of `org`'s values in a tree keyed
+    /// `org \0 name`, after `after` (from the first when `None`), in key
+    /// order, until it breaks.
+    fn scan_org_after<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        org: &str,
+        after: Option<&str>,
+        visit: &mut dyn FnMut(T) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let prefix = keys::org_prefix(org);
+        let mut end = prefix.clone();
+        *end.last_mut().expect("the prefix ends in a separator") = 1;
+        let start = match after {
+            Some(after) => std::ops::Bound::Excluded(keys::scoped(org, after)),
+            None => std::ops::Bound::Included(prefix),
+        };
+        for entry in self
+            .tree(index)
+            .range((start, std::ops::Bound::Excluded(end)))
+        {
+            let (_, value) = entry?;
+            if visit(decode(TREES[index], &value)?).is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn scan<T: DeserializeOwned>(
@@ -165,23 +197,16 @@ impl Store for SledStore {
         after: Option<&str>,
         visit: &mut dyn FnMut(LeadRecord) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let prefix = keys::org_prefix(org);
-        let mut end = prefix.clone();
-        *end.last_mut().expect("the prefix ends in a separator") = 1;
-        let start = match after {
-            Some(after) => std::ops::Bound::Excluded(keys::scoped(org, after)),
-            None => std::ops::Bound::Included(prefix),
-        };
-        for entry in self
-            .tree(LEADS)
-            .range((start, std::ops::Bound::Excluded(end)))
-        {
-            let (_, value) = entry?;
-            if visit(decode(TREES[LEADS], &value)?).is_break() {
-                break;
-            }
-        }
-        Ok(())
+        self.scan_org_after(LEADS, org, after, visit)
+    }
+
+    fn scan_lead_summaries_after(
+        &self,
+        org: &str,
+        after: Option<&str>,
+        visit: &mut dyn FnMut(LeadSummary) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.scan_org_after(LEAD_SUMMARIES, org, after, visit)
     }
 
     fn activities(&self, org: &str, lead: &str) -> Result<Vec<Activity>, StoreError> {

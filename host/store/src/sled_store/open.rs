@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use sled::Tree;
 
-use super::{SCHEDULE, SCHEDULE_BY_ORG, Shared, SledStore, TREES, keys};
+use super::{LEAD_SUMMARIES, LEADS, SCHEDULE, SCHEDULE_BY_ORG, Shared, SledStore, TREES, keys};
+use crate::LeadRecord;
 use crate::StoreError;
+use crate::codec::{decode, encode};
 use crate::lead_ids::LeadNumbers;
 use crate::options::{Durability, SledOptions};
 
@@ -48,6 +50,7 @@ impl SledStore {
             .map(|name| db.open_tree(name))
             .collect::<Result<Vec<_>, _>>()?;
         index_schedule_by_org(&trees)?;
+        summarize_leads(&db, &trees)?;
         Ok(SledStore {
             shared: Arc::new(Shared {
                 db,
@@ -77,5 +80,30 @@ fn index_schedule_by_org(trees: &[Tree]) -> Result<(), StoreError> {
         by_org.insert(keys::org_wake(at, &org, &lead), value)?;
     }
     by_org.flush()?;
+    Ok(())
+}
+
+/// The key, in sled's default tree, saying the lead summaries are
+/// complete: set once they were built from the leads, or the store began
+/// with them.
+pub(super) const SUMMARIES_BUILT: &[u8] = b"lead_summaries built";
+
+/// Builds every lead's summary for a store written before summaries
+/// existed (a lead's commit writes both from then on). Until the marker is
+/// set the tree counts for nothing: a build cut short starts over.
+fn summarize_leads(db: &sled::Db, trees: &[Tree]) -> Result<(), StoreError> {
+    if db.contains_key(SUMMARIES_BUILT)? {
+        return Ok(());
+    }
+    let (leads, summaries) = (&trees[LEADS], &trees[LEAD_SUMMARIES]);
+    summaries.clear()?;
+    for entry in leads.iter() {
+        let (key, value) = entry?;
+        let record: LeadRecord = decode(TREES[LEADS], &value)?;
+        summaries.insert(key, encode(&crate::LeadSummary::of(&record)))?;
+    }
+    summaries.flush()?;
+    db.insert(SUMMARIES_BUILT, &[1])?;
+    db.flush()?;
     Ok(())
 }

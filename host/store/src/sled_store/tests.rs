@@ -202,3 +202,39 @@ fn commits_waited_for_on_futures_share_flushes_and_a_dropped_waiter_strands_none
         assert!(store.flushes() > before, "durable only after a flush");
     }
 }
+
+#[test]
+fn a_store_from_before_summaries_builds_them_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SledStore::open(dir.path(), Durability::Flush).unwrap();
+        for id in ["ld-1", "ld-2", "ld-3"] {
+            store.commit(commit(record("acme", id, None))).unwrap();
+        }
+        // As a release before summaries left it: no tree, no marker.
+        store.tree(LEAD_SUMMARIES).clear().unwrap();
+        store
+            .shared
+            .db
+            .remove(super::open::SUMMARIES_BUILT)
+            .unwrap();
+        store.flush().unwrap();
+    }
+    let store = open_again(dir.path());
+    let mut built = Vec::new();
+    store
+        .scan_lead_summaries("acme", &mut |summary| {
+            built.push(summary);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    let mut want = Vec::new();
+    store
+        .scan_leads("acme", &mut |record| {
+            want.push(crate::LeadSummary::of(&record));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(built.len(), 3);
+    assert_eq!(built, want);
+}

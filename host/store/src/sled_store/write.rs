@@ -6,10 +6,10 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::{
     ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, DECISIONS_BY_SLOT, EMAILS, EVENTS,
-    INPUTS, LEADS, OUTBOX, REPS, SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
+    INPUTS, LEAD_SUMMARIES, LEADS, OUTBOX, REPS, SCHEDULE, SCHEDULE_BY_ORG, SledStore, TREES, keys,
 };
 use crate::codec::{decode, encode};
-use crate::{Applied, Commit, LeadRecord, Precondition, Store, StoreError};
+use crate::{Applied, Commit, LeadRecord, LeadSummary, Precondition, Store, StoreError};
 
 /// One write of a commit: tree, key, value (`None` removes).
 pub(super) type Write = (usize, Vec<u8>, Option<Vec<u8>>);
@@ -33,6 +33,11 @@ impl SledStore {
         };
         let (org, lead) = (record.org.as_str(), record.id());
         writes.push((LEADS, keys::scoped(org, lead), Some(encode(record))));
+        writes.push((
+            LEAD_SUMMARIES,
+            keys::scoped(org, lead),
+            Some(encode(&LeadSummary::of(record))),
+        ));
         if let Some((email, id)) = &commit.email {
             writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
         }
