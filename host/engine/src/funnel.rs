@@ -144,21 +144,15 @@ impl Tally {
             LeadStage::Won { .. } => section.won += 1,
             LeadStage::Lost { reason, .. } => {
                 section.lost += 1;
-                *section.lost_by_reason.entry(reason.clone()).or_default() += 1;
+                bump(&mut section.lost_by_reason, reason);
             }
             LeadStage::Discarded { reason } => {
                 section.discarded += 1;
-                *section
-                    .discarded_by_reason
-                    .entry(reason.clone())
-                    .or_default() += 1;
+                bump(&mut section.discarded_by_reason, reason);
             }
             stage => {
                 section.active += 1;
-                *section
-                    .active_by_stage
-                    .entry(stage.kind().to_string())
-                    .or_default() += 1;
+                bump(&mut section.active_by_stage, stage.kind().as_str());
                 if let LeadStage::Nurturing { track, step } = stage {
                     *section
                         .active_by_nurture_step
@@ -201,6 +195,26 @@ fn week_of(at: Time) -> chrono::NaiveDate {
     day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
+/// Counts one more of `key`, allocating it only the first time.
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(count) => *count += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
+/// The tally of group `name` (`(none)` for leads without one); a key is
+/// allocated only for a group's first lead, not for each of 100,000.
+fn group<'a>(groups: &'a mut BTreeMap<String, Tally>, name: Option<&str>) -> &'a mut Tally {
+    let name = name.unwrap_or("(none)");
+    if !groups.contains_key(name) {
+        groups.insert(name.to_string(), Tally::default());
+    }
+    groups.get_mut(name).expect("inserted above")
+}
+
 /// The median of a non-empty list.
 fn median(values: &mut [i64]) -> f64 {
     values.sort_unstable();
@@ -220,19 +234,12 @@ impl Engine {
         let mut by_source: BTreeMap<String, Tally> = BTreeMap::new();
         let mut by_campaign: BTreeMap<String, Tally> = BTreeMap::new();
         let mut weekly: BTreeMap<chrono::NaiveDate, FunnelWeek> = BTreeMap::new();
-        let label = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
         self.shared.store.scan_lead_summaries(org, &mut |record| {
             let created_at = record.created_at();
             if window.contains(created_at) {
                 total.add(&record);
-                by_source
-                    .entry(label(&record.source))
-                    .or_default()
-                    .add(&record);
-                by_campaign
-                    .entry(label(&record.campaign))
-                    .or_default()
-                    .add(&record);
+                group(&mut by_source, record.source.as_deref()).add(&record);
+                group(&mut by_campaign, record.campaign.as_deref()).add(&record);
                 let week = week_of(created_at);
                 let counts = weekly.entry(week).or_insert_with(|| FunnelWeek {
                     week,
