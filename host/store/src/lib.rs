@@ -24,10 +24,13 @@ mod options;
 mod org;
 mod outbox;
 mod plugin_version;
+mod postgres_store;
 mod recorded_input;
 mod routing_view;
 mod shadow;
 mod sled_store;
+#[cfg(any(test, feature = "conformance"))]
+pub mod test_postgres;
 mod timeline;
 
 use std::ops::ControlFlow;
@@ -46,6 +49,7 @@ pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 pub use plugin_version::{
     Activation, ConfigChange, Impact, PluginVersion, VerdictChange, config_changes, config_digest,
 };
+pub use postgres_store::{PostgresStore, UrlError, redact};
 pub use recorded_input::{InputStore, RecordedInput, Spliced};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, Narrowed, RoutingView};
 pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
