@@ -21,6 +21,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
         chromium chromium-driver >&2
 fi
 
+# The PostgreSQL store's tests start a throwaway cluster with Debian's
+# PostgreSQL (initdb in a temp folder, loopback, an ephemeral port;
+# host/store/src/test_postgres.rs); installed here when missing. A server
+# already running as a service is left alone.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${LEADHOST_PG_BIN:-}" ]; then
+    echo "test: installing postgresql (Debian's package) for the PostgreSQL store's tests" >&2
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        postgresql >&2
+fi
+
 # The example plug-ins in Python, JavaScript and C (their toolchains are
 # installed under target/tools the first time); the e2e tests load them.
 export LEADHOST_EXAMPLES_DIR="$PWD/target/examples"

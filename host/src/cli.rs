@@ -132,6 +132,21 @@ pub struct ServeArgs {
     /// Address to listen on; wins over the file and `LEADHOST_LISTEN`.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Keep the store in this PostgreSQL database
+    /// (`postgres://USER[:PASSWORD]@HOST:PORT/DB`) instead of sled in the
+    /// data folder; every host given the same URL serves the same orgs.
+    /// Wins over the file's `[store] url` and `LEADHOST_STORE`.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+}
+
+/// Where the store is, for the commands that open it beside a server.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArg {
+    /// Open this PostgreSQL database (`postgres://USER[:PASSWORD]@HOST:PORT/DB`)
+    /// instead of sled in the data folder: works while servers run on it.
+    #[arg(long = "store", value_name = "URL", env = "LEADHOST_STORE")]
+    pub url: Option<String>,
 }
 
 /// Arguments of `leadhost import`.
@@ -165,6 +180,9 @@ pub struct ImportArgs {
         default_value = "leadhost-data"
     )]
     pub data_dir: PathBuf,
+    /// Where the store is: sled in the data folder, or a PostgreSQL database.
+    #[command(flatten)]
+    pub store: StoreArg,
     /// Rows committed (and flushed) together.
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
@@ -183,6 +201,9 @@ pub struct ShowArgs {
         default_value = "leadhost-data"
     )]
     pub data_dir: PathBuf,
+    /// Where the store is: sled in the data folder, or a PostgreSQL database.
+    #[command(flatten)]
+    pub store: StoreArg,
     /// The org the lead belongs to.
     #[arg(long, default_value = "demo")]
     pub org: String,
@@ -202,6 +223,9 @@ pub struct IngestArgs {
         default_value = "leadhost-data"
     )]
     pub data_dir: PathBuf,
+    /// Where the store is: sled in the data folder, or a PostgreSQL database.
+    #[command(flatten)]
+    pub store: StoreArg,
     /// The org the leads belong to (created with the first-party plug-ins if missing).
     #[arg(long, default_value = "demo")]
     pub org: String,

@@ -221,6 +221,7 @@ mod cli {
     pub mod import;
     pub mod plugin_test_report;
     pub mod plugin_tools;
+    pub mod postgres;
     pub mod replay;
     pub mod scaffold;
     pub mod serve;

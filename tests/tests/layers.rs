@@ -1,5 +1,6 @@
 //! The host's layers, as the crates under `host/` declare them: data flows
-//! one way (binary → api and ui → engine → runtime and store → model), so no crate may
+//! one way (binary → api and ui → engine → runtime and store (its PostgreSQL
+//! backend beside it) → model), so no crate may
 //! depend on one above it, and the lower layers must not know Wasm, HTTP or
 //! the database they are not about. The compiler enforces what the
 //! manifests allow; this test keeps the manifests honest.
@@ -24,6 +25,11 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         &["wasmtime", "axum", "tokio", "hyper", "reqwest", "clap"],
     ),
     (
+        "leadhost-store-postgres",
+        &["leadhost-model", "leadhost-store"],
+        &["wasmtime", "sled", "axum", "hyper", "reqwest", "clap"],
+    ),
+    (
         "leadhost-runtime",
         &["leadhost-model"],
         &["sled", "axum", "hyper", "reqwest", "clap"],
@@ -34,6 +40,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
             "leadhost-model",
             "leadhost-runtime",
             "leadhost-store",
+            "leadhost-store-postgres",
             "leadhost-guest-build",
         ],
         &["wasmtime", "sled", "axum", "hyper", "utoipa-axum"],
@@ -54,6 +61,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
             "leadhost-model",
             "leadhost-runtime",
             "leadhost-store",
+            "leadhost-store-postgres",
             "leadhost-engine",
             "leadhost-api",
             "leadhost-ui",

@@ -1,7 +1,8 @@
 //! Opening a data folder: the store, the compile cache and an engine whose
 //! orgs have their plug-ins active.
 //!
-//! Layout of a data folder: `store/` (sled), `cache/` (precompiled
+//! Layout of a data folder: `store/` (sled, unless the store is a
+//! PostgreSQL database: [`Options::database`]), `cache/` (precompiled
 //! plug-ins), `components/<sha256>.wasm` (every version ever activated),
 //! `orgs/<org>/` (each org's `org.toml` and components; a new org starts
 //! with the first-party ones).
@@ -41,6 +42,15 @@ pub enum SetupError {
         /// Why.
         source: StoreError,
     },
+    /// The PostgreSQL database cannot be reached or brought to this
+    /// release's schema.
+    #[error("cannot open the store in the database {url}: {source}")]
+    Database {
+        /// The database's URL, its password hidden.
+        url: String,
+        /// Why (boxed: an error type stays small).
+        source: Box<StoreError>,
+    },
     /// The plug-in runtime cannot start.
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
@@ -75,6 +85,11 @@ pub struct Options {
     /// Each org's bound on its plug-in files, in bytes; `None` keeps
     /// [`crate::plugins::ORG_DISK_BYTES`] (512 MiB).
     pub org_disk_bytes: Option<u64>,
+    /// The PostgreSQL database holding the store
+    /// (`postgres://USER[:PASSWORD]@HOST:PORT/DB`); `None` keeps it in
+    /// sled under the data folder, which still holds the org folders and
+    /// the compile cache either way.
+    pub database: Option<String>,
     /// Recorded inputs a new version's impact is measured on (`[reload]
     /// impact_sample`; `None`: [`crate::plugins::IMPACT_SAMPLE`]).
     pub impact_sample: Option<usize>,
@@ -85,8 +100,8 @@ pub struct Options {
 pub struct Host {
     /// The engine over the folder's store.
     pub engine: Engine,
-    /// The store itself (for flushing on shutdown).
-    pub store: SledStore,
+    /// The store itself (for flushing on shutdown): sled or PostgreSQL.
+    pub store: Arc<dyn Store>,
     /// The plug-in runtime.
     pub runtime: Runtime,
     /// Loads and swaps the orgs' plug-ins from their folders.
@@ -109,29 +124,35 @@ impl Host {
             path: path.to_path_buf(),
             source,
         })?;
-        let store_path = path.join("store");
-        let sled = SledOptions {
-            durability: options.durability,
-            cache_bytes: options.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
-            ..SledOptions::default()
+        let store: Arc<dyn Store> = match &options.database {
+            Some(url) => Arc::new(leadhost_store_postgres::PostgresStore::open(url).map_err(
+                |source| SetupError::Database {
+                    url: leadhost_store_postgres::redact(url),
+                    source: Box::new(source),
+                },
+            )?),
+            None => {
+                let store_path = path.join("store");
+                let sled = SledOptions {
+                    durability: options.durability,
+                    cache_bytes: options.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
+                    ..SledOptions::default()
+                };
+                Arc::new(SledStore::open_with(&store_path, sled).map_err(|source| {
+                    SetupError::Store {
+                        path: store_path,
+                        source,
+                    }
+                })?)
+            }
         };
-        let store =
-            SledStore::open_with(&store_path, sled).map_err(|source| SetupError::Store {
-                path: store_path,
-                source,
-            })?;
         let runtime = Runtime::new(RuntimeConfig {
             limits: options.limits,
             cache_dir: Some(path.join("cache")),
             compiler: options.compiler,
         })?;
         let orgs = store.orgs().map_err(EngineError::from)?;
-        let engine = Engine::new(
-            Arc::new(store.clone()),
-            Registry::new(),
-            clock,
-            options.engine,
-        );
+        let engine = Engine::new(store.clone(), Registry::new(), clock, options.engine);
         // Absolute, so the watcher's events name the same paths.
         let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let plugins =

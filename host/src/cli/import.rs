@@ -93,7 +93,11 @@ pub fn import(args: &ImportArgs) -> Result<ImportSummary, ImportCliError> {
     for warning in &warnings {
         progress.suspend(|| eprintln!("{path}: column `{}`: {}", warning.column, warning.problem));
     }
-    let host = Host::open(&args.data_dir, Options::default())?;
+    let options = Options {
+        database: args.store.url.clone(),
+        ..Options::default()
+    };
+    let host = Host::open(&args.data_dir, options)?;
     host.ensure_org(&args.org)?;
     let job = ImportJob::new(&args.org, total, "import", &warnings, host.engine.now());
     let mut row = csv::StringRecord::new();

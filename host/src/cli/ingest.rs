@@ -45,6 +45,7 @@ pub struct IngestSummary {
 pub fn ingest(args: &IngestArgs) -> Result<IngestSummary, IngestError> {
     let options = Options {
         durability: args.durability,
+        database: args.store.url.clone(),
         ..Options::default()
     };
     let host = Host::open(&args.data_dir, options)?;

@@ -22,18 +22,21 @@ pub enum OfflineError {
     Setup(#[from] SetupError),
 }
 
-/// Opens `data_dir` with the settings of `config` and the environment.
+/// Opens `data_dir` with the settings of `config` and the environment;
+/// with a PostgreSQL store (`LEADHOST_STORE`, `[store] url`), its database,
+/// which works while servers run on it.
 pub fn open(config: Option<&Path>, data_dir: &Path) -> Result<Host, OfflineError> {
-    if !data_dir.join("store").is_dir() {
-        return Err(OfflineError::NoData(data_dir.to_path_buf()));
-    }
     let flags = Flags {
         listen: None,
         data_dir: Some(data_dir.to_path_buf()),
+        store: None,
     };
     // `vars_os`: a variable that is not UTF-8 (no setting's) must not panic.
     let vars = std::env::vars_os()
         .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
     let settings = ServerConfig::load(config, vars, &flags)?.resolve();
+    if settings.options.database.is_none() && !data_dir.join("store").is_dir() {
+        return Err(OfflineError::NoData(data_dir.to_path_buf()));
+    }
     Ok(Host::open(data_dir, settings.options)?)
 }

@@ -44,6 +44,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     let flags = Flags {
         listen: args.listen,
         data_dir: args.data_dir.clone(),
+        store: args.store.clone(),
     };
     // `vars_os`: a variable that is not UTF-8 (no setting's) must not panic.
     let vars = std::env::vars_os()
@@ -88,7 +89,14 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
             })?),
             None => None,
         };
-        println!("leadhost serving http://{address} (data in {})", settings.data_dir.display());
+        match &settings.options.database {
+            Some(url) => println!(
+                "leadhost serving http://{address} (store in {}, org folders in {})",
+                leadhost_store_postgres::redact(url),
+                settings.data_dir.display()
+            ),
+            None => println!("leadhost serving http://{address} (data in {})", settings.data_dir.display()),
+        }
         println!("dashboard:      http://{address}/   (sign in with a token below)");
         match (&admin, &admin_env) {
             (Some(issued), _) => println!("admin token:    {}   (shown once; stored hashed)", issued.token),

@@ -20,7 +20,11 @@ pub enum ShowError {
 
 /// The lead named by id or e-mail, with its stage and timeline.
 pub fn show(args: &ShowArgs) -> Result<serde_json::Value, ShowError> {
-    let host = Host::open(&args.data_dir, Options::default())?;
+    let options = Options {
+        database: args.store.url.clone(),
+        ..Options::default()
+    };
+    let host = Host::open(&args.data_dir, options)?;
     let engine = &host.engine;
     let by_email = match normalize_email(&args.lead) {
         Ok(email) => engine

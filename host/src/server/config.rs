@@ -44,7 +44,7 @@ pub struct ServerConfig {
     pub delivery: DeliveryConfig,
     /// `[reload]`: the org folders' watcher.
     pub reload: ReloadConfig,
-    /// `[store]`: the sled store.
+    /// `[store]`: sled in the data folder, or a PostgreSQL database.
     pub store: StoreConfig,
 }
 
@@ -193,10 +193,14 @@ impl Default for ReloadConfig {
     }
 }
 
-/// `[store]`: the sled store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// `[store]`: where the store is, and the sled store's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
+    /// A PostgreSQL database to keep the store in
+    /// (`postgres://USER[:PASSWORD]@HOST:PORT/DB`; also `LEADHOST_STORE`
+    /// and `--store`). Unset (the default): sled in the data folder.
+    pub url: Option<String>,
     /// Pages sled keeps cached in memory, in MiB. Default 1,024 (sled's own).
     pub cache_mib: u64,
     /// Days the input of each plug-in call is kept for replays and
@@ -208,6 +212,7 @@ pub struct StoreConfig {
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
+            url: None,
             cache_mib: crate::store::CACHE_BYTES >> 20,
             input_retention_days: 0,
         }
@@ -270,6 +275,7 @@ impl ServerConfig {
                 max_script_bytes: Some(limits.max_script_kib << 10),
                 org_disk_bytes: Some(limits.org_disk_mib << 20),
                 impact_sample: Some(self.reload.impact_sample),
+                database: self.store.url.clone(),
             },
             http: HttpLimits {
                 body_bytes: http.body_kib << 10,

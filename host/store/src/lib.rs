@@ -11,26 +11,23 @@
 //! unit of change: all of its writes land together or none do, and
 //! [`Store::commit`] returns only once they are durable.
 
-mod codec;
+pub mod codec;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod group_commit;
 mod import_job;
 mod keys;
 mod lead;
-mod lead_ids;
+pub mod lead_ids;
 mod lead_summary;
 mod options;
 mod org;
 mod outbox;
 mod plugin_version;
-mod postgres_store;
 mod recorded_input;
 mod routing_view;
 mod shadow;
 mod sled_store;
-#[cfg(any(test, feature = "conformance"))]
-pub mod test_postgres;
 mod timeline;
 
 use std::ops::ControlFlow;
@@ -49,8 +46,7 @@ pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 pub use plugin_version::{
     Activation, ConfigChange, Impact, PluginVersion, VerdictChange, config_changes, config_digest,
 };
-pub use postgres_store::{PostgresStore, UrlError, redact};
-pub use recorded_input::{InputStore, RecordedInput, Spliced};
+pub use recorded_input::{InputStore, RecordedInput, Spliced, Stored};
 pub use routing_view::{CANDIDATES_KEPT, CandidateLoad, Narrowed, RoutingView};
 pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
 pub use sled_store::SledStore;
@@ -317,4 +313,7 @@ pub trait Store:
     ) -> Result<Vec<(String, u64, Decision)>, StoreError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
+    /// Makes everything written so far durable, acknowledged or not (for
+    /// shutdown).
+    fn flush(&self) -> Result<(), StoreError>;
 }

@@ -67,15 +67,19 @@ pub struct Spliced {
     pub count: usize,
 }
 
-/// A stored input before its activities are spliced back in.
+/// A stored input before its activities are spliced back in: what a
+/// backend keeps per input ([`RecordedInput::encode`]), decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Stored {
-    /// Time, slot and lead as recorded.
+pub struct Stored {
+    /// When it was recorded.
     pub at: Time,
+    /// The slot whose call it was.
     pub slot: Slot,
+    /// The lead it was about.
     pub lead: String,
     /// The lead's first `count` activities go at `start` of `rest`.
     pub count: usize,
+    /// Where in `rest` they go (bytes).
     pub start: usize,
     /// The JSON without them.
     pub rest: Vec<u8>,
@@ -84,7 +88,7 @@ pub(crate) struct Stored {
 impl RecordedInput {
     /// The stored value: header, then the rest compressed (the activities
     /// left out when `activities` says where they are).
-    pub(crate) fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Vec<u8> {
         let (count, start, rest) = match self.activities {
             Some(Spliced { start, end, count }) if end <= self.json.len() && start <= end => {
                 let mut rest = self.json[..start].to_vec();
@@ -112,7 +116,10 @@ impl RecordedInput {
 
 impl Stored {
     /// Reads a stored value's parts.
-    pub(crate) fn decode(tree: &'static str, value: &[u8]) -> Result<Stored, StoreError> {
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the value is not one `encode` wrote.
+    pub fn decode(tree: &'static str, value: &[u8]) -> Result<Stored, StoreError> {
         let corrupt = |detail: String| StoreError::Corrupt { tree, detail };
         let (at, slot) = header(tree, value)?;
         let body = decompress(&value[HEADER..])
@@ -148,7 +155,10 @@ impl Stored {
 
     /// The input with `activities` (the JSON array of the lead's first
     /// `count`) spliced back in, checked against `digest`.
-    pub(crate) fn whole(
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the parts do not hash to `digest`.
+    pub fn whole(
         self,
         tree: &'static str,
         org: &str,
@@ -186,7 +196,7 @@ impl Stored {
     }
 
     /// The input with the activity count in place of the activities.
-    pub(crate) fn outline(self, org: &str, digest: &str) -> RecordedInput {
+    pub fn outline(self, org: &str, digest: &str) -> RecordedInput {
         let mut json = self.rest[..self.start].to_vec();
         let spliced = (self.count > 0).then(|| {
             let count = self.count.to_string();

@@ -400,6 +400,10 @@ impl Store for SledStore {
     fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.shared.db.size_on_disk()?)
     }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        SledStore::flush(self)
+    }
 }
 
 #[cfg(test)]

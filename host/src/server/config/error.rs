@@ -76,5 +76,8 @@ pub(super) fn file_key(path: &str) -> String {
 
 /// `limits.fuel` as a variable: `LEADHOST_LIMITS_FUEL`.
 pub(super) fn env_name(path: &str) -> String {
+    if path == "store.url" {
+        return "LEADHOST_STORE".into();
+    }
     format!("LEADHOST_{}", path.replace('.', "_").to_ascii_uppercase())
 }

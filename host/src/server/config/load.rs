@@ -22,6 +22,8 @@ pub struct Flags {
     pub listen: Option<SocketAddr>,
     /// `--data-dir`.
     pub data_dir: Option<PathBuf>,
+    /// `--store`: a PostgreSQL database's URL (`store.url`).
+    pub store: Option<String>,
 }
 
 /// Tables whose keys a `LEADHOST_<TABLE>_<KEY>` variable sets; a variable
@@ -43,7 +45,8 @@ const NOT_SETTINGS: [&str; 3] = ["ADMIN_TOKEN", "CACHE_DIR", "TOOLS"];
 const MISSPELT: f64 = 0.85;
 
 /// Keys whose variable is text as it is, never read as a number.
-const TEXT: [&str; 5] = [
+const TEXT: [&str; 6] = [
+    "store.url",
     "listen",
     "data_dir",
     "durability",
@@ -85,6 +88,9 @@ impl ServerConfig {
         }
         if let Some(data_dir) = &flags.data_dir {
             figment = figment.merge(Serialized::default("data_dir", data_dir));
+        }
+        if let Some(url) = &flags.store {
+            figment = figment.merge(Serialized::default("store.url", url));
         }
         let from = |key: &str| from(&figment, &env, key);
         let invalid = |error: figment::Error, table: Option<&str>| {
@@ -145,6 +151,14 @@ fn from(figment: &Figment, env: &EnvVars, key: &str) -> String {
         }) => path.display().to_string(),
         Some(metadata) if metadata.name == ENV => match env.value(key) {
             Some(_) if key == SECRET => format!("{}=<secret>", env_name(key)),
+            // Its password, if any, is not repeated.
+            Some(value) if key == "store.url" => {
+                format!(
+                    "{}=`{}`",
+                    env_name(key),
+                    leadhost_store_postgres::redact(value)
+                )
+            }
             Some(value) => format!("{}=`{value}`", env_name(key)),
             None => env_name(key),
         },
@@ -315,6 +329,10 @@ impl EnvVars {
     /// `limits.fuel`.
     fn key(name: &str) -> Option<String> {
         let name = name.to_ascii_lowercase();
+        // `LEADHOST_STORE` names the store itself: its URL.
+        if name == "store" {
+            return Some("store.url".into());
+        }
         match TABLES
             .iter()
             .find_map(|table| Some((table, name.strip_prefix(table)?.strip_prefix('_')?)))

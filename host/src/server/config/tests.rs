@@ -54,7 +54,7 @@ fn the_example_file_lists_every_key_with_its_default() {
     let mut listed = BTreeSet::new();
     leaves(&file, "", &mut listed);
     // The keys without a default are shown commented out.
-    for key in ["http.metrics_token", "http.metrics_listen"] {
+    for key in ["http.metrics_token", "http.metrics_listen", "store.url"] {
         let (_, name) = key.split_once('.').unwrap();
         assert!(text.contains(&format!("# {name} = ")), "{key}");
         listed.insert(key.to_string());
@@ -173,6 +173,7 @@ fn flags_win_over_variables_which_win_over_the_file_which_wins_over_defaults() {
     let flag = Flags {
         listen: Some(SocketAddr::from(([127, 0, 0, 1], 9002))),
         data_dir: Some("flagged".into()),
+        store: None,
     };
     let config = load(file, &env, &flag).unwrap();
     assert_eq!(config.listen.port(), 9002);
@@ -189,6 +190,31 @@ fn flags_win_over_variables_which_win_over_the_file_which_wins_over_defaults() {
     let config = load("", &[], &Flags::default()).unwrap();
     assert_eq!(config.listen.port(), 8080);
     assert_eq!(config.http.batch_max, 1000);
+}
+
+#[test]
+fn the_database_url_comes_from_the_flag_the_variable_or_the_file() {
+    let file = "[store]\nurl = \"postgres://file@127.0.0.1:5432/leads\"\n";
+    let env = [("LEADHOST_STORE", "postgres://env@127.0.0.1:5432/leads")];
+    let flag = Flags {
+        store: Some("postgres://flag@127.0.0.1:5432/leads".into()),
+        ..Flags::default()
+    };
+    let url =
+        |file: &str, env: &[(&str, &str)], flags: &Flags| load(file, env, flags).unwrap().store.url;
+    assert_eq!(
+        url(file, &env, &flag).as_deref(),
+        Some("postgres://flag@127.0.0.1:5432/leads")
+    );
+    assert_eq!(
+        url(file, &env, &Flags::default()).as_deref(),
+        Some("postgres://env@127.0.0.1:5432/leads")
+    );
+    assert_eq!(
+        url(file, &[], &Flags::default()).as_deref(),
+        Some("postgres://file@127.0.0.1:5432/leads")
+    );
+    assert_eq!(url("", &[], &Flags::default()), None, "sled by default");
 }
 
 #[test]

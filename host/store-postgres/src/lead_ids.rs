@@ -2,9 +2,9 @@
 //! the database hands out ids that are unique and sort in the order they
 //! were handed out.
 
-use super::{PostgresStore, param};
-use crate::StoreError;
-use crate::lead_ids::{self, PREFIX};
+use crate::{PostgresStore, param};
+use leadhost_store::StoreError;
+use leadhost_store::lead_ids::{self, PREFIX};
 
 impl PostgresStore {
     /// The next lead id of `org`: one round trip (two the first time this
@@ -43,7 +43,7 @@ impl PostgresStore {
         let number: i64 = rows
             .first()
             .map(|row| row.get(0))
-            .ok_or_else(|| super::backend("the lead counter returned no row"))?;
+            .ok_or_else(|| crate::backend("the lead counter returned no row"))?;
         self.shared
             .numbered
             .lock()

@@ -5,14 +5,14 @@ use std::ops::ControlFlow;
 
 use serde::de::DeserializeOwned;
 
-use super::write::put_rep;
-use super::{Param, PostgresStore, backend, millis, param};
-use crate::codec::{decode, encode};
-use crate::{
+use crate::write::put_rep;
+use crate::{Param, PostgresStore, backend, millis, param};
+use leadhost_model::{Activity, Rep, Slot, Time};
+use leadhost_store::codec::{decode, encode};
+use leadhost_store::{
     Applied, Assignment, Commit, Decision, Due, DurableFuture, LeadRecord, LeadSummary, OrgRecord,
     OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord,
 };
-use leadhost_model::{Activity, Rep, Slot, Time};
 
 /// Rows a scan reads per query: a visitor that breaks early costs at most
 /// one page more than it read.
@@ -79,7 +79,7 @@ impl PostgresStore {
 
     /// Runs `statements` in one transaction; for writes that are durable on
     /// return (a PostgreSQL commit is).
-    fn write(&self, statements: Vec<super::Statement>) -> Result<(), StoreError> {
+    fn write(&self, statements: Vec<crate::Statement>) -> Result<(), StoreError> {
         self.transaction(None, statements).map(drop)
     }
 }
@@ -391,5 +391,10 @@ impl Store for PostgresStore {
             .map(|row| row.get(0))
             .ok_or_else(|| backend("pg_database_size answered no row"))?;
         Ok(size.max(0) as u64)
+    }
+
+    /// Every write was committed (durable) when it returned.
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
     }
 }

@@ -15,8 +15,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::StoreError;
-use super::codec::decode;
+use leadhost_store::StoreError;
+use leadhost_store::codec::decode;
 
 mod lead_ids;
 mod outbox;
@@ -24,6 +24,9 @@ mod records;
 mod schema;
 mod store;
 mod write;
+
+#[cfg(any(test, feature = "test-server"))]
+pub mod test_server;
 
 /// Connections one store handle keeps open at most: the engine's blocking
 /// threads share them. PostgreSQL's default `max_connections` is 100, so

@@ -1,7 +1,7 @@
-//! The conformance suite on a real PostgreSQL (`crate::test_postgres`).
+//! The conformance suite on a real PostgreSQL (`crate::test_server`).
 
-use super::PostgresStore;
-use crate::conformance::Harness;
+use crate::PostgresStore;
+use leadhost_store::conformance::Harness;
 
 /// Each store on a database of its own; a restart connects again.
 #[derive(Default)]
@@ -13,7 +13,7 @@ impl Harness for PostgresHarness {
     type Store = PostgresStore;
 
     fn fresh(&mut self) -> PostgresStore {
-        let url = crate::test_postgres::database();
+        let url = crate::test_server::database();
         let store = PostgresStore::open(&url).expect("open a fresh database");
         self.urls.push(url);
         store
@@ -29,12 +29,12 @@ impl Harness for PostgresHarness {
 mod conformance {
     use super::PostgresHarness;
 
-    crate::store_conformance!(PostgresHarness::default());
+    leadhost_store::store_conformance!(PostgresHarness::default());
 }
 
 #[test]
 fn a_database_at_a_newer_schema_is_refused() {
-    let url = crate::test_postgres::database();
+    let url = crate::test_server::database();
     drop(PostgresStore::open(&url).unwrap());
     let store = PostgresStore::open(&url).unwrap();
     store
@@ -52,7 +52,7 @@ fn a_database_at_a_newer_schema_is_refused() {
 
 #[test]
 fn opening_twice_applies_the_migrations_once_and_a_bad_url_is_named() {
-    let url = crate::test_postgres::database();
+    let url = crate::test_server::database();
     let (first, second) = std::thread::scope(|scope| {
         let first = scope.spawn(|| PostgresStore::open(&url).map(drop));
         let second = scope.spawn(|| PostgresStore::open(&url).map(drop));

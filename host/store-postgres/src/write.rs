@@ -5,9 +5,9 @@ use deadpool_postgres::Pool;
 use futures_util::future::try_join_all;
 use tokio_postgres::error::SqlState;
 
-use super::{Check, PostgresStore, Statement, backend, borrowed, millis, param};
-use crate::codec::encode;
-use crate::{Applied, Commit, LeadSummary, Precondition, StoreError};
+use crate::{Check, PostgresStore, Statement, backend, borrowed, millis, param};
+use leadhost_store::codec::encode;
+use leadhost_store::{Applied, Commit, LeadSummary, Precondition, StoreError};
 
 /// Why a transaction did not commit.
 pub(super) enum Failed {
@@ -249,7 +249,7 @@ fn conflict(org: &str, lead: &str, expected: Precondition, found: Option<u64>) -
 fn is_unique_violation(error: &(dyn std::error::Error + 'static)) -> bool {
     error
         .downcast_ref::<tokio_postgres::Error>()
-        .is_some_and(super::schema::is_unique_violation)
+        .is_some_and(crate::schema::is_unique_violation)
 }
 
 /// Creates or replaces `org`'s rep.
@@ -266,7 +266,7 @@ pub(super) fn put_rep(org: &str, rep: &leadhost_model::Rep) -> Statement {
 }
 
 /// Creates or replaces `org`'s call task.
-pub(super) fn put_call_task(org: &str, task: &crate::CallTask) -> Statement {
+pub(super) fn put_call_task(org: &str, task: &leadhost_store::CallTask) -> Statement {
     (
         "INSERT INTO call_tasks (org, id, value) VALUES ($1, $2, $3) \
          ON CONFLICT (org, id) DO UPDATE SET value = EXCLUDED.value",

@@ -2,13 +2,13 @@
 
 use std::ops::ControlFlow;
 
-use super::{PostgresStore, millis, param};
-use crate::StoreError;
-use crate::codec::{decode, encode};
-use crate::import_job::{ImportJobRecord, ImportJobStore};
-use crate::recorded_input::{InputStore, RecordedInput, Stored};
-use crate::shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
+use crate::{PostgresStore, millis, param};
 use leadhost_model::{Activity, Slot, Time};
+use leadhost_store::StoreError;
+use leadhost_store::codec::{decode, encode};
+use leadhost_store::{ImportJobRecord, ImportJobStore};
+use leadhost_store::{InputStore, RecordedInput, Stored};
+use leadhost_store::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
 
 /// Shadow puts per org and slot between two trims of its oldest beyond
 /// [`SHADOWS_KEPT`] (as the sled store).

@@ -1,11 +1,11 @@
 //! [`OutboxStore`] on PostgreSQL: a message's failed attempts live on its
 //! row, so the due ones are one query.
 
-use super::{PostgresStore, millis, param};
-use crate::codec::{decode, encode};
-use crate::outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
-use crate::{OutboxMessage, StoreError};
+use crate::{PostgresStore, millis, param};
 use leadhost_model::Time;
+use leadhost_store::codec::{decode, encode};
+use leadhost_store::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
+use leadhost_store::{OutboxMessage, StoreError};
 
 impl OutboxStore for PostgresStore {
     fn due_messages(&self, now: Time, limit: usize) -> Result<Vec<Pending>, StoreError> {
@@ -121,7 +121,7 @@ impl OutboxStore for PostgresStore {
     }
 
     fn put_call_task(&self, org: &str, task: &CallTask) -> Result<(), StoreError> {
-        self.transaction(None, vec![super::write::put_call_task(org, task)])
+        self.transaction(None, vec![crate::write::put_call_task(org, task)])
             .map(drop)
     }
 }

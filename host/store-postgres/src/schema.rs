@@ -4,12 +4,12 @@
 
 use deadpool_postgres::Pool;
 
-use super::backend;
-use crate::StoreError;
+use crate::backend;
+use leadhost_store::StoreError;
 
 /// The migrations, oldest first: version `n` is `MIGRATIONS[n - 1]`. A
 /// migration is never edited once released; a change is a new one.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_leads.sql")];
+pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_leads.sql")];
 
 /// The table recording which versions were applied.
 pub const SCHEMA_VERSION_TABLE: &str = "leadhost_schema";
