@@ -7,6 +7,20 @@ use leadhost_store::codec::{decode, encode};
 use leadhost_store::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
 use leadhost_store::{OutboxMessage, StoreError};
 
+/// A row of `outbox` (`id, value, attempts`) as the engine sees it.
+fn pending(row: &tokio_postgres::Row) -> Result<Pending, StoreError> {
+    let attempts: Option<Attempts> = row
+        .get::<_, Option<&[u8]>>(2)
+        .map(|value| decode("outbox", value))
+        .transpose()?;
+    Ok(Pending {
+        id: row.get::<_, i64>(0) as u64,
+        message: decode("outbox", row.get::<_, &[u8]>(1))?,
+        attempts: attempts.as_ref().map_or(0, |state| state.attempts),
+        last_error: attempts.map(|state| state.last_error),
+    })
+}
+
 impl OutboxStore for PostgresStore {
     fn due_messages(&self, now: Time, limit: usize) -> Result<Vec<Pending>, StoreError> {
         let rows = self.rows(
@@ -14,20 +28,35 @@ impl OutboxStore for PostgresStore {
              WHERE next_at_ms IS NULL OR next_at_ms <= $1 ORDER BY id LIMIT $2",
             vec![param(millis(now)), param(limit as i64)],
         )?;
-        rows.iter()
-            .map(|row| {
-                let attempts: Option<Attempts> = row
-                    .get::<_, Option<&[u8]>>(2)
-                    .map(|value| decode("outbox", value))
-                    .transpose()?;
-                Ok(Pending {
-                    id: row.get::<_, i64>(0) as u64,
-                    message: decode("outbox", row.get::<_, &[u8]>(1))?,
-                    attempts: attempts.as_ref().map_or(0, |state| state.attempts),
-                    last_error: attempts.map(|state| state.last_error),
-                })
-            })
-            .collect()
+        rows.iter().map(pending).collect()
+    }
+
+    /// One statement: the due rows no other transaction holds (`SKIP
+    /// LOCKED`: claims running at once on several hosts take disjoint
+    /// messages instead of waiting on each other), their next time moved
+    /// to the lease's end, so a claim after this one passes them by until
+    /// then.
+    fn claim_messages(
+        &self,
+        now: Time,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<Vec<Pending>, StoreError> {
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let rows = self.rows(
+            "UPDATE outbox SET next_at_ms = $3 WHERE id IN (\
+                 SELECT id FROM outbox WHERE next_at_ms IS NULL OR next_at_ms <= $1 \
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, value, attempts",
+            vec![
+                param(millis(now)),
+                param(limit as i64),
+                param(millis(until)),
+            ],
+        )?;
+        let mut claimed = rows.iter().map(pending).collect::<Result<Vec<_>, _>>()?;
+        claimed.sort_by_key(|pending| pending.id);
+        Ok(claimed)
     }
 
     fn retry_later(&self, id: u64, attempts: &Attempts) -> Result<(), StoreError> {

@@ -70,3 +70,81 @@ fn opening_twice_applies_the_migrations_once_and_a_bad_url_is_named() {
         "the password stays hidden: {message}"
     );
 }
+
+/// Two hosts claiming the outbox at once take disjoint messages; a claim
+/// passes by what another host holds until that lease is out, then takes
+/// it over (that host died), attempts unchanged; a delivered message is
+/// gone for everyone.
+#[test]
+fn hosts_claim_disjoint_messages_and_take_over_a_dead_hosts_claims_after_the_lease() {
+    use leadhost_store::{OutboxKind, OutboxMessage, OutboxStore};
+    use std::time::Duration;
+
+    let url = crate::test_server::database();
+    let (a, b) = (
+        PostgresStore::open(&url).unwrap(),
+        PostgresStore::open(&url).unwrap(),
+    );
+    let now: leadhost_model::Time = "2026-12-02T10:00:00Z".parse().unwrap();
+    for lead in 0..40 {
+        let message = OutboxMessage {
+            org: "acme".into(),
+            lead: format!("ld-{lead}"),
+            at: now,
+            kind: OutboxKind::LeadAssigned {
+                rep: "ana".into(),
+                rep_display_name: None,
+                rep_email: None,
+            },
+        };
+        a.transaction(
+            None,
+            vec![(
+                "INSERT INTO outbox (id, org, value) VALUES (nextval('outbox_ids'), $1, $2)",
+                vec![
+                    crate::param("acme".to_string()),
+                    crate::param(leadhost_store::codec::encode(&message)),
+                ],
+            )],
+        )
+        .unwrap();
+    }
+    let lease = Duration::from_secs(60);
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let mine = scope.spawn(|| a.claim_messages(now, lease, 25).unwrap());
+        let theirs = scope.spawn(|| b.claim_messages(now, lease, 25).unwrap());
+        (mine.join().unwrap(), theirs.join().unwrap())
+    });
+    let ids = |claimed: &[leadhost_store::Pending]| -> Vec<u64> {
+        claimed.iter().map(|pending| pending.id).collect()
+    };
+    assert_eq!(mine.len() + theirs.len(), 40, "every message, once");
+    assert!(
+        ids(&mine).iter().all(|id| !ids(&theirs).contains(id)),
+        "disjoint: {:?} and {:?}",
+        ids(&mine),
+        ids(&theirs)
+    );
+    assert!(a.claim_messages(now, lease, 100).unwrap().is_empty());
+    assert_eq!(
+        a.due_messages(now, 100).unwrap().len(),
+        0,
+        "claimed messages are not due before their lease ends"
+    );
+
+    // A delivers its own; B dies holding its claims.
+    for pending in &mine {
+        a.delivered(pending.id).unwrap();
+    }
+    drop(b);
+    let before_the_end = now + chrono::Duration::seconds(59);
+    assert!(
+        a.claim_messages(before_the_end, lease, 100)
+            .unwrap()
+            .is_empty()
+    );
+    let after = now + chrono::Duration::seconds(61);
+    let taken_over = a.claim_messages(after, lease, 100).unwrap();
+    assert_eq!(ids(&taken_over), ids(&theirs), "B's claims, in order");
+    assert!(taken_over.iter().all(|pending| pending.attempts == 0));
+}

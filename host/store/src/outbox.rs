@@ -70,6 +70,22 @@ pub struct CallTask {
 pub trait OutboxStore {
     /// Messages whose next attempt is due at `now`, oldest first.
     fn due_messages(&self, now: Time, limit: usize) -> Result<Vec<Pending>, StoreError>;
+    /// Messages due at `now`, oldest first, claimed until `now + lease` for
+    /// the caller to deliver: a backend that several hosts share hides them
+    /// from every other claim until then unless they are delivered, retried
+    /// or buried first, so each is sent by one host; a host that dies
+    /// mid-delivery leaves its claims to the others once the lease is out.
+    /// A backend only one process opens (sled) has no one to hide them
+    /// from: this is [`due_messages`](Self::due_messages).
+    fn claim_messages(
+        &self,
+        now: Time,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<Vec<Pending>, StoreError> {
+        let _ = lease;
+        self.due_messages(now, limit)
+    }
     /// Records a failed attempt and when to try again; durable on return.
     fn retry_later(&self, id: u64, attempts: &Attempts) -> Result<(), StoreError>;
     /// Removes a delivered message; durable on return.

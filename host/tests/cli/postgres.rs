@@ -160,3 +160,112 @@ fn a_database_that_cannot_be_reached_is_named_without_its_password() {
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
 }
+
+/// A loopback webhook receiver answering 200 after `delay`: the
+/// `Idempotency-Key` of every request it got, in order.
+fn receiver(delay: std::time::Duration) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = keys.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let (mut length, mut key) = (0, None);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(value) = lower.strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    if lower.starts_with("idempotency-key:") {
+                        key = line
+                            .split_once(':')
+                            .map(|(_, value)| value.trim().to_string());
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                std::thread::sleep(delay);
+                seen.lock().unwrap().extend(key);
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    (url, keys)
+}
+
+/// Two hosts deliver one outbox: each message is claimed by one host, so
+/// a slow receiver gets each `lead-assigned` once, not once per host.
+#[test]
+fn two_hosts_deliver_each_webhook_once() {
+    let url = leadhost_store_postgres::test_server::database();
+    let shared = tempfile::tempdir().unwrap();
+    let (hook, keys) = receiver(std::time::Duration::from_millis(100));
+    // The demo org's folder, then its webhook, before both hosts start.
+    let (_first, first) = host(shared.path(), &url);
+    drop(first);
+    let org_file = shared.path().join("data/orgs/demo/org.toml");
+    let mut text = std::fs::read_to_string(&org_file).unwrap();
+    text.push_str(&format!(
+        "\n[webhooks.lead-assigned]\nurl = \"{hook}\"\nsecret = \"a secret of 16+ characters\"\n"
+    ));
+    std::fs::write(&org_file, text).unwrap();
+    let fast = [
+        ("LEADHOST_STORE", url.as_str()),
+        ("LEADHOST_DELIVERY_INTERVAL_MS", "20"),
+    ];
+    let start = |shared: &std::path::Path| {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(shared.join("data"), dir.path().join("data")).unwrap();
+        let serving = start_with(dir.path(), &fast);
+        (dir, serving)
+    };
+    let (dir_a, a) = start(shared.path());
+    let (_dir_b, b) = start(shared.path());
+    let client = reqwest::blocking::Client::new();
+    let mut assigned = 0;
+    for n in 0..30 {
+        let host = if n % 2 == 0 { &a.url } else { &b.url };
+        let response = client
+            .post(format!("{host}/v1/orgs/demo/leads"))
+            .bearer_auth(ADMIN)
+            .json(&serde_json::json!({
+                "email": format!("buyer{n}@fabrikam{n}.example"), "country": "DE",
+                "budget": 60000, "authority": "decision-maker", "need": "high", "timeline_days": 45
+            }))
+            .send()
+            .unwrap();
+        let lead: serde_json::Value = response.json().unwrap();
+        if lead["stage"] == "assigned" {
+            assigned += 1;
+        }
+    }
+    assert!(assigned > 0, "the demo's rules assign these leads");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while keys.lock().unwrap().len() < assigned && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Time for a second delivery of the last ones, if there were to be one.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let received = keys.lock().unwrap().clone();
+    let mut unique = received.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        assigned,
+        "every assignment delivered: {received:?}\n{}",
+        log_of(dir_a.path())
+    );
+    assert_eq!(received.len(), unique.len(), "none twice: {received:?}");
+}

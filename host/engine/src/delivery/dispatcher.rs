@@ -15,6 +15,16 @@ use crate::store::{Attempts, DeadLetter, OutboxKind, OutboxMessage, Pending, Sto
 /// [`Dispatcher::with_round_size`] (`[delivery] round_size`).
 pub const ROUND_SIZE: usize = 200;
 
+/// Most messages one claim takes: a claim's lease covers each one's full
+/// timeout, so a host that dies mid-round leaves at most this many
+/// messages for the others to take over after the lease (8 × 10 s + 30 s
+/// with the default policy).
+pub const CLAIM_SIZE: usize = 8;
+
+/// Added to a claim's lease beyond its messages' timeouts: signing and
+/// recording each outcome.
+const CLAIM_MARGIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The event kind of a message, as webhooks and headers name it.
 pub fn event_name(message: &OutboxMessage) -> &'static str {
     match &message.kind {
@@ -82,11 +92,34 @@ impl Dispatcher {
     /// of it (durably) before returning.
     pub async fn run_once(&self) -> Result<Round, StoreError> {
         let store = self.engine.store().clone();
-        let now = self.engine.now();
-        let size = self.round_size;
-        let due = blocking(&store, move |store| store.due_messages(now, size)).await?;
         let mut round = Round::default();
-        for pending in due {
+        let mut taken = 0;
+        // Claimed a few at a time (each host on a shared database takes
+        // its own), until the round is full or nothing is left due.
+        while taken < self.round_size {
+            let now = self.engine.now();
+            let size = CLAIM_SIZE.min(self.round_size - taken);
+            let lease = self.policy.timeout * size as u32 + CLAIM_MARGIN;
+            let claimed =
+                blocking(&store, move |store| store.claim_messages(now, lease, size)).await?;
+            if claimed.is_empty() {
+                break;
+            }
+            taken += claimed.len();
+            self.deliver(&store, now, claimed, &mut round).await?;
+        }
+        Ok(round)
+    }
+
+    /// Sends each claimed message and records its outcome.
+    async fn deliver(
+        &self,
+        store: &Arc<dyn Store>,
+        now: leadhost_model::Time,
+        claimed: Vec<Pending>,
+        round: &mut Round,
+    ) -> Result<(), StoreError> {
+        for pending in claimed {
             let outcome = self.send(&pending).await;
             let event = event_name(&pending.message);
             let label = match &outcome {
@@ -100,7 +133,7 @@ impl Dispatcher {
             let id = pending.id;
             match outcome {
                 Outcome::Delivered | Outcome::Unrouted => {
-                    blocking(&store, move |store| store.delivered(id)).await?;
+                    blocking(store, move |store| store.delivered(id)).await?;
                     if label == "delivered" {
                         round.delivered += 1;
                     } else {
@@ -118,7 +151,7 @@ impl Dispatcher {
                             last_error: error,
                             dead_at: now,
                         };
-                        blocking(&store, move |store| store.bury(&letter)).await?;
+                        blocking(store, move |store| store.bury(&letter)).await?;
                         round.buried += 1;
                     } else {
                         let wait = self.policy.delay(failures, fastrand::f64());
@@ -128,13 +161,13 @@ impl Dispatcher {
                                 + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX),
                             last_error: error,
                         };
-                        blocking(&store, move |store| store.retry_later(id, &attempts)).await?;
+                        blocking(store, move |store| store.retry_later(id, &attempts)).await?;
                         round.retried += 1;
                     }
                 }
             }
         }
-        Ok(round)
+        Ok(())
     }
 
     async fn send(&self, pending: &Pending) -> Outcome {
