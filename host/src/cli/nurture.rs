@@ -2,7 +2,9 @@
 //! that comes due in the next N days, as if that time had come. For demos
 //! and dry runs on a copy of the data: the steps are real (touches go to
 //! the outbox, the timeline records them at their due time), so do not run
-//! it on data a live server sends from.
+//! it on data a live server sends from. Several runs on one PostgreSQL
+//! store take each step once: a step commits only on the lead revision it
+//! read, and the run that loses finds the step gone.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +42,9 @@ pub struct RunArgs {
         default_value = "leadhost-data"
     )]
     pub data_dir: PathBuf,
+    /// The store, when not sled in the data folder.
+    #[command(flatten)]
+    pub store: super::StoreArg,
 }
 
 /// `nurture` failed.
@@ -67,7 +72,11 @@ pub fn nurture(args: &NurtureArgs) -> Result<NurtureRun, NurtureCliError> {
     let NurtureCommand::Run(args) = &args.command;
     let clock = ManualClock::new(SystemClock.now());
     let until = SystemClock.now() + chrono::Duration::days(i64::from(args.days));
-    let host = Host::open_with_clock(&args.data_dir, Options::default(), Arc::new(clock.clone()))?;
+    let options = Options {
+        database: args.store.url.clone(),
+        ..Options::default()
+    };
+    let host = Host::open_with_clock(&args.data_dir, options, Arc::new(clock.clone()))?;
     let store = host.engine.store().clone();
     let mut steps = 0;
     while let Some(next) = store.due(until, 1).map_err(EngineError::from)?.pop() {

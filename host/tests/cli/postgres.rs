@@ -269,3 +269,97 @@ fn two_hosts_deliver_each_webhook_once() {
     );
     assert_eq!(received.len(), unique.len(), "none twice: {received:?}");
 }
+
+/// Runs `leadhost` with `args` and `--data-dir data` (and `--store`),
+/// expecting success; its stdout.
+fn leadhost(args: &[&str], data: &std::path::Path, store: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_leadhost"));
+    command.args(args).arg("--data-dir").arg(data);
+    if let Some(url) = store {
+        command.args(["--store", url]);
+    }
+    let output = command.env_remove("RUST_LOG").output().unwrap();
+    assert!(
+        output.status.success(),
+        "leadhost {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Per lead of `emails` (in the demo org), its touches in `store`.
+fn touches(store: &dyn leadhost_store::Store, emails: &[String]) -> Vec<(String, usize)> {
+    emails
+        .iter()
+        .map(|email| {
+            let id = store.lead_by_email("demo", email).unwrap().expect("a lead");
+            let sent = store
+                .timeline("demo", &id)
+                .unwrap()
+                .iter()
+                .filter(|entry| serde_json::to_string(entry).unwrap().contains("touch-sent"))
+                .count();
+            (email.clone(), sent)
+        })
+        .collect()
+}
+
+/// Two `nurture run`s at once on one database take each step once: per
+/// lead, the touches one run on sled gives, none twice, none skipped.
+#[test]
+fn two_nurture_runs_on_one_database_take_each_step_once() {
+    // Leads that are nurtured, not handed to sales: weeks of steps each.
+    let emails: Vec<String> = (0..200)
+        .map(|n| format!("analyst{n}@brightpath{n}.example"))
+        .collect();
+    let leads = tempfile::NamedTempFile::new().unwrap();
+    let lines: Vec<String> = emails
+        .iter()
+        .map(|email| {
+            serde_json::json!({"email": email, "title": "Marketing Analyst", "country": "US",
+                "need": "medium", "authority": "influencer", "company_size": 900})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(leads.path(), lines.join("\n") + "\n").unwrap();
+    let leads = leads.path().to_str().unwrap();
+    let run = ["nurture", "run", "--days", "60"];
+    let steps = |stdout: &str| -> u64 {
+        let run: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        run["steps"].as_u64().unwrap()
+    };
+
+    let sled = tempfile::tempdir().unwrap();
+    leadhost(&["ingest", leads, "--org", "demo"], sled.path(), None);
+    let alone = steps(&leadhost(&run, sled.path(), None));
+    assert!(alone >= 2 * emails.len() as u64, "weeks of steps: {alone}");
+
+    let url = leadhost_store_postgres::test_server::database();
+    let shared = tempfile::tempdir().unwrap();
+    leadhost(
+        &["ingest", leads, "--org", "demo"],
+        shared.path(),
+        Some(&url),
+    );
+    let together: u64 = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| steps(&leadhost(&run, shared.path(), Some(&url)))))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).sum()
+    });
+    assert_eq!(together, alone, "each step taken by one of the two runs");
+    let expected = touches(
+        &leadhost_store::SledStore::open(
+            &sled.path().join("store"),
+            leadhost_store::Durability::default(),
+        )
+        .unwrap(),
+        &emails,
+    );
+    let found = touches(
+        &leadhost_store_postgres::PostgresStore::open(&url).unwrap(),
+        &emails,
+    );
+    assert!(expected.iter().all(|(_, sent)| *sent > 0), "{expected:?}");
+    assert_eq!(found, expected);
+}
