@@ -157,8 +157,9 @@ impl Change {
         });
     }
 
-    /// Records an assignment, the rep's new load and the account's owner.
-    pub fn assign(&mut self, rep: Rep, decision_seq: u64) {
+    /// Records an assignment, the rep's new load (`rep`, changed from
+    /// `read`) and the account's owner.
+    pub fn assign(&mut self, read: &Rep, rep: Rep, decision_seq: u64) {
         self.commit.assignment = Some(Assignment {
             lead: self.record.id().to_string(),
             rep: rep.id.clone(),
@@ -168,11 +169,22 @@ impl Change {
         if let Some(domain) = super::validate::account_domain(&self.record.lead) {
             self.commit.account = Some((domain.to_string(), rep.id.clone()));
         }
-        self.rep(rep);
+        self.rep(read, rep);
     }
 
-    /// Writes a rep's changed record (load, last assignment).
-    pub fn rep(&mut self, rep: Rep) {
+    /// Writes a rep's changed record (load, last assignment), on the
+    /// condition that the store still holds it as `read` (the first read,
+    /// if the change writes the rep twice): another host's change to that
+    /// rep fails this commit instead of being overwritten.
+    pub fn rep(&mut self, read: &Rep, rep: Rep) {
+        if !self
+            .commit
+            .expect_reps
+            .iter()
+            .any(|known| known.id == read.id)
+        {
+            self.commit.expect_reps.push(read.clone());
+        }
         self.commit.reps.retain(|known| known.id != rep.id);
         self.commit.reps.push(rep);
     }

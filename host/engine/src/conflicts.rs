@@ -2,7 +2,8 @@
 //! its lead is still as it was loaded (see `leadhost_store::Precondition`).
 //! In one process the per-lead locks make that certain; with several hosts
 //! on one database it may not hold, and the operation runs again on the
-//! lead as it now is.
+//! lead as it now is. Likewise for a rep's load (a lead assigned to the
+//! rep by another host).
 
 use crate::store::StoreError;
 use crate::{Engine, EngineError};
@@ -13,6 +14,13 @@ use crate::{Engine, EngineError};
 /// the lead and the caller gets the conflict (a 503: send it again).
 pub const CONFLICT_RETRIES: u32 = 3;
 
+/// How many times an operation runs again after its commit found a rep's
+/// load changed by another host ([`StoreError::RepChanged`]). Each such
+/// conflict means another host assigned a lead meanwhile, so a run loses
+/// only while others make progress; with every host routing the same
+/// org's leads to the same few reps, several in a row are ordinary.
+pub const REP_CONFLICT_RETRIES: u32 = 10;
+
 impl Engine {
     /// Runs `operation`, and again (up to [`CONFLICT_RETRIES`] more times)
     /// while it fails on a [`StoreError::Conflict`]. `operation` must load
@@ -21,9 +29,22 @@ impl Engine {
         &self,
         mut operation: impl FnMut() -> Result<T, EngineError>,
     ) -> Result<T, EngineError> {
-        let mut retries = 0;
+        let (mut retries, mut rep_retries) = (0, 0);
         loop {
             match operation() {
+                Err(EngineError::Store(StoreError::RepChanged { org, rep }))
+                    if rep_retries < REP_CONFLICT_RETRIES =>
+                {
+                    rep_retries += 1;
+                    self.shared.rosters.forget(&org);
+                    metrics::counter!("leadhost_rep_conflicts_total").increment(1);
+                    tracing::debug!(
+                        org,
+                        rep,
+                        rep_retries,
+                        "a rep's load changed under a commit; again"
+                    );
+                }
                 Err(EngineError::Store(StoreError::Conflict { org, lead, .. }))
                     if retries < CONFLICT_RETRIES =>
                 {

@@ -23,9 +23,14 @@ pub(super) struct Rosters {
 }
 
 impl Rosters {
-    /// `org`'s reps; read from the store the first time. Call with the
-    /// org's routing lock held if the answer must be current.
+    /// `org`'s reps; read from the store the first time, or every time
+    /// when other hosts write the store too ([`Store::shared`]: their
+    /// assignments change the load). Call with the org's routing lock held
+    /// if the answer must be current.
     pub fn get(&self, store: &dyn Store, org: &str) -> Result<Arc<Vec<Rep>>, StoreError> {
+        if store.shared() {
+            return Ok(Arc::new(store.reps(org)?));
+        }
         if let Some(reps) = self
             .orgs
             .read()

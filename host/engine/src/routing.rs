@@ -76,8 +76,9 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
             let Some(mut chosen) = check_rep(change, &reps, &rep)? else {
                 return Ok(Next::Rest);
             };
+            let read = chosen.clone();
             chosen.open_leads += 1;
-            chosen.last_assigned_at = Some(now);
+            chosen.last_assigned_at = Some(assigned_at(&reps, now));
             change.move_to(
                 LeadStage::Assigned { rep: rep.clone() },
                 "the routing policy chose this rep",
@@ -88,7 +89,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
                 rep_display_name: chosen.display_name.clone(),
                 rep_email: chosen.email.clone(),
             };
-            change.assign(chosen, seq);
+            change.assign(&read, chosen, seq);
             change.outbox(assigned);
             keep_in_touch::start(shared, change);
             sla::start(shared, change);
@@ -102,6 +103,19 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
             reason,
             cause: "the routing policy returned it to marketing".into(),
         }),
+    }
+}
+
+/// When an assignment made at `now` counts as made: `now`, or just after
+/// the latest assignment the roster shows if that is not earlier. `now`
+/// is when the change began, before its plug-in calls, and other hosts'
+/// clocks differ; without this an assignment that began earlier but
+/// committed later would look older than the one before it, and
+/// round-robin would give the next lead to the same rep again.
+fn assigned_at(reps: &[Rep], now: Time) -> Time {
+    match reps.iter().filter_map(|rep| rep.last_assigned_at).max() {
+        Some(latest) if latest >= now => latest + chrono::Duration::milliseconds(1),
+        _ => now,
     }
 }
 
@@ -209,10 +223,10 @@ pub(super) fn release(shared: &Shared, change: &mut Change) -> Result<(), Engine
     };
     hold_routing(shared, change);
     let reps = shared.rosters.get(&*shared.store, &change.record.org)?;
-    if let Some(rep) = reps.iter().find(|rep| rep.id == owner) {
-        let mut rep = rep.clone();
+    if let Some(read) = reps.iter().find(|rep| rep.id == owner) {
+        let mut rep = read.clone();
         rep.open_leads = rep.open_leads.saturating_sub(1);
-        change.rep(rep);
+        change.rep(read, rep);
     }
     Ok(())
 }

@@ -181,20 +181,21 @@ impl PostgresStore {
     }
 
     /// Runs `statements` in one transaction, in order (sent together: one
-    /// round trip for all of them once prepared), after `check` (a query
-    /// whose answer `holds` must accept, under the transaction's locks).
+    /// round trip for all of them once prepared), after `checks` (each a
+    /// query whose answer its `holds` must accept, under the transaction's
+    /// locks).
     /// Answers each statement's count of rows changed. Runs again on a
     /// serialization failure or deadlock, up to [`TRANSACTION_RETRIES`].
     pub(crate) fn transaction(
         &self,
-        check: Option<Check>,
+        checks: Vec<Check>,
         statements: Vec<Statement>,
     ) -> Result<Vec<u64>, StoreError> {
         let pool = self.shared.pool.clone();
         self.block(async move {
             let mut attempt = 0;
             loop {
-                match write::run(&pool, check.as_ref(), &statements).await {
+                match write::run(&pool, &checks, &statements).await {
                     Err(write::Failed::Retry(_)) if attempt < TRANSACTION_RETRIES => attempt += 1,
                     Err(write::Failed::Retry(error)) => return Err(backend(error)),
                     Err(write::Failed::Store(error)) => return Err(error),

@@ -61,7 +61,7 @@ impl OutboxStore for PostgresStore {
 
     fn retry_later(&self, id: u64, attempts: &Attempts) -> Result<(), StoreError> {
         self.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "UPDATE outbox SET attempts = $2, next_at_ms = $3 WHERE id = $1",
                 vec![
@@ -76,7 +76,7 @@ impl OutboxStore for PostgresStore {
 
     fn delivered(&self, id: u64) -> Result<(), StoreError> {
         self.transaction(
-            None,
+            Vec::new(),
             vec![("DELETE FROM outbox WHERE id = $1", vec![param(id as i64)])],
         )
         .map(drop)
@@ -84,7 +84,7 @@ impl OutboxStore for PostgresStore {
 
     fn bury(&self, letter: &DeadLetter) -> Result<(), StoreError> {
         self.transaction(
-            None,
+            Vec::new(),
             vec![
                 (
                     "DELETE FROM outbox WHERE id = $1",
@@ -127,7 +127,7 @@ impl OutboxStore for PostgresStore {
         // One statement: the letter leaves and its message returns together,
         // once, however many hosts replay it at the same moment.
         let counts = self.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "WITH gone AS (DELETE FROM dead_letters WHERE org = $1 AND id = $2 RETURNING id) \
                  INSERT INTO outbox (id, org, value) SELECT id, $1, $3 FROM gone",
@@ -150,7 +150,7 @@ impl OutboxStore for PostgresStore {
     }
 
     fn put_call_task(&self, org: &str, task: &CallTask) -> Result<(), StoreError> {
-        self.transaction(None, vec![crate::write::put_call_task(org, task)])
+        self.transaction(Vec::new(), vec![crate::write::put_call_task(org, task)])
             .map(drop)
     }
 }

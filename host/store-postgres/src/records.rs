@@ -20,7 +20,7 @@ const SHADOW_PAGE: i64 = 256;
 impl ImportJobStore for PostgresStore {
     fn put_import_job(&self, org: &str, job: &ImportJobRecord) -> Result<(), StoreError> {
         self.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "INSERT INTO import_jobs (org, id, value) VALUES ($1, $2, $3) \
                  ON CONFLICT (org, id) DO UPDATE SET value = EXCLUDED.value",
@@ -52,7 +52,7 @@ impl ImportJobStore for PostgresStore {
 
     fn remove_import_job(&self, org: &str, id: &str) -> Result<(), StoreError> {
         self.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "DELETE FROM import_jobs WHERE org = $1 AND id = $2",
                 vec![param(org.to_string()), param(id.to_string())],
@@ -103,7 +103,7 @@ impl InputStore for PostgresStore {
 
     fn expire_inputs(&self, before: Time) -> Result<u64, StoreError> {
         let counts = self.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "DELETE FROM inputs WHERE at_ms < $1",
                 vec![param(millis(before))],
@@ -146,7 +146,7 @@ impl ShadowStore for PostgresStore {
                 ],
             ));
         }
-        self.transaction(None, statements).map(drop)
+        self.transaction(Vec::new(), statements).map(drop)
     }
 
     fn shadows(

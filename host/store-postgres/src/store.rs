@@ -80,11 +80,16 @@ impl PostgresStore {
     /// Runs `statements` in one transaction; for writes that are durable on
     /// return (a PostgreSQL commit is).
     fn write(&self, statements: Vec<crate::Statement>) -> Result<(), StoreError> {
-        self.transaction(None, statements).map(drop)
+        self.transaction(Vec::new(), statements).map(drop)
     }
 }
 
 impl Store for PostgresStore {
+    /// Several hosts write one database.
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn put_org(&self, org: &OrgRecord) -> Result<(), StoreError> {
         self.write(vec![(
             "INSERT INTO orgs (id, value) VALUES ($1, $2) \

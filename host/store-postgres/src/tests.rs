@@ -39,7 +39,7 @@ fn a_database_at_a_newer_schema_is_refused() {
     let store = PostgresStore::open(&url).unwrap();
     store
         .transaction(
-            None,
+            Vec::new(),
             vec![("INSERT INTO leadhost_schema (version) VALUES (99)", vec![])],
         )
         .unwrap();
@@ -98,7 +98,7 @@ fn hosts_claim_disjoint_messages_and_take_over_a_dead_hosts_claims_after_the_lea
             },
         };
         a.transaction(
-            None,
+            Vec::new(),
             vec![(
                 "INSERT INTO outbox (id, org, value) VALUES (nextval('outbox_ids'), $1, $2)",
                 vec![

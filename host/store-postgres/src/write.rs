@@ -6,7 +6,8 @@ use futures_util::future::try_join_all;
 use tokio_postgres::error::SqlState;
 
 use crate::{Check, PostgresStore, Statement, backend, borrowed, millis, param};
-use leadhost_store::codec::encode;
+use leadhost_model::Rep;
+use leadhost_store::codec::{decode, encode};
 use leadhost_store::{Applied, Commit, LeadSummary, Precondition, StoreError};
 
 /// Why a transaction did not commit.
@@ -36,10 +37,10 @@ fn failed(error: tokio_postgres::Error) -> Failed {
     }
 }
 
-/// One run of a transaction: `check`, then `statements` in order.
+/// One run of a transaction: `checks`, then `statements` in order.
 pub(super) async fn run(
     pool: &Pool,
-    check: Option<&Check>,
+    checks: &[Check],
     statements: &[Statement],
 ) -> Result<Vec<u64>, Failed> {
     let mut client = pool
@@ -52,7 +53,7 @@ pub(super) async fn run(
         .await
         .map_err(failed)?;
     let transaction = client.transaction().await.map_err(failed)?;
-    if let Some(check) = check {
+    for check in checks {
         let rows = transaction
             .query(check.sql, &borrowed(&check.params))
             .await
@@ -223,7 +224,33 @@ impl PostgresStore {
                 }),
             }
         });
-        match self.transaction(check, statements) {
+        let mut checks: Vec<Check> = check.into_iter().collect();
+        // Each rep as the writer read it, locked in id order (two hosts
+        // assigning the same reps lock them in one order: no deadlock).
+        let mut reps = commit.expect_reps.clone();
+        reps.sort_by(|a, b| a.id.cmp(&b.id));
+        for rep in reps {
+            let org = org.clone();
+            checks.push(Check {
+                sql: "SELECT value FROM reps WHERE org = $1 AND id = $2 FOR UPDATE",
+                params: vec![text(&org), text(&rep.id)],
+                holds: Box::new(move |rows| {
+                    let stored = rows
+                        .first()
+                        .map(|row| decode::<Rep>("reps", row.get::<_, &[u8]>(0)))
+                        .transpose()?;
+                    if stored.as_ref() == Some(&rep) {
+                        Ok(())
+                    } else {
+                        Err(StoreError::RepChanged {
+                            org: org.clone(),
+                            rep: rep.id.clone(),
+                        })
+                    }
+                }),
+            });
+        }
+        match self.transaction(checks, statements) {
             Ok(_) => Ok(Applied(0)),
             // Another writer created the lead, or a lead for its e-mail,
             // since this one looked: the engine loads again and retries

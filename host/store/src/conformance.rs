@@ -34,7 +34,10 @@ pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
 pub use plugin_versions::plugin_versions_read_back_oldest_first_and_take_an_impact;
-pub use preconditions::a_commit_applies_only_while_its_precondition_holds;
+pub use preconditions::{
+    a_commit_applies_only_while_its_precondition_holds,
+    a_reps_load_changes_only_from_what_its_writer_read,
+};
 pub use recent::a_slots_latest_decisions_come_newest_first;
 pub use shadows::shadow_decisions_read_back_newest_first_per_org_and_slot;
 pub use summaries::lead_summaries_follow_their_records;
@@ -73,6 +76,7 @@ macro_rules! store_conformance {
             orgs_tokens_and_reps_read_back,
             plugin_versions_read_back_oldest_first_and_take_an_impact,
             a_commit_applies_only_while_its_precondition_holds,
+            a_reps_load_changes_only_from_what_its_writer_read,
             same_lead_writers_serialise_by_revision,
             an_outbox_message_is_retried_buried_and_replayed,
             call_tasks_change_in_place_per_org,

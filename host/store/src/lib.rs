@@ -84,6 +84,16 @@ pub enum StoreError {
         /// The stored revision (`None`: no record).
         found: Option<u64>,
     },
+    /// A commit's rep precondition did not hold: the rep's load changed
+    /// since the writer read it (see [`Commit::expect_reps`]). Nothing of
+    /// the commit was written; read the reps again and retry.
+    #[error("rep {rep} of org {org} changed under the commit (another host assigned them a lead?)")]
+    RepChanged {
+        /// The org.
+        org: String,
+        /// The rep.
+        rep: String,
+    },
     /// A value could not be decoded.
     #[error("a record in `{tree}` is corrupt: {detail}")]
     Corrupt {
@@ -135,6 +145,11 @@ pub struct Commit {
     pub account: Option<(String, String)>,
     /// Reps whose record changed (load, last assignment).
     pub reps: Vec<Rep>,
+    /// The reps of `reps` as the writer read them: the commit fails with
+    /// [`StoreError::RepChanged`], writing nothing, if one is stored
+    /// otherwise now (another host assigned that rep a lead meanwhile), so
+    /// a rep's load never loses an update. Empty: no check.
+    pub expect_reps: Vec<Rep>,
     /// Messages for the outside world.
     pub outbox: Vec<OutboxMessage>,
     /// Calls a nurture track asked for.
@@ -255,6 +270,13 @@ pub trait Store:
     fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError>;
     /// Creates or replaces a rep; durable on return.
     fn put_rep(&self, org: &str, rep: &Rep) -> Result<(), StoreError>;
+    /// Whether other processes may write this store meanwhile (several
+    /// hosts on one database): the engine then reads from the store what
+    /// it could otherwise keep in memory (the reps' load). `false` for a
+    /// store one process holds (sled).
+    fn shared(&self) -> bool {
+        false
+    }
     /// The rep owning the account of `domain`.
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError>;
     /// A lead's current assignment.

@@ -64,6 +64,18 @@ fn two_hosts_on_one_database_serve_the_same_leads_and_the_cli_reads_them_meanwhi
         "one lead per e-mail across hosts: {again}"
     );
 
+    // One new e-mail posted to both hosts at once is one lead.
+    let ids: Vec<serde_json::Value> = std::thread::scope(|scope| {
+        let posts: Vec<_> = (0..8)
+            .map(|n| {
+                let (client, host) = (&client, if n % 2 == 0 { &a.url } else { &b.url });
+                scope.spawn(move || post_lead(client, host, "bo@tailspin.example")["id"].clone())
+            })
+            .collect();
+        posts.into_iter().map(|post| post.join().unwrap()).collect()
+    });
+    assert!(ids.iter().all(|id| *id == ids[0]), "one lead: {ids:?}");
+
     // Leads posted to both hosts at once get distinct ids, all kept.
     let posted: Vec<String> = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..4)
@@ -99,7 +111,7 @@ fn two_hosts_on_one_database_serve_the_same_leads_and_the_cli_reads_them_meanwhi
         .json()
         .unwrap();
     let listed = listed["leads"].as_array().expect("a page of leads");
-    assert_eq!(listed.len(), 41, "every lead, once");
+    assert_eq!(listed.len(), 42, "every lead, once");
 
     // The CLI opens the database while both hosts run (sled would refuse).
     let shown = Command::new(env!("CARGO_BIN_EXE_leadhost"))
@@ -362,4 +374,74 @@ fn two_nurture_runs_on_one_database_take_each_step_once() {
     );
     assert!(expected.iter().all(|(_, sent)| *sent > 0), "{expected:?}");
     assert_eq!(found, expected);
+}
+
+/// Round-robin stays fair across hosts: leads routed by two hosts at once
+/// reach the reps in turn (max − min ≤ 1), and each rep's open-lead count
+/// is the number of leads it was given — no host's increment lost.
+#[test]
+fn two_hosts_routing_at_once_keep_the_reps_load_exact_and_fair() {
+    let url = leadhost_store_postgres::test_server::database();
+    let shared = tempfile::tempdir().unwrap();
+    let (_dir_a, a) = host(shared.path(), &url);
+    let (_dir_b, b) = host(shared.path(), &url);
+    let client = reqwest::blocking::Client::new();
+    let owners: Vec<String> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..6)
+            .map(|thread| {
+                let (client, host) = (&client, if thread % 2 == 0 { &a.url } else { &b.url });
+                scope.spawn(move || {
+                    (0..8)
+                        .map(|n| {
+                            let lead: serde_json::Value = client
+                                .post(format!("{host}/v1/orgs/demo/leads"))
+                                .bearer_auth(ADMIN)
+                                .json(&serde_json::json!({
+                                    "email": format!("cfo{thread}-{n}@maker{thread}x{n}.example"),
+                                    "country": "DE", "budget": 60000,
+                                    "authority": "decision-maker", "need": "high", "timeline_days": 45
+                                }))
+                                .send()
+                                .unwrap()
+                                .json()
+                                .unwrap();
+                            assert_eq!(lead["stage"], "assigned", "{lead}");
+                            lead["owner"].as_str().unwrap().to_string()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|thread| thread.join().unwrap())
+            .collect()
+    });
+    let mut given = std::collections::BTreeMap::<String, u64>::new();
+    for owner in &owners {
+        *given.entry(owner.clone()).or_default() += 1;
+    }
+    let reps: serde_json::Value = client
+        .get(format!("{}/v1/orgs/demo/reps", a.url))
+        .bearer_auth(ADMIN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let load: std::collections::BTreeMap<String, u64> = reps
+        .as_array()
+        .or_else(|| reps["reps"].as_array())
+        .expect("reps")
+        .iter()
+        .filter(|rep| rep["open_leads"].as_u64().unwrap_or(0) > 0)
+        .map(|rep| {
+            (
+                rep["id"].as_str().unwrap().to_string(),
+                rep["open_leads"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(load, given, "each rep's load is what it was given");
+    let (most, least) = (given.values().max().unwrap(), given.values().min().unwrap());
+    assert!(given.len() >= 2 && most - least <= 1, "in turn: {given:?}");
 }

@@ -89,3 +89,41 @@ pub fn a_commit_applies_only_while_its_precondition_holds(harness: &mut impl Har
         "only the event of the commit that applied: {timeline:?}"
     );
 }
+
+/// A commit that writes a rep's load on the condition that the rep is
+/// stored as its writer read it applies while it is; once another write
+/// changed the rep (another host's assignment), it fails naming the rep
+/// and writes nothing — neither the rep nor its lead.
+pub fn a_reps_load_changes_only_from_what_its_writer_read(harness: &mut impl Harness) {
+    let store = harness.fresh();
+    let read = super::rep("ana", 2);
+    store.put_rep("acme", &read).expect("put rep");
+    let assign = |lead: &str, open_leads: u32| {
+        let mut commit = create(record("acme", lead, None));
+        commit.reps = vec![super::rep("ana", open_leads)];
+        commit.expect_reps = vec![read.clone()];
+        commit
+    };
+    store.commit(assign("ld-1", 3)).expect("the rep as read");
+    let stored = |store: &dyn Store| store.reps("acme").expect("reps");
+    assert_eq!(stored(&store), [super::rep("ana", 3)]);
+
+    let lost = store.commit(assign("ld-2", 3));
+    assert!(
+        matches!(&lost, Err(StoreError::RepChanged { org, rep }) if org == "acme" && rep == "ana"),
+        "{lost:?}"
+    );
+    assert_eq!(
+        store.lead("acme", "ld-2").expect("read"),
+        None,
+        "nothing written"
+    );
+    assert_eq!(stored(&store), [super::rep("ana", 3)]);
+
+    let mut unknown = create(record("acme", "ld-3", None));
+    unknown.expect_reps = vec![super::rep("bea", 0)];
+    assert!(
+        matches!(store.commit(unknown), Err(StoreError::RepChanged { .. })),
+        "a rep that is not stored is not as read"
+    );
+}

@@ -2,7 +2,9 @@
 //! sled transaction with its precondition checked inside it.
 
 use sled::Tree;
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 
 use super::{
     ACCOUNTS, ACTIVITIES, ASSIGNMENTS, CALL_TASKS, DECISIONS, DECISIONS_BY_SLOT, EMAILS, EVENTS,
@@ -10,6 +12,7 @@ use super::{
 };
 use crate::codec::{decode, encode};
 use crate::{Applied, Commit, LeadRecord, LeadSummary, Precondition, Store, StoreError};
+use leadhost_model::Rep;
 
 /// One write of a commit: tree, key, value (`None` removes).
 pub(super) type Write = (usize, Vec<u8>, Option<Vec<u8>>);
@@ -20,7 +23,9 @@ struct Check<'a> {
     key: Vec<u8>,
     org: &'a str,
     lead: &'a str,
-    expected: Precondition,
+    expected: Option<Precondition>,
+    /// Reps that must be stored as they are here.
+    reps: &'a [Rep],
 }
 
 impl SledStore {
@@ -106,11 +111,12 @@ impl SledStore {
                 writes.push((INPUTS, key, Some(input.encode())));
             }
         }
-        let check = commit.expect.map(|expected| Check {
+        let check = (commit.expect.is_some() || !commit.expect_reps.is_empty()).then(|| Check {
             key: keys::scoped(org, lead),
             org,
             lead,
-            expected,
+            expected: commit.expect,
+            reps: &commit.expect_reps,
         });
         self.write_checked(&writes, check.as_ref())
     }
@@ -136,8 +142,11 @@ impl SledStore {
         // with its trees, and a lead's commit touches a handful of the
         // store's twenty.
         let mut used: Vec<usize> = writes.iter().map(|(index, _, _)| *index).collect();
-        if check.is_some() {
+        if let Some(check) = check {
             used.push(LEADS);
+            if !check.reps.is_empty() {
+                used.push(REPS);
+            }
         }
         used.sort_unstable();
         used.dedup();
@@ -150,26 +159,8 @@ impl SledStore {
         let result: Result<(), TransactionError<StoreError>> =
             trees.as_slice().transaction(|view| {
                 if let Some(check) = check {
-                    let found = match view[at(LEADS)].get(check.key.as_slice())? {
-                        Some(bytes) => Some(
-                            decode::<LeadRecord>(TREES[LEADS], &bytes)
-                                .map_err(ConflictableTransactionError::Abort)?
-                                .revision,
-                        ),
-                        None => None,
-                    };
-                    let holds = match check.expected {
-                        Precondition::Absent => found.is_none(),
-                        Precondition::Revision(revision) => found == Some(revision),
-                    };
-                    if !holds {
-                        return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
-                            org: check.org.to_string(),
-                            lead: check.lead.to_string(),
-                            expected: check.expected,
-                            found,
-                        }));
-                    }
+                    let reps = (!check.reps.is_empty()).then(|| &view[at(REPS)]);
+                    holds(check, &view[at(LEADS)], reps)?;
                 }
                 for (index, key, value) in writes {
                     let tree = &view[at(*index)];
@@ -186,4 +177,54 @@ impl SledStore {
         })?;
         Ok(Applied(self.shared.group.ticket()))
     }
+}
+
+/// Checks a commit's preconditions inside its transaction: the lead's
+/// revision, then each rep as the writer read it.
+fn holds(
+    check: &Check<'_>,
+    leads: &TransactionalTree,
+    reps: Option<&TransactionalTree>,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    if let Some(expected) = check.expected {
+        let found = match leads.get(check.key.as_slice())? {
+            Some(bytes) => Some(
+                decode::<LeadRecord>(TREES[LEADS], &bytes)
+                    .map_err(ConflictableTransactionError::Abort)?
+                    .revision,
+            ),
+            None => None,
+        };
+        let holds = match expected {
+            Precondition::Absent => found.is_none(),
+            Precondition::Revision(revision) => found == Some(revision),
+        };
+        if !holds {
+            return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
+                org: check.org.to_string(),
+                lead: check.lead.to_string(),
+                expected,
+                found,
+            }));
+        }
+    }
+    for rep in check.reps {
+        let stored = match reps {
+            Some(tree) => tree.get(keys::scoped(check.org, &rep.id))?,
+            None => None,
+        };
+        let stored = stored
+            .map(|bytes| decode::<Rep>(TREES[REPS], &bytes))
+            .transpose()
+            .map_err(ConflictableTransactionError::Abort)?;
+        if stored.as_ref() != Some(rep) {
+            return Err(ConflictableTransactionError::Abort(
+                StoreError::RepChanged {
+                    org: check.org.to_string(),
+                    rep: rep.id.clone(),
+                },
+            ));
+        }
+    }
+    Ok(())
 }
