@@ -23,7 +23,7 @@ fi
 
 # The PostgreSQL store's tests start a throwaway cluster with Debian's
 # PostgreSQL (initdb in a temp folder, loopback, an ephemeral port;
-# host/store/src/test_postgres.rs); installed here when missing. A server
+# host/store-postgres/src/test_server.rs); installed here when missing. A server
 # already running as a service is left alone.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${LEADHOST_PG_BIN:-}" ]; then
     echo "test: installing postgresql (Debian's package) for the PostgreSQL store's tests" >&2
