@@ -134,12 +134,22 @@ impl Reloader {
     }
 }
 
-impl Drop for Reloader {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        self.shared.ready.notify_all();
-        // Reloads are bounded (fuel and deadlines per call); wait a little
-        // for the store to be released, but never hang a shutdown on one.
+impl Reloader {
+    /// Stops the pool: each worker ends after the reload it is running
+    /// (waiting up to [`STOP_WAIT`] for it, never hanging a shutdown on
+    /// one) and releases its loader, and with it the store. Later calls
+    /// return at once. Called on drop, and by the [`Watcher`](super::Watcher)
+    /// as it is dropped, which may not be the pool's last owner.
+    pub fn stop(&self) {
+        {
+            // Under the queue's lock: a worker between its check of the
+            // flag and its wait would otherwise miss the wake-up.
+            let _queue = lock(&self.shared.queue);
+            if self.shared.stop.swap(true, Ordering::SeqCst) {
+                return;
+            }
+            self.shared.ready.notify_all();
+        }
         let stopped = self
             .stopped
             .lock()
@@ -153,12 +163,18 @@ impl Drop for Reloader {
     }
 }
 
+impl Drop for Reloader {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 fn work(shared: &Shared, loader: &PluginLoader) {
     loop {
         let org = {
             let mut queue = lock(&shared.queue);
             loop {
-                if shared.stop.load(Ordering::Relaxed) {
+                if shared.stop.load(Ordering::SeqCst) {
                     return;
                 }
                 let next_due = queue.take_due(Instant::now());

@@ -47,7 +47,17 @@ pub struct Watcher {
     /// arrives for a stopped pool.
     _debouncer: Debouncer<ChangesOnly>,
     /// Runs the reloads, one per org at a time.
-    _reloader: Arc<Reloader>,
+    reloader: Arc<Reloader>,
+}
+
+impl Drop for Watcher {
+    /// Stops the reloads before anything else goes: an event being handled
+    /// at this moment holds the pool past this drop, and its workers must
+    /// not keep the store open behind it (a restart in this process would
+    /// find the store in use).
+    fn drop(&mut self) {
+        self.reloader.stop();
+    }
 }
 
 impl std::fmt::Debug for Watcher {
@@ -156,7 +166,7 @@ pub fn start(loader: PluginLoader, debounce: Duration) -> Result<(Watcher, Catch
     };
     let watcher = Watcher {
         _debouncer: debouncer,
-        _reloader: reloader,
+        reloader,
     };
     Ok((watcher, catch_up))
 }
@@ -225,5 +235,22 @@ mod tests {
         assert!(of(EventKind::Modify(ModifyKind::Any)));
         assert!(of(EventKind::Create(CreateKind::File)));
         assert!(of(EventKind::Remove(notify::event::RemoveKind::Any)));
+    }
+
+    /// Dropping the watcher stops its reloads at once, even while an event
+    /// being handled holds the pool (as the handler's upgraded reference
+    /// does): the store is free for the next open, as a restart needs.
+    #[test]
+    fn dropping_the_watcher_frees_the_store_while_an_event_holds_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || crate::setup::Host::open(dir.path(), Default::default());
+        let host = open().unwrap();
+        let watcher = watch(host.plugins.clone(), Duration::from_millis(50)).unwrap();
+        let handling = Arc::clone(&watcher.reloader);
+        drop(watcher);
+        drop(host);
+        let again = open();
+        drop(handling);
+        again.expect("the store is free once the watcher is dropped");
     }
 }
