@@ -50,6 +50,11 @@ impl Change {
         self.commit.email = Some((self.record.lead.email.clone(), self.record.id().to_string()));
     }
 
+    /// Whether the lead is new in this change: nothing of it is stored.
+    pub fn is_new(&self) -> bool {
+        self.expect == Precondition::Absent
+    }
+
     fn next_seq(&mut self) -> u64 {
         let seq = self.record.next_seq;
         self.record.next_seq += 1;

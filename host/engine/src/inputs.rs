@@ -8,7 +8,12 @@ use crate::model::{Activity, Qualification, Stage};
 /// The lead's activities: the stored ones and this change's new ones.
 pub(super) fn activities(shared: &Shared, change: &Change) -> Result<Vec<Activity>, EngineError> {
     let record = &change.record;
-    let mut all = shared.store.activities(&record.org, record.id())?;
+    // A new lead has none stored: no read (a round trip on PostgreSQL).
+    let mut all = if change.is_new() {
+        Vec::new()
+    } else {
+        shared.store.activities(&record.org, record.id())?
+    };
     all.extend(change.new_activities().cloned());
     Ok(all)
 }

@@ -65,6 +65,11 @@ struct Shared {
     numbered: std::sync::Mutex<std::collections::HashSet<String>>,
     /// Shadow decisions put per `(org, slot)`, for trimming each on its own count.
     shadow_puts: std::sync::Mutex<std::collections::HashMap<(String, String), u64>>,
+    /// Orgs found, by id: every request names its org, and orgs are never
+    /// deleted, so a found org is not asked for again (two round trips a
+    /// lead saved). An org's record is its id, name and creation time; a
+    /// rename by another host shows here after a restart.
+    orgs: std::sync::Mutex<std::collections::HashMap<String, leadhost_store::OrgRecord>>,
 }
 
 impl Drop for Shared {
@@ -127,6 +132,7 @@ impl PostgresStore {
                 runtime: Some(runtime),
                 numbered: Default::default(),
                 shadow_puts: Default::default(),
+                orgs: Default::default(),
             }),
         };
         let pool = store.shared.pool.clone();
@@ -230,6 +236,19 @@ fn borrowed(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 /// A backend failure from any error.
 fn backend(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     StoreError::Backend(error.into())
+}
+
+impl PostgresStore {
+    /// The orgs this handle has found ([`Shared::orgs`]).
+    fn known_orgs(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, leadhost_store::OrgRecord>>
+    {
+        self.shared
+            .orgs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// `url` with its password (if any) replaced by `***`, for messages.

@@ -95,15 +95,24 @@ impl Store for PostgresStore {
             "INSERT INTO orgs (id, value) VALUES ($1, $2) \
              ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value",
             vec![text(&org.id), param(encode(org))],
-        )])
+        )])?;
+        self.known_orgs().insert(org.id.clone(), org.clone());
+        Ok(())
     }
 
     fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError> {
-        self.one(
+        if let Some(org) = self.known_orgs().get(id) {
+            return Ok(Some(org.clone()));
+        }
+        let found: Option<OrgRecord> = self.one(
             "orgs",
             "SELECT value FROM orgs WHERE id = $1",
             vec![text(id)],
-        )
+        )?;
+        if let Some(org) = &found {
+            self.known_orgs().insert(org.id.clone(), org.clone());
+        }
+        Ok(found)
     }
 
     fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError> {
