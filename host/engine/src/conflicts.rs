@@ -18,7 +18,8 @@ pub const CONFLICT_RETRIES: u32 = 3;
 /// load changed by another host ([`StoreError::RepChanged`]). Each such
 /// conflict means another host assigned a lead meanwhile, so a run loses
 /// only while others make progress; with every host routing the same
-/// org's leads to the same few reps, several in a row are ordinary.
+/// org's leads to the same few reps, several in a row are ordinary (each
+/// retry waits a random moment first: see [`Engine::retrying`]).
 pub const REP_CONFLICT_RETRIES: u32 = 10;
 
 impl Engine {
@@ -37,6 +38,12 @@ impl Engine {
                 {
                     rep_retries += 1;
                     self.shared.rosters.forget(&org);
+                    // Hosts routing one org's leads at once read the same
+                    // roster and pick the same rep, so the one that lost
+                    // would race the other for the next rep in step: a
+                    // random pause of up to 1, 2, 4 … 32 ms breaks the step.
+                    let most = 1u64 << rep_retries.min(5);
+                    std::thread::sleep(std::time::Duration::from_millis(fastrand::u64(0..=most)));
                     metrics::counter!("leadhost_rep_conflicts_total").increment(1);
                     tracing::debug!(
                         org,

@@ -205,7 +205,13 @@ impl PostgresStore {
                 ],
             ));
         }
-        let check = commit.expect.map(|expected| {
+        // A new lead's plain insert is its own check: a second creator
+        // fails on the key (a round trip saved); an existing lead's
+        // revision is read under its row lock.
+        let revision_check = commit
+            .expect
+            .filter(|expected| *expected != Precondition::Absent);
+        let check = revision_check.map(|expected| {
             let (org, lead) = (org.clone(), lead.clone());
             Check {
                 sql: "SELECT revision FROM leads WHERE org = $1 AND id = $2 FOR UPDATE",
@@ -257,7 +263,15 @@ impl PostgresStore {
             // (and then finds the other lead by its e-mail).
             Err(StoreError::Backend(error)) if is_unique_violation(error.as_ref()) => {
                 let expected = commit.expect.unwrap_or(Precondition::Absent);
-                Err(conflict(&org, &lead, expected, None))
+                // What is there now, for the error (a lost race only).
+                let found = self
+                    .rows(
+                        "SELECT revision FROM leads WHERE org = $1 AND id = $2",
+                        vec![text(&org), text(&lead)],
+                    )?
+                    .first()
+                    .map(|row| row.get::<_, i64>(0) as u64);
+                Err(conflict(&org, &lead, expected, found))
             }
             Err(error) => Err(error),
         }

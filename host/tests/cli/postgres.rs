@@ -383,8 +383,9 @@ fn two_nurture_runs_on_one_database_take_each_step_once() {
 fn two_hosts_routing_at_once_keep_the_reps_load_exact_and_fair() {
     let url = leadhost_store_postgres::test_server::database();
     let shared = tempfile::tempdir().unwrap();
-    let (_dir_a, a) = host(shared.path(), &url);
-    let (_dir_b, b) = host(shared.path(), &url);
+    let (dir_a, a) = host(shared.path(), &url);
+    let (dir_b, b) = host(shared.path(), &url);
+    let logs = || format!("{}\n{}", log_of(dir_a.path()), log_of(dir_b.path()));
     let client = reqwest::blocking::Client::new();
     let owners: Vec<String> = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..6)
@@ -405,7 +406,7 @@ fn two_hosts_routing_at_once_keep_the_reps_load_exact_and_fair() {
                                 .unwrap()
                                 .json()
                                 .unwrap();
-                            assert_eq!(lead["stage"], "assigned", "{lead}");
+                            assert_eq!(lead["stage"], "assigned", "{lead}\n{}", logs());
                             lead["owner"].as_str().unwrap().to_string()
                         })
                         .collect::<Vec<_>>()
