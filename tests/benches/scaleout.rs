@@ -253,7 +253,9 @@ fn main() {
     ];
     for (config, (name, database, hosts)) in configs.into_iter().enumerate() {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-        let org = format!("scale{config}");
+        // An org of its own per run too: a database given with
+        // `--database` keeps the orgs of earlier runs.
+        let org = format!("scale{config}-{}", std::process::id());
         let (serving, token) = start(dir.path(), database, &org, hosts);
         // Warm up: connections, plug-in instances, prepared statements.
         client.block_on(drive(&serving, &token, &org, config + 100, 300, 4));
