@@ -145,20 +145,13 @@ pub async fn upload(
     request: Request,
 ) -> Result<Json<SlotView>, ApiError> {
     let slot = parse_slot(&slot)?;
-    let Query(query) = query.map_err(|rejection| {
-        let text = rejection.body_text();
-        // serde names an unknown parameter between backticks.
-        match text.split('`').nth(1).filter(|_| text.contains("unknown field")) {
-            Some(unknown) => ApiError::Invalid(vec![FieldError {
-                field: unknown.to_string(),
-                problem: "an upload's query takes only `name`; the version serves with the config org.toml gives its plug-in (or the config it last served with), so set config there after the upload".into(),
-            }]),
-            None => ApiError::Invalid(vec![FieldError {
-                field: "name".into(),
-                problem: "the query needs `?name=<plug-in name>`".into(),
-            }]),
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => {
+            drain(request).await;
+            return Err(query_refused(&rejection));
         }
-    })?;
+    };
     let org = access.org.clone();
     let boundary = request
         .headers()
@@ -193,6 +186,40 @@ pub async fn upload(
     })
     .await?;
     Ok(Json(view))
+}
+
+/// The error for an upload's query that does not parse: the parameter it
+/// does not take, or the missing `name`.
+fn query_refused(rejection: &axum::extract::rejection::QueryRejection) -> ApiError {
+    let text = rejection.body_text();
+    // serde names an unknown parameter between backticks.
+    match text.split('`').nth(1).filter(|_| text.contains("unknown field")) {
+        Some(unknown) => ApiError::Invalid(vec![FieldError {
+            field: unknown.to_string(),
+            problem: "an upload's query takes only `name`; the version serves with the config org.toml gives its plug-in (or the config it last served with), so set config there after the upload".into(),
+        }]),
+        None => ApiError::Invalid(vec![FieldError {
+            field: "name".into(),
+            problem: "the query needs `?name=<plug-in name>`".into(),
+        }]),
+    }
+}
+
+/// How much of a refused upload's body is read before the answer, and for
+/// how long at most: a client still sending a small body when a refusal
+/// closed the connection would see a broken pipe instead of the answer; a
+/// large or slow one is cut off after this.
+const DRAIN_BYTES: usize = 64 * 1024;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads (and drops) what the client is still sending of `request`'s body,
+/// up to [`DRAIN_BYTES`] within [`DRAIN_TIME`], before a refusal answers.
+async fn drain(request: Request) {
+    let _ = tokio::time::timeout(
+        DRAIN_TIME,
+        axum::body::to_bytes(request.into_body(), DRAIN_BYTES),
+    )
+    .await;
 }
 
 /// Every version the slot has had, oldest first: name, hash, config and

@@ -190,6 +190,59 @@ fn an_upload_query_names_the_parameter_it_does_not_take() {
     assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
 }
 
+/// A body that arrives in two parts, `pause` apart: a client still
+/// sending when the server has made up its mind.
+struct Slow {
+    parts: Vec<Vec<u8>>,
+    pause: std::time::Duration,
+}
+
+impl std::io::Read for Slow {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.parts.is_empty() {
+            return Ok(0);
+        }
+        if self.parts.len() == 1 {
+            std::thread::sleep(self.pause);
+        }
+        let part = self.parts.remove(0);
+        let n = part.len().min(buf.len());
+        buf[..n].copy_from_slice(&part[..n]);
+        if n < part.len() {
+            self.parts.insert(0, part[n..].to_vec());
+        }
+        Ok(n)
+    }
+}
+
+/// A refused upload query is answered to a client still sending its body:
+/// the server reads the (small) rest first instead of closing the
+/// connection under it, which the client would see as a broken pipe.
+#[test]
+fn a_refused_upload_query_is_answered_while_the_body_is_still_coming() {
+    let server = TestServer::start();
+    let body = b"--X\r\nContent-Disposition: form-data; name=\"component\"\r\n\
+                 Content-Type: application/wasm\r\n\r\n\0asm\r\n--X--\r\n";
+    let (first, rest) = body.split_at(20);
+    let slow = Slow {
+        parts: vec![first.to_vec(), rest.to_vec()],
+        pause: std::time::Duration::from_millis(300),
+    };
+    let answer = server
+        .request(
+            Method::PUT,
+            "/v1/orgs/demo/plugins/lead-definition?name=x&config=1",
+            Some(&server.demo),
+        )
+        .header("content-type", "multipart/form-data; boundary=X")
+        .body(reqwest::blocking::Body::sized(slow, body.len() as u64))
+        .send()
+        .expect("the answer, not a broken pipe");
+    let (status, problem) = read(answer);
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "config", "{problem}");
+}
+
 #[test]
 fn a_slots_config_is_set_over_the_api_checked_first_and_versioned() {
     let server = TestServer::start();
