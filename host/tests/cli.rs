@@ -222,6 +222,7 @@ mod cli {
     pub mod plugin_test_report;
     pub mod plugin_tools;
     pub mod postgres;
+    pub mod postgres_work;
     pub mod replay;
     pub mod scaffold;
     pub mod serve;

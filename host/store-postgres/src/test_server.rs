@@ -19,6 +19,10 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+/// A throwaway cluster's settings beside its port and socket: durability
+/// off (the tests' data is thrown away), room for several hosts' pools.
+const FLAGS: &str = "-c fsync=off -c full_page_writes=off -c max_connections=200";
+
 /// The superuser of a throwaway cluster.
 const SUPERUSER: &str = "leadhost";
 
@@ -52,28 +56,71 @@ pub fn server() -> &'static Server {
     })
 }
 
-/// A new, empty database; its URL.
+/// A new, empty database on the test process's server; its URL.
 pub fn database() -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let server = server();
-    let name = format!(
-        "leadhost_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let status = Command::new(server.bin.join("createdb"))
-        .args([
-            "--maintenance-db",
-            &format!("{}/postgres", server.base),
-            &name,
-        ])
-        .status()
-        .expect("run createdb");
-    assert!(status.success(), "createdb {name} failed");
-    format!("{}/{name}", server.base)
+    server().database()
+}
+
+/// A throwaway cluster of the caller's own, for a test that stops and
+/// starts it (the shared one serves other tests meanwhile); stopped and
+/// removed when the test process ends, like the shared one.
+pub fn private() -> Server {
+    start().unwrap_or_else(|error| panic!("start a throwaway PostgreSQL: {error}"))
 }
 
 impl Server {
+    /// A new, empty database on this server; its URL.
+    pub fn database(&self) -> String {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "leadhost_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let status = Command::new(self.bin.join("createdb"))
+            .args([
+                "--maintenance-db",
+                &format!("{}/postgres", self.base),
+                &name,
+            ])
+            .status()
+            .expect("run createdb");
+        assert!(status.success(), "createdb {name} failed");
+        format!("{}/{name}", self.base)
+    }
+
+    /// Starts a throwaway cluster again after a `pg_ctl(["stop", …])`, on
+    /// the same port and flags; returns once it accepts connections.
+    pub fn start_again(&self) -> Result<(), String> {
+        let data = self.data.as_ref().ok_or("not a throwaway cluster")?;
+        let root = data.parent().ok_or("a cluster folder")?;
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 {FLAGS}",
+            self.port,
+            root.display()
+        );
+        let status = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(data)
+            // A log of its own: the first one belongs to whoever ran the
+            // watchdog (root, when the cluster's owner is `postgres`).
+            .args(["-o", &options, "-l"])
+            .arg(root.join("postgres-again.log"))
+            .args(["-w", "start"])
+            .stdout(Stdio::null())
+            .output()
+            .map_err(|error| format!("pg_ctl start: {error}"))?;
+        if status.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "pg_ctl start: {}: {}",
+                status.status,
+                String::from_utf8_lossy(&status.stderr)
+            ))
+        }
+    }
+
     /// The URL of database `name` on this server.
     pub fn url(&self, name: &str) -> String {
         format!("{}/{name}", self.base)
@@ -172,8 +219,7 @@ fn start() -> Result<Server, String> {
     // Started by a watchdog shell: it stops the cluster and removes its
     // folder once this process is gone, however it ended.
     let postgres = format!(
-        "{} -D {} -p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-         -c full_page_writes=off -c max_connections=200",
+        "{} -D {} -p {port} -k {} -c listen_addresses=127.0.0.1 {FLAGS}",
         bin.join("postgres").display(),
         data.display(),
         root.display()
