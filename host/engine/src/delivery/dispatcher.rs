@@ -94,11 +94,20 @@ impl Dispatcher {
         let store = self.engine.store().clone();
         let mut round = Round::default();
         let mut taken = 0;
-        // Claimed a few at a time (each host on a shared database takes
-        // its own), until the round is full or nothing is left due.
+        // On a shared database, claimed a few at a time (each host takes
+        // its own; a lease covers only what one claim can send in time),
+        // until the round is full or nothing is left due. A store one
+        // process holds is read once a round: its scan passes every
+        // message waiting out a retry, so reading it per few messages
+        // would repeat that scan for each.
+        let claim = if store.shared() {
+            CLAIM_SIZE
+        } else {
+            self.round_size
+        };
         while taken < self.round_size {
             let now = self.engine.now();
-            let size = CLAIM_SIZE.min(self.round_size - taken);
+            let size = claim.min(self.round_size - taken);
             let lease = self.policy.timeout * size as u32 + CLAIM_MARGIN;
             let claimed =
                 blocking(&store, move |store| store.claim_messages(now, lease, size)).await?;

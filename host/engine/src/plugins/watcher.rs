@@ -43,8 +43,8 @@ pub struct WatchError {
 
 /// A running watcher; it stops when dropped.
 pub struct Watcher {
-    /// Turns file events into reload requests; dropped first, so no event
-    /// arrives for a stopped pool.
+    /// Turns file events into reload requests (an event after the pool
+    /// stopped asks a pool that no longer runs: nothing happens).
     _debouncer: Debouncer<ChangesOnly>,
     /// Runs the reloads, one per org at a time.
     reloader: Arc<Reloader>,
