@@ -20,6 +20,7 @@
 use std::ops::ControlFlow;
 
 mod contention;
+pub mod copy;
 mod inputs;
 mod outbox;
 mod plugin_versions;

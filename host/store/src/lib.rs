@@ -14,6 +14,7 @@
 pub mod codec;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+pub mod export;
 mod group_commit;
 mod import_job;
 mod keys;

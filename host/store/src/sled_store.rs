@@ -412,6 +412,7 @@ mod tests;
 mod stats;
 
 mod durable;
+mod export;
 mod import_jobs;
 mod inputs;
 mod open;

@@ -13,7 +13,7 @@ fn digest(json: &[u8]) -> String {
 
 /// An input of `lead` at `when` holding `activities` (the lead's first
 /// ones) between a head and a tail.
-fn input(org: &str, lead: &str, when: &str, activities: &[Activity]) -> RecordedInput {
+pub(super) fn input(org: &str, lead: &str, when: &str, activities: &[Activity]) -> RecordedInput {
     let head = format!(r#"{{"lead":{{"id":"{lead}"}},"activities":"#);
     let array = serde_json::to_vec(activities).unwrap();
     let mut json = head.as_bytes().to_vec();
@@ -34,7 +34,7 @@ fn input(org: &str, lead: &str, when: &str, activities: &[Activity]) -> Recorded
     }
 }
 
-fn activity(kind: &str, minute: u32) -> Activity {
+pub(super) fn activity(kind: &str, minute: u32) -> Activity {
     serde_json::from_value(serde_json::json!({
         "kind": kind, "at": format!("2026-11-24T09:{minute:02}:00Z"), "detail": "pricing"
     }))

@@ -7,7 +7,7 @@ use crate::{
     Attempts, CallTask, Commit, DeadLetter, OutboxKind, OutboxMessage, OutboxStore, Store,
 };
 
-fn message(org: &str, lead: &str, second: u32) -> OutboxMessage {
+pub(super) fn message(org: &str, lead: &str, second: u32) -> OutboxMessage {
     OutboxMessage {
         org: org.into(),
         lead: lead.into(),

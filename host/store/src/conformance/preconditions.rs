@@ -4,7 +4,7 @@
 use super::{Harness, at, create, record};
 use crate::{Commit, Event, EventKind, Precondition, Store, StoreError};
 
-fn event(second: u32) -> Event {
+pub(super) fn event(second: u32) -> Event {
     Event {
         at: at(&format!("2026-11-24T09:00:{second:02}Z")),
         kind: EventKind::Created { via: "test".into() },

@@ -6,7 +6,7 @@ use leadhost_model::{ContentHash, Slot};
 use super::{Harness, at, create, record};
 use crate::{Commit, Decision, Outcome, Store};
 
-fn decision(org: &str, lead: &str, slot: Slot, when: &str) -> Decision {
+pub(super) fn decision(org: &str, lead: &str, slot: Slot, when: &str) -> Decision {
     Decision {
         org: org.into(),
         lead: lead.into(),

@@ -7,7 +7,7 @@ use leadhost_model::{ContentHash, Slot};
 use super::{Harness, at};
 use crate::{Outcome, ShadowDecision, ShadowStore};
 
-fn shadow(lead: &str, slot: Slot, agree: bool) -> ShadowDecision {
+pub(super) fn shadow(lead: &str, slot: Slot, agree: bool) -> ShadowDecision {
     ShadowDecision {
         lead: lead.into(),
         slot,
