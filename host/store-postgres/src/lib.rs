@@ -18,12 +18,15 @@ use tokio_postgres::types::ToSql;
 use leadhost_store::StoreError;
 use leadhost_store::codec::decode;
 
+mod copy;
 mod lead_ids;
 mod outbox;
 mod records;
 mod schema;
 mod store;
 mod write;
+
+pub use copy::CopyState;
 
 #[cfg(any(test, feature = "test-server"))]
 pub mod test_server;
@@ -140,19 +143,23 @@ impl PostgresStore {
         Ok(store)
     }
 
+    /// The runtime the store's connections run on.
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.shared
+            .runtime
+            .as_ref()
+            .expect("the runtime lives as long as the store")
+    }
+
     /// Runs `future` on the store's runtime and waits for its answer.
     fn block<T: Send + 'static>(
         &self,
         future: impl Future<Output = Result<T, StoreError>> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (answer, answered) = std::sync::mpsc::sync_channel(1);
-        self.shared
-            .runtime
-            .as_ref()
-            .expect("the runtime lives as long as the store")
-            .spawn(async move {
-                let _ = answer.send(future.await);
-            });
+        self.runtime().spawn(async move {
+            let _ = answer.send(future.await);
+        });
         answered
             .recv()
             .map_err(|_| backend("the store's runtime stopped before the call answered"))?

@@ -9,7 +9,10 @@ use leadhost_store::StoreError;
 
 /// The migrations, oldest first: version `n` is `MIGRATIONS[n - 1]`. A
 /// migration is never edited once released; a change is a new one.
-pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_leads.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_leads.sql"),
+    include_str!("../migrations/0002_sled_copies.sql"),
+];
 
 /// The table recording which versions were applied.
 pub const SCHEMA_VERSION_TABLE: &str = "leadhost_schema";
