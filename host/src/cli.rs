@@ -7,6 +7,7 @@ mod eval_inputs;
 mod eval_run;
 mod import;
 mod ingest;
+mod migrate;
 mod nurture;
 mod offline;
 mod plugin;
@@ -28,6 +29,7 @@ pub use backtest::{BacktestArgs, BacktestCliError, backtest};
 pub use eval::{EvalArgs, EvalError, EvalOutput, EvalSlot, EvalSummary, eval};
 pub use import::{ImportCliError, ImportSummary, import};
 pub use ingest::{IngestError, IngestSummary, ingest};
+pub use migrate::{KindCount, MigrateError, MigrateReport, OrgReport, migrate};
 pub use nurture::{NurtureArgs, NurtureCliError, NurtureCommand, NurtureRun, RunArgs, nurture};
 pub use plugin::{PluginArgs, PluginCommand, PluginOutput, plugin};
 pub use plugin_check::PluginCheckArgs;
@@ -89,6 +91,11 @@ pub enum Command {
     /// (`--slot routing-policy`) with where live sent each lead (the rep
     /// each version picks, load per rep).
     Backtest(BacktestArgs),
+    /// Copies an embedded store into PostgreSQL (`--from sled:DIR --to
+    /// postgres://…`), org by org, each in one transaction, with a progress
+    /// bar and a count per kind of record on both sides. Safe to run again:
+    /// orgs copied before are counted, not copied twice.
+    Migrate(MigrateArgs),
     /// Gives an org (the demo org by default) weeks of past leads with
     /// sales' won/lost outcomes, qualified as they arrived, so a backtest
     /// has history to run on. Deterministic.
@@ -138,6 +145,22 @@ pub struct ServeArgs {
     /// Wins over the file's `[store] url` and `LEADHOST_STORE`.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
+}
+
+/// Arguments of `leadhost migrate`.
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    /// The store to copy: `sled:DIR`, DIR a data folder (holding store/)
+    /// or a sled store's own folder. No server may have it open.
+    #[arg(long, value_name = "sled:DIR")]
+    pub from: String,
+    /// The database to copy into: `postgres://USER[:PASSWORD]@HOST:PORT/DB`
+    /// (its schema brought up to date first).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Copy only this org (repeatable); every org by default.
+    #[arg(long = "org", value_name = "ORG")]
+    pub orgs: Vec<String>,
 }
 
 /// Where the store is, for the commands that open it beside a server.
@@ -298,6 +321,9 @@ pub enum CliError {
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    /// `migrate` failed.
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
     /// The compile worker failed (its reason is on stderr already).
     #[error("the compile worker failed")]
     CompileWorker(u8),
@@ -330,6 +356,8 @@ impl CliError {
             CliError::Backtest(error) => error.exit_code(),
             CliError::Seed(SeedError::Setup(_)) => 2,
             CliError::Seed(_) => 1,
+            CliError::Migrate(MigrateError::Source(_) | MigrateError::NoStore(_)) => 2,
+            CliError::Migrate(_) => 1,
             CliError::Output(_) => 1,
             CliError::CompileWorker(code) => *code,
         }
@@ -413,6 +441,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(replay::outcome(&audit)?)
         }
         Command::SeedHistory(args) => print(&seed_history(&args)?),
+        Command::Migrate(args) => {
+            let (report, incomplete) = migrate(&args)?;
+            print(&report)?;
+            match incomplete {
+                Some(error) => Err(error.into()),
+                None => Ok(()),
+            }
+        }
         Command::Backtest(args) => {
             let report = backtest(&args)?;
             if args.json {

@@ -219,9 +219,11 @@ mod cli {
     pub mod eval_checks;
     pub mod eval_many;
     pub mod import;
+    pub mod migrate;
     pub mod plugin_test_report;
     pub mod plugin_tools;
     pub mod postgres;
+    pub mod postgres_hosts;
     pub mod postgres_work;
     pub mod replay;
     pub mod scaffold;
