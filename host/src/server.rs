@@ -4,6 +4,7 @@
 mod config;
 mod delivery;
 mod listener;
+mod plugin_sync;
 mod retention;
 mod scheduler;
 
@@ -145,6 +146,7 @@ pub async fn serve_with(
         input_retention,
         stopped.clone(),
     ));
+    let syncing = tokio::spawn(plugin_sync::run(host.clone(), stopped.clone()));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default())
         .with_round_size(delivery.round_size);
     let delivering = tokio::spawn(delivery::deliver(
@@ -194,6 +196,7 @@ pub async fn serve_with(
     }
     let _ = waker.await;
     let _ = sweeper.await;
+    let _ = syncing.await;
     let _ = delivering.await;
     let _ = catching_up.await;
     drop(watcher);

@@ -21,6 +21,7 @@ mod sample_cases;
 mod script;
 mod shadow;
 mod slot_config;
+mod sync;
 mod watcher;
 mod workers;
 
@@ -52,6 +53,7 @@ pub use script::{
     MAX_SCRIPT_BYTES, SCRIPT_EXTENSION, SCRIPT_FIELD, SCRIPT_NAME_FIELD, is_script, load_plugin,
     load_plugin_file, slot_of,
 };
+pub use sync::{RETRY_AFTER, SharedVersions};
 pub use watcher::{CatchUp, DEFAULT_DEBOUNCE, WatchError, Watcher, start as start_watching, watch};
 
 pub use crate::registry::{Active, Refusal, Registry, Shadow, ShadowSlot};

@@ -173,6 +173,13 @@ impl Host {
                         .unwrap_or(crate::plugins::IMPACT_SAMPLE),
                 );
         for org in orgs {
+            // Hosts sharing the database serve what it says is active: a
+            // file left in this host's folder from before does not win.
+            if store.shared()
+                && let Err(error) = plugins.take_up(&org.id)
+            {
+                tracing::warn!(org = org.id, %error, "the database's plug-in versions could not be placed here; the folder's serve");
+            }
             plugins.reload(&org.id, Activation::File)?;
         }
         Ok(Host {

@@ -2,7 +2,9 @@
 //! (`plugins::PluginLoader::rollback`), run here when the store is free, or,
 //! while a server holds it, asked of that server through a request file in
 //! the org's folder, which its watcher answers. Either way the version is
-//! active on return.
+//! active on return. With `--store` (a database servers share) it rolls
+//! back in the database itself; each server takes the version up within a
+//! second (see `plugins::SharedVersions`).
 
 use std::path::PathBuf;
 
@@ -34,6 +36,11 @@ pub struct RollbackArgs {
         default_value = "leadhost-data"
     )]
     pub data_dir: PathBuf,
+    /// The store: a PostgreSQL database that servers share, rolled back
+    /// through directly (each server takes the version up within a
+    /// second); sled in the data folder when not given.
+    #[command(flatten)]
+    pub store: super::StoreArg,
 }
 
 /// What a rollback did.
@@ -71,12 +78,14 @@ pub(super) fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError
         other => PluginCliError::Refused(other.to_string()),
     };
     // Neither a mistyped data folder is created, nor a request left for an
-    // org that has no folder.
+    // org that has no folder. On a shared database the org's folder here
+    // is made from the database when missing.
     let folders = OrgFolders::new(&args.data_dir);
-    if !folders
-        .org_dir(&args.org)
-        .join(crate::plugins::ORG_FILE)
-        .is_file()
+    if args.store.url.is_none()
+        && !folders
+            .org_dir(&args.org)
+            .join(crate::plugins::ORG_FILE)
+            .is_file()
     {
         return Err(PluginCliError::Folder(format!(
             "org {} does not exist in the data folder {}",
@@ -84,7 +93,11 @@ pub(super) fn rollback(args: &RollbackArgs) -> Result<RolledBack, PluginCliError
             args.data_dir.display()
         )));
     }
-    let (version, note) = match Host::open(&args.data_dir, Options::default()) {
+    let options = Options {
+        database: args.store.url.clone(),
+        ..Options::default()
+    };
+    let (version, note) = match Host::open(&args.data_dir, options) {
         Ok(host) => {
             host.engine
                 .known_org(&args.org)

@@ -12,6 +12,7 @@ use leadhost_store::StoreError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_leads.sql"),
     include_str!("../migrations/0002_sled_copies.sql"),
+    include_str!("../migrations/0003_plugin_files.sql"),
 ];
 
 /// The table recording which versions were applied.

@@ -337,6 +337,33 @@ impl Store for PostgresStore {
         )
     }
 
+    fn put_plugin_file(&self, digest: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.write(vec![(
+            "INSERT INTO plugin_files (digest, bytes) VALUES ($1, $2) \
+             ON CONFLICT (digest) DO NOTHING",
+            vec![text(digest), param(bytes.to_vec())],
+        )])
+    }
+
+    fn plugin_file(&self, digest: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let rows = self.rows(
+            "SELECT bytes FROM plugin_files WHERE digest = $1",
+            vec![text(digest)],
+        )?;
+        Ok(rows.first().map(|row| row.get::<_, Vec<u8>>(0)))
+    }
+
+    fn plugin_history_marks(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self.rows(
+            "SELECT org, max(id) FROM plugin_versions GROUP BY org ORDER BY org",
+            vec![],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| (row.get(0), row.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     fn set_plugin_version_impact(
         &self,
         org: &str,

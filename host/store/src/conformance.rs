@@ -34,7 +34,10 @@ pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
 pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
 };
-pub use plugin_versions::plugin_versions_read_back_oldest_first_and_take_an_impact;
+pub use plugin_versions::{
+    plugin_files_and_history_marks_are_shared_only_by_a_shared_store,
+    plugin_versions_read_back_oldest_first_and_take_an_impact,
+};
 pub use preconditions::{
     a_commit_applies_only_while_its_precondition_holds,
     a_reps_load_changes_only_from_what_its_writer_read,
@@ -76,6 +79,7 @@ macro_rules! store_conformance {
             what_a_commit_acknowledged_survives_a_restart,
             orgs_tokens_and_reps_read_back,
             plugin_versions_read_back_oldest_first_and_take_an_impact,
+            plugin_files_and_history_marks_are_shared_only_by_a_shared_store,
             a_commit_applies_only_while_its_precondition_holds,
             a_reps_load_changes_only_from_what_its_writer_read,
             same_lead_writers_serialise_by_revision,

@@ -315,6 +315,29 @@ pub trait Store:
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError>;
     /// Every plug-in version `org` has activated, oldest first.
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
+    /// Keeps a plug-in file (a component, or the text of the sample cases
+    /// a version passed) under `digest`, the sha256 of `bytes` in hex,
+    /// where every host of a shared store finds it; durable on return.
+    /// Keeping one already kept changes nothing. A store one process holds
+    /// keeps none: its one host keeps copies in its data folder, so the
+    /// default does nothing. Errors: the store failed to write.
+    fn put_plugin_file(&self, digest: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let _ = (digest, bytes);
+        Ok(())
+    }
+    /// The plug-in file kept under `digest` ([`Store::put_plugin_file`]);
+    /// always `None` for a store one process holds.
+    fn plugin_file(&self, digest: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let _ = digest;
+        Ok(None)
+    }
+    /// Each org with a plug-in history and a mark that grows whenever a
+    /// version is added to it, ordered by org: what hosts sharing the
+    /// store poll to take up each other's activations (one query for every
+    /// org). Empty for a store one process holds: nothing else adds to it.
+    fn plugin_history_marks(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(Vec::new())
+    }
     /// Gives `org`'s latest history entry of `version` (same slot, name,
     /// hash, config digest and time) `version`'s impact, measured after it
     /// became active, replacing the one it had (`None` clears it); durable

@@ -289,55 +289,150 @@ fn three_hosts_through_a_database_restart_lose_nothing_acknowledged() {
     check(&cluster, &load);
 }
 
-/// A plug-in uploaded to host A decides the next lead on host C within 2 s.
+/// The lead-definition hash that decided a new lead posted to `host`.
+fn decided_by(client: &reqwest::blocking::Client, host: &str, email: &str) -> String {
+    let lead: serde_json::Value = client
+        .post(format!("{host}/v1/orgs/demo/leads"))
+        .bearer_auth(ADMIN)
+        .json(&sales_ready(email))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let id = lead["id"].as_str().unwrap();
+    let lead: serde_json::Value = client
+        .get(format!("{host}/v1/orgs/demo/leads/{id}"))
+        .bearer_auth(ADMIN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    lead["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["type"] == "decision" && entry["slot"] == "lead-definition")
+        .map(|entry| entry["plugin_hash"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("a qualification decision: {lead}"))
+}
+
+/// A plug-in uploaded to host A decides the next lead on host C within
+/// 2 s, each host with a data folder of its own (the version travels
+/// through the database, not a shared folder); the history holds it once;
+/// a host started later on an empty folder serves it from the database.
 #[test]
 fn a_plugin_uploaded_to_one_host_decides_on_another_within_two_seconds() {
     use leadhost::builtin::BANT_QUALIFIER;
     use leadhost::runtime::ContentHash;
 
-    let cluster = Cluster::start(&leadhost_store_postgres::test_server::database());
+    let url = leadhost_store_postgres::test_server::database();
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let hosts: Vec<Serving> = dirs
+        .iter()
+        .map(|dir| start_with(dir.path(), &[("LEADHOST_STORE", url.as_str())]))
+        .collect();
+    let logs = || {
+        dirs.iter()
+            .map(|dir| log_of(dir.path()))
+            .collect::<Vec<_>>()
+            .join("\n---\n")
+    };
     let client = reqwest::blocking::Client::new();
     let upgraded = super::serve::variant(BANT_QUALIFIER.bytes);
     let hash = ContentHash::of(&upgraded).to_string();
+    let first_party = decided_by(&client, &hosts[2].url, "before@contoso.example");
+    assert_ne!(first_party, hash);
     let uploaded = client
         .put(format!(
             "{}/v1/orgs/demo/plugins/lead-definition?name=bant-v2",
-            cluster.url(0)
+            hosts[0].url
         ))
         .bearer_auth(ADMIN)
         .header("content-type", "application/wasm")
         .body(upgraded)
         .send()
         .unwrap();
-    assert_eq!(uploaded.status().as_u16(), 200);
-    let since = Instant::now();
-    let decided_by = loop {
-        let email = format!("probe{}@contoso.example", since.elapsed().as_millis());
-        let lead: serde_json::Value = client
-            .post(format!("{}/v1/orgs/demo/leads", cluster.url(2)))
-            .bearer_auth(ADMIN)
-            .json(&sales_ready(&email))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        let id = lead["id"].as_str().unwrap();
-        let timeline: serde_json::Value = client
-            .get(format!("{}/v1/orgs/demo/leads/{id}", cluster.url(2)))
-            .bearer_auth(ADMIN)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        let text = timeline.to_string();
-        if text.contains(&hash) || since.elapsed() > Duration::from_secs(2) {
-            break text;
+    assert_eq!(
+        uploaded.status().as_u16(),
+        200,
+        "{}",
+        uploaded.text().unwrap()
+    );
+    let decides_within_2_s = |host: &str, hash: &str| {
+        let since = Instant::now();
+        loop {
+            let email = format!("probe{}@contoso.example", since.elapsed().as_micros());
+            let decided = decided_by(&client, host, &email);
+            if decided == hash || since.elapsed() > Duration::from_secs(2) {
+                break decided;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(
-        decided_by.contains(&hash),
-        "host C decided with the upload within 2 s: {decided_by}\n{}",
-        cluster.logs()
+    let last = decides_within_2_s(&hosts[2].url, &hash);
+    assert_eq!(
+        last,
+        hash,
+        "host C decided with the upload within 2 s\n{}",
+        logs()
+    );
+
+    // One entry for the upload, whichever hosts took it up.
+    std::thread::sleep(Duration::from_millis(1500));
+    let versions: serde_json::Value = client
+        .get(format!(
+            "{}/v1/orgs/demo/plugins/lead-definition/versions",
+            hosts[1].url
+        ))
+        .bearer_auth(ADMIN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let entries = versions.to_string().matches(&hash).count();
+    assert_eq!(entries, 1, "{versions:#}");
+
+    // A host started on an empty folder serves what the database says.
+    let late = tempfile::tempdir().unwrap();
+    let host = start_with(late.path(), &[("LEADHOST_STORE", url.as_str())]);
+    assert_eq!(
+        decided_by(&client, &host.url, "late@contoso.example"),
+        hash,
+        "{}",
+        log_of(late.path())
+    );
+
+    // `plugin rollback --store` from anywhere: every host takes it up.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let rolled = std::process::Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args([
+            "plugin",
+            "rollback",
+            "--org",
+            "demo",
+            "--slot",
+            "lead-definition",
+        ])
+        .args(["--to", &first_party[..12], "--store", &url, "--data-dir"])
+        .arg(elsewhere.path().join("data"))
+        .env_remove("LEADHOST_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(rolled.status.success(), "{rolled:?}");
+    let last = decides_within_2_s(&hosts[1].url, &first_party);
+    assert_eq!(
+        last,
+        first_party,
+        "rolled back on host B within 2 s\n{}",
+        logs()
+    );
+    let last = decides_within_2_s(&hosts[0].url, &first_party);
+    assert_eq!(last, first_party, "and on host A\n{}", logs());
+    let last = decides_within_2_s(&host.url, &first_party);
+    assert_eq!(
+        last,
+        first_party,
+        "and on the late host\n{}",
+        log_of(late.path())
     );
 }

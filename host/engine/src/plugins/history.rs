@@ -1,6 +1,7 @@
 //! A slot's history: each version (component, config) that became active
 //! is written once, durably, before it is swapped in, with the component
-//! and the sample cases it passed kept beside the history for rollback.
+//! and the sample cases it passed kept beside the history for rollback
+//! (in the data folder, and in a shared store for the other hosts).
 
 use super::loader::{LoadError, PluginLoader};
 use crate::model::Config;
@@ -76,6 +77,13 @@ impl PluginLoader {
             cases_digest: Some(cases_digest),
             impact,
         };
+        if store.shared() {
+            // Before the entry: a host that sees the entry finds its files.
+            store.put_plugin_file(&hash.to_string(), bytes)?;
+            if let Some(text) = cases {
+                store.put_plugin_file(&ContentHash::of(text).to_string(), text)?;
+            }
+        }
         store.put_plugin_version(org, &version)?;
         Ok((version, true))
     }
@@ -94,7 +102,8 @@ impl PluginLoader {
         } else {
             &last.config
         };
-        let loaded = std::fs::read(self.folders.kept_path(&hash))
+        let loaded = self
+            .kept_copy(&hash)
             .map_err(|error| error.to_string())
             .and_then(|bytes| {
                 super::load_plugin(&self.runtime, &last.name, &bytes, Some(slot), config)

@@ -102,7 +102,7 @@ impl PluginLoader {
     }
 
     /// [`PluginLoader::rollback`], the org's lock already held.
-    fn rollback_locked(
+    pub(super) fn rollback_locked(
         &self,
         org: &str,
         slot: Slot,
@@ -114,23 +114,14 @@ impl PluginLoader {
             .plugin_versions(org)
             .map_err(LoadError::from)?;
         let version = pick_version(&history, slot, prefix)?;
-        let hash = version.hash;
-        let path = self.folders.kept_path(&hash);
-        let bytes = std::fs::read(&path)
-            .map_err(|source| LoadError::Folder(FolderError { path, source }))?;
+        let bytes = self.kept_copy(&version.hash)?;
         // Exactly the recorded version: its name, its component, the
         // config it served with (when its entry recorded one) and the
         // sample cases it passed (when recorded; a later build's cases in
         // the folder may not fit it).
         let config = (!version.config_digest.is_empty()).then(|| version.config.clone());
         let cases_text = match version.cases_digest.as_deref() {
-            Some(digest) if !digest.is_empty() => {
-                let path = self.folders.kept_cases_path(digest);
-                Some(
-                    std::fs::read(&path)
-                        .map_err(|source| LoadError::Folder(FolderError { path, source }))?,
-                )
-            }
+            Some(digest) if !digest.is_empty() => Some(self.kept_cases_copy(digest)?),
             _ => None,
         };
         let cases = match (version.cases_digest.as_deref(), &cases_text) {

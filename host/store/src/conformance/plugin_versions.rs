@@ -70,3 +70,61 @@ pub fn plugin_versions_read_back_oldest_first_and_take_an_impact(harness: &mut i
             .unwrap()
     );
 }
+
+/// A shared store keeps plug-in files by digest, once, for every host, and
+/// marks each org's history so a host sees another's activation with one
+/// query; a store one process holds keeps neither (its host's data folder
+/// does).
+pub fn plugin_files_and_history_marks_are_shared_only_by_a_shared_store(
+    harness: &mut impl Harness,
+) {
+    let store = harness.fresh();
+    let component = b"\0asm a component".to_vec();
+    let digest = leadhost_model::ContentHash::of(&component).to_string();
+    store.put_plugin_file(&digest, &component).unwrap();
+    let version = |name: &str| PluginVersion {
+        slot: leadhost_model::Slot::LeadDefinition,
+        name: name.into(),
+        hash: leadhost_model::ContentHash::of(name.as_bytes()),
+        how: Activation::Upload,
+        at: at("2026-11-24T09:00:00Z"),
+        config: leadhost_model::Config::new(),
+        config_digest: String::new(),
+        config_changes: Vec::new(),
+        cases_digest: None,
+        impact: None,
+    };
+    store.put_plugin_version("acme", &version("one")).unwrap();
+    if !store.shared() {
+        assert_eq!(store.plugin_file(&digest).unwrap(), None);
+        assert!(store.plugin_history_marks().unwrap().is_empty());
+        return;
+    }
+    assert_eq!(store.plugin_file(&digest).unwrap(), Some(component.clone()));
+    assert_eq!(store.plugin_file(&"0".repeat(64)).unwrap(), None);
+    // Kept again (two hosts taking one upload): the same, no error.
+    store.put_plugin_file(&digest, &component).unwrap();
+    assert_eq!(store.plugin_file(&digest).unwrap(), Some(component));
+
+    let marks = store.plugin_history_marks().unwrap();
+    assert_eq!(
+        marks
+            .iter()
+            .map(|(org, _)| org.as_str())
+            .collect::<Vec<_>>(),
+        ["acme"]
+    );
+    store.put_plugin_version("acme-2", &version("two")).unwrap();
+    let unchanged = store.plugin_history_marks().unwrap();
+    assert_eq!(
+        unchanged[0], marks[0],
+        "another org's version leaves acme's mark"
+    );
+    store.put_plugin_version("acme", &version("three")).unwrap();
+    let moved = store.plugin_history_marks().unwrap();
+    assert!(
+        moved[0].1 > marks[0].1,
+        "acme's mark grows: {marks:?} → {moved:?}"
+    );
+    assert_eq!(moved[1].0, "acme-2");
+}

@@ -1,0 +1,156 @@
+//! Hosts on one shared store take up each other's plug-in versions: a
+//! version an upload, a rollback or a file dropped on any host made active
+//! is the latest entry of its slot's history in the store, and every other
+//! host places that same version (component and config, from the store's
+//! copy when its data folder lacks one) through the path a rollback takes:
+//! checked, written into its org folder, reloaded. The entry is not
+//! written again (the slot's last entry already names it).
+//!
+//! Polled ([`SharedVersions::round`], one query for every org): a host
+//! sees another's activation within a round's interval plus its check.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::folder::FolderError;
+use super::install::InstallError;
+use super::loader::{LoadError, PluginLoader};
+use crate::model::{ContentHash, Slot};
+use crate::store::config_digest;
+
+/// How long an org whose version could not be placed here (refused on
+/// this host's load, files failing) waits before it is tried again.
+pub const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// What one host has taken up of the store's plug-in histories: each
+/// org's history mark as last placed.
+#[derive(Debug, Default)]
+pub struct SharedVersions {
+    placed: HashMap<String, u64>,
+    retry: HashMap<String, Instant>,
+}
+
+impl SharedVersions {
+    /// Places, for each org whose history moved since the last round (on
+    /// the first round: every org with one), the latest version of each
+    /// slot that this host does not serve. Answers how many versions were
+    /// placed. Errors: the store could not be read (an org that fails is
+    /// logged and tried again after [`RETRY_AFTER`]).
+    pub fn round(&mut self, loader: &PluginLoader) -> Result<usize, LoadError> {
+        let store = loader.engine.store();
+        if !store.shared() {
+            return Ok(0);
+        }
+        let now = Instant::now();
+        let mut placed = 0;
+        for (org, mark) in store.plugin_history_marks()? {
+            let moved = self.placed.get(&org) != Some(&mark);
+            let waiting = self.retry.get(&org).copied();
+            let tried_now = match waiting {
+                Some(at) => at <= now,
+                None => moved,
+            };
+            self.placed.insert(org.clone(), mark);
+            if !tried_now {
+                continue;
+            }
+            match loader.take_up(&org) {
+                Ok(count) => {
+                    placed += count;
+                    self.retry.remove(&org);
+                }
+                Err(error) => {
+                    tracing::warn!(org, %error, retry_in = ?RETRY_AFTER, "another host's plug-in version cannot be placed here yet");
+                    self.retry.insert(org, now + RETRY_AFTER);
+                }
+            }
+        }
+        Ok(placed)
+    }
+}
+
+impl PluginLoader {
+    /// Places the latest version of each of `org`'s slots from the store's
+    /// history where this host serves another (or none); answers how many.
+    /// An org without a folder here (a host started on an empty data
+    /// folder) gets one first, as a new org does; a host starting takes
+    /// up before it reads its folders, so the database's versions win
+    /// over files left from before.
+    pub fn take_up(&self, org: &str) -> Result<usize, InstallError> {
+        self.locked(org, || {
+            if !self.folders.org_dir(org).join(super::ORG_FILE).is_file() {
+                self.folders.init_org(org).map_err(LoadError::from)?;
+            }
+            let history = self
+                .engine
+                .store()
+                .plugin_versions(org)
+                .map_err(LoadError::from)?;
+            let mut placed = 0;
+            for slot in Slot::ALL {
+                let Some(latest) = history.iter().rev().find(|version| version.slot == slot)
+                else {
+                    continue;
+                };
+                let serving = self.registry().active(org, slot).is_some_and(|active| {
+                    active.plugin.id().hash == latest.hash
+                        && (latest.config_digest.is_empty()
+                            || config_digest(&active.config) == latest.config_digest)
+                });
+                if serving {
+                    continue;
+                }
+                let reference = match latest.config_digest.as_str() {
+                    "" => latest.hash.to_string(),
+                    digest => format!("{}:{digest}", latest.hash),
+                };
+                let version = self.rollback_locked(org, slot, &reference)?;
+                tracing::info!(org, %slot, hash = %version.hash, config_digest = %version.config_digest, "took up another host's version");
+                placed += 1;
+            }
+            Ok(placed)
+        })
+    }
+
+    /// The kept copy of component `hash`: the data folder's, else a shared
+    /// store's (then kept in the folder as well). Errors: neither has it,
+    /// the store's copy is not what its hash says, or files failing.
+    pub(super) fn kept_copy(&self, hash: &ContentHash) -> Result<Vec<u8>, LoadError> {
+        let path = self.folders.kept_path(hash);
+        self.kept_or_fetched(&path, &hash.to_string(), |bytes| {
+            self.folders.keep(hash, bytes)
+        })
+    }
+
+    /// The kept text of the sample cases whose sha256 is `digest`, the same
+    /// way as [`PluginLoader::kept_copy`].
+    pub(super) fn kept_cases_copy(&self, digest: &str) -> Result<Vec<u8>, LoadError> {
+        let path = self.folders.kept_cases_path(digest);
+        self.kept_or_fetched(&path, digest, |text| self.folders.keep_cases(digest, text))
+    }
+
+    fn kept_or_fetched(
+        &self,
+        path: &std::path::Path,
+        digest: &str,
+        keep: impl FnOnce(&[u8]) -> Result<(), FolderError>,
+    ) -> Result<Vec<u8>, LoadError> {
+        let missing = match std::fs::read(path) {
+            Ok(bytes) => return Ok(bytes),
+            Err(error) => error,
+        };
+        let store = self.engine.store();
+        let fetched = match store.plugin_file(digest)? {
+            // A copy that does not hash to its key is not used.
+            Some(bytes) if ContentHash::of(&bytes).to_string() == digest => bytes,
+            _ => {
+                return Err(LoadError::Folder(FolderError {
+                    path: path.to_path_buf(),
+                    source: missing,
+                }));
+            }
+        };
+        keep(&fetched)?;
+        Ok(fetched)
+    }
+}
