@@ -327,7 +327,7 @@ fn a_plugin_uploaded_to_one_host_decides_on_another_within_two_seconds() {
 
     let url = leadhost_store_postgres::test_server::database();
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let hosts: Vec<Serving> = dirs
+    let mut hosts: Vec<Serving> = dirs
         .iter()
         .map(|dir| start_with(dir.path(), &[("LEADHOST_STORE", url.as_str())]))
         .collect();
@@ -402,7 +402,11 @@ fn a_plugin_uploaded_to_one_host_decides_on_another_within_two_seconds() {
         log_of(late.path())
     );
 
-    // `plugin rollback --store` from anywhere: every host takes it up.
+    // `plugin rollback --store` from anywhere: every host takes it up, and
+    // host C, down meanwhile with the upload in its folder, starts on the
+    // database's version.
+    hosts[2].child.kill().unwrap();
+    hosts[2].child.wait().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let rolled = std::process::Command::new(env!("CARGO_BIN_EXE_leadhost"))
         .args([
@@ -419,6 +423,13 @@ fn a_plugin_uploaded_to_one_host_decides_on_another_within_two_seconds() {
         .output()
         .unwrap();
     assert!(rolled.status.success(), "{rolled:?}");
+    hosts[2] = start_with(dirs[2].path(), &[("LEADHOST_STORE", url.as_str())]);
+    assert_eq!(
+        decided_by(&client, &hosts[2].url, "restarted@contoso.example"),
+        first_party,
+        "{}",
+        logs()
+    );
     let last = decides_within_2_s(&hosts[1].url, &first_party);
     assert_eq!(
         last,

@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 use super::folder::FolderError;
 use super::install::InstallError;
 use super::loader::{LoadError, PluginLoader};
+use super::org_file::OrgFile;
 use crate::model::{ContentHash, Slot};
-use crate::store::config_digest;
+use crate::store::{PluginVersion, config_digest};
 
 /// How long an org whose version could not be placed here (refused on
 /// this host's load, files failing) waits before it is tried again.
@@ -97,7 +98,10 @@ impl PluginLoader {
                         && (latest.config_digest.is_empty()
                             || config_digest(&active.config) == latest.config_digest)
                 });
-                if serving {
+                // At start nothing serves yet: a folder already holding
+                // the version is left to the reload that follows.
+                let starting = self.registry().active(org, slot).is_none();
+                if serving || (starting && self.folder_holds(org, slot, latest)) {
                     continue;
                 }
                 let reference = match latest.config_digest.as_str() {
@@ -109,6 +113,23 @@ impl PluginLoader {
                 placed += 1;
             }
             Ok(placed)
+        })
+    }
+
+    /// Whether `org`'s folder names `version` for `slot`: the same
+    /// component bytes and the same config.
+    fn folder_holds(&self, org: &str, slot: Slot, version: &PluginVersion) -> bool {
+        let dir = self.folders.org_dir(org);
+        let Ok(file) = OrgFile::read(&dir) else {
+            return false;
+        };
+        let Some(entry) = file.plugins.get(slot) else {
+            return false;
+        };
+        std::fs::read(dir.join(&entry.component)).is_ok_and(|bytes| {
+            ContentHash::of(&bytes) == version.hash
+                && (version.config_digest.is_empty()
+                    || config_digest(&entry.config) == version.config_digest)
         })
     }
 
