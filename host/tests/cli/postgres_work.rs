@@ -150,14 +150,9 @@ fn touches(store: &dyn leadhost_store::Store, emails: &[String]) -> Vec<(String,
         .collect()
 }
 
-/// Two `nurture run`s at once on one database take each step once: per
-/// lead, the touches one run on sled gives, none twice, none skipped.
-#[test]
-fn two_nurture_runs_on_one_database_take_each_step_once() {
-    // Leads that are nurtured, not handed to sales: weeks of steps each.
-    let emails: Vec<String> = (0..200)
-        .map(|n| format!("analyst{n}@brightpath{n}.example"))
-        .collect();
+/// An NDJSON file of leads at `emails` that are nurtured, not handed to
+/// sales: weeks of steps each.
+fn nurtured(emails: &[String]) -> tempfile::NamedTempFile {
     let leads = tempfile::NamedTempFile::new().unwrap();
     let lines: Vec<String> = emails
         .iter()
@@ -168,6 +163,18 @@ fn two_nurture_runs_on_one_database_take_each_step_once() {
         })
         .collect();
     std::fs::write(leads.path(), lines.join("\n") + "\n").unwrap();
+    leads
+}
+
+/// Two `nurture run`s at once on one database take each step once: per
+/// lead, the touches one run on sled gives, none twice, none skipped.
+#[test]
+fn two_nurture_runs_on_one_database_take_each_step_once() {
+    // Leads that are nurtured, not handed to sales: weeks of steps each.
+    let emails: Vec<String> = (0..200)
+        .map(|n| format!("analyst{n}@brightpath{n}.example"))
+        .collect();
+    let leads = nurtured(&emails);
     let leads = leads.path().to_str().unwrap();
     let run = ["nurture", "run", "--days", "60"];
     let steps = |stdout: &str| -> u64 {
@@ -279,4 +286,72 @@ fn two_hosts_routing_at_once_keep_the_reps_load_exact_and_fair() {
     assert_eq!(load, given, "each rep's load is what it was given");
     let (most, least) = (given.values().max().unwrap(), given.values().min().unwrap());
     assert!(given.len() >= 2 && most - least <= 1, "in turn: {given:?}");
+}
+
+/// A `nurture run` SIGKILLed in the middle, beside another on the same
+/// database, then a third run to finish: each step still taken once — per
+/// lead, the touches one run on sled gives, none twice, none skipped.
+#[test]
+fn a_nurture_run_killed_midway_leaves_each_step_to_be_taken_once() {
+    let emails: Vec<String> = (0..300)
+        .map(|n| format!("planner{n}@northwind{n}.example"))
+        .collect();
+    let leads = nurtured(&emails);
+    let leads = leads.path().to_str().unwrap();
+    let run = ["nurture", "run", "--days", "60"];
+
+    let sled = tempfile::tempdir().unwrap();
+    leadhost(&["ingest", leads, "--org", "demo"], sled.path(), None);
+    leadhost(&run, sled.path(), None);
+    let expected = touches(
+        &leadhost_store::SledStore::open(
+            &sled.path().join("store"),
+            leadhost_store::Durability::default(),
+        )
+        .unwrap(),
+        &emails,
+    );
+
+    let url = leadhost_store_postgres::test_server::database();
+    let shared = tempfile::tempdir().unwrap();
+    leadhost(
+        &["ingest", leads, "--org", "demo"],
+        shared.path(),
+        Some(&url),
+    );
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_leadhost"))
+            .args(run)
+            .arg("--data-dir")
+            .arg(shared.path())
+            .args(["--store", &url])
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let store = leadhost_store_postgres::PostgresStore::open(&url).unwrap();
+    let (mut killed, mut beside) = (start(), start());
+    // Killed once the runs have sent some touches, and before they are done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while touches(&store, &emails[..20])
+        .iter()
+        .all(|(_, sent)| *sent == 0)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the runs send no touch"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(killed.try_wait().unwrap().is_none(), "killed while running");
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    assert!(beside.wait().unwrap().success());
+    leadhost(&run, shared.path(), Some(&url));
+
+    let found = touches(&store, &emails);
+    assert!(expected.iter().all(|(_, sent)| *sent > 0), "{expected:?}");
+    assert_eq!(found, expected);
 }
