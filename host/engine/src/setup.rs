@@ -174,11 +174,15 @@ impl Host {
                 );
         for org in orgs {
             // Hosts sharing the database serve what it says is active: a
-            // file left in this host's folder from before does not win.
+            // file left in this host's folder from before does not win, and
+            // is not read while the database's versions cannot be placed
+            // (it would become every host's latest). The next round of
+            // `SharedVersions` tries again.
             if store.shared()
                 && let Err(error) = plugins.take_up(&org.id)
             {
-                tracing::warn!(org = org.id, %error, "the database's plug-in versions could not be placed here; the folder's serve");
+                tracing::error!(org = org.id, %error, "the database's plug-in versions cannot be placed here; the org's slots that were placed serve, its folder is not read");
+                continue;
             }
             plugins.reload(&org.id, Activation::File)?;
         }

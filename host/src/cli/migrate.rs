@@ -71,6 +71,21 @@ pub struct MigrateReport {
     pub admin_tokens_copied: u64,
     /// Each org of the sled store, in id order.
     pub orgs: Vec<OrgReport>,
+    /// Plug-in files (components, sample cases) the copied versions name,
+    /// put in the database from the data folder's kept copies, so a host
+    /// on a data folder of its own can serve them.
+    pub plugin_files: PluginFiles,
+}
+
+/// The plug-in files of the copied orgs' versions.
+#[derive(Debug, Default, Serialize)]
+pub struct PluginFiles {
+    /// Put in the database (once each; already there counts too).
+    pub copied: u64,
+    /// Named by a version but absent from the data folder (and not
+    /// first-party, which every host has): a host without them cannot
+    /// take up that version. Digests, in order.
+    pub missing: Vec<String>,
 }
 
 /// One org's copy.
@@ -86,9 +101,11 @@ pub struct OrgReport {
     /// copied it, or why it was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Whether every kind's counts agree (a fresh copy must; an earlier
-    /// copy's org may have changed since, on the hosts serving it).
-    pub verified: bool,
+    /// Whether every kind's counts agree: a fresh copy must (`false`
+    /// fails the command); `null` for an org an earlier run copied, whose
+    /// counts are shown but not judged (the hosts serving it change them);
+    /// `false` for one refused.
+    pub verified: Option<bool>,
     /// Per kind of record: rows in sled and in PostgreSQL.
     pub counts: Vec<KindCount>,
 }
@@ -166,17 +183,36 @@ pub fn migrate(args: &MigrateArgs) -> Result<(MigrateReport, Option<MigrateError
         to: redact(&args.to),
         admin_tokens_copied,
         orgs: Vec::new(),
+        plugin_files: PluginFiles::default(),
     };
     for org in &orgs {
         report
             .orgs
             .push(copy_org(&sled, &database, org, &source_name)?);
     }
+    let copied: Vec<&str> = report
+        .orgs
+        .iter()
+        .filter(|org| org.outcome != "refused")
+        .map(|org| org.org.as_str())
+        .collect();
+    report.plugin_files =
+        copy_plugin_files(&sled, &database, &path, &copied).map_err(|source| {
+            MigrateError::Database {
+                url: redact(&args.to),
+                source,
+            }
+        })?;
     let failed: Vec<String> = report
         .orgs
         .iter()
-        .filter(|org| org.outcome == "refused" || (org.outcome == "copied" && !org.verified))
-        .map(|org| format!("{} ({})", org.org, org.outcome))
+        .filter(|org| {
+            org.outcome == "refused" || (org.outcome == "copied" && org.verified != Some(true))
+        })
+        .map(|org| match org.outcome {
+            "refused" => format!("{} (refused)", org.org),
+            _ => format!("{} (not verified)", org.org),
+        })
         .collect();
     let incomplete = (!failed.is_empty()).then(|| {
         MigrateError::Incomplete(format!(
@@ -185,6 +221,47 @@ pub fn migrate(args: &MigrateArgs) -> Result<(MigrateReport, Option<MigrateError
         ))
     });
     Ok((report, incomplete))
+}
+
+/// Puts in the database the kept copies (`<data>/components/`, beside the
+/// store's folder) of every component and sample-cases text the versions
+/// of `orgs` name; first-party components are in every host's binary.
+fn copy_plugin_files(
+    sled: &SledStore,
+    database: &PostgresStore,
+    store: &Path,
+    orgs: &[&str],
+) -> Result<PluginFiles, StoreError> {
+    let kept = store.parent().unwrap_or(store).join("components");
+    let first_party: Vec<String> = crate::builtin::ALL
+        .iter()
+        .chain(&crate::builtin::OTHER_ROUTING_POLICIES)
+        .map(|builtin| crate::runtime::ContentHash::of(builtin.bytes).to_string())
+        .collect();
+    let mut wanted = std::collections::BTreeSet::new();
+    for org in orgs {
+        for version in crate::store::Store::plugin_versions(sled, org)? {
+            let hash = version.hash.to_string();
+            if !first_party.contains(&hash) {
+                wanted.insert((hash.clone(), kept.join(format!("{hash}.wasm"))));
+            }
+            if let Some(digest) = version.cases_digest.filter(|digest| !digest.is_empty()) {
+                let path = kept.join(format!("{digest}.cases.json"));
+                wanted.insert((digest, path));
+            }
+        }
+    }
+    let mut files = PluginFiles::default();
+    for (digest, path) in wanted {
+        match std::fs::read(&path) {
+            Ok(bytes) if crate::runtime::ContentHash::of(&bytes).to_string() == digest => {
+                crate::store::Store::put_plugin_file(database, &digest, &bytes)?;
+                files.copied += 1;
+            }
+            _ => files.missing.push(digest),
+        }
+    }
+    Ok(files)
 }
 
 /// The sled store's own folder: DIR/store for a data folder, else DIR.
@@ -222,7 +299,7 @@ fn copy_org(
             "refused",
             Some(
                 "the database holds an org of this id that no copy made: it is never \
-                 written over (leave it out with --org, or remove it from the database)"
+                 written over (name the other orgs with --org to copy them alone, or remove it from the database)"
                     .to_string(),
             ),
         ),
@@ -233,7 +310,7 @@ fn copy_org(
             "refused",
             Some(format!(
                 "copied at {} from another store, {copied_from}: two stores never \
-                 merge into one org (leave it out with --org)",
+                 merge into one org (name the other orgs with --org to copy them alone)",
                 at.to_rfc3339()
             )),
         ),
@@ -279,7 +356,12 @@ fn copy_org(
         org: org.to_string(),
         outcome,
         note,
-        verified: outcome != "refused" && counts.iter().all(|count| count.sled == count.postgres),
+        verified: match outcome {
+            "copied" => Some(counts.iter().all(|count| count.sled == count.postgres)),
+            "refused" => Some(false),
+            // Counted, not checked: the hosts may have changed it since.
+            _ => None,
+        },
         counts,
     })
 }

@@ -89,6 +89,20 @@ fn a_sled_store_moves_to_postgres_whole_and_a_second_run_copies_nothing_twice() 
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("open in another process"), "{stderr}");
+    // A version of its own, kept in the data folder only.
+    let upgraded = super::serve::variant(leadhost::builtin::BANT_QUALIFIER.bytes);
+    let upgraded_hash = leadhost::runtime::ContentHash::of(&upgraded).to_string();
+    let uploaded = reqwest::blocking::Client::new()
+        .put(format!(
+            "{}/v1/orgs/demo/plugins/lead-definition?name=bant-v2",
+            serving.url
+        ))
+        .bearer_auth(super::postgres::ADMIN)
+        .header("content-type", "application/wasm")
+        .body(upgraded)
+        .send()
+        .unwrap();
+    assert_eq!(uploaded.status().as_u16(), 200);
     sigterm(&serving.child);
     assert!(wait_exit(&mut serving.child).success());
     let shown_on_sled = stdout_json(&leadhost(&["show", "ld-0000000007"], &data));
@@ -108,6 +122,15 @@ fn a_sled_store_moves_to_postgres_whole_and_a_second_run_copies_nothing_twice() 
     }
     assert_eq!(count(demo, "leads"), (40, 40));
     assert_eq!(org(&report, "acme")["outcome"], "refused");
+    assert_eq!(
+        report["plugin_files"]["missing"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    assert!(
+        report["plugin_files"]["copied"].as_u64().unwrap() >= 1,
+        "{report}"
+    );
     assert!(
         !report.to_string().contains("password"),
         "the URL is reported without secrets"
@@ -119,7 +142,7 @@ fn a_sled_store_moves_to_postgres_whole_and_a_second_run_copies_nothing_twice() 
     let report = stdout_json(&second);
     let demo = org(&report, "demo");
     assert_eq!(demo["outcome"], "already-copied", "{demo}");
-    assert_eq!(demo["verified"], true, "{demo}");
+    assert_eq!(demo["verified"], serde_json::Value::Null, "{demo}");
     assert_eq!(count(demo, "leads"), (40, 40));
 
     // Another store holding the same org is refused: two stores never merge.
@@ -147,15 +170,29 @@ fn a_sled_store_moves_to_postgres_whole_and_a_second_run_copies_nothing_twice() 
     ));
     assert_eq!(shown_on_postgres, shown_on_sled);
 
-    // A host on the database serves the copied org, numbering after it.
-    let host = start_with(dir.path(), &[("LEADHOST_STORE", url.as_str())]);
+    // A host on the database, on a data folder of its own, serves the
+    // copied org with its uploaded version, numbering after its leads.
+    let fresh = tempfile::tempdir().unwrap();
+    let host = start_with(fresh.path(), &[("LEADHOST_STORE", url.as_str())]);
     let client = reqwest::blocking::Client::new();
     let created = post_lead(&client, &host.url, "new.lead@fabrikam.example");
     assert_eq!(
         created["id"],
         "ld-0000000041",
         "{created}\n{}",
-        log_of(dir.path())
+        log_of(fresh.path())
+    );
+    let lead = client
+        .get(format!("{}/v1/orgs/demo/leads/ld-0000000041", host.url))
+        .bearer_auth(super::postgres::ADMIN)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        lead.contains(&upgraded_hash),
+        "{lead}\n{}",
+        log_of(fresh.path())
     );
 }
 

@@ -87,7 +87,7 @@ impl PluginLoader {
                 .store()
                 .plugin_versions(org)
                 .map_err(LoadError::from)?;
-            let mut placed = 0;
+            let (mut placed, mut failed) = (0, None);
             for slot in Slot::ALL {
                 let Some(latest) = history.iter().rev().find(|version| version.slot == slot)
                 else {
@@ -108,11 +108,19 @@ impl PluginLoader {
                     "" => latest.hash.to_string(),
                     digest => format!("{}:{digest}", latest.hash),
                 };
-                let version = self.rollback_locked(org, slot, &reference)?;
-                tracing::info!(org, %slot, hash = %version.hash, config_digest = %version.config_digest, "took up another host's version");
-                placed += 1;
+                // One slot that cannot be placed leaves the others to be.
+                match self.rollback_locked(org, slot, &reference) {
+                    Ok(version) => {
+                        tracing::info!(org, %slot, hash = %version.hash, config_digest = %version.config_digest, "placed the database's version");
+                        placed += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(org, %slot, %error, "the database's version cannot be placed here");
+                        failed.get_or_insert(error);
+                    }
+                }
             }
-            Ok(placed)
+            failed.map_or(Ok(placed), Err)
         })
     }
 
@@ -160,6 +168,16 @@ impl PluginLoader {
             Ok(bytes) => return Ok(bytes),
             Err(error) => error,
         };
+        // A first-party component is in the binary: a store migrated from
+        // sled has no copy of it.
+        if let Some(builtin) = crate::builtin::ALL
+            .iter()
+            .chain(&crate::builtin::OTHER_ROUTING_POLICIES)
+            .find(|builtin| ContentHash::of(builtin.bytes).to_string() == digest)
+        {
+            keep(builtin.bytes)?;
+            return Ok(builtin.bytes.to_vec());
+        }
         let store = self.engine.store();
         let fetched = match store.plugin_file(digest)? {
             // A copy that does not hash to its key is not used.
