@@ -148,3 +148,33 @@ fn hosts_claim_disjoint_messages_and_take_over_a_dead_hosts_claims_after_the_lea
     assert_eq!(ids(&taken_over), ids(&theirs), "B's claims, in order");
     assert!(taken_over.iter().all(|pending| pending.attempts == 0));
 }
+
+/// No password reaches a message, wherever the URL puts it.
+#[test]
+fn a_url_is_shown_without_its_password() {
+    use crate::redact;
+    for (url, shown) in [
+        (
+            "postgres://lh:secret@db:5432/leads",
+            "postgres://lh:***@db:5432/leads",
+        ),
+        (
+            "postgres://lh:top@secret@db/leads",
+            "postgres://lh:***@db/leads",
+        ),
+        ("postgres://lh:a/b:c@db/leads", "postgres://lh:***@db/leads"),
+        (
+            "postgres://lh@db/leads?sslmode=require&password=topsecret",
+            "postgres://lh@db/leads?sslmode=require&password=***",
+        ),
+        (
+            "postgres://lh:x@db/leads?PASSWORD=y",
+            "postgres://lh:***@db/leads?PASSWORD=***",
+        ),
+        ("postgres://db/leads", "postgres://db/leads"),
+        ("not a url", "not a url"),
+    ] {
+        assert_eq!(redact(url), shown, "{url}");
+        assert!(!redact(url).contains("secret"), "{url}");
+    }
+}
