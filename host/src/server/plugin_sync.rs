@@ -1,8 +1,9 @@
 //! Hosts on one shared store (PostgreSQL) take up each other's plug-in
-//! versions: a round of [`SharedVersions`] now and every [`EVERY`] until
-//! the server stops. A store one process holds has nothing to take up.
+//! versions ([`SharedVersions`]), polled every [`EVERY`] until the server
+//! stops. A store one process holds has nothing to take up.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -14,13 +15,15 @@ use crate::setup::Host;
 /// version's check (the bound: 1 s to see it, 2 s to decide).
 pub const EVERY: Duration = Duration::from_millis(500);
 
-/// Takes up the versions other hosts made active, on a blocking thread,
-/// until `stopped`.
+/// Takes up the versions other hosts made active until `stopped`: the
+/// marks read on a blocking thread each [`EVERY`], then each org due taken
+/// up on a blocking thread of its own (at most one per org at a time, so a
+/// slow org holds up no other).
 pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
     if !host.store.shared() {
         return;
     }
-    let mut versions = Some(SharedVersions::default());
+    let versions = Arc::new(Mutex::new(SharedVersions::default()));
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -28,27 +31,32 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = stopped.wait_for(|stop| *stop) => break,
         }
-        let Some(mut taken) = versions.take() else {
-            break;
-        };
-        let loader = host.plugins.clone();
-        let round = tokio::task::spawn_blocking(move || {
-            let result = taken.round(&loader);
-            (taken, result)
-        })
-        .await;
-        match round {
-            Ok((taken, result)) => {
-                versions = Some(taken);
-                if let Err(error) = result {
-                    // The database down: the next round tries again.
-                    tracing::debug!(%error, "the plug-in histories could not be read");
-                }
+        let store = host.store.clone();
+        let marks = match tokio::task::spawn_blocking(move || store.plugin_history_marks()).await {
+            Ok(Ok(marks)) => marks,
+            Ok(Err(error)) => {
+                // The database down: the next poll tries again.
+                tracing::debug!(%error, "the plug-in histories could not be read");
+                continue;
             }
             Err(error) => {
                 tracing::error!(%error, "taking up other hosts' plug-in versions stopped");
                 break;
             }
+        };
+        let due = lock(&versions).due(marks, Instant::now());
+        for org in due {
+            let (loader, versions) = (host.plugins.clone(), versions.clone());
+            tokio::task::spawn_blocking(move || {
+                let result = loader.take_up(&org);
+                lock(&versions).finished(&org, &result, Instant::now());
+            });
         }
     }
+}
+
+fn lock(versions: &Mutex<SharedVersions>) -> std::sync::MutexGuard<'_, SharedVersions> {
+    versions
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

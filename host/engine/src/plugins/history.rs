@@ -77,6 +77,14 @@ impl PluginLoader {
             cases_digest: Some(cases_digest),
             impact,
         };
+        let taken_up = self
+            .taking_up
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(&(org.to_string(), slot));
+        if taken_up {
+            return Ok((version, true));
+        }
         if store.shared() {
             // Before the entry: a host that sees the entry finds its files.
             store.put_plugin_file(&hash.to_string(), bytes)?;

@@ -100,6 +100,10 @@ pub struct PluginLoader {
     pub(super) newer_reload: Option<NewerReload>,
     /// The hash of each slot's file as last read for `GET …/plugins`.
     pub(super) file_hashes: super::drift::FileHashes,
+    /// The slots whose version is being placed from a shared store's
+    /// history (`sync.rs`): their reload writes no entry — the history has
+    /// it, and a newer one may have landed since the placement began.
+    pub(super) taking_up: Arc<Mutex<std::collections::HashSet<(String, Slot)>>>,
     /// When this loader was made, before it first read the org folders:
     /// the watcher reloads what changed since (see [`super::watch`]).
     pub(super) opened: std::time::SystemTime,

@@ -6,10 +6,12 @@
 //! checked, written into its org folder, reloaded. The entry is not
 //! written again (the slot's last entry already names it).
 //!
-//! Polled ([`SharedVersions::round`], one query for every org): a host
-//! sees another's activation within a round's interval plus its check.
+//! Polled ([`SharedVersions::due`], one query for every org): a host sees
+//! another's activation within a poll's interval plus its check. Each org
+//! is taken up on its own (one at a time per org), so one org's slow check
+//! holds up no other org's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use super::folder::FolderError;
@@ -24,53 +26,88 @@ use crate::store::{PluginVersion, config_digest};
 pub const RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// What one host has taken up of the store's plug-in histories: each
-/// org's history mark as last placed.
+/// org's history mark as last taken up, the orgs being taken up now, and
+/// those waiting to be tried again.
 #[derive(Debug, Default)]
 pub struct SharedVersions {
     placed: HashMap<String, u64>,
     retry: HashMap<String, Instant>,
+    running: HashSet<String>,
 }
 
 impl SharedVersions {
-    /// Places, for each org whose history moved since the last round (on
-    /// the first round: every org with one), the latest version of each
-    /// slot that this host does not serve. Answers how many versions were
-    /// placed. Errors: the store could not be read (an org that fails is
-    /// logged and tried again after [`RETRY_AFTER`]).
-    pub fn round(&mut self, loader: &PluginLoader) -> Result<usize, LoadError> {
-        let store = loader.engine.store();
-        if !store.shared() {
-            return Ok(0);
-        }
-        let now = Instant::now();
-        let mut placed = 0;
-        for (org, mark) in store.plugin_history_marks()? {
+    /// The orgs to take up now, given the store's history marks
+    /// ([`crate::store::Store::plugin_history_marks`]): each whose history
+    /// moved since it was last taken up (on the first call: every org with
+    /// one) or whose retry is due, and that is not being taken up already
+    /// (its mark is read again once it ends). They count as running until
+    /// [`SharedVersions::finished`].
+    pub fn due(&mut self, marks: Vec<(String, u64)>, now: Instant) -> Vec<String> {
+        let mut due = Vec::new();
+        for (org, mark) in marks {
+            if self.running.contains(&org) {
+                continue;
+            }
             let moved = self.placed.get(&org) != Some(&mark);
-            let waiting = self.retry.get(&org).copied();
-            let tried_now = match waiting {
-                Some(at) => at <= now,
+            let tried_now = match self.retry.get(&org) {
+                Some(at) => *at <= now,
                 None => moved,
             };
             self.placed.insert(org.clone(), mark);
-            if !tried_now {
-                continue;
-            }
-            match loader.take_up(&org) {
-                Ok(count) => {
-                    placed += count;
-                    self.retry.remove(&org);
-                }
-                Err(error) => {
-                    tracing::warn!(org, %error, retry_in = ?RETRY_AFTER, "another host's plug-in version cannot be placed here yet");
-                    self.retry.insert(org, now + RETRY_AFTER);
-                }
+            if tried_now {
+                self.running.insert(org.clone());
+                due.push(org);
             }
         }
-        Ok(placed)
+        due
+    }
+
+    /// Records the end of `org`'s take-up: one that failed is tried again
+    /// [`RETRY_AFTER`] from `now`.
+    pub fn finished(&mut self, org: &str, result: &Result<usize, InstallError>, now: Instant) {
+        self.running.remove(org);
+        match result {
+            Ok(_) => {
+                self.retry.remove(org);
+            }
+            Err(error) => {
+                tracing::warn!(org, %error, retry_in = ?RETRY_AFTER, "the database's plug-in versions cannot all be placed here yet");
+                self.retry.insert(org.to_string(), now + RETRY_AFTER);
+            }
+        }
+    }
+}
+
+/// Marks a slot as being taken up while it lives (see
+/// `PluginLoader::taking_up`).
+struct TakingUp<'a> {
+    loader: &'a PluginLoader,
+    key: (String, Slot),
+}
+
+impl<'a> TakingUp<'a> {
+    fn new(loader: &'a PluginLoader, org: &str, slot: Slot) -> Self {
+        let key = (org.to_string(), slot);
+        loader.taking_up_set().insert(key.clone());
+        TakingUp { loader, key }
+    }
+}
+
+impl Drop for TakingUp<'_> {
+    fn drop(&mut self) {
+        self.loader.taking_up_set().remove(&self.key);
     }
 }
 
 impl PluginLoader {
+    fn taking_up_set(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashSet<(String, Slot)>> {
+        self.taking_up
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Places the latest version of each of `org`'s slots from the store's
     /// history where this host serves another (or none); answers how many.
     /// An org without a folder here (a host started on an empty data
@@ -109,6 +146,7 @@ impl PluginLoader {
                     digest => format!("{}:{digest}", latest.hash),
                 };
                 // One slot that cannot be placed leaves the others to be.
+                let _taking_up = TakingUp::new(self, org, slot);
                 match self.rollback_locked(org, slot, &reference) {
                     Ok(version) => {
                         tracing::info!(org, %slot, hash = %version.hash, config_digest = %version.config_digest, "placed the database's version");
@@ -193,3 +231,6 @@ impl PluginLoader {
         Ok(fetched)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,6 +21,7 @@ impl PluginLoader {
             impact_memo: Arc::default(),
             newer_reload: None,
             file_hashes: crate::plugins::drift::FileHashes::default(),
+            taking_up: Arc::default(),
             opened: std::time::SystemTime::now(),
         }
     }
