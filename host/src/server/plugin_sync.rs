@@ -1,6 +1,8 @@
 //! Hosts on one shared store (PostgreSQL) take up each other's plug-in
-//! versions ([`SharedVersions`]), polled every [`EVERY`] until the server
-//! stops. A store one process holds has nothing to take up.
+//! versions ([`SharedVersions`]): at once on a notice that one was added
+//! (`LISTEN`), and polled every [`EVERY`] for what a lost notice missed,
+//! until the server stops. A store one process holds has nothing to take
+//! up.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,8 +13,8 @@ use crate::plugins::SharedVersions;
 use crate::setup::Host;
 
 /// How often the store's plug-in histories are polled (one query for every
-/// org). An upload on one host decides on another within this plus the
-/// version's check (the bound: 1 s to see it, 2 s to decide).
+/// org) besides the notices: a version whose notice was lost is seen
+/// within this (the bound for the fallback: 1 s).
 pub const EVERY: Duration = Duration::from_millis(500);
 
 /// Takes up the versions other hosts made active until `stopped`: the
@@ -24,11 +26,24 @@ pub async fn run(host: Host, mut stopped: watch::Receiver<bool>) {
         return;
     }
     let versions = Arc::new(Mutex::new(SharedVersions::default()));
+    // A version added on any host wakes the poll at once (notices coalesce:
+    // one poll reads every org's mark).
+    let noticed = Arc::new(tokio::sync::Notify::new());
+    let listening = {
+        let (store, noticed) = (host.store.clone(), noticed.clone());
+        tokio::task::spawn_blocking(move || {
+            store.plugin_version_notices(Box::new(move |_org| noticed.notify_one()))
+        })
+        .await
+        .unwrap_or(false)
+    };
+    tracing::info!(listening, every = ?EVERY, "taking up other hosts' plug-in versions");
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = tick.tick() => {}
+            () = noticed.notified() => {}
             _ = stopped.wait_for(|stop| *stop) => break,
         }
         let store = host.store.clone();

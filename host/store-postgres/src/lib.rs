@@ -20,6 +20,7 @@ use leadhost_store::codec::decode;
 
 mod copy;
 mod lead_ids;
+mod notices;
 mod outbox;
 mod records;
 mod schema;
@@ -73,6 +74,8 @@ struct Shared {
     /// lead saved). An org's record is its id, name and creation time; a
     /// rename by another host shows here after a restart.
     orgs: std::sync::Mutex<std::collections::HashMap<String, leadhost_store::OrgRecord>>,
+    /// Where the pool connects: a `LISTEN` takes a connection of its own.
+    config: tokio_postgres::Config,
 }
 
 impl Drop for Shared {
@@ -114,6 +117,7 @@ impl PostgresStore {
             .enable_all()
             .build()
             .map_err(backend)?;
+        let listen_config = config.clone();
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,
@@ -136,6 +140,7 @@ impl PostgresStore {
                 numbered: Default::default(),
                 shadow_puts: Default::default(),
                 orgs: Default::default(),
+                config: listen_config,
             }),
         };
         let pool = store.shared.pool.clone();

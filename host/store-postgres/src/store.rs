@@ -326,7 +326,18 @@ impl Store for PostgresStore {
             "INSERT INTO plugin_versions (org, id, value) \
              VALUES ($1, nextval('plugin_version_ids'), $2)",
             vec![text(org), param(encode(version))],
-        )])
+        )])?;
+        // After the commit, best effort (CockroachDB has no pg_notify):
+        // hosts listening take it up at once, the others at their poll.
+        let _ = self.rows(
+            "SELECT pg_notify('leadhost_plugin_versions', $1)",
+            vec![text(org)],
+        );
+        Ok(())
+    }
+
+    fn plugin_version_notices(&self, notice: Box<dyn Fn(&str) + Send + Sync>) -> bool {
+        self.listen(notice)
     }
 
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError> {

@@ -178,3 +178,41 @@ fn a_url_is_shown_without_its_password() {
         assert!(!redact(url).contains("secret"), "{url}");
     }
 }
+
+/// A version added by one handle is noticed by another listening on the
+/// same database, naming its org; a store one process holds sends none.
+#[test]
+fn a_new_plugin_version_is_noticed_by_a_listening_host() {
+    use leadhost_store::{Activation, PluginVersion, Store};
+
+    let url = crate::test_server::database();
+    let listening = PostgresStore::open(&url).unwrap();
+    let writing = PostgresStore::open(&url).unwrap();
+    let (noticed, notices) = std::sync::mpsc::channel();
+    let noticed = std::sync::Mutex::new(noticed);
+    assert!(listening.plugin_version_notices(Box::new(move |org| {
+        let _ = noticed.lock().unwrap().send(org.to_string());
+    })));
+    let version = PluginVersion {
+        slot: leadhost_model::Slot::LeadDefinition,
+        name: "fit".into(),
+        hash: leadhost_model::ContentHash::of(b"fit"),
+        how: Activation::Upload,
+        at: "2026-12-02T09:00:00Z".parse().unwrap(),
+        config: leadhost_model::Config::new(),
+        config_digest: String::new(),
+        config_changes: Vec::new(),
+        cases_digest: None,
+        impact: None,
+    };
+    writing.put_plugin_version("acme", &version).unwrap();
+    let wait = std::time::Duration::from_secs(10);
+    assert_eq!(notices.recv_timeout(wait).unwrap(), "acme");
+    writing.put_plugin_version("globex", &version).unwrap();
+    assert_eq!(notices.recv_timeout(wait).unwrap(), "globex");
+
+    let sled = tempfile::tempdir().unwrap();
+    let sled =
+        leadhost_store::SledStore::open(sled.path(), leadhost_store::Durability::Flush).unwrap();
+    assert!(!sled.plugin_version_notices(Box::new(|_| {})));
+}

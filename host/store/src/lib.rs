@@ -338,6 +338,17 @@ pub trait Store:
     fn plugin_history_marks(&self) -> Result<Vec<(String, u64)>, StoreError> {
         Ok(Vec::new())
     }
+    /// Calls `notice` with the org each time any host adds a version to
+    /// an org's history, for as long as the store lives, so a host takes
+    /// it up at once rather than at its next poll of
+    /// [`Store::plugin_history_marks`]. Best effort: a notice may be lost
+    /// (a connection dropped), so the poll stays. Answers whether notices
+    /// come at all: `false` for a store one process holds, or a database
+    /// that cannot send them.
+    fn plugin_version_notices(&self, notice: Box<dyn Fn(&str) + Send + Sync>) -> bool {
+        let _ = notice;
+        false
+    }
     /// Gives `org`'s latest history entry of `version` (same slot, name,
     /// hash, config digest and time) `version`'s impact, measured after it
     /// became active, replacing the one it had (`None` clears it); durable
