@@ -190,6 +190,11 @@ async fn write(
         )
         .await
         .map_err(backend)?;
+    // Hosts already running take the copied versions up.
+    transaction
+        .execute(crate::store::MOVE_MARK, &[&org])
+        .await
+        .map_err(backend)?;
     let mut last_number = 0;
     let mut batch = Vec::with_capacity(BATCH);
     let mut prepared = HashMap::new();

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_leads.sql"),
     include_str!("../migrations/0002_sled_copies.sql"),
     include_str!("../migrations/0003_plugin_files.sql"),
+    include_str!("../migrations/0004_plugin_history_marks.sql"),
 ];
 
 /// The table recording which versions were applied.

@@ -18,6 +18,12 @@ use leadhost_store::{
 /// one page more than it read.
 const SCAN_PAGE: i64 = 512;
 
+/// Moves an org's plug-in history mark (`$1`: the org), in the
+/// transaction adding a version: the row lock orders two hosts' entries,
+/// and every entry moves the mark.
+pub(crate) const MOVE_MARK: &str = "INSERT INTO plugin_history_marks (org, mark) VALUES ($1, 1) \
+     ON CONFLICT (org) DO UPDATE SET mark = plugin_history_marks.mark + 1";
+
 fn text(value: &str) -> Param {
     param(value.to_string())
 }
@@ -322,11 +328,14 @@ impl Store for PostgresStore {
     }
 
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError> {
-        self.write(vec![(
-            "INSERT INTO plugin_versions (org, id, value) \
-             VALUES ($1, nextval('plugin_version_ids'), $2)",
-            vec![text(org), param(encode(version))],
-        )])?;
+        self.write(vec![
+            (
+                "INSERT INTO plugin_versions (org, id, value) \
+                 VALUES ($1, nextval('plugin_version_ids'), $2)",
+                vec![text(org), param(encode(version))],
+            ),
+            (MOVE_MARK, vec![text(org)]),
+        ])?;
         // After the commit, best effort (CockroachDB has no pg_notify):
         // hosts listening take it up at once, the others at their poll.
         let _ = self.rows(
@@ -366,7 +375,7 @@ impl Store for PostgresStore {
 
     fn plugin_history_marks(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let rows = self.rows(
-            "SELECT org, max(id) FROM plugin_versions GROUP BY org ORDER BY org",
+            "SELECT org, mark FROM plugin_history_marks ORDER BY org",
             vec![],
         )?;
         Ok(rows
