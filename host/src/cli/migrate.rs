@@ -88,15 +88,25 @@ pub struct PluginFiles {
     pub missing: Vec<String>,
 }
 
+/// What became of one org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Copied now.
+    Copied,
+    /// Copied by an earlier run from this store: counted, not copied.
+    AlreadyCopied,
+    /// Not copied: the database holds it from elsewhere.
+    Refused,
+}
+
 /// One org's copy.
 #[derive(Debug, Serialize)]
 pub struct OrgReport {
     /// The org.
     pub org: String,
-    /// `copied` (by this run), `already-copied` (by an earlier run:
-    /// counted, not copied), or `refused` (the database made an org of
-    /// this id itself).
-    pub outcome: &'static str,
+    /// `copied`, `already-copied` or `refused` ([`Outcome`]).
+    pub outcome: Outcome,
     /// Why an org was not copied now: when and from where an earlier run
     /// copied it, or why it was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -193,7 +203,7 @@ pub fn migrate(args: &MigrateArgs) -> Result<(MigrateReport, Option<MigrateError
     let copied: Vec<&str> = report
         .orgs
         .iter()
-        .filter(|org| org.outcome != "refused")
+        .filter(|org| org.outcome != Outcome::Refused)
         .map(|org| org.org.as_str())
         .collect();
     report.plugin_files =
@@ -207,10 +217,11 @@ pub fn migrate(args: &MigrateArgs) -> Result<(MigrateReport, Option<MigrateError
         .orgs
         .iter()
         .filter(|org| {
-            org.outcome == "refused" || (org.outcome == "copied" && org.verified != Some(true))
+            org.outcome == Outcome::Refused
+                || (org.outcome == Outcome::Copied && org.verified != Some(true))
         })
         .map(|org| match org.outcome {
-            "refused" => format!("{} (refused)", org.org),
+            Outcome::Refused => format!("{} (refused)", org.org),
             _ => format!("{} (not verified)", org.org),
         })
         .collect();
@@ -296,7 +307,7 @@ fn copy_org(
     let state = database.copy_state(org).map_err(failed)?;
     let (outcome, note) = match state {
         CopyState::Present => (
-            "refused",
+            Outcome::Refused,
             Some(
                 "the database holds an org of this id that no copy made: it is never \
                  written over (name the other orgs with --org to copy them alone, or remove it from the database)"
@@ -307,7 +318,7 @@ fn copy_org(
             source: copied_from,
             at,
         } if copied_from != source => (
-            "refused",
+            Outcome::Refused,
             Some(format!(
                 "copied at {} from another store, {copied_from}: two stores never \
                  merge into one org (name the other orgs with --org to copy them alone)",
@@ -315,7 +326,7 @@ fn copy_org(
             )),
         ),
         CopyState::Copied { source, at } => (
-            "already-copied",
+            Outcome::AlreadyCopied,
             Some(format!(
                 "copied at {} from {source}; counted, not copied again (the hosts may \
                  have changed it since)",
@@ -337,11 +348,11 @@ fn copy_org(
                 )
                 .map_err(failed)?;
             progress.finish_and_clear();
-            ("copied", None)
+            (Outcome::Copied, None)
         }
     };
     let in_database = match outcome {
-        "refused" => Counts::default(),
+        Outcome::Refused => Counts::default(),
         _ => database.counts(org).map_err(failed)?,
     };
     let counts: Vec<KindCount> = Kind::ALL
@@ -357,8 +368,8 @@ fn copy_org(
         outcome,
         note,
         verified: match outcome {
-            "copied" => Some(counts.iter().all(|count| count.sled == count.postgres)),
-            "refused" => Some(false),
+            Outcome::Copied => Some(counts.iter().all(|count| count.sled == count.postgres)),
+            Outcome::Refused => Some(false),
             // Counted, not checked: the hosts may have changed it since.
             _ => None,
         },

@@ -6,8 +6,9 @@
 //! checked, written into its org folder, reloaded. The entry is not
 //! written again (the slot's last entry already names it).
 //!
-//! Polled ([`SharedVersions::due`], one query for every org): a host sees
-//! another's activation within a poll's interval plus its check. Each org
+//! Which orgs to take up is decided by [`SharedVersions::due`] from the
+//! store's history marks, read when a notice says a version was added and
+//! polled besides (one query for every org). Each org
 //! is taken up on its own (one at a time per org), so one org's slow check
 //! holds up no other org's.
 
@@ -130,15 +131,17 @@ impl PluginLoader {
                 else {
                     continue;
                 };
-                let serving = self.registry().active(org, slot).is_some_and(|active| {
-                    active.plugin.id().hash == latest.hash
-                        && (latest.config_digest.is_empty()
-                            || config_digest(&active.config) == latest.config_digest)
-                });
-                // At start nothing serves yet: a folder already holding
-                // the version is left to the reload that follows.
-                let starting = self.registry().active(org, slot).is_none();
-                if serving || (starting && self.folder_holds(org, slot, latest)) {
+                let serving = match self.registry().active(org, slot) {
+                    Some(active) => {
+                        active.plugin.id().hash == latest.hash
+                            && (latest.config_digest.is_empty()
+                                || config_digest(&active.config) == latest.config_digest)
+                    }
+                    // At start nothing serves yet: a folder already holding
+                    // the version is left to the reload that follows.
+                    None => self.folder_holds(org, slot, latest),
+                };
+                if serving {
                     continue;
                 }
                 let reference = match latest.config_digest.as_str() {
