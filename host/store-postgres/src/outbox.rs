@@ -82,6 +82,15 @@ impl OutboxStore for PostgresStore {
         .map(drop)
     }
 
+    fn delivered_all(&self, ids: &[u64]) -> Result<(), StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|id| *id as i64).collect();
+        self.transaction(
+            Vec::new(),
+            vec![("DELETE FROM outbox WHERE id = ANY($1)", vec![param(ids)])],
+        )
+        .map(drop)
+    }
+
     fn bury(&self, letter: &DeadLetter) -> Result<(), StoreError> {
         self.transaction(
             Vec::new(),

@@ -90,6 +90,11 @@ pub trait OutboxStore {
     fn retry_later(&self, id: u64, attempts: &Attempts) -> Result<(), StoreError>;
     /// Removes a delivered message; durable on return.
     fn delivered(&self, id: u64) -> Result<(), StoreError>;
+    /// Removes several messages done with (e.g. events no webhook takes)
+    /// in one durable step: one flush, or one round trip to a database.
+    fn delivered_all(&self, ids: &[u64]) -> Result<(), StoreError> {
+        ids.iter().try_for_each(|id| self.delivered(*id))
+    }
     /// Moves a message out of the outbox into its org's dead letters, in
     /// one durable step.
     fn bury(&self, letter: &DeadLetter) -> Result<(), StoreError>;

@@ -128,6 +128,9 @@ impl Dispatcher {
         claimed: Vec<Pending>,
         round: &mut Round,
     ) -> Result<(), StoreError> {
+        // Removed together once the claim is gone through: sent nowhere,
+        // so a crash before that only means passing them over again.
+        let mut unrouted = Vec::new();
         for pending in claimed {
             let outcome = self.send(&pending).await;
             let event = event_name(&pending.message);
@@ -141,13 +144,13 @@ impl Dispatcher {
                 .increment(1);
             let id = pending.id;
             match outcome {
-                Outcome::Delivered | Outcome::Unrouted => {
+                Outcome::Delivered => {
                     blocking(store, move |store| store.delivered(id)).await?;
-                    if label == "delivered" {
-                        round.delivered += 1;
-                    } else {
-                        round.unrouted += 1;
-                    }
+                    round.delivered += 1;
+                }
+                Outcome::Unrouted => {
+                    unrouted.push(id);
+                    round.unrouted += 1;
                 }
                 Outcome::Failed(error) => {
                     let failures = pending.attempts + 1;
@@ -175,6 +178,9 @@ impl Dispatcher {
                     }
                 }
             }
+        }
+        if !unrouted.is_empty() {
+            blocking(store, move |store| store.delivered_all(&unrouted)).await?;
         }
         Ok(())
     }

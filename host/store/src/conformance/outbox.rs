@@ -109,6 +109,43 @@ pub fn an_outbox_message_is_retried_buried_and_replayed(harness: &mut impl Harne
     );
 }
 
+/// Messages done with together leave the outbox together, a retry's
+/// attempts with them; the others stay due; ids not there are passed over.
+pub fn messages_done_with_together_leave_together(harness: &mut impl Harness) {
+    let store = harness.fresh();
+    let messages = (1..=4)
+        .map(|second| message("acme", "ld-1", second))
+        .collect();
+    send(&store, "acme", "ld-1", messages);
+    let now = at("2026-11-24T10:00:00Z");
+    let due: Vec<u64> = store
+        .due_messages(now, 10)
+        .expect("due")
+        .iter()
+        .map(|pending| pending.id)
+        .collect();
+    assert_eq!(due.len(), 4);
+    let attempts = Attempts {
+        attempts: 1,
+        next_at: now,
+        last_error: "503 from the webhook".into(),
+    };
+    store.retry_later(due[2], &attempts).expect("retry later");
+    store
+        .delivered_all(&[due[0], due[2], due[3] + 100])
+        .expect("delivered together");
+    let left = store.due_messages(now, 10).expect("due");
+    let left: Vec<(u64, u32)> = left.iter().map(|p| (p.id, p.attempts)).collect();
+    assert_eq!(left, [(due[1], 0), (due[3], 0)]);
+    store.delivered_all(&[]).expect("nothing to remove");
+    let store = harness.reopen(store);
+    assert_eq!(
+        store.due_messages(now, 10).expect("due").len(),
+        2,
+        "durable"
+    );
+}
+
 /// A call task committed with a lead reads back under its org only; one
 /// put again under its id (marked done) replaces it, oldest first.
 pub fn call_tasks_change_in_place_per_org(harness: &mut impl Harness) {

@@ -48,6 +48,14 @@ impl OutboxStore for SledStore {
         self.write_durably(&[(OUTBOX, id_key(id), None), (ATTEMPTS, id_key(id), None)])
     }
 
+    fn delivered_all(&self, ids: &[u64]) -> Result<(), StoreError> {
+        let writes: Vec<Write> = ids
+            .iter()
+            .flat_map(|id| [(OUTBOX, id_key(*id), None), (ATTEMPTS, id_key(*id), None)])
+            .collect();
+        self.write_durably(&writes)
+    }
+
     fn bury(&self, letter: &DeadLetter) -> Result<(), StoreError> {
         let writes: [Write; 3] = [
             (OUTBOX, id_key(letter.id), None),
