@@ -31,6 +31,7 @@ mod dead_letters;
 mod escalation;
 mod feedback;
 mod funnel;
+mod ingest;
 mod inputs;
 mod keep_in_touch;
 mod lead_pages;

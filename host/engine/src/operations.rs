@@ -4,13 +4,12 @@ use tracing::instrument;
 
 use super::change::Change;
 use super::validate::{FieldError, check_activity, check_rep};
-use super::{Engine, EngineError, Ingested, LeadSubmission, Pending, moves, sla};
-use super::{escalation, keep_in_touch, merge};
-use crate::model::{Activity, ActivityKind, Rep};
+use super::{Engine, EngineError, moves, sla};
+use super::{escalation, keep_in_touch};
+use crate::model::{Activity, Rep};
 use crate::runtime::Slot;
 use crate::store::{
-    Applied, Commit, EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind,
-    TimelineEntry,
+    Applied, EventKind, LeadRecord, LeadStage, OrgRecord, OutboxKind, StageKind, TimelineEntry,
 };
 
 impl Engine {
@@ -70,174 +69,6 @@ impl Engine {
     pub fn reps(&self, org: &str) -> Result<Vec<Rep>, EngineError> {
         self.known_org(org)?;
         Ok(self.shared.store.reps(org)?)
-    }
-
-    /// Takes a lead in: validates and normalizes it, merges it into the
-    /// lead with the same e-mail if there is one, and otherwise qualifies
-    /// it and acts on the verdict. A submission that lead has received
-    /// before changes nothing (see [`Ingested::unchanged`]). Returns once
-    /// everything is durable.
-    #[instrument(skip_all, fields(org))]
-    pub fn ingest(
-        &self,
-        org: &str,
-        submission: LeadSubmission,
-        via: &str,
-    ) -> Result<Ingested, EngineError> {
-        self.durable(self.ingest_pending(org, submission, via)?)
-    }
-
-    /// [`Engine::ingest`] up to the point where its writes are applied:
-    /// every read sees them, but they are not acknowledged until
-    /// [`Engine::durable`] returns. The plug-in calls and the CPU work are
-    /// done; what is left is waiting for a flush, which needs no worker and
-    /// no instance, so the HTTP layer gives the org's turn back first and
-    /// many leads wait on one flush.
-    pub fn ingest_pending(
-        &self,
-        org: &str,
-        submission: LeadSubmission,
-        via: &str,
-    ) -> Result<Pending<Ingested>, EngineError> {
-        let (value, applied) =
-            self.retrying(|| self.ingest_applied(org, submission.clone(), via))?;
-        Ok(Pending { value, applied })
-    }
-
-    /// Ingests many submissions and waits for durability once, after the
-    /// last: one flush for the whole batch. Each item succeeds or fails on
-    /// its own; an `Err` item (a line that did not parse) is passed through.
-    #[instrument(skip_all, fields(org, items = submissions.len()))]
-    pub fn ingest_batch(
-        &self,
-        org: &str,
-        submissions: Vec<Result<LeadSubmission, Vec<FieldError>>>,
-        via: &str,
-    ) -> Result<Vec<Result<Ingested, EngineError>>, EngineError> {
-        self.durable(self.ingest_batch_pending(org, submissions, via)?)
-    }
-
-    /// [`Engine::ingest_batch`] with its writes applied, not yet durable
-    /// (see [`Engine::ingest_pending`]).
-    pub fn ingest_batch_pending(
-        &self,
-        org: &str,
-        submissions: Vec<Result<LeadSubmission, Vec<FieldError>>>,
-        via: &str,
-    ) -> Result<Pending<Vec<Result<Ingested, EngineError>>>, EngineError> {
-        self.known_org(org)?;
-        // Ticket 0 is durable from the start: a batch that applied nothing
-        // waits for nothing.
-        let mut last = Applied(0);
-        let mut results = Vec::with_capacity(submissions.len());
-        for submission in submissions {
-            let result = submission
-                .map_err(EngineError::Invalid)
-                .and_then(|submission| {
-                    self.retrying(|| self.ingest_applied(org, submission.clone(), via))
-                });
-            match result {
-                Ok((ingested, applied)) => {
-                    last = applied;
-                    results.push(Ok(ingested));
-                }
-                Err(EngineError::Store(error)) => return Err(error.into()),
-                Err(error) => results.push(Err(error)),
-            }
-        }
-        Ok(Pending {
-            value: results,
-            applied: last,
-        })
-    }
-
-    /// Waits until `pending`'s writes are durable (one flush shared by
-    /// every writer waiting) and hands back its result.
-    pub fn durable<T>(&self, pending: Pending<T>) -> Result<T, EngineError> {
-        self.shared.store.wait_durable(pending.applied)?;
-        Ok(pending.value)
-    }
-
-    /// [`Engine::durable`] without holding a thread while it waits (see
-    /// [`crate::store::Store::durable`]): for a request, whose waiting must not take one
-    /// of the blocking threads every org shares.
-    pub async fn durable_async<T>(&self, pending: Pending<T>) -> Result<T, EngineError> {
-        self.shared.store.durable(pending.applied).await?;
-        Ok(pending.value)
-    }
-
-    /// Ingests one submission; its writes are applied but not yet durable.
-    fn ingest_applied(
-        &self,
-        org: &str,
-        submission: LeadSubmission,
-        via: &str,
-    ) -> Result<(Ingested, Applied), EngineError> {
-        self.known_org(org)?;
-        let now = self.now();
-        let (lead, activities) = submission.validate(now).map_err(EngineError::Invalid)?;
-        let fingerprint = merge::fingerprint(&lead, &activities, now);
-        let shared = &self.shared;
-        let _email = shared.locks.email(org, &lead.email);
-        if let Some(id) = shared.store.lead_by_email(org, &lead.email)? {
-            let _lead = shared.locks.lead(org, &id);
-            let mut record = self.load(org, &id)?;
-            if !record.remember_submission(fingerprint) {
-                // Heard before: no write. The empty commit's receipt makes
-                // the caller wait until what was read is durable too.
-                let applied = shared.store.apply(Commit::default())?;
-                let ingested = Ingested {
-                    record,
-                    created: false,
-                    unchanged: true,
-                };
-                return Ok((ingested, applied));
-            }
-            let activities = if activities.is_empty() {
-                activities
-            } else {
-                merge::new_activities(activities, &shared.store.timeline(org, &id)?)
-            };
-            let filled = merge::fill_gaps(&mut record.lead, lead);
-            let mut change = Change::new(record, now);
-            change.event(EventKind::Merged { filled });
-            change.activity(Activity {
-                kind: ActivityKind::Form,
-                at: now,
-                detail: format!("submitted again via {via}"),
-            });
-            activities
-                .into_iter()
-                .for_each(|activity| change.activity(activity));
-            self.after_activity(&mut change, "the lead was submitted again")?;
-            let (record, applied) = self.apply(change)?;
-            let ingested = Ingested {
-                record,
-                created: false,
-                unchanged: false,
-            };
-            return Ok((ingested, applied));
-        }
-        let mut lead = lead;
-        lead.id = shared.store.new_lead_id(org)?;
-        let mut record = LeadRecord::new(org, lead, now);
-        record.remember_submission(fingerprint);
-        let mut change = Change::new(record, now);
-        change.index_email();
-        change.event(EventKind::Created { via: via.into() });
-        activities
-            .into_iter()
-            .for_each(|activity| change.activity(activity));
-        moves::qualify_new(shared, &mut change)?;
-        let (record, applied) = self.apply(change)?;
-        Ok((
-            Ingested {
-                record,
-                created: true,
-                unchanged: false,
-            },
-            applied,
-        ))
     }
 
     /// Records an activity (or an answer) on a lead; a lead marketing holds
@@ -376,7 +207,11 @@ impl Engine {
 
     /// What follows new activity on a lead: re-qualification while marketing
     /// holds it, word to the owner while sales does.
-    fn after_activity(&self, change: &mut Change, what: &str) -> Result<(), EngineError> {
+    pub(super) fn after_activity(
+        &self,
+        change: &mut Change,
+        what: &str,
+    ) -> Result<(), EngineError> {
         let stage = change.record.stage.kind();
         match stage {
             StageKind::Nurturing | StageKind::Discarded => moves::requalify(&self.shared, change),
@@ -425,7 +260,7 @@ impl Engine {
     }
 
     /// Applies a change and releases the org's routing lock; not yet durable.
-    fn apply(&self, mut change: Change) -> Result<(LeadRecord, Applied), EngineError> {
+    pub(super) fn apply(&self, mut change: Change) -> Result<(LeadRecord, Applied), EngineError> {
         let shadows = change.take_shadows();
         let (commit, routing) = change.finish();
         let record = commit.lead.clone().expect("a change commits its lead");

@@ -47,6 +47,25 @@ impl Rosters {
         Ok(reps)
     }
 
+    /// [`Rosters::get`] and the rep owning `domain`'s account: what
+    /// routing reads, asked together of a shared store (one round trip).
+    pub fn get_with_owner(
+        &self,
+        store: &dyn Store,
+        org: &str,
+        domain: Option<&str>,
+    ) -> Result<(Arc<Vec<Rep>>, Option<String>), StoreError> {
+        if store.shared() {
+            let (reps, owner) = store.reps_and_account_owner(org, domain)?;
+            return Ok((Arc::new(reps), owner));
+        }
+        let owner = match domain {
+            Some(domain) => store.account_owner(org, domain)?,
+            None => None,
+        };
+        Ok((self.get(store, org)?, owner))
+    }
+
     /// Forgets `org`'s roster (the next read takes it from the store): for
     /// a write whose outcome is unknown, e.g. one whose flush failed.
     pub fn forget(&self, org: &str) {

@@ -30,13 +30,12 @@ fn hold_routing(shared: &Shared, change: &mut Change) {
 pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, EngineError> {
     hold_routing(shared, change);
     let org = change.record.org.clone();
-    let reps = shared.rosters.get(&*shared.store, &org)?;
+    let domain = super::validate::account_domain(&change.record.lead);
+    let (reps, account_owner) = shared
+        .rosters
+        .get_with_owner(&*shared.store, &org, domain)?;
     // An owner who let this lead lapse is not offered again, as owner either.
-    let account_owner = match super::validate::account_domain(&change.record.lead) {
-        Some(domain) => shared.store.account_owner(&org, domain)?,
-        None => None,
-    }
-    .filter(|owner| !change.record.lapsed_reps.contains(owner));
+    let account_owner = account_owner.filter(|owner| !change.record.lapsed_reps.contains(owner));
     let now = change.now;
     // Reps who let this lead's SLA lapse are not shown again; everyone else
     // is shown as they stand now, absences folded into `available`, the

@@ -12,22 +12,28 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use futures_util::future::try_join_all;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use leadhost_store::StoreError;
 use leadhost_store::codec::decode;
+use waits::{Waits, prepared};
 
 mod copy;
 mod lead_ids;
 mod notices;
 mod outbox;
 mod records;
+mod routing_reads;
 mod schema;
 mod store;
+mod tokens;
+mod waits;
 mod write;
 
 pub use copy::CopyState;
+pub use tokens::{TOKEN_FRESH, TOKENS_KEPT};
 
 #[cfg(any(test, feature = "test-server"))]
 pub mod test_server;
@@ -36,6 +42,15 @@ pub mod test_server;
 /// threads share them. PostgreSQL's default `max_connections` is 100, so
 /// three hosts at this size leave room for the CLI and an operator.
 pub const POOL_SIZE: usize = 16;
+
+/// Each session's settings (`-c` options, before the URL's own): no
+/// statement runs longer than 30 s, and a session idle inside a
+/// transaction for 30 s (a host stopped mid-change) is ended, its row
+/// locks released, so one stuck host never holds every host's writes to a
+/// lead or rep. The host's own statements take milliseconds; a scan is
+/// paged; a migration lifts the bound for its own transaction.
+pub const SESSION_OPTIONS: &str =
+    "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=30000";
 
 /// How long a call waits for a free connection, or for a new one to open,
 /// before it fails (the API answers 503): a database that is down or
@@ -76,6 +91,10 @@ struct Shared {
     orgs: std::sync::Mutex<std::collections::HashMap<String, leadhost_store::OrgRecord>>,
     /// Where the pool connects: a `LISTEN` takes a connection of its own.
     config: tokio_postgres::Config,
+    /// Round trips made through this handle.
+    waits: Waits,
+    /// Tokens read lately.
+    tokens: tokens::TokenCache,
 }
 
 impl Drop for Shared {
@@ -105,12 +124,19 @@ impl PostgresStore {
     /// [`UrlError`]), the database cannot be reached within
     /// [`CONNECT_TIMEOUT`], or its schema is newer than this release's.
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let config: tokio_postgres::Config = url.parse().map_err(|source| {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|source| {
             StoreError::Backend(Box::new(UrlError {
                 url: redact(url),
                 source,
             }))
         })?;
+        // The URL's own `options` come after ours: where both set a
+        // setting, the URL's wins.
+        let options = match config.get_options() {
+            Some(theirs) => format!("{SESSION_OPTIONS} {theirs}"),
+            None => SESSION_OPTIONS.to_string(),
+        };
+        config.options(&options);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("leadhost-postgres")
@@ -141,6 +167,8 @@ impl PostgresStore {
                 shadow_puts: Default::default(),
                 orgs: Default::default(),
                 config: listen_config,
+                waits: Waits::default(),
+                tokens: Default::default(),
             }),
         };
         let pool = store.shared.pool.clone();
@@ -149,6 +177,13 @@ impl PostgresStore {
     }
 
     /// The runtime the store's connections run on.
+    /// The round trips this handle has made to the database so far (all
+    /// its clones together): what the scale-out benchmark divides by the
+    /// leads taken in.
+    pub fn round_trips(&self) -> u64 {
+        self.shared.waits.total()
+    }
+
     fn runtime(&self) -> &tokio::runtime::Runtime {
         self.shared
             .runtime
@@ -176,18 +211,24 @@ impl PostgresStore {
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Vec<Row>, StoreError> {
-        let pool = self.shared.pool.clone();
+        let mut answers = self.reads(vec![(sql, params)])?;
+        Ok(answers.pop().unwrap_or_default())
+    }
+
+    /// Runs `queries` on one connection, every one sent before the first
+    /// answer is awaited: one round trip for all of them once prepared.
+    /// Answers their rows in the same order.
+    pub(crate) fn reads(&self, queries: Vec<Statement>) -> Result<Vec<Vec<Row>>, StoreError> {
+        let (pool, waits) = (self.shared.pool.clone(), self.shared.waits.clone());
         self.block(async move {
-            let client = pool.get().await.map_err(backend)?;
-            let statement = client.prepare_cached(sql).await.map_err(backend)?;
-            client
-                .query(&statement, &borrowed(&params))
-                .await
-                .map_err(backend)
+            let queries: Vec<Query<'_>> = queries
+                .iter()
+                .map(|(sql, params)| (*sql, params.as_slice()))
+                .collect();
+            read_all(&pool, &waits, &queries).await.map_err(backend)
         })
     }
 
-    /// Decodes column `column` of each row as a record of `table`.
     pub(crate) fn values<T: serde::de::DeserializeOwned>(
         table: &'static str,
         rows: &[Row],
@@ -198,10 +239,11 @@ impl PostgresStore {
             .collect()
     }
 
-    /// Runs `statements` in one transaction, in order (sent together: one
-    /// round trip for all of them once prepared), after `checks` (each a
-    /// query whose answer its `holds` must accept, under the transaction's
-    /// locks).
+    /// Runs `statements` in one transaction, in order, after `checks`
+    /// (each a condition under the transaction's locks): one round trip
+    /// once the statements are prepared on the connection, `BEGIN` and
+    /// `COMMIT` included, the checks judged by the server; when a check
+    /// does not hold, a second run reads each to name what changed.
     /// Answers each statement's count of rows changed. Runs again on a
     /// serialization failure or deadlock, up to [`TRANSACTION_RETRIES`].
     pub(crate) fn transaction(
@@ -209,19 +251,64 @@ impl PostgresStore {
         checks: Vec<Check>,
         statements: Vec<Statement>,
     ) -> Result<Vec<u64>, StoreError> {
-        let pool = self.shared.pool.clone();
+        let (pool, waits) = (self.shared.pool.clone(), self.shared.waits.clone());
         self.block(async move {
-            let mut attempt = 0;
+            let (mut attempt, mut checked) = (0, false);
             loop {
-                match write::run(&pool, &checks, &statements).await {
+                let run = if checked {
+                    write::run_checked(&pool, &waits, &checks, &statements).await
+                } else {
+                    write::run(&pool, &waits, &checks, &statements).await
+                };
+                match run {
                     Err(write::Failed::Retry(_)) if attempt < TRANSACTION_RETRIES => attempt += 1,
                     Err(write::Failed::Retry(error)) => return Err(backend(error)),
                     Err(write::Failed::Store(error)) => return Err(error),
+                    // What changed, read outside a transaction (one round
+                    // trip): a rep or lead another host wrote meanwhile
+                    // is named at once; the same values in other bytes
+                    // (an older release's) run again the slow way, judged
+                    // on the decoded values under the locks.
+                    Err(write::Failed::Expectation) => {
+                        let queries: Vec<Query<'_>> = checks
+                            .iter()
+                            .map(|check| (check.sql, check.params.as_slice()))
+                            .collect();
+                        let answers = read_all(&pool, &waits, &queries).await.map_err(backend)?;
+                        for (check, rows) in checks.iter().zip(&answers) {
+                            (check.holds)(rows)?;
+                        }
+                        checked = true;
+                    }
                     Ok(counts) => return Ok(counts),
                 }
             }
         })
     }
+}
+
+/// A query and its parameters, borrowed.
+type Query<'a> = (&'static str, &'a [Param]);
+
+/// [`PostgresStore::reads`] on the store's runtime.
+async fn read_all(
+    pool: &Pool,
+    waits: &Waits,
+    queries: &[Query<'_>],
+) -> Result<Vec<Vec<Row>>, Box<dyn std::error::Error + Send + Sync>> {
+    let client = pool.get().await?;
+    let statements =
+        try_join_all(queries.iter().map(|(sql, _)| prepared(&client, waits, sql))).await?;
+    let params: Vec<_> = queries.iter().map(|(_, params)| borrowed(params)).collect();
+    let answers = try_join_all(
+        statements
+            .iter()
+            .zip(&params)
+            .map(|(statement, params)| client.query(statement, params)),
+    )
+    .await?;
+    waits.count("read", 1);
+    Ok(answers)
 }
 
 /// Judges a check's rows: `Err` aborts the transaction with that error.
@@ -235,7 +322,17 @@ pub(crate) struct Check {
     pub params: Vec<Param>,
     /// Given the rows, `Err` aborts the transaction with that error.
     pub holds: Holds,
+    /// The same condition as one statement the server judges, locking
+    /// the same rows and raising [`EXPECTATION_FAILED`] when the condition
+    /// does not hold (`leadhost_expect`, migration 0005): so the check
+    /// rides in the transaction's one round trip. When it raises, the
+    /// transaction runs again with `sql` and `holds`, which name the error
+    /// exactly (and judge decoded values, not bytes).
+    pub guard: Statement,
 }
+
+/// The SQLSTATE `leadhost_expect(false)` raises (migration 0005).
+pub(crate) const EXPECTATION_FAILED: &str = "LH409";
 
 /// `params` as the client takes them.
 fn borrowed(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_sled_copies.sql"),
     include_str!("../migrations/0003_plugin_files.sql"),
     include_str!("../migrations/0004_plugin_history_marks.sql"),
+    include_str!("../migrations/0005_expectations.sql"),
 ];
 
 /// The table recording which versions were applied.
@@ -67,6 +68,12 @@ pub(super) async fn migrate(pool: &Pool) -> Result<(), StoreError> {
             .await;
         match claimed {
             Ok(_) => {
+                // An index built on a large table may take longer than a
+                // host's statements are allowed (`SESSION_OPTIONS`).
+                transaction
+                    .batch_execute("SET LOCAL statement_timeout = 0")
+                    .await
+                    .map_err(backend)?;
                 transaction
                     .batch_execute(MIGRATIONS[version as usize - 1])
                     .await

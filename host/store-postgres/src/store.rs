@@ -10,8 +10,9 @@ use crate::{Param, PostgresStore, backend, millis, param};
 use leadhost_model::{Activity, Rep, Slot, Time};
 use leadhost_store::codec::{decode, encode};
 use leadhost_store::{
-    Applied, Assignment, Commit, Decision, Due, DurableFuture, LeadRecord, LeadSummary, OrgRecord,
-    OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry, TimelineItem, TokenRecord,
+    Applied, Assignment, ByEmail, Commit, Decision, Due, DurableFuture, LeadRecord, LeadSummary,
+    OrgRecord, OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry, TimelineItem,
+    TokenRecord,
 };
 
 /// Rows a scan reads per query: a visitor that breaks early costs at most
@@ -129,6 +130,10 @@ impl Store for PostgresStore {
         self.next_lead_id(org)
     }
 
+    fn lead_by_email_or_new_id(&self, org: &str, email: &str) -> Result<ByEmail, StoreError> {
+        self.lead_or_next_id(org, email)
+    }
+
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError> {
         self.one(
             "leads",
@@ -241,6 +246,14 @@ impl Store for PostgresStore {
         Ok(rows.first().map(|row| row.get(0)))
     }
 
+    fn reps_and_account_owner(
+        &self,
+        org: &str,
+        domain: Option<&str>,
+    ) -> Result<(Vec<Rep>, Option<String>), StoreError> {
+        self.routing_reads(org, domain)
+    }
+
     fn assignment(&self, org: &str, lead: &str) -> Result<Option<Assignment>, StoreError> {
         self.one(
             "assignments",
@@ -305,19 +318,31 @@ impl Store for PostgresStore {
     }
 
     fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {
-        self.write(vec![(
+        let written = self.write(vec![(
             "INSERT INTO tokens (hash, value) VALUES ($1, $2) \
              ON CONFLICT (hash) DO UPDATE SET value = EXCLUDED.value",
             vec![text(hash), param(encode(token))],
-        )])
+        )]);
+        match &written {
+            Ok(()) => self.shared.tokens.keep(hash, token),
+            Err(_) => self.shared.tokens.forget(hash),
+        }
+        written
     }
 
     fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        self.one(
+        if let Some(token) = self.shared.tokens.fresh(hash) {
+            return Ok(Some(token));
+        }
+        let token: Option<TokenRecord> = self.one(
             "tokens",
             "SELECT value FROM tokens WHERE hash = $1",
             vec![text(hash)],
-        )
+        )?;
+        if let Some(token) = &token {
+            self.shared.tokens.keep(hash, token);
+        }
+        Ok(token)
     }
 
     fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError> {

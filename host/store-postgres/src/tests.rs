@@ -216,3 +216,31 @@ fn a_new_plugin_version_is_noticed_by_a_listening_host() {
         leadhost_store::SledStore::open(sled.path(), leadhost_store::Durability::Flush).unwrap();
     assert!(!sled.plugin_version_notices(Box::new(|_| {})));
 }
+
+mod round_trips;
+
+/// Every session bounds its statements and its idle transactions, and an
+/// `options` setting in the URL wins over the host's.
+#[test]
+fn sessions_bound_statements_and_the_urls_options_win() {
+    let url = crate::test_server::database();
+    let setting = |store: &PostgresStore, name: &'static str| -> String {
+        store.rows(name, Vec::new()).unwrap()[0].get(0)
+    };
+    let store = PostgresStore::open(&url).unwrap();
+    assert_eq!(setting(&store, "SHOW statement_timeout"), "30s");
+    assert_eq!(
+        setting(&store, "SHOW idle_in_transaction_session_timeout"),
+        "30s"
+    );
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let own = PostgresStore::open(&format!(
+        "{url}{separator}options=-c%20statement_timeout%3D5000"
+    ))
+    .unwrap();
+    assert_eq!(setting(&own, "SHOW statement_timeout"), "5s");
+    assert_eq!(
+        setting(&own, "SHOW idle_in_transaction_session_timeout"),
+        "30s"
+    );
+}

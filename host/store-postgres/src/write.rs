@@ -1,11 +1,18 @@
 //! Writing: a [`Commit`] as one transaction, its precondition checked
 //! under the lead's row lock, its statements sent together.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
 use deadpool_postgres::Pool;
 use futures_util::future::try_join_all;
 use tokio_postgres::error::SqlState;
 
-use crate::{Check, PostgresStore, Statement, backend, borrowed, millis, param};
+use crate::{
+    Check, EXPECTATION_FAILED, PostgresStore, Statement, Waits, backend, borrowed, millis, param,
+    prepared,
+};
 use leadhost_model::Rep;
 use leadhost_store::codec::{decode, encode};
 use leadhost_store::{Applied, Commit, LeadSummary, Precondition, StoreError};
@@ -17,6 +24,8 @@ pub(super) enum Failed {
     Retry(tokio_postgres::Error),
     /// Anything else, final.
     Store(StoreError),
+    /// A check's guard did not hold: [`run_checked`] tells why.
+    Expectation,
 }
 
 impl From<StoreError> for Failed {
@@ -37,9 +46,100 @@ fn failed(error: tokio_postgres::Error) -> Failed {
     }
 }
 
-/// One run of a transaction: `checks`, then `statements` in order.
+/// One run of a transaction in one round trip: `BEGIN`, each check's
+/// guard, `statements` in order, `COMMIT`, every request sent before the
+/// first answer is awaited. A statement that fails aborts the transaction
+/// (the server refuses what follows and the `COMMIT` rolls back); the first
+/// failure, in order, is the answer. A guard that does not hold answers
+/// [`Failed::Expectation`]: run [`run_checked`] to learn why.
 pub(super) async fn run(
     pool: &Pool,
+    waits: &Waits,
+    checks: &[Check],
+    statements: &[Statement],
+) -> Result<Vec<u64>, Failed> {
+    let client = pool
+        .get()
+        .await
+        .map_err(|error| Failed::Store(backend(error)))?;
+    let all: Vec<&Statement> = checks
+        .iter()
+        .map(|check| &check.guard)
+        .chain(statements)
+        .collect();
+    let prepared = try_join_all(all.iter().map(|(sql, _)| prepared(&client, waits, sql)))
+        .await
+        .map_err(failed)?;
+    let params: Vec<_> = all.iter().map(|(_, params)| borrowed(params)).collect();
+    let mut requests: Vec<Request<'_>> = Vec::with_capacity(all.len() + 2);
+    requests.push(Box::pin(async {
+        client.batch_execute("BEGIN").await.map(|()| 0)
+    }));
+    for (statement, params) in prepared.iter().zip(&params) {
+        requests.push(Box::pin(client.execute(statement, params)));
+    }
+    requests.push(Box::pin(async {
+        client.batch_execute("COMMIT").await.map(|()| 0)
+    }));
+    let answers = pipelined(requests).await;
+    waits.count("transaction", 1);
+    let mut counts = Vec::with_capacity(statements.len());
+    for (at, answer) in answers.into_iter().enumerate() {
+        match answer {
+            Err(error) if is_expectation(&error) => return Err(Failed::Expectation),
+            Err(error) => return Err(failed(error)),
+            // Past `BEGIN` and the guards, before `COMMIT`.
+            Ok(count) if at > checks.len() && counts.len() < statements.len() => counts.push(count),
+            Ok(_) => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// A request to the server, answered with the rows it affected.
+type Request<'a> = Pin<Box<dyn Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'a>>;
+
+/// Sends `requests` in order, then waits for their answers. The client
+/// sends a request on its future's first poll, so polling each once, in
+/// order, puts them all on the wire before any answer is awaited: one
+/// round trip, however many statements.
+async fn pipelined(requests: Vec<Request<'_>>) -> Vec<Result<u64, tokio_postgres::Error>> {
+    let mut requests: Vec<(Request<'_>, Option<Result<u64, tokio_postgres::Error>>)> = requests
+        .into_iter()
+        .map(|request| (request, None))
+        .collect();
+    std::future::poll_fn(|context| {
+        for (request, answer) in requests.iter_mut() {
+            if let Poll::Ready(ready) = request.as_mut().poll(context) {
+                *answer = Some(ready);
+            }
+        }
+        Poll::Ready(())
+    })
+    .await;
+    let mut answers = Vec::with_capacity(requests.len());
+    for (request, answer) in requests {
+        answers.push(match answer {
+            Some(answer) => answer,
+            None => request.await,
+        });
+    }
+    answers
+}
+
+/// Whether `error` is a guard's `leadhost_expect` refusing.
+fn is_expectation(error: &tokio_postgres::Error) -> bool {
+    error.code().map(SqlState::code) == Some(EXPECTATION_FAILED)
+}
+
+/// One run of a transaction the slow way: `BEGIN`, each check read and
+/// judged here (a round trip each), then `statements` together, then
+/// `COMMIT`. For a transaction whose guard refused: this names what
+/// changed, or commits when only the bytes differed (a record written by
+/// an older release).
+pub(super) async fn run_checked(
+    pool: &Pool,
+    waits: &Waits,
     checks: &[Check],
     statements: &[Statement],
 ) -> Result<Vec<u64>, Failed> {
@@ -49,10 +149,15 @@ pub(super) async fn run(
         .map_err(|error| Failed::Store(backend(error)))?;
     // Prepared once per connection, then cached: the statements cost no
     // round trip of their own after the first use.
-    let prepared = try_join_all(statements.iter().map(|(sql, _)| client.prepare_cached(sql)))
-        .await
-        .map_err(failed)?;
+    let prepared = try_join_all(
+        statements
+            .iter()
+            .map(|(sql, _)| prepared(&client, waits, sql)),
+    )
+    .await
+    .map_err(failed)?;
     let transaction = client.transaction().await.map_err(failed)?;
+    waits.count("transaction", 3 + checks.len() as u64);
     for check in checks {
         let rows = transaction
             .query(check.sql, &borrowed(&check.params))
@@ -213,9 +318,18 @@ impl PostgresStore {
             .filter(|expected| *expected != Precondition::Absent);
         let check = revision_check.map(|expected| {
             let (org, lead) = (org.clone(), lead.clone());
+            let revision = match expected {
+                Precondition::Absent => None,
+                Precondition::Revision(revision) => Some(revision as i64),
+            };
             Check {
                 sql: "SELECT revision FROM leads WHERE org = $1 AND id = $2 FOR UPDATE",
                 params: vec![text(&org), text(&lead)],
+                guard: (
+                    "SELECT leadhost_expect((SELECT revision FROM leads \
+                     WHERE org = $1 AND id = $2 FOR UPDATE) IS NOT DISTINCT FROM $3)",
+                    vec![text(&org), text(&lead), param(revision)],
+                ),
                 holds: Box::new(move |rows| {
                     let found = rows.first().map(|row| row.get::<_, i64>(0) as u64);
                     let holds = match expected {
@@ -240,6 +354,11 @@ impl PostgresStore {
             checks.push(Check {
                 sql: "SELECT value FROM reps WHERE org = $1 AND id = $2 FOR UPDATE",
                 params: vec![text(&org), text(&rep.id)],
+                guard: (
+                    "SELECT leadhost_expect((SELECT value FROM reps \
+                     WHERE org = $1 AND id = $2 FOR UPDATE) = $3)",
+                    vec![text(&org), text(&rep.id), param(encode(&rep))],
+                ),
                 holds: Box::new(move |rows| {
                     let stored = rows
                         .first()

@@ -22,6 +22,7 @@ use std::ops::ControlFlow;
 mod contention;
 pub mod copy;
 mod inputs;
+mod lookups;
 mod outbox;
 mod plugin_versions;
 mod preconditions;
@@ -31,8 +32,12 @@ mod summaries;
 
 pub use contention::same_lead_writers_serialise_by_revision;
 pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
+pub use lookups::{
+    an_email_finds_its_lead_or_numbers_a_new_one, routing_reads_the_reps_and_the_account_owner,
+};
 pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
+    messages_done_with_together_leave_together,
 };
 pub use plugin_versions::{
     plugin_files_and_history_marks_are_shared_only_by_a_shared_store,
@@ -81,9 +86,12 @@ macro_rules! store_conformance {
             plugin_versions_read_back_oldest_first_and_take_an_impact,
             plugin_files_and_history_marks_are_shared_only_by_a_shared_store,
             a_commit_applies_only_while_its_precondition_holds,
+            an_email_finds_its_lead_or_numbers_a_new_one,
+            routing_reads_the_reps_and_the_account_owner,
             a_reps_load_changes_only_from_what_its_writer_read,
             same_lead_writers_serialise_by_revision,
             an_outbox_message_is_retried_buried_and_replayed,
+            messages_done_with_together_leave_together,
             call_tasks_change_in_place_per_org,
             inputs_are_kept_per_org_by_digest_and_expire_by_age,
             shadow_decisions_read_back_newest_first_per_org_and_slot,

@@ -185,6 +185,15 @@ impl std::fmt::Display for Precondition {
     }
 }
 
+/// What a lead's e-mail leads to ([`Store::lead_by_email_or_new_id`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ByEmail {
+    /// The id of the lead holding the e-mail.
+    Known(String),
+    /// No lead holds it: a fresh id for the new one.
+    New(String),
+}
+
 /// The receipt of an applied commit, to wait for its durability with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "a commit is acknowledged only once it is durable"]
@@ -220,6 +229,16 @@ pub trait Store:
     /// the order they were handed out. (An id handed out but never
     /// committed may come again after a restart: nothing refers to it.)
     fn new_lead_id(&self, org: &str) -> Result<String, StoreError>;
+    /// The lead holding this normalized e-mail, or else a fresh id for a
+    /// new lead ([`Store::new_lead_id`]): what taking a lead in asks
+    /// first. The default asks the two in turn; a database answers both
+    /// in one round trip.
+    fn lead_by_email_or_new_id(&self, org: &str, email: &str) -> Result<ByEmail, StoreError> {
+        Ok(match self.lead_by_email(org, email)? {
+            Some(id) => ByEmail::Known(id),
+            None => ByEmail::New(self.new_lead_id(org)?),
+        })
+    }
     /// A lead by id.
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError>;
     /// The id of the lead with this normalized e-mail.
@@ -280,6 +299,20 @@ pub trait Store:
     }
     /// The rep owning the account of `domain`.
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError>;
+    /// An org's reps, by id, and the owner of `domain`'s account: what
+    /// routing a lead reads. The default asks the two in turn; a database
+    /// answers both in one round trip.
+    fn reps_and_account_owner(
+        &self,
+        org: &str,
+        domain: Option<&str>,
+    ) -> Result<(Vec<Rep>, Option<String>), StoreError> {
+        let owner = match domain {
+            Some(domain) => self.account_owner(org, domain)?,
+            None => None,
+        };
+        Ok((self.reps(org)?, owner))
+    }
     /// A lead's current assignment.
     fn assignment(&self, org: &str, lead: &str) -> Result<Option<Assignment>, StoreError>;
     /// Nurture wake-ups due at or before `until`, oldest first, at most `limit`.

@@ -1,0 +1,89 @@
+//! The reads that taking a lead in and routing it ask together: a
+//! database answers each pair in one round trip, and must answer exactly
+//! what the two reads in turn would.
+
+use super::{Harness, create, record, rep};
+use crate::lead_ids::number_of;
+use crate::{ByEmail, Commit, Store};
+
+/// An e-mail a lead holds finds that lead and moves no counter; a new one
+/// gets the org's next id, above every stored lead after a restart too.
+pub fn an_email_finds_its_lead_or_numbers_a_new_one(harness: &mut impl Harness) {
+    let store = harness.fresh();
+    let ByEmail::New(first) = store
+        .lead_by_email_or_new_id("acme", "ld-x@acme.example")
+        .expect("look up")
+    else {
+        panic!("no lead holds the e-mail yet");
+    };
+    let mut lead = record("acme", &first, None);
+    lead.lead.email = "ana@acme.example".into();
+    store.commit(create(lead)).expect("create");
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .lead_by_email_or_new_id("acme", "ana@acme.example")
+                .expect("look up"),
+            ByEmail::Known(first.clone())
+        );
+    }
+    assert_eq!(
+        store
+            .lead_by_email_or_new_id("other", "ana@acme.example")
+            .expect("look up in another org"),
+        ByEmail::New(first.clone()),
+        "an e-mail is known per org, and each org counts from its own start"
+    );
+    let ByEmail::New(second) = store
+        .lead_by_email_or_new_id("acme", "ben@acme.example")
+        .expect("look up")
+    else {
+        panic!("no lead holds ben's e-mail");
+    };
+    assert_eq!(
+        number_of(&second),
+        number_of(&first).map(|number| number + 1),
+        "finding a known lead took no id: `{first}` then `{second}`"
+    );
+    store
+        .commit(create(record("acme", &second, None)))
+        .expect("create");
+    let store = harness.reopen(store);
+    let ByEmail::New(third) = store
+        .lead_by_email_or_new_id("acme", "cem@acme.example")
+        .expect("look up")
+    else {
+        panic!("no lead holds cem's e-mail");
+    };
+    assert!(third > second, "`{third}` sorts after `{second}`");
+}
+
+/// Routing's reads together: the reps in id order and the owner of the
+/// domain's account, none for a domain nobody owns or no domain.
+pub fn routing_reads_the_reps_and_the_account_owner(harness: &mut impl Harness) {
+    let store = harness.fresh();
+    for id in ["ben", "ana"] {
+        store.put_rep("acme", &rep(id, 0)).expect("put rep");
+    }
+    store.put_rep("other", &rep("oda", 0)).expect("put rep");
+    store
+        .commit(Commit {
+            account: Some(("kranwerk.example".into(), "ben".into())),
+            ..create(record("acme", "ld-1", None))
+        })
+        .expect("an owned account");
+    let (reps, owner) = store
+        .reps_and_account_owner("acme", Some("kranwerk.example"))
+        .expect("read");
+    assert_eq!(reps, [rep("ana", 0), rep("ben", 0)]);
+    assert_eq!(owner.as_deref(), Some("ben"));
+    for domain in [Some("fjord.example"), None] {
+        let (reps, owner) = store.reps_and_account_owner("acme", domain).expect("read");
+        assert_eq!(reps.len(), 2);
+        assert_eq!(owner, None, "{domain:?}");
+    }
+    let (reps, owner) = store
+        .reps_and_account_owner("other", Some("kranwerk.example"))
+        .expect("read");
+    assert_eq!((reps, owner), (vec![rep("oda", 0)], None), "per org");
+}
