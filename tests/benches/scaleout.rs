@@ -10,9 +10,10 @@
 //! its durable defaults, so the figures compare with sled flushing; without
 //! `--database` a throwaway cluster with `fsync=off` is started and the
 //! figures say so). Optionally `--requests N --connections C`. Prints
-//! leads/s and p50/p99 per configuration, and PostgreSQL's transactions
-//! per lead (`pg_stat_database.xact_commit`, each read outside a
-//! transaction counting as one). On one machine every host shares the same
+//! leads/s and p50/p99 per configuration, PostgreSQL's transactions per
+//! lead (`pg_stat_database.xact_commit`, each read outside a transaction
+//! counting as one) and the hosts' round trips to it per lead (their own
+//! count, `leadhost_postgres_round_trips_total`, by kind). On one machine every host shares the same
 //! cores with the database and the client: the figures show what the hosts
 //! cost each other here, not what three machines would do.
 
@@ -27,8 +28,11 @@ use leadhost::model::Rep;
 use leadhost::setup::{Host, Options};
 
 /// A lead: sales-ready, nurtured or discarded in equal parts, all new.
+/// The kind turns with `n + n / 3`, not `n`: request `n` goes to host
+/// `n mod N`, and with three hosts `n mod 3` would send every sales-ready
+/// lead to one host, hiding what routing on several hosts at once costs.
 fn lead(config: usize, n: usize) -> serde_json::Value {
-    match n % 3 {
+    match (n + n / 3) % 3 {
         0 => serde_json::json!({
             "email": format!("lead{config}-{n}@northwind{n}.example"), "company": "Northwind",
             "country": "DE", "source": "webinar", "budget": 50000,
@@ -203,6 +207,27 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[at].as_secs_f64() * 1000.0
 }
 
+/// The round trips every host of this process has made to the database so
+/// far, by kind (`read`, `transaction`, `prepare`), from the process's
+/// metrics (`leadhost_postgres_round_trips_total`): the hosts' own count
+/// of each wait on the database, the background work (delivery, the
+/// nurture scheduler, plug-in notices) included.
+fn round_trips() -> std::collections::BTreeMap<String, f64> {
+    let mut kinds = std::collections::BTreeMap::new();
+    for line in leadhost::api::recorder().render().lines() {
+        let Some(rest) = line.strip_prefix("leadhost_postgres_round_trips_total{kind=\"") else {
+            continue;
+        };
+        let Some((kind, value)) = rest.split_once("\"} ") else {
+            continue;
+        };
+        if let Ok(value) = value.trim().parse::<f64>() {
+            kinds.insert(kind.to_string(), value);
+        }
+    }
+    kinds
+}
+
 /// Transactions committed in the database so far.
 async fn transactions(url: &str) -> i64 {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
@@ -260,12 +285,22 @@ fn main() {
         // Warm up: connections, plug-in instances, prepared statements.
         client.block_on(drive(&serving, &token, &org, config + 100, 300, 4));
         let before = database.map(|url| client.block_on(transactions(url)));
+        let trips_before = round_trips();
         let measured =
             client.block_on(drive(&serving, &token, &org, config, requests, connections));
+        let trips = round_trips();
         let per_lead = before.map(|before| {
             let after = client.block_on(transactions(database.unwrap()));
             (after - before) as f64 / requests as f64
         });
+        let trips: Vec<(String, f64)> = trips
+            .into_iter()
+            .map(|(kind, after)| {
+                let before = trips_before.get(&kind).copied().unwrap_or(0.0);
+                (kind, (after - before) / requests as f64)
+            })
+            .collect();
+        let trips_per_lead: f64 = trips.iter().map(|(_, per_lead)| per_lead).sum();
         println!(
             "  {name:<18} {:>6.0} leads/s   p50 {:>6.2} ms   p99 {:>7.2} ms   failed {}{}",
             measured.rate,
@@ -273,7 +308,14 @@ fn main() {
             percentile(&measured.latencies, 0.99),
             measured.failures,
             per_lead
-                .map(|per_lead| format!("   {per_lead:.1} transactions/lead"))
+                .map(|per_lead| format!(
+                    "   {per_lead:.1} transactions/lead   {trips_per_lead:.2} round trips/lead ({})",
+                    trips
+                        .iter()
+                        .map(|(kind, per_lead)| format!("{kind} {per_lead:.2}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
                 .unwrap_or_default()
         );
         drop(serving);
