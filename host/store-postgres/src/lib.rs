@@ -24,6 +24,7 @@ mod copy;
 mod lead_ids;
 mod notices;
 mod outbox;
+mod plugin_versions;
 mod records;
 mod routing_reads;
 mod schema;

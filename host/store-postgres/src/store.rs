@@ -353,14 +353,9 @@ impl Store for PostgresStore {
     }
 
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError> {
-        self.write(vec![
-            (
-                "INSERT INTO plugin_versions (org, id, value) \
-                 VALUES ($1, nextval('plugin_version_ids'), $2)",
-                vec![text(org), param(encode(version))],
-            ),
-            (MOVE_MARK, vec![text(org)]),
-        ])?;
+        if !self.add_plugin_version(org, version)? {
+            return Ok(());
+        }
         // After the commit, best effort (CockroachDB has no pg_notify):
         // hosts listening take it up at once, the others at their poll.
         let _ = self.rows(

@@ -244,3 +244,5 @@ fn sessions_bound_statements_and_the_urls_options_win() {
         "30s"
     );
 }
+
+mod plugin_history;

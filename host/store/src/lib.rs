@@ -344,7 +344,11 @@ pub trait Store:
     fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
     /// Every token, with the hash it is stored under.
     fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError>;
-    /// Records that a plug-in version became active for `org`; durable on return.
+    /// Records that a plug-in version became active for `org`; durable on
+    /// return. A store several hosts share writes no entry equal to its
+    /// slot's latest (same component, config and sample cases): hosts
+    /// placing the same version at once, as on a new database's first
+    /// start, record it once.
     fn put_plugin_version(&self, org: &str, version: &PluginVersion) -> Result<(), StoreError>;
     /// Every plug-in version `org` has activated, oldest first.
     fn plugin_versions(&self, org: &str) -> Result<Vec<PluginVersion>, StoreError>;
