@@ -111,21 +111,65 @@ pub fn revoke(store: &dyn Store, org: &str, id: &str, now: Time) -> Result<bool,
     Ok(false)
 }
 
+/// Why a host cannot take its `LEADHOST_ADMIN_TOKEN`.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminTokenError {
+    /// On a database several hosts share, this value was replaced: a
+    /// host started later with another one. Starting with it again would
+    /// retire the newer value on every host.
+    #[error(
+        "LEADHOST_ADMIN_TOKEN was replaced on this database at {retired_at}, when a host started with another value; start every host with the current value (or a new one, to rotate it again)"
+    )]
+    Retired {
+        /// When it was retired.
+        retired_at: Time,
+    },
+    /// The tokens cannot be read or stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Makes sure an admin token exists. With `from_env` (the value of
-/// `LEADHOST_ADMIN_TOKEN`), that secret becomes the admin token; otherwise
-/// one is issued on first start. Returns a token issued now, to be shown.
+/// `LEADHOST_ADMIN_TOKEN`), that secret becomes the admin token, retiring
+/// the value it replaces; otherwise one is issued on first start. Returns
+/// a token issued now, to be shown.
+///
+/// On a store several hosts share, a value seen before and retired is
+/// refused: the host that starts with a new value rotates it for every
+/// host, and a host restarted with the old one would take it back.
+///
+/// Errors: [`AdminTokenError::Retired`]; the store failing.
 pub fn ensure_admin(
     store: &dyn Store,
     from_env: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Option<Issued>, StoreError> {
+) -> Result<Option<Issued>, AdminTokenError> {
     if let Some(secret) = from_env {
+        // Read whole, as stored now (not as a cache may still hold it).
+        let tokens = store.tokens()?;
+        let retired_at = tokens
+            .iter()
+            .find(|(stored, token)| *stored == hash(secret) && token.id == ENV_ADMIN_ID)
+            .and_then(|(_, token)| token.revoked_at);
+        if let Some(retired_at) = retired_at
+            && store.shared()
+        {
+            return Err(AdminTokenError::Retired { retired_at });
+        }
         // A changed LEADHOST_ADMIN_TOKEN retires the one it replaces.
-        for (stored, mut token) in store.tokens()? {
+        let mut retired = 0;
+        for (stored, mut token) in tokens {
             if token.id == ENV_ADMIN_ID && stored != hash(secret) && token.revoked_at.is_none() {
                 token.revoked_at = Some(now);
                 store.put_token(&stored, &token)?;
+                retired += 1;
             }
+        }
+        if retired > 0 && store.shared() {
+            tracing::warn!(
+                retired,
+                "LEADHOST_ADMIN_TOKEN is new to this database: it replaces the value the other hosts were started with, which no longer opens anything on any host"
+            );
         }
         let record = TokenRecord {
             id: ENV_ADMIN_ID.into(),
@@ -147,7 +191,7 @@ pub fn ensure_admin(
     if has_admin {
         Ok(None)
     } else {
-        issue(store, None, now).map(Some)
+        Ok(Some(issue(store, None, now)?))
     }
 }
 
@@ -203,3 +247,6 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,6 +20,9 @@ pub enum ServeCliError {
     /// The tokens cannot be stored.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// `LEADHOST_ADMIN_TOKEN` cannot be taken.
+    #[error(transparent)]
+    AdminToken(#[from] auth::AdminTokenError),
     /// The address cannot be bound, or the server failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
