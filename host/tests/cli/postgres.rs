@@ -175,6 +175,31 @@ fn a_database_that_cannot_be_reached_is_named_without_its_password() {
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        stderr.contains("Connection refused"),
+        "the cause is named: {stderr}"
+    );
+    // A server that answers, naming a database it does not have.
+    let url = leadhost_store_postgres::test_server::database();
+    let (server, _) = url.rsplit_once('/').expect("a database in the URL");
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args([
+            "show",
+            "ld-0000000001",
+            "--store",
+            &format!("{server}/no_such_db"),
+        ])
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(r#"database "no_such_db" does not exist"#),
+        "{stderr}"
+    );
 }
 
 /// PostgreSQL stopped under a running host: requests answer 503 (nothing
