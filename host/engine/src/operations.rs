@@ -45,18 +45,29 @@ impl Engine {
     /// fields of `rep` are ignored for a rep that already exists.
     pub fn put_rep(&self, org: &str, rep: Rep) -> Result<Rep, EngineError> {
         self.known_org(org)?;
-        let mut rep = check_rep(rep).map_err(EngineError::Invalid)?;
+        let rep = check_rep(rep).map_err(EngineError::Invalid)?;
+        // Again from a fresh read when another host assigned the rep a
+        // lead between the read and the write (its load moved).
+        self.retrying(|| self.put_rep_once(org, rep.clone()))
+    }
+
+    fn put_rep_once(&self, org: &str, mut rep: Rep) -> Result<Rep, EngineError> {
         let _routing = self.shared.locks.routing(org);
         let (store, rosters) = (&self.shared.store, &self.shared.rosters);
-        if let Some(known) = rosters
+        let known = rosters
             .get(&**store, org)?
             .iter()
             .find(|known| known.id == rep.id)
-        {
-            rep.open_leads = known.open_leads;
-            rep.last_assigned_at = known.last_assigned_at;
-        }
-        if let Err(error) = store.put_rep(org, &rep) {
+            .cloned();
+        let written = match &known {
+            Some(known) => {
+                rep.open_leads = known.open_leads;
+                rep.last_assigned_at = known.last_assigned_at;
+                store.put_rep_as_read(org, &rep, known)
+            }
+            None => store.put_rep(org, &rep),
+        };
+        if let Err(error) = written {
             // The write may have landed before the flush failed.
             rosters.forget(org);
             return Err(error.into());

@@ -238,6 +238,14 @@ impl Store for PostgresStore {
         self.write(vec![put_rep(org, rep)])
     }
 
+    fn put_rep_as_read(&self, org: &str, rep: &Rep, read: &Rep) -> Result<(), StoreError> {
+        self.transaction(
+            vec![crate::write::rep_as_read(org, read.clone())],
+            vec![put_rep(org, rep)],
+        )
+        .map(drop)
+    }
+
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError> {
         let rows = self.rows(
             "SELECT rep FROM accounts WHERE org = $1 AND domain = $2",
@@ -334,13 +342,14 @@ impl Store for PostgresStore {
         if let Some(token) = self.shared.tokens.fresh(hash) {
             return Ok(Some(token));
         }
+        let began = std::time::Instant::now();
         let token: Option<TokenRecord> = self.one(
             "tokens",
             "SELECT value FROM tokens WHERE hash = $1",
             vec![text(hash)],
         )?;
         if let Some(token) = &token {
-            self.shared.tokens.keep(hash, token);
+            self.shared.tokens.keep_read(hash, token, began);
         }
         Ok(token)
     }

@@ -349,32 +349,7 @@ impl PostgresStore {
         // assigning the same reps lock them in one order: no deadlock).
         let mut reps = commit.expect_reps.clone();
         reps.sort_by(|a, b| a.id.cmp(&b.id));
-        for rep in reps {
-            let org = org.clone();
-            checks.push(Check {
-                sql: "SELECT value FROM reps WHERE org = $1 AND id = $2 FOR UPDATE",
-                params: vec![text(&org), text(&rep.id)],
-                guard: (
-                    "SELECT leadhost_expect((SELECT value FROM reps \
-                     WHERE org = $1 AND id = $2 FOR UPDATE) = $3)",
-                    vec![text(&org), text(&rep.id), param(encode(&rep))],
-                ),
-                holds: Box::new(move |rows| {
-                    let stored = rows
-                        .first()
-                        .map(|row| decode::<Rep>("reps", row.get::<_, &[u8]>(0)))
-                        .transpose()?;
-                    if stored.as_ref() == Some(&rep) {
-                        Ok(())
-                    } else {
-                        Err(StoreError::RepChanged {
-                            org: org.clone(),
-                            rep: rep.id.clone(),
-                        })
-                    }
-                }),
-            });
-        }
+        checks.extend(reps.into_iter().map(|rep| rep_as_read(&org, rep)));
         match self.transaction(checks, statements) {
             Ok(_) => Ok(Applied(0)),
             // Another writer created the lead, or a lead for its e-mail,
@@ -410,6 +385,39 @@ fn is_unique_violation(error: &(dyn std::error::Error + 'static)) -> bool {
     error
         .downcast_ref::<tokio_postgres::Error>()
         .is_some_and(crate::schema::is_unique_violation)
+}
+
+/// The check that `org`'s rep is stored as `rep` (as its writer read
+/// it), its row locked: [`StoreError::RepChanged`] when not.
+pub(super) fn rep_as_read(org: &str, rep: Rep) -> Check {
+    let org = org.to_string();
+    Check {
+        sql: "SELECT value FROM reps WHERE org = $1 AND id = $2 FOR UPDATE",
+        params: vec![param(org.clone()), param(rep.id.clone())],
+        guard: (
+            "SELECT leadhost_expect((SELECT value FROM reps \
+             WHERE org = $1 AND id = $2 FOR UPDATE) = $3)",
+            vec![
+                param(org.clone()),
+                param(rep.id.clone()),
+                param(encode(&rep)),
+            ],
+        ),
+        holds: Box::new(move |rows| {
+            let stored = rows
+                .first()
+                .map(|row| decode::<Rep>("reps", row.get::<_, &[u8]>(0)))
+                .transpose()?;
+            if stored.as_ref() == Some(&rep) {
+                Ok(())
+            } else {
+                Err(StoreError::RepChanged {
+                    org: org.clone(),
+                    rep: rep.id.clone(),
+                })
+            }
+        }),
+    }
 }
 
 /// Creates or replaces `org`'s rep.

@@ -290,6 +290,16 @@ pub trait Store:
     fn reps(&self, org: &str) -> Result<Vec<Rep>, StoreError>;
     /// Creates or replaces a rep; durable on return.
     fn put_rep(&self, org: &str, rep: &Rep) -> Result<(), StoreError>;
+    /// Replaces a rep on the condition that it is stored as `read` (an
+    /// admin's edit carries the load it read, which another host's
+    /// assignment may have moved since): [`StoreError::RepChanged`]
+    /// otherwise, writing nothing. The default writes unconditionally: in
+    /// a store one process holds, the routing lock orders every write of
+    /// a rep.
+    fn put_rep_as_read(&self, org: &str, rep: &Rep, read: &Rep) -> Result<(), StoreError> {
+        let _ = read;
+        self.put_rep(org, rep)
+    }
     /// Whether other processes may write this store meanwhile (several
     /// hosts on one database): the engine then reads from the store what
     /// it could otherwise keep in memory (the reps' load). `false` for a

@@ -132,3 +132,35 @@ fn a_lost_race_is_named_in_one_more_round_trip() {
     assert_eq!(store.lead("acme", "ld-0000000099").unwrap(), None);
     assert_eq!(store.reps("acme").unwrap(), [rep(1)]);
 }
+
+/// An admin's edit of a rep carries the load it read: once another host
+/// assigned the rep a lead, the edit is refused naming the rep and writes
+/// nothing, so no assignment's load is lost; as read again, it applies.
+#[test]
+fn a_reps_edit_applies_only_on_the_load_it_read() {
+    let url = crate::test_server::database();
+    let (admin, router) = (
+        PostgresStore::open(&url).unwrap(),
+        PostgresStore::open(&url).unwrap(),
+    );
+    admin.put_rep("acme", &rep(0)).unwrap();
+    let read = admin.reps("acme").unwrap()[0].clone();
+    take_in_and_route(&router, "first@kranwerk.example");
+    let mut edited = read.clone();
+    edited.display_name = Some("Ana Lima".into());
+    let refused = admin.put_rep_as_read("acme", &edited, &read);
+    assert!(
+        matches!(&refused, Err(leadhost_store::StoreError::RepChanged { rep, .. }) if rep == "ana"),
+        "{refused:?}"
+    );
+    assert_eq!(admin.reps("acme").unwrap(), [rep(1)], "nothing written");
+    let read = admin.reps("acme").unwrap()[0].clone();
+    let mut edited = read.clone();
+    edited.display_name = Some("Ana Lima".into());
+    admin.put_rep_as_read("acme", &edited, &read).unwrap();
+    let stored = &admin.reps("acme").unwrap()[0];
+    assert_eq!(
+        (stored.open_leads, stored.display_name.as_deref()),
+        (1, Some("Ana Lima"))
+    );
+}
