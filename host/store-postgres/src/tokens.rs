@@ -32,16 +32,26 @@ impl TokenCache {
         (read.elapsed() < TOKEN_FRESH).then(|| token.clone())
     }
 
-    /// Keeps `token` as read (or written) now.
+    /// Keeps `token` as written now.
     pub fn keep(&self, hash: &str, token: &TokenRecord) {
+        self.keep_read(hash, token, Instant::now());
+    }
+
+    /// Keeps `token` as a read that began at `began` found it, unless this
+    /// host wrote the token since (a revocation racing a read in flight:
+    /// the read's older record must not put the token back).
+    pub fn keep_read(&self, hash: &str, token: &TokenRecord, began: Instant) {
         let mut tokens = self.lock();
+        if tokens.get(hash).is_some_and(|(_, kept)| *kept > began) {
+            return;
+        }
         if tokens.len() >= TOKENS_KEPT && !tokens.contains_key(hash) {
             tokens.retain(|_, (_, read)| read.elapsed() < TOKEN_FRESH);
             if tokens.len() >= TOKENS_KEPT {
                 tokens.clear();
             }
         }
-        tokens.insert(hash.to_string(), (token.clone(), Instant::now()));
+        tokens.insert(hash.to_string(), (token.clone(), began));
     }
 
     /// Forgets the token with `hash` (a write whose outcome is unknown).
@@ -87,6 +97,18 @@ mod tests {
             None,
             "a token read a second ago is stale"
         );
+    }
+
+    #[test]
+    fn a_read_begun_before_a_write_does_not_undo_it() {
+        let cache = TokenCache::default();
+        let began = Instant::now();
+        let mut revoked = token("t1");
+        revoked.revoked_at = Some("2026-12-02T09:00:01Z".parse().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        cache.keep("h", &revoked);
+        cache.keep_read("h", &token("t1"), began);
+        assert_eq!(cache.fresh("h"), Some(revoked));
     }
 
     #[test]
