@@ -163,8 +163,10 @@ impl Change {
     }
 
     /// Records an assignment, the rep's new load (`rep`, changed from
-    /// `read`) and the account's owner.
-    pub fn assign(&mut self, read: &Rep, rep: Rep, decision_seq: u64) {
+    /// `read`) and the account's owner; `unowned`: routing read no owner
+    /// for the account (another host's owner written since fails the
+    /// commit, see [`crate::store::Commit::account_unowned`]).
+    pub fn assign(&mut self, read: &Rep, rep: Rep, decision_seq: u64, unowned: bool) {
         self.commit.assignment = Some(Assignment {
             lead: self.record.id().to_string(),
             rep: rep.id.clone(),
@@ -173,6 +175,7 @@ impl Change {
         });
         if let Some(domain) = super::validate::account_domain(&self.record.lead) {
             self.commit.account = Some((domain.to_string(), rep.id.clone()));
+            self.commit.account_unowned = unowned;
         }
         self.rep(read, rep);
     }

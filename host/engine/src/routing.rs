@@ -34,6 +34,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
     let (reps, account_owner) = shared
         .rosters
         .get_with_owner(&*shared.store, &org, domain)?;
+    let unowned = account_owner.is_none();
     // An owner who let this lead lapse is not offered again, as owner either.
     let account_owner = account_owner.filter(|owner| !change.record.lapsed_reps.contains(owner));
     let now = change.now;
@@ -88,7 +89,7 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
                 rep_display_name: chosen.display_name.clone(),
                 rep_email: chosen.email.clone(),
             };
-            change.assign(&read, chosen, seq);
+            change.assign(&read, chosen, seq, unowned);
             change.outbox(assigned);
             keep_in_touch::start(shared, change);
             sla::start(shared, change);

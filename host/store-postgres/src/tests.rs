@@ -246,3 +246,5 @@ fn sessions_bound_statements_and_the_urls_options_win() {
 }
 
 mod plugin_history;
+
+mod accounts;

@@ -281,8 +281,13 @@ impl PostgresStore {
         }
         if let Some((domain, rep)) = &commit.account {
             statements.push((
-                "INSERT INTO accounts (org, domain, rep) VALUES ($1, $2, $3) \
-                 ON CONFLICT (org, domain) DO UPDATE SET rep = EXCLUDED.rep",
+                if commit.account_unowned {
+                    // Fails on the key if another host gave it an owner.
+                    "INSERT INTO accounts (org, domain, rep) VALUES ($1, $2, $3)"
+                } else {
+                    "INSERT INTO accounts (org, domain, rep) VALUES ($1, $2, $3) \
+                     ON CONFLICT (org, domain) DO UPDATE SET rep = EXCLUDED.rep"
+                },
                 vec![text(&org), text(domain), text(rep)],
             ));
         }

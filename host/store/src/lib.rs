@@ -144,6 +144,12 @@ pub struct Commit {
     pub assignment: Option<Assignment>,
     /// `(domain, rep)`: the rep now owning the lead's account.
     pub account: Option<(String, String)>,
+    /// The writer read no owner for `account`'s domain: a store several
+    /// hosts share fails the commit (as a lost race, see
+    /// [`StoreError::Conflict`]) if another host gave the account an
+    /// owner meanwhile, so the change runs again and sees that owner,
+    /// instead of the account passing to whichever host wrote last.
+    pub account_unowned: bool,
     /// Reps whose record changed (load, last assignment).
     pub reps: Vec<Rep>,
     /// The reps of `reps` as the writer read them: the commit fails with
