@@ -29,11 +29,13 @@ mod records;
 mod routing_reads;
 mod schema;
 mod store;
+mod tls;
 mod tokens;
 mod waits;
 mod write;
 
 pub use copy::CopyState;
+pub use tls::TlsError;
 pub use tokens::{TOKEN_FRESH, TOKENS_KEPT};
 
 #[cfg(any(test, feature = "test-server"))]
@@ -92,6 +94,8 @@ struct Shared {
     orgs: std::sync::Mutex<std::collections::HashMap<String, leadhost_store::OrgRecord>>,
     /// Where the pool connects: a `LISTEN` takes a connection of its own.
     config: tokio_postgres::Config,
+    /// The TLS every connection of this handle uses.
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     /// Round trips made through this handle.
     waits: Waits,
     /// Tokens read lately.
@@ -121,11 +125,17 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgres://USER[:PASSWORD]@HOST:PORT/DB`)
     /// and brings its schema up to this release's ([`MIGRATIONS`]).
     ///
+    /// TLS as libpq's `sslmode` says (the `tls` module): `prefer` by default,
+    /// `require`, `disable`, or `verify-full` with `sslrootcert=PATH`.
+    ///
     /// Errors: the URL does not parse ([`StoreError::Backend`] with a
-    /// [`UrlError`]), the database cannot be reached within
+    /// [`UrlError`]) or its TLS options cannot be followed
+    /// ([`tls::TlsError`]), the database cannot be reached within
     /// [`CONNECT_TIMEOUT`], or its schema is newer than this release's.
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let mut config: tokio_postgres::Config = url.parse().map_err(|source| {
+        let (client_url, tls) =
+            tls::connector(url).map_err(|error| StoreError::Backend(Box::new(error)))?;
+        let mut config: tokio_postgres::Config = client_url.parse().map_err(|source| {
             StoreError::Backend(Box::new(UrlError {
                 url: redact(url),
                 source,
@@ -147,7 +157,7 @@ impl PostgresStore {
         let listen_config = config.clone();
         let manager = Manager::from_config(
             config,
-            tokio_postgres::NoTls,
+            tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -168,6 +178,7 @@ impl PostgresStore {
                 shadow_puts: Default::default(),
                 orgs: Default::default(),
                 config: listen_config,
+                tls,
                 waits: Waits::default(),
                 tokens: Default::default(),
             }),
@@ -177,7 +188,6 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// The runtime the store's connections run on.
     /// The round trips this handle has made to the database so far (all
     /// its clones together): what the scale-out benchmark divides by the
     /// leads taken in.
@@ -185,6 +195,7 @@ impl PostgresStore {
         self.shared.waits.total()
     }
 
+    /// The runtime the store's connections run on.
     fn runtime(&self) -> &tokio::runtime::Runtime {
         self.shared
             .runtime

@@ -27,12 +27,12 @@ impl PostgresStore {
     /// Answers whether the first `LISTEN` succeeded (within the connect
     /// timeout); when it did not, nothing more is tried.
     pub(crate) fn listen(&self, notice: Notice) -> bool {
-        let config = self.shared.config.clone();
+        let (config, tls) = (self.shared.config.clone(), self.shared.tls.clone());
         let (ready, first) = std::sync::mpsc::sync_channel(1);
         self.runtime().spawn(async move {
             let mut ready = Some(ready);
             loop {
-                let listened = listen_once(&config, &notice, &mut ready).await;
+                let listened = listen_once(&config, tls.clone(), &notice, &mut ready).await;
                 if let Some(ready) = ready.take() {
                     // The first try failed: polling alone, as without LISTEN.
                     let _ = ready.send(false);
@@ -53,10 +53,11 @@ impl PostgresStore {
 /// `LISTEN` succeeded.
 async fn listen_once(
     config: &tokio_postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     notice: &Notice,
     ready: &mut Option<std::sync::mpsc::SyncSender<bool>>,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (client, mut connection) = config.connect(tls).await?;
     let (orgs, mut named) = tokio::sync::mpsc::unbounded_channel();
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));

@@ -121,6 +121,109 @@ impl Server {
         }
     }
 
+    /// Turns TLS on for a throwaway cluster: a test CA signs a
+    /// certificate for 127.0.0.1, which the server then shows. Returns the
+    /// CA certificate's file (PEM), for `sslrootcert`.
+    pub fn enable_tls(&self) -> Result<PathBuf, String> {
+        let data = self.data.as_ref().ok_or("not a throwaway cluster")?;
+        let run = |command: &mut Command| -> Result<(), String> {
+            let output = command
+                .output()
+                .map_err(|error| format!("{command:?}: {error}"))?;
+            if output.status.success() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{command:?}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                ))
+            }
+        };
+        let file = |name: &str| data.join(name);
+        std::fs::write(
+            file("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .map_err(|error| format!("the extensions file: {error}"))?;
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=leadhost test CA",
+                "-keyout",
+            ])
+            .arg(file("ca.key"))
+            .arg("-out")
+            .arg(file("ca.crt")))?;
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+            ])
+            .arg(file("server.key"))
+            .arg("-out")
+            .arg(file("server.csr")))?;
+        run(Command::new("openssl")
+            .args(["x509", "-req", "-days", "2", "-CAcreateserial", "-in"])
+            .arg(file("server.csr"))
+            .arg("-CA")
+            .arg(file("ca.crt"))
+            .arg("-CAkey")
+            .arg(file("ca.key"))
+            .arg("-extfile")
+            .arg(file("server.ext"))
+            .arg("-out")
+            .arg(file("server.crt")))?;
+        run(Command::new("chmod").arg("600").arg(file("server.key")))?;
+        if running_as_root() {
+            run(Command::new("chown")
+                .arg("postgres")
+                .arg(file("server.key"))
+                .arg(file("server.crt")))?;
+        }
+        for statement in ["ALTER SYSTEM SET ssl = on", "SELECT pg_reload_conf()"] {
+            run(Command::new(self.bin.join("psql")).args([
+                "-q",
+                "-d",
+                &format!("{}/postgres", self.base),
+                "-c",
+                statement,
+            ]))?;
+        }
+        // The reload is the postmaster's, a moment later.
+        let started = Instant::now();
+        loop {
+            let shown = Command::new(self.bin.join("psql"))
+                .args([
+                    "-tA",
+                    "-d",
+                    &format!("{}/postgres", self.base),
+                    "-c",
+                    "SHOW ssl",
+                ])
+                .output()
+                .map_err(|error| format!("psql: {error}"))?;
+            if String::from_utf8_lossy(&shown.stdout).trim() == "on" {
+                return Ok(file("ca.crt"));
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err("the server did not turn TLS on within 10 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The URL of database `name` on this server.
     pub fn url(&self, name: &str) -> String {
         format!("{}/{name}", self.base)

@@ -248,3 +248,5 @@ fn sessions_bound_statements_and_the_urls_options_win() {
 mod plugin_history;
 
 mod accounts;
+
+mod tls;
