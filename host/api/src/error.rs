@@ -67,6 +67,10 @@ pub enum ApiError {
     /// sent again. The details are in the log only.
     #[error("the store failed: {0}")]
     StoreFailed(#[source] Failure),
+    /// The store failed part-way through a batch, some of it stored: the
+    /// detail says how much (the cause is in the log only).
+    #[error("{0}")]
+    PartlyStored(String),
     /// Something failed inside; the details are in the log only.
     #[error("internal error: {0}")]
     Internal(#[source] Failure),
@@ -146,7 +150,7 @@ impl ApiError {
                 "Unavailable",
             ),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Org busy"),
-            ApiError::StoreFailed(_) => (
+            ApiError::StoreFailed(_) | ApiError::PartlyStored(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "store-failed",
                 "Store failed",
@@ -221,7 +225,14 @@ impl From<EngineError> for ApiError {
             },
             ErrorKind::NotFound => ApiError::NotFound(error.to_string()),
             ErrorKind::Conflict => ApiError::Conflict(error.to_string()),
-            ErrorKind::Unavailable => ApiError::StoreFailed(Box::new(error)),
+            ErrorKind::Unavailable => match error {
+                EngineError::PartlyStored { ref source, .. } => {
+                    tracing::error!(error = %source, "the store failed part-way through a batch");
+                    // Its text names the counts, not the store's internals.
+                    ApiError::PartlyStored(error.to_string())
+                }
+                other => ApiError::StoreFailed(Box::new(other)),
+            },
         }
     }
 }

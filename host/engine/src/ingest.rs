@@ -67,7 +67,8 @@ impl Engine {
         // Ticket 0 is durable from the start: a batch that applied nothing
         // waits for nothing.
         let mut last = Applied(0);
-        let mut results = Vec::with_capacity(submissions.len());
+        let total = submissions.len();
+        let mut results = Vec::with_capacity(total);
         for submission in submissions {
             let result = submission
                 .map_err(EngineError::Invalid)
@@ -79,7 +80,21 @@ impl Engine {
                     last = applied;
                     results.push(Ok(ingested));
                 }
-                Err(EngineError::Store(error)) => return Err(error.into()),
+                // The store failed: the items after this one are not
+                // tried (each would wait on the store in turn); those
+                // before it are stored, and the error says how many.
+                Err(EngineError::Store(source)) => {
+                    let stored = results.iter().filter(|result| result.is_ok()).count();
+                    return Err(if stored == 0 {
+                        EngineError::Store(source)
+                    } else {
+                        EngineError::PartlyStored {
+                            stored,
+                            of: total,
+                            source,
+                        }
+                    });
+                }
                 Err(error) => results.push(Err(error)),
             }
         }

@@ -192,6 +192,21 @@ pub enum EngineError {
     /// The store failed; the operation may be retried.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The store failed part-way through a batch: the items before the
+    /// failure are stored, the rest not tried. Sending the whole batch
+    /// again is safe (the items stored answer `unchanged`).
+    #[error(
+        "the store failed after {stored} of {of} items were stored; send the batch again: the items stored answer `unchanged`"
+    )]
+    PartlyStored {
+        /// Items stored (created, merged or unchanged).
+        stored: usize,
+        /// Items in the batch.
+        of: usize,
+        /// The store's failure.
+        #[source]
+        source: StoreError,
+    },
 }
 
 /// What kind of failure an [`EngineError`] is: what the caller can do about
@@ -238,7 +253,7 @@ impl EngineError {
             | EngineError::NotInReview { .. }
             | EngineError::NotOwner { .. }
             | EngineError::Illegal(_) => ErrorKind::Conflict,
-            EngineError::Store(_) => ErrorKind::Unavailable,
+            EngineError::Store(_) | EngineError::PartlyStored { .. } => ErrorKind::Unavailable,
         }
     }
 

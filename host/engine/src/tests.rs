@@ -333,3 +333,70 @@ fn a_reps_edits_on_one_host_lose_no_load_another_host_assigns() {
     assert_eq!(stored.open_leads, ASSIGNED, "every assignment's load kept");
     assert_eq!(stored.display_name.as_deref(), Some("Ana 59"));
 }
+
+/// A batch whose store goes away part-way: the error says how many items
+/// were stored before it (not "nothing"), and that many are there once
+/// the database is back; sending the batch again stores the rest.
+#[test]
+fn a_batch_the_store_fails_part_way_says_how_much_was_stored() {
+    use crate::store::Store;
+    use leadhost_store_postgres::PostgresStore;
+    let server = leadhost_store_postgres::test_server::private();
+    let url = server.database();
+    let engine = Engine::new(
+        Arc::new(PostgresStore::open(&url).unwrap()),
+        Registry::new(),
+        Arc::new(SystemClock),
+        EngineConfig::default(),
+    );
+    engine.create_org("acme", "Acme").unwrap();
+    const ITEMS: usize = 3000;
+    let batch = || -> Vec<Result<LeadSubmission, Vec<crate::validate::FieldError>>> {
+        (0..ITEMS)
+            .map(|n| {
+                Ok(
+                    LeadSubmission::from_json(&format!(r#"{{"email":"b{n}@acme.example"}}"#))
+                        .unwrap(),
+                )
+            })
+            .collect()
+    };
+    let watcher = PostgresStore::open(&url).unwrap();
+    let failed = std::thread::scope(|scope| {
+        let ingesting = scope.spawn(|| engine.ingest_batch("acme", batch(), "test"));
+        // Stopped once some of the batch is stored.
+        while watcher.lead("acme", "ld-0000000020").unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(watcher);
+        assert!(server.pg_ctl(&["stop", "-m", "fast"]).unwrap().success());
+        ingesting.join().unwrap()
+    });
+    let Err(EngineError::PartlyStored { stored, of, .. }) = failed else {
+        panic!("{:?}", failed.map(|results| results.len()));
+    };
+    assert_eq!(of, ITEMS);
+    assert!(stored >= 20 && stored < ITEMS, "{stored}");
+    server.start_again().unwrap();
+    let store = PostgresStore::open(&url).unwrap();
+    let mut there = 0;
+    store
+        .scan_leads("acme", &mut |_| {
+            there += 1;
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    // The item in flight when the server went may have committed before
+    // its answer was lost.
+    assert!(
+        there == stored || there == stored + 1,
+        "{there} stored, {stored} said"
+    );
+    drop(store);
+    let again = engine.ingest_batch("acme", batch(), "test").unwrap();
+    let unchanged = again
+        .iter()
+        .filter(|result| result.as_ref().is_ok_and(|ingested| ingested.unchanged))
+        .count();
+    assert_eq!(unchanged, there, "the stored items answer unchanged");
+}
