@@ -376,7 +376,7 @@ fn a_batch_the_store_fails_part_way_says_how_much_was_stored() {
         panic!("{:?}", failed.map(|results| results.len()));
     };
     assert_eq!(of, ITEMS);
-    assert!(stored >= 20 && stored < ITEMS, "{stored}");
+    assert!((20..ITEMS).contains(&stored), "{stored}");
     server.start_again().unwrap();
     let store = PostgresStore::open(&url).unwrap();
     let mut there = 0;
