@@ -16,25 +16,8 @@ fn main() -> ExitCode {
     match leadhost::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", with_causes(&error));
+            eprintln!("error: {}", leadhost::api::error_chain(&error));
             ExitCode::from(error.exit_code())
         }
     }
-}
-
-/// `error` and each cause under it that its text does not already say:
-/// a driver's error often reads only "db error" or "error connecting to
-/// server", and the cause names the database, the role or the refusal.
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        let said = next.to_string();
-        if !text.contains(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        cause = next.source();
-    }
-    text
 }

@@ -79,14 +79,16 @@ pub enum ApiError {
 /// A failure whose details go to the log, with its whole chain of causes.
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-/// `error` and each of its causes, outermost first, joined by `: `.
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+/// `error` and each of its causes, outermost first, joined by `: `; a
+/// cause whose text is said already is left out (a transparent wrapper
+/// shows its cause's text, and a driver's error often repeats its own:
+/// what is left is what names the database, the role or the refusal).
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
         let next = cause.to_string();
-        // A transparent wrapper shows its cause's text already.
-        if !text.ends_with(&next) {
+        if !text.contains(&next) {
             text.push_str(": ");
             text.push_str(&next);
         }

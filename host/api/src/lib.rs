@@ -48,7 +48,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use error::{ApiError, Failure, Problem};
+pub use error::{ApiError, Failure, Problem, chain as error_chain};
 pub use health::recorder;
 pub use leads::{BATCH_MAX, batch_result};
 pub use openapi::document;
