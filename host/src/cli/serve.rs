@@ -70,6 +70,31 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     // budget; without our own path (an unusual platform), in-process.
     settings.options.compiler.worker = std::env::current_exe().ok();
     let host = Host::open(&settings.data_dir, settings.options.clone())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // Bound before anything is written: a host that cannot serve changes
+    // nothing (the admin token it brought would rotate every host's).
+    let (listener, metrics) = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!("cannot listen on {}: {error}", settings.listen),
+                )
+            })?;
+        let metrics = match settings.metrics.listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!("cannot listen on metrics_listen {at}: {error}"),
+                )
+            })?),
+            None => None,
+        };
+        Ok::<_, std::io::Error>((listener, metrics))
+    })?;
     host.ensure_org(DEMO_ORG)?;
     let store = host.engine.store().as_ref();
     let now = host.engine.now();
@@ -79,19 +104,9 @@ pub fn serve(args: &ServeArgs) -> Result<(), ServeCliError> {
     } else {
         Some(auth::issue(store, Some(DEMO_ORG), now)?)
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     let served: Result<(), ServeCliError> = runtime.block_on(async move {
         let stop = server::signal()?;
-        let listener = tokio::net::TcpListener::bind(settings.listen).await?;
         let address = listener.local_addr()?;
-        let metrics = match settings.metrics.listen {
-            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|error| {
-                std::io::Error::new(error.kind(), format!("cannot listen on metrics_listen {at}: {error}"))
-            })?),
-            None => None,
-        };
         match &settings.options.database {
             Some(url) => println!(
                 "leadhost serving http://{address} (store in {}, org folders in {})",

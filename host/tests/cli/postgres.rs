@@ -254,3 +254,44 @@ fn a_database_restart_is_503_while_down_and_loses_nothing_acknowledged() {
         assert_eq!(status.as_u16(), 200, "{id} after the restart");
     }
 }
+
+/// A host that cannot take its address writes nothing: the admin token it
+/// was started with does not rotate the running hosts' (it did, the host
+/// failing to bind only afterwards), and the error names the address.
+#[test]
+fn a_host_that_cannot_listen_rotates_no_admin_token() {
+    const OTHER: &str = "another_admin_token_0123456789abcdef";
+    let url = leadhost_store_postgres::test_server::database();
+    let shared = tempfile::tempdir().unwrap();
+    let (_first_dir, first) = host(shared.path(), &url);
+    let address = first.url.trim_start_matches("http://").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_leadhost"))
+        .args(["serve", "--listen", &address, "--data-dir", "data"])
+        .current_dir(dir.path())
+        .env("LEADHOST_ADMIN_TOKEN", OTHER)
+        .env("LEADHOST_STORE", &url)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!("cannot listen on {address}")),
+        "{stderr}"
+    );
+    // Past the 1 s a host keeps a token it read.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let client = reqwest::blocking::Client::new();
+    let status = |token: &str| {
+        client
+            .get(format!("{}/v1/orgs/demo/reps", first.url))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status(ADMIN), 200, "{}", log_of(_first_dir.path()));
+    assert_eq!(status(OTHER), 401);
+}
