@@ -10,6 +10,7 @@
 //! module in the runtime converting them to and from its generated
 //! bindings, so a new contract version changes conversions, not callers.
 
+mod campaign;
 pub mod clock;
 pub mod config_values;
 mod identity;
@@ -18,6 +19,7 @@ mod nurture;
 mod qualification;
 mod routing;
 
+pub use campaign::{Campaign, CampaignTarget};
 pub use identity::{ContentHash, PluginId, Slot};
 
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};

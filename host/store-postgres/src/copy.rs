@@ -149,6 +149,7 @@ impl PostgresStore {
                 Kind::Assignments => "SELECT count(*) FROM assignments WHERE org = $1",
                 Kind::Accounts => "SELECT count(*) FROM accounts WHERE org = $1",
                 Kind::Reps => "SELECT count(*) FROM reps WHERE org = $1",
+                Kind::Campaigns => "SELECT count(*) FROM campaigns WHERE org = $1",
                 Kind::Outbox => "SELECT count(*) FROM outbox WHERE org = $1",
                 Kind::DeadLetters => "SELECT count(*) FROM dead_letters WHERE org = $1",
                 Kind::CallTasks => "SELECT count(*) FROM call_tasks WHERE org = $1",
@@ -334,6 +335,10 @@ async fn statement(
         ),
         Row::Rep { org, id, value } => (
             "INSERT INTO reps (org, id, value) VALUES ($1, $2, $3)",
+            vec![param(org), param(id), param(value)],
+        ),
+        Row::Campaign { org, id, value } => (
+            "INSERT INTO campaigns (org, id, value) VALUES ($1, $2, $3)",
             vec![param(org), param(id), param(value)],
         ),
         Row::Outbox {

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::write::put_rep;
 use crate::{Param, PostgresStore, backend, millis, param};
-use leadhost_model::{Activity, Rep, Slot, Time};
+use leadhost_model::{Activity, Campaign, Rep, Slot, Time};
 use leadhost_store::codec::{decode, encode};
 use leadhost_store::{
     Applied, Assignment, ByEmail, Commit, Decision, Due, DurableFuture, LeadRecord, LeadSummary,
@@ -244,6 +244,22 @@ impl Store for PostgresStore {
             vec![put_rep(org, rep)],
         )
         .map(drop)
+    }
+
+    fn put_campaign(&self, org: &str, campaign: &Campaign) -> Result<(), StoreError> {
+        self.write(vec![(
+            "INSERT INTO campaigns (org, id, value) VALUES ($1, $2, $3) \
+             ON CONFLICT (org, id) DO UPDATE SET value = EXCLUDED.value",
+            vec![text(org), text(&campaign.id), param(encode(campaign))],
+        )])
+    }
+
+    fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError> {
+        self.all(
+            "campaigns",
+            "SELECT value FROM campaigns WHERE org = $1 ORDER BY id",
+            vec![text(org)],
+        )
     }
 
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError> {

@@ -36,6 +36,8 @@ pub enum Kind {
     Accounts,
     /// Reps.
     Reps,
+    /// Campaigns.
+    Campaigns,
     /// Messages waiting for delivery.
     Outbox,
     /// Messages that failed every attempt.
@@ -54,7 +56,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in copy order.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Orgs,
         Kind::Tokens,
         Kind::Leads,
@@ -66,6 +68,7 @@ impl Kind {
         Kind::Assignments,
         Kind::Accounts,
         Kind::Reps,
+        Kind::Campaigns,
         Kind::Outbox,
         Kind::DeadLetters,
         Kind::CallTasks,
@@ -89,6 +92,7 @@ impl Kind {
             Kind::Assignments => "assignments",
             Kind::Accounts => "accounts",
             Kind::Reps => "reps",
+            Kind::Campaigns => "campaigns",
             Kind::Outbox => "outbox",
             Kind::DeadLetters => "dead_letters",
             Kind::CallTasks => "call_tasks",
@@ -173,6 +177,12 @@ pub enum Row {
         id: String,
         value: Vec<u8>,
     },
+    /// A campaign.
+    Campaign {
+        org: String,
+        id: String,
+        value: Vec<u8>,
+    },
     /// A waiting message, with its failed attempts (the codec's bytes of
     /// `Attempts`) and when the next is due.
     Outbox {
@@ -227,6 +237,7 @@ impl Row {
             Row::Assignment { .. } => Kind::Assignments,
             Row::Account { .. } => Kind::Accounts,
             Row::Rep { .. } => Kind::Reps,
+            Row::Campaign { .. } => Kind::Campaigns,
             Row::Outbox { .. } => Kind::Outbox,
             Row::DeadLetter { .. } => Kind::DeadLetters,
             Row::CallTask { .. } => Kind::CallTasks,

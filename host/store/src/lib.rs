@@ -53,7 +53,7 @@ pub use shadow::{SHADOWS_KEPT, ShadowDecision, ShadowStore};
 pub use sled_store::SledStore;
 pub use timeline::{Decision, Event, EventKind, Outcome, TimelineEntry, TimelineItem};
 
-use leadhost_model::{Activity, Rep, Time};
+use leadhost_model::{Activity, Campaign, Rep, Time};
 
 /// The store failed.
 #[derive(Debug, thiserror::Error)]
@@ -313,6 +313,11 @@ pub trait Store:
     fn shared(&self) -> bool {
         false
     }
+    /// Creates or replaces a campaign of `org` (by its id); durable on
+    /// return.
+    fn put_campaign(&self, org: &str, campaign: &Campaign) -> Result<(), StoreError>;
+    /// `org`'s campaigns by id, archived ones too.
+    fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError>;
     /// The rep owning the account of `domain`.
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError>;
     /// An org's reps, by id, and the owner of `domain`'s account: what

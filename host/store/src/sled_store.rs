@@ -14,10 +14,10 @@ use super::{
     LeadSummary, OrgRecord, OutboxMessage, PluginVersion, Store, StoreError, TimelineEntry,
     TimelineItem, TokenRecord, keys,
 };
-use leadhost_model::{Activity, Rep, Time};
+use leadhost_model::{Activity, Campaign, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 22] = [
+const TREES: [&str; 23] = [
     "orgs",
     "leads",
     "emails",
@@ -40,6 +40,7 @@ const TREES: [&str; 22] = [
     "shadows",
     "decisions_by_slot",
     "lead_summaries",
+    "campaigns",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -71,6 +72,8 @@ const SHADOWS: usize = 19;
 const DECISIONS_BY_SLOT: usize = 20;
 /// Each lead's [`LeadSummary`](crate::LeadSummary), keyed as `LEADS`.
 const LEAD_SUMMARIES: usize = 21;
+/// Campaigns, keyed `org \0 id`.
+const CAMPAIGNS: usize = 22;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -261,6 +264,22 @@ impl Store for SledStore {
 
     fn put_rep(&self, org: &str, rep: &Rep) -> Result<(), StoreError> {
         self.write_durably(&[(REPS, keys::scoped(org, &rep.id), Some(encode(rep)))])
+    }
+
+    fn put_campaign(&self, org: &str, campaign: &Campaign) -> Result<(), StoreError> {
+        self.write_durably(&[(
+            CAMPAIGNS,
+            keys::scoped(org, &campaign.id),
+            Some(encode(campaign)),
+        )])
+    }
+
+    fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError> {
+        Ok(self
+            .scan(CAMPAIGNS, &keys::org_prefix(org))?
+            .into_iter()
+            .map(|(_, campaign)| campaign)
+            .collect())
     }
 
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError> {

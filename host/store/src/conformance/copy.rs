@@ -23,7 +23,7 @@ pub const LEADS: usize = 3;
 
 /// Writes into `store` an org `org` with every kind of record: tokens (and
 /// an admin token), leads with activities, events, decisions, wake-ups,
-/// an assignment, an account, reps, outbox messages (one waiting out a
+/// an assignment, an account, reps, campaigns, outbox messages (one waiting out a
 /// retry, one buried), call tasks, recorded inputs, plug-in versions, an
 /// import job and shadow decisions.
 pub fn populate(store: &impl Store, org: &str) {
@@ -46,6 +46,9 @@ pub fn populate(store: &impl Store, org: &str) {
             revoked_at: None,
         };
         store.put_token(&hash, &token).unwrap();
+    }
+    for campaign in super::campaigns::campaigns(org) {
+        store.put_campaign(org, &campaign).unwrap();
     }
     for number in 1..=LEADS {
         let lead = crate::lead_ids::lead_id(number as u64);
@@ -174,6 +177,7 @@ pub fn snapshot(store: &impl Store, org: &str) -> Vec<String> {
         lines.push(format!("{:?}", store.account_owner(org, &domain).unwrap()));
     }
     lines.push(format!("{:?}", store.reps(org).unwrap()));
+    lines.push(format!("{:?}", store.campaigns(org).unwrap()));
     lines.push(format!(
         "{:?}",
         store.due_in(org, at("2027-01-01T00:00:00Z"), 100).unwrap()

@@ -2,9 +2,9 @@
 //! `org \0 …` range, its keys split back into the fields they were built from.
 
 use super::{
-    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, ATTEMPTS, CALL_TASKS, DEAD_LETTERS, DECISIONS, EMAILS,
-    EVENTS, IMPORT_JOBS, INPUTS, LEADS, ORGS, OUTBOX, PLUGIN_VERSIONS, REPS, SCHEDULE_BY_ORG,
-    SHADOWS, SledStore, TOKENS, TREES, decode, encode, keys,
+    ACCOUNTS, ACTIVITIES, ASSIGNMENTS, ATTEMPTS, CALL_TASKS, CAMPAIGNS, DEAD_LETTERS, DECISIONS,
+    EMAILS, EVENTS, IMPORT_JOBS, INPUTS, LEADS, ORGS, OUTBOX, PLUGIN_VERSIONS, REPS,
+    SCHEDULE_BY_ORG, SHADOWS, SledStore, TOKENS, TREES, decode, encode, keys,
 };
 use crate::export::Row;
 use crate::outbox::Attempts;
@@ -117,6 +117,13 @@ impl SledStore {
             visit(Row::Rep {
                 org: owned(),
                 id: text(REPS, id)?,
+                value: value.to_vec(),
+            })
+        })?;
+        self.each(CAMPAIGNS, org, &mut |id, value| {
+            visit(Row::Campaign {
+                org: owned(),
+                id: text(CAMPAIGNS, id)?,
                 value: value.to_vec(),
             })
         })?;
