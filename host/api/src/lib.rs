@@ -14,6 +14,7 @@
 pub use leadhost_engine::auth;
 
 mod backtests;
+mod campaigns;
 mod deadline;
 mod error;
 mod extract;
@@ -299,6 +300,9 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(backtests::cancel))
         .routes(routes!(reps::list, reps::create))
         .routes(routes!(reps::update))
+        .routes(routes!(campaigns::list, campaigns::create))
+        .routes(routes!(campaigns::get, campaigns::update))
+        .routes(routes!(campaigns::archive))
         .routes(routes!(plugins::list))
         .routes(routes!(plugins::versions))
         .routes(routes!(plugin_config::put))

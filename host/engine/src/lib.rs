@@ -25,6 +25,7 @@ pub mod setup;
 
 mod call;
 mod call_tasks;
+mod campaigns;
 mod change;
 mod conflicts;
 mod dead_letters;
@@ -65,6 +66,7 @@ use leadhost_model::clock;
 use leadhost_runtime as runtime;
 use leadhost_store as store;
 
+pub use campaigns::{CampaignQuery, NewCampaign, UPCOMING_MAX_DAYS, parse_window};
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, FunnelWeek, Window};
@@ -168,6 +170,24 @@ pub enum EngineError {
     /// The org already exists.
     #[error("org {0} already exists")]
     OrgExists(String),
+    /// No such campaign in the org.
+    #[error("campaign {campaign} does not exist in org {org}")]
+    UnknownCampaign {
+        /// The org.
+        org: String,
+        /// The campaign id asked for.
+        campaign: String,
+    },
+    /// The org has a campaign with this id already.
+    #[error(
+        "org {org} has a campaign {campaign} already: change it with PATCH, or give another id"
+    )]
+    CampaignExists {
+        /// The org.
+        org: String,
+        /// The campaign id.
+        campaign: String,
+    },
     /// Only a lead in needs-review can have its failed step re-run.
     #[error("lead {lead} is {stage}, not needs-review: there is no failed step to re-run")]
     NotInReview {
@@ -248,8 +268,10 @@ impl EngineError {
             | EngineError::UnknownLead { .. }
             | EngineError::UnknownToken { .. }
             | EngineError::UnknownTask { .. }
-            | EngineError::UnknownDeadLetter { .. } => ErrorKind::NotFound,
+            | EngineError::UnknownDeadLetter { .. }
+            | EngineError::UnknownCampaign { .. } => ErrorKind::NotFound,
             EngineError::OrgExists(_)
+            | EngineError::CampaignExists { .. }
             | EngineError::NotInReview { .. }
             | EngineError::NotOwner { .. }
             | EngineError::Illegal(_) => ErrorKind::Conflict,

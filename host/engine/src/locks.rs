@@ -34,6 +34,7 @@ struct OrgLocks {
     emails: Vec<Arc<Mutex<()>>>,
     leads: Vec<Arc<Mutex<()>>>,
     routing: Arc<Mutex<()>>,
+    campaigns: Arc<Mutex<()>>,
 }
 
 impl Locks {
@@ -63,6 +64,7 @@ impl Locks {
                     emails: stripes(),
                     leads: stripes(),
                     routing: Arc::new(Mutex::new(())),
+                    campaigns: Arc::new(Mutex::new(())),
                 })
             })
             .clone()
@@ -81,6 +83,12 @@ impl Locks {
     /// Serializes changes to one org's reps' load.
     pub fn routing(&self, org: &str) -> Held {
         self.org(org).routing.lock_arc()
+    }
+
+    /// Serializes changes to one org's campaigns (an id taken once).
+    /// Taken alone, never with another lock.
+    pub fn campaigns(&self, org: &str) -> Held {
+        self.org(org).campaigns.lock_arc()
     }
 
     fn stripe(&self, key: impl Hash) -> usize {

@@ -8,12 +8,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Activity, Authority, Lead, Need, Scalar, Time};
 
+mod campaign;
 mod country;
 mod email;
 mod free_mail;
 mod rep;
 mod text;
 
+#[cfg(test)]
+pub(crate) use campaign::campaign_id_ok;
+pub use campaign::{CAMPAIGN_ID_MAX, check_campaign};
 use country::normalize_country;
 pub use email::normalize_email;
 use email::{EMAIL_MAX, domain_of, normalize_domain};

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod backtests;
 pub mod bulk;
+pub mod campaigns;
 pub mod connections;
 pub mod contract;
 pub mod dashboard;

@@ -1,0 +1,261 @@
+//! An org's campaigns: created, changed, archived and listed, with what
+//! sales sees coming (`upcoming`). Checked by
+//! [`crate::validate::check_campaign`]; kept in the store per org by id.
+
+use crate::model::{Campaign, CampaignTarget, Time};
+use crate::validate::{CAMPAIGN_ID_MAX, FieldError, check_campaign};
+use crate::{Engine, EngineError};
+
+/// Longest window `upcoming` looks ahead: a year.
+pub const UPCOMING_MAX_DAYS: i64 = 366;
+
+/// A new campaign as the API and `org.toml` give it: `name` and
+/// `launch_at` required; an `id` left out is made from the name.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaign {
+    /// Its id within the org (ASCII letters, digits, `-`, `_`, `.`); made
+    /// from the name when left out (`Spring webinar` → `spring-webinar`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The channel it runs on.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// What it offers.
+    #[serde(default)]
+    pub offer: Option<String>,
+    /// When it launches (RFC 3339).
+    pub launch_at: chrono::DateTime<chrono::Utc>,
+    /// When it ends (RFC 3339), not before `launch_at`.
+    #[serde(default)]
+    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who runs it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// What it costs, in the org's currency.
+    #[serde(default)]
+    pub budget: Option<f64>,
+    /// Whom it targets.
+    #[serde(default)]
+    pub target: CampaignTarget,
+}
+
+/// Which campaigns a listing shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CampaignQuery {
+    /// Only those launching after now and within this window.
+    pub upcoming: Option<chrono::Duration>,
+    /// Archived ones too.
+    pub archived: bool,
+}
+
+impl Engine {
+    /// Creates a campaign of `org`.
+    ///
+    /// Errors: [`EngineError::Invalid`] naming each field at fault;
+    /// [`EngineError::CampaignExists`] when a campaign of the org has the
+    /// id given; [`EngineError::UnknownOrg`].
+    pub fn create_campaign(&self, org: &str, new: NewCampaign) -> Result<Campaign, EngineError> {
+        self.known_org(org)?;
+        let _campaigns = self.shared.locks.campaigns(org);
+        let existing = self.shared.store.campaigns(org)?;
+        let taken = |id: &str| existing.iter().any(|campaign| campaign.id == id);
+        let id = match new.id {
+            Some(id) => {
+                if taken(&id) {
+                    return Err(EngineError::CampaignExists {
+                        org: org.into(),
+                        campaign: id,
+                    });
+                }
+                id
+            }
+            None => free_id(&new.name, taken),
+        };
+        let campaign = check_campaign(Campaign {
+            id,
+            name: new.name,
+            channel: new.channel,
+            offer: new.offer,
+            launch_at: new.launch_at,
+            end_at: new.end_at,
+            owner: new.owner,
+            budget: new.budget,
+            target: new.target,
+            archived_at: None,
+        })
+        .map_err(EngineError::Invalid)?;
+        self.shared.store.put_campaign(org, &campaign)?;
+        Ok(campaign)
+    }
+
+    /// Changes campaign `id` of `org` with `change` (given the stored
+    /// campaign, it edits it in place); the result is checked whole.
+    ///
+    /// Errors: [`EngineError::UnknownCampaign`]; [`EngineError::Invalid`].
+    pub fn update_campaign(
+        &self,
+        org: &str,
+        id: &str,
+        change: impl FnOnce(&mut Campaign),
+    ) -> Result<Campaign, EngineError> {
+        self.known_org(org)?;
+        let _campaigns = self.shared.locks.campaigns(org);
+        let mut campaign = self.find_campaign(org, id)?;
+        change(&mut campaign);
+        campaign.id = id.to_string();
+        let campaign = check_campaign(campaign).map_err(EngineError::Invalid)?;
+        self.shared.store.put_campaign(org, &campaign)?;
+        Ok(campaign)
+    }
+
+    /// Archives campaign `id` of `org` (kept, and leads still name it, but
+    /// listings leave it out); archiving it again changes nothing.
+    ///
+    /// Errors: [`EngineError::UnknownCampaign`].
+    pub fn archive_campaign(&self, org: &str, id: &str) -> Result<Campaign, EngineError> {
+        let now = self.now();
+        self.update_campaign(org, id, |campaign| {
+            campaign.archived_at.get_or_insert(now);
+        })
+    }
+
+    /// Campaign `id` of `org`, archived or not.
+    ///
+    /// Errors: [`EngineError::UnknownCampaign`]; [`EngineError::UnknownOrg`].
+    pub fn campaign(&self, org: &str, id: &str) -> Result<Campaign, EngineError> {
+        self.known_org(org)?;
+        self.find_campaign(org, id)
+    }
+
+    /// `org`'s campaigns as `query` asks, by launch (soonest first), then id.
+    ///
+    /// Errors: [`EngineError::UnknownOrg`].
+    pub fn campaigns(&self, org: &str, query: CampaignQuery) -> Result<Vec<Campaign>, EngineError> {
+        self.known_org(org)?;
+        let now: Time = self.now();
+        let mut campaigns: Vec<Campaign> = self
+            .shared
+            .store
+            .campaigns(org)?
+            .into_iter()
+            .filter(|campaign| query.archived || campaign.archived_at.is_none())
+            .filter(|campaign| match query.upcoming {
+                Some(window) => campaign.upcoming(now, now + window),
+                None => true,
+            })
+            .collect();
+        campaigns.sort_by(|a, b| a.launch_at.cmp(&b.launch_at).then(a.id.cmp(&b.id)));
+        Ok(campaigns)
+    }
+
+    fn find_campaign(&self, org: &str, id: &str) -> Result<Campaign, EngineError> {
+        self.shared
+            .store
+            .campaigns(org)?
+            .into_iter()
+            .find(|campaign| campaign.id == id)
+            .ok_or_else(|| EngineError::UnknownCampaign {
+                org: org.into(),
+                campaign: id.into(),
+            })
+    }
+}
+
+/// An id made from `name` (lower-case ASCII words joined by `-`), with
+/// `-2`, `-3`… when `taken`; `campaign` for a name with no ASCII word.
+fn free_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base = String::new();
+    for word in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !base.is_empty() {
+            base.push('-');
+        }
+        base.push_str(&word.to_ascii_lowercase());
+    }
+    // Room for a suffix within the id's bound.
+    base.truncate(CAMPAIGN_ID_MAX - 8);
+    let base = base.trim_end_matches('-').to_string();
+    let base = if base.is_empty() {
+        "campaign".to_string()
+    } else {
+        base
+    };
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .expect("some suffix is free")
+}
+
+/// Parses a window as `upcoming` takes it: `14d`, `36h` or `2w`, at most
+/// [`UPCOMING_MAX_DAYS`] days.
+///
+/// Errors: a [`FieldError`] on `upcoming` saying what it takes.
+pub fn parse_window(text: &str) -> Result<chrono::Duration, FieldError> {
+    let refuse = || FieldError {
+        field: "upcoming".into(),
+        problem: format!(
+            "`{text}` is not a window: give a whole number of days, hours or weeks, like `14d`, `36h` or `2w`, of at most {UPCOMING_MAX_DAYS} days"
+        ),
+    };
+    let unit = text.chars().last().ok_or_else(refuse)?;
+    let number: i64 = text[..text.len() - unit.len_utf8()]
+        .parse()
+        .map_err(|_| refuse())?;
+    let window = match unit {
+        'd' => chrono::Duration::try_days(number),
+        'h' => chrono::Duration::try_hours(number),
+        'w' => chrono::Duration::try_weeks(number),
+        _ => None,
+    }
+    .ok_or_else(refuse)?;
+    if window <= chrono::Duration::zero() || window > chrono::Duration::days(UPCOMING_MAX_DAYS) {
+        return Err(refuse());
+    }
+    Ok(window)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::campaign_id_ok;
+
+    #[test]
+    fn an_id_is_made_from_the_name_and_kept_free() {
+        let taken = ["spring-webinar", "spring-webinar-2"];
+        let free = |name: &str| free_id(name, |id| taken.contains(&id));
+        assert_eq!(free("Spring Webinar"), "spring-webinar-3");
+        assert_eq!(free("  Q1: ABM (DACH) "), "q1-abm-dach");
+        assert_eq!(free("Frühling"), "fr-hling");
+        assert_eq!(free("日本"), "campaign");
+        assert!(campaign_id_ok(&free(&"x".repeat(500))));
+    }
+
+    #[test]
+    fn a_window_is_days_hours_or_weeks_within_a_year() {
+        assert_eq!(parse_window("14d").unwrap(), chrono::Duration::days(14));
+        assert_eq!(parse_window("36h").unwrap(), chrono::Duration::hours(36));
+        assert_eq!(parse_window("2w").unwrap(), chrono::Duration::weeks(2));
+        for bad in [
+            "",
+            "d",
+            "14",
+            "0d",
+            "-3d",
+            "400d",
+            "1.5d",
+            "14days",
+            "99999999999999w",
+        ] {
+            let error = parse_window(bad).unwrap_err();
+            assert_eq!(error.field, "upcoming", "{bad}");
+        }
+    }
+}

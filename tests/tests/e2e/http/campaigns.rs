@@ -1,0 +1,200 @@
+//! `/v1/orgs/{org}/campaigns`: created, listed (what is upcoming), changed
+//! and archived through the API, each org seeing its own only; a wrong
+//! field named and nothing stored.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::server::{TestServer, read};
+
+fn in_days(days: i64) -> String {
+    (Utc::now() + Duration::days(days)).to_rfc3339()
+}
+
+fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|campaign| campaign["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_campaign_is_created_listed_changed_and_archived_in_its_own_org() {
+    let server = TestServer::start();
+    let (status, webinar) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({
+            "id": "spring-webinar", "name": " Spring webinar ", "channel": "webinar",
+            "offer": "free audit", "launch_at": in_days(20), "end_at": in_days(30),
+            "owner": "marketing", "budget": 12000,
+            "target": {"countries": ["de", "AT"], "company_size_min": 50, "company_size_max": 500,
+                       "titles": ["Head of Sales"]}
+        })),
+    );
+    assert_eq!(status, 201, "{webinar}");
+    assert_eq!(webinar["name"], "Spring webinar", "trimmed");
+    assert_eq!(webinar["target"]["countries"], json!(["DE", "AT"]));
+    let (status, mailing) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({"name": "Q1 mailing: DACH", "launch_at": in_days(3)})),
+    );
+    assert_eq!(status, 201, "{mailing}");
+    assert_eq!(mailing["id"], "q1-mailing-dach", "made from the name");
+    let (status, _) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({"name": "Old launch", "launch_at": in_days(-5)})),
+    );
+    assert_eq!(status, 201);
+
+    let (status, taken) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({"id": "spring-webinar", "name": "Again", "launch_at": in_days(1)})),
+    );
+    assert_eq!(status, 409, "{taken}");
+
+    let (status, all) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(
+        ids(&all),
+        ["old-launch", "q1-mailing-dach", "spring-webinar"],
+        "soonest launch first"
+    );
+    for (window, expected) in [
+        ("14d", vec!["q1-mailing-dach"]),
+        ("3w", vec!["q1-mailing-dach", "spring-webinar"]),
+        ("48h", vec![]),
+    ] {
+        let (status, upcoming) = server.demo(
+            Method::GET,
+            &format!("/v1/orgs/demo/campaigns?upcoming={window}"),
+            None,
+        );
+        assert_eq!(status, 200, "{upcoming}");
+        assert_eq!(ids(&upcoming), expected, "upcoming={window}");
+    }
+
+    // A field left out stays; `null` removes one.
+    let path = "/v1/orgs/demo/campaigns/spring-webinar";
+    let (status, changed) = server.demo(
+        Method::PATCH,
+        path,
+        Some(json!({"offer": "two free audits", "end_at": null})),
+    );
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["offer"], "two free audits");
+    assert_eq!(changed["end_at"], Value::Null);
+    assert_eq!(changed["channel"], "webinar");
+    let (status, archived) = server.demo(Method::POST, &format!("{path}/archive"), None);
+    assert_eq!(status, 200, "{archived}");
+    assert!(archived["archived_at"].is_string(), "{archived}");
+    let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
+    assert_eq!(ids(&listed), ["old-launch", "q1-mailing-dach"]);
+    let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?archived=true", None);
+    assert_eq!(ids(&listed).len(), 3);
+    let (status, one) = server.demo(Method::GET, path, None);
+    assert_eq!(
+        (status, one["offer"].clone()),
+        (200, json!("two free audits"))
+    );
+
+    // Another org sees none of them, and cannot reach them.
+    let (other, token) = server.create_org("Other Co");
+    let get = |path: &str, token: &str| {
+        read(
+            server
+                .request(Method::GET, path, Some(token))
+                .send()
+                .unwrap(),
+        )
+    };
+    let (status, theirs) = get(&format!("/v1/orgs/{other}/campaigns"), &token);
+    assert_eq!((status, theirs), (200, json!([])));
+    let (status, _) = get(path, &token);
+    assert_eq!(status, 404, "another org's token on demo's campaign");
+    let (status, _) = get(
+        &format!("/v1/orgs/{other}/campaigns/spring-webinar"),
+        &token,
+    );
+    assert_eq!(status, 404, "demo's campaign under the other org's path");
+    let (status, _) = server.demo(Method::GET, "/v1/orgs/demo/campaigns/nope", None);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_wrong_campaign_is_named_field_by_field_and_nothing_is_stored() {
+    let server = TestServer::start();
+    let (status, problem) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({
+            "id": "a b", "name": " ", "launch_at": in_days(10), "end_at": in_days(2),
+            "budget": -1, "target": {"countries": ["Narnia"], "company_size_min": 9, "company_size_max": 1}
+        })),
+    );
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "name",
+            "end_at",
+            "budget",
+            "target.countries[0]",
+            "target.company_size_max"
+        ],
+        "{problem}"
+    );
+    let (status, problem) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({"name": "No date"})),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["errors"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `launch_at`"),
+        "{problem}"
+    );
+    let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
+    assert_eq!(listed, json!([]), "nothing stored");
+
+    let (status, problem) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?upcoming=soon", None);
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "upcoming");
+    let (status, _) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?when=soon", None);
+    assert_eq!(status, 400, "an unknown parameter");
+
+    let (status, _) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/campaigns",
+        Some(json!({"id": "launch", "name": "Launch", "launch_at": in_days(10)})),
+    );
+    assert_eq!(status, 201);
+    let (status, problem) = server.demo(
+        Method::PATCH,
+        "/v1/orgs/demo/campaigns/launch",
+        Some(json!({"end_at": in_days(1)})),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "end_at");
+    let (_, kept) = server.demo(Method::GET, "/v1/orgs/demo/campaigns/launch", None);
+    assert_eq!(
+        kept["end_at"],
+        Value::Null,
+        "the refused change stored nothing"
+    );
+}
