@@ -9,6 +9,11 @@ use crate::{Engine, EngineError};
 /// Longest window `upcoming` looks ahead: a year.
 pub const UPCOMING_MAX_DAYS: i64 = 366;
 
+/// Most campaigns an org keeps, archived ones included: a few a week for
+/// years, while an org token cannot fill the store every org shares (a
+/// listing reads them all).
+pub const CAMPAIGNS_MAX: usize = 1_000;
+
 /// A new campaign as the API and `org.toml` give it: `name` and
 /// `launch_at` required; an `id` left out is made from the name.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, utoipa::ToSchema)]
@@ -61,6 +66,15 @@ impl Engine {
         self.known_org(org)?;
         let _campaigns = self.shared.locks.campaigns(org);
         let existing = self.shared.store.campaigns(org)?;
+        if existing.len() >= CAMPAIGNS_MAX {
+            return Err(EngineError::Invalid(vec![FieldError {
+                field: "(request)".into(),
+                problem: format!(
+                    "the org keeps {} campaigns, the most it may (archived ones count too); change one instead",
+                    existing.len()
+                ),
+            }]));
+        }
         let taken = |id: &str| existing.iter().any(|campaign| campaign.id == id);
         let id = match new.id {
             Some(id) => {
@@ -236,6 +250,37 @@ mod tests {
         assert_eq!(free("Frühling"), "fr-hling");
         assert_eq!(free("日本"), "campaign");
         assert!(campaign_id_ok(&free(&"x".repeat(500))));
+    }
+
+    #[test]
+    fn an_org_keeps_a_bounded_number_of_campaigns() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = crate::tests::engine(&dir);
+        let new = |name: String| NewCampaign {
+            id: None,
+            name,
+            channel: None,
+            offer: None,
+            launch_at: "2026-12-10T09:00:00Z".parse().unwrap(),
+            end_at: None,
+            owner: None,
+            budget: None,
+            target: CampaignTarget::default(),
+        };
+        for n in 0..CAMPAIGNS_MAX {
+            engine
+                .create_campaign("acme", new(format!("c{n}")))
+                .unwrap();
+        }
+        let refused = engine.create_campaign("acme", new("one more".into()));
+        assert!(
+            matches!(&refused, Err(EngineError::Invalid(fields)) if fields[0].problem.contains("the most it may")),
+            "{refused:?}"
+        );
+        engine.create_org("other", "Other").unwrap();
+        engine
+            .create_campaign("other", new("theirs".into()))
+            .expect("another org's bound is its own");
     }
 
     #[test]

@@ -66,7 +66,7 @@ use leadhost_model::clock;
 use leadhost_runtime as runtime;
 use leadhost_store as store;
 
-pub use campaigns::{CampaignQuery, NewCampaign, UPCOMING_MAX_DAYS, parse_window};
+pub use campaigns::{CAMPAIGNS_MAX, CampaignQuery, NewCampaign, UPCOMING_MAX_DAYS, parse_window};
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, FunnelWeek, Window};
