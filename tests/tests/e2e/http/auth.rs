@@ -34,6 +34,11 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::GET, format!("{org}/reps")),
         (Method::POST, format!("{org}/reps")),
         (Method::PATCH, format!("{org}/reps/ana")),
+        (Method::GET, format!("{org}/campaigns")),
+        (Method::POST, format!("{org}/campaigns")),
+        (Method::GET, format!("{org}/campaigns/ana")),
+        (Method::PATCH, format!("{org}/campaigns/ana")),
+        (Method::POST, format!("{org}/campaigns/ana/archive")),
         (Method::GET, format!("{org}/plugins")),
         (Method::PUT, format!("{org}/plugins/routing-policy?name=x")),
         (
