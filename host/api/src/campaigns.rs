@@ -103,39 +103,29 @@ pub struct CampaignUpdate {
     /// Its name.
     pub name: Option<String>,
     /// The channel it runs on; `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::reps::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub channel: Option<Option<String>>,
     /// What it offers; `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::reps::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub offer: Option<Option<String>>,
     /// When it launches (RFC 3339).
     pub launch_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it ends (RFC 3339); `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::reps::present")]
     #[schema(value_type = Option<chrono::DateTime<chrono::Utc>>, nullable)]
     pub end_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Who runs it; `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::reps::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub owner: Option<Option<String>>,
     /// What it costs; `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::reps::present")]
     #[schema(value_type = Option<f64>, nullable)]
     pub budget: Option<Option<f64>>,
     /// Whom it targets (replaces the whole target).
     pub target: Option<CampaignTarget>,
-}
-
-/// A field that is given, even as `null` (`Some(None)`), apart from one
-/// left out (`None`, by `#[serde(default)]`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Changes a campaign's name, dates, offer, budget or target.

@@ -72,8 +72,9 @@ pub struct RepUpdate {
 }
 
 /// A field that is given, even as `null` (`Some(None)`), apart from one
-/// left out (`None`, by `#[serde(default)]`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+/// left out (`None`, by `#[serde(default)]`): for PATCH bodies, where
+/// `null` clears a field and a field left out stays.
+pub(super) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
