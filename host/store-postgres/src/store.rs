@@ -342,32 +342,11 @@ impl Store for PostgresStore {
     }
 
     fn put_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {
-        let written = self.write(vec![(
-            "INSERT INTO tokens (hash, value) VALUES ($1, $2) \
-             ON CONFLICT (hash) DO UPDATE SET value = EXCLUDED.value",
-            vec![text(hash), param(encode(token))],
-        )]);
-        match &written {
-            Ok(()) => self.shared.tokens.keep(hash, token),
-            Err(_) => self.shared.tokens.forget(hash),
-        }
-        written
+        self.write_token(hash, token)
     }
 
     fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        if let Some(token) = self.shared.tokens.fresh(hash) {
-            return Ok(Some(token));
-        }
-        let began = std::time::Instant::now();
-        let token: Option<TokenRecord> = self.one(
-            "tokens",
-            "SELECT value FROM tokens WHERE hash = $1",
-            vec![text(hash)],
-        )?;
-        if let Some(token) = &token {
-            self.shared.tokens.keep_read(hash, token, began);
-        }
-        Ok(token)
+        self.read_token(hash)
     }
 
     fn tokens(&self) -> Result<Vec<(String, TokenRecord)>, StoreError> {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use leadhost_store::TokenRecord;
+use crate::{PostgresStore, param};
+use leadhost_store::codec::{decode, encode};
+use leadhost_store::{StoreError, TokenRecord};
 
 /// How long a token read from the database is taken as current: the
 /// longest a token revoked on another host still passes on this one.
@@ -63,6 +65,47 @@ impl TokenCache {
         self.tokens
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl PostgresStore {
+    /// Stores a token and keeps it here as written (a revocation is
+    /// current on this host at once).
+    pub(crate) fn write_token(&self, hash: &str, token: &TokenRecord) -> Result<(), StoreError> {
+        let written = self.transaction(
+            Vec::new(),
+            vec![(
+                "INSERT INTO tokens (hash, value) VALUES ($1, $2) \
+                 ON CONFLICT (hash) DO UPDATE SET value = EXCLUDED.value",
+                vec![param(hash.to_string()), param(encode(token))],
+            )],
+        );
+        match &written {
+            Ok(_) => self.shared.tokens.keep(hash, token),
+            Err(_) => self.shared.tokens.forget(hash),
+        }
+        written.map(drop)
+    }
+
+    /// The token with `hash`: as kept, if read within [`TOKEN_FRESH`],
+    /// else from the database (and kept).
+    pub(crate) fn read_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        if let Some(token) = self.shared.tokens.fresh(hash) {
+            return Ok(Some(token));
+        }
+        let began = Instant::now();
+        let rows = self.rows(
+            "SELECT value FROM tokens WHERE hash = $1",
+            vec![param(hash.to_string())],
+        )?;
+        let token: Option<TokenRecord> = rows
+            .first()
+            .map(|row| decode("tokens", row.get::<_, &[u8]>(0)))
+            .transpose()?;
+        if let Some(token) = &token {
+            self.shared.tokens.keep_read(hash, token, began);
+        }
+        Ok(token)
     }
 }
 
