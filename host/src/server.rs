@@ -3,6 +3,7 @@
 
 mod config;
 mod delivery;
+mod launches;
 mod listener;
 mod plugin_sync;
 mod retention;
@@ -147,6 +148,11 @@ pub async fn serve_with(
         stopped.clone(),
     ));
     let syncing = tokio::spawn(plugin_sync::run(host.clone(), stopped.clone()));
+    let announcing = tokio::spawn(launches::run(
+        host.clone(),
+        Duration::from_millis(scheduler.launch_check_ms.max(1)),
+        stopped.clone(),
+    ));
     let dispatcher = Dispatcher::new(host.engine.clone(), RetryPolicy::default())
         .with_round_size(delivery.round_size);
     let delivering = tokio::spawn(delivery::deliver(
@@ -197,6 +203,7 @@ pub async fn serve_with(
     let _ = waker.await;
     let _ = sweeper.await;
     let _ = syncing.await;
+    let _ = announcing.await;
     let _ = delivering.await;
     let _ = catching_up.await;
     drop(watcher);

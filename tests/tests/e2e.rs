@@ -4,11 +4,13 @@ mod e2e {
     pub mod backtest;
     pub mod backtest_routing;
     pub mod blocking;
+    pub mod campaigns;
     pub mod case_rows;
     pub mod containment;
     pub mod docs;
     pub mod first_party;
     pub mod funnel;
+    pub mod goals;
     pub mod http;
     pub mod impact;
     pub mod languages;

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::extract::{JsonBody, OrgAccess};
 use super::{ApiError, AppState, blocking_in};
-use crate::engine::{CampaignQuery, NewCampaign, parse_window};
+use crate::engine::{CampaignQuery, NewCampaign, RepCampaign, parse_window};
 use crate::model::{Campaign, CampaignTarget};
 
 /// Which campaigns `GET …/campaigns` lists.
@@ -52,6 +52,52 @@ pub async fn list(
     Ok(Json(
         blocking_in(&state, access.org.clone(), move |host| {
             host.engine.campaigns(&access.org, query)
+        })
+        .await?,
+    ))
+}
+
+/// The window `GET …/reps/{id}/campaigns` looks ahead when not told: a
+/// month, so a rep sees what lands on their leads in time to prepare.
+const REP_WINDOW_DEFAULT: chrono::Duration = chrono::Duration::days(30);
+
+/// How far ahead `GET …/reps/{id}/campaigns` looks.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RepWindow {
+    /// Campaigns launching within this window from now (`14d`, `36h`,
+    /// `2w`; at most 366 days). Default `30d`.
+    #[serde(default)]
+    upcoming: Option<String>,
+}
+
+/// The upcoming campaigns that target open leads this rep holds, soonest
+/// first, each with those leads.
+#[utoipa::path(get, path = "/v1/orgs/{org}/reps/{id}/campaigns", tag = "campaigns",
+    params(("org" = String, Path, description = "The org's id"),
+        ("id" = String, Path, description = "The rep's id"), RepWindow),
+    responses((status = 200, body = Vec<RepCampaign>),
+        (status = 404, description = "No such rep", body = super::Problem),
+        (status = 422, description = "`upcoming` is not a window", body = super::Problem)),
+    security(("bearer" = [])))]
+pub async fn for_rep(
+    State(state): State<AppState>,
+    access: OrgAccess,
+    Path((_, rep)): Path<(String, String)>,
+    query: Result<Query<RepWindow>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<RepCampaign>>, ApiError> {
+    let Query(window) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let within = window
+        .upcoming
+        .as_deref()
+        .map(parse_window)
+        .transpose()
+        .map_err(|error| ApiError::Invalid(vec![error]))?
+        .unwrap_or(REP_WINDOW_DEFAULT);
+    Ok(Json(
+        blocking_in(&state, access.org.clone(), move |host| {
+            host.engine.rep_campaigns(&access.org, &rep, within)
         })
         .await?,
     ))
@@ -152,7 +198,7 @@ pub async fn update(
                     owner,
                     budget,
                     target,
-                } = update;
+                } = update.clone();
                 campaign.name = name.unwrap_or(std::mem::take(&mut campaign.name));
                 campaign.channel = channel.unwrap_or(campaign.channel.take());
                 campaign.offer = offer.unwrap_or(campaign.offer.take());

@@ -13,9 +13,13 @@ use crate::model::{ActivityKind, Lead, Qualification};
 /// A lead with where it stands; with its timeline when one lead is asked for.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeadView {
-    /// The lead's fields, `id` included.
+    /// The lead's fields, `id` included; `campaign` is the first campaign
+    /// that brought it in.
     #[serde(flatten)]
     pub lead: Lead,
+    /// The campaign of its latest submission that named one (its latest
+    /// touch; equal to `campaign` until another campaign brings it back).
+    pub latest_campaign: Option<String>,
     /// Its lifecycle stage.
     pub stage: StageKind,
     /// The rep holding it (or who closed it), if any.
@@ -123,6 +127,7 @@ impl LeadView {
             review,
             qualification: record.qualification,
             updated_at: record.updated_at,
+            latest_campaign: record.latest_campaign,
             lead: record.lead,
             timeline: None,
             inputs: None,

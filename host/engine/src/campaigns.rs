@@ -2,7 +2,15 @@
 //! sales sees coming (`upcoming`). Checked by
 //! [`crate::validate::check_campaign`]; kept in the store per org by id.
 
+mod from_file;
+mod launch;
+mod reach;
+
+pub(crate) use from_file::check_file_campaigns;
+pub use reach::{RepCampaign, TargetedLead};
+
 use crate::model::{Campaign, CampaignTarget, Time};
+use crate::store::StoreError;
 use crate::validate::{CAMPAIGN_ID_MAX, FieldError, check_campaign};
 use crate::{Engine, EngineError};
 
@@ -14,37 +22,62 @@ pub const UPCOMING_MAX_DAYS: i64 = 366;
 /// listing reads them all).
 pub const CAMPAIGNS_MAX: usize = 1_000;
 
+/// Times a campaign change is made again after another host wrote the
+/// campaign in between: each retry follows a write that landed, so running
+/// out takes that many writers at once on one campaign.
+const CHANGE_ATTEMPTS: usize = 8;
+
 /// A new campaign as the API and `org.toml` give it: `name` and
 /// `launch_at` required; an `id` left out is made from the name.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCampaign {
     /// Its id within the org (ASCII letters, digits, `-`, `_`, `.`); made
     /// from the name when left out (`Spring webinar` → `spring-webinar`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Its name.
     pub name: String,
     /// The channel it runs on.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// What it offers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
     /// When it launches (RFC 3339).
     pub launch_at: chrono::DateTime<chrono::Utc>,
     /// When it ends (RFC 3339), not before `launch_at`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Who runs it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// What it costs, in the org's currency.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<f64>,
     /// Whom it targets.
     #[serde(default)]
     pub target: CampaignTarget,
+}
+
+impl NewCampaign {
+    /// The campaign it describes, under `id`, neither archived nor
+    /// announced; not yet checked.
+    pub(crate) fn with_id(self, id: String) -> Campaign {
+        Campaign {
+            id,
+            name: self.name,
+            channel: self.channel,
+            offer: self.offer,
+            launch_at: self.launch_at,
+            end_at: self.end_at,
+            owner: self.owner,
+            budget: self.budget,
+            target: self.target,
+            archived_at: None,
+            launch_announced_at: None,
+        }
+    }
 }
 
 /// Which campaigns a listing shows.
@@ -76,7 +109,7 @@ impl Engine {
             }]));
         }
         let taken = |id: &str| existing.iter().any(|campaign| campaign.id == id);
-        let id = match new.id {
+        let id = match new.id.clone() {
             Some(id) => {
                 if taken(&id) {
                     return Err(EngineError::CampaignExists {
@@ -88,20 +121,18 @@ impl Engine {
             }
             None => free_id(&new.name, taken),
         };
-        let campaign = check_campaign(Campaign {
-            id,
-            name: new.name,
-            channel: new.channel,
-            offer: new.offer,
-            launch_at: new.launch_at,
-            end_at: new.end_at,
-            owner: new.owner,
-            budget: new.budget,
-            target: new.target,
-            archived_at: None,
-        })
-        .map_err(EngineError::Invalid)?;
-        self.shared.store.put_campaign(org, &campaign)?;
+        let campaign = check_campaign(new.with_id(id)).map_err(EngineError::Invalid)?;
+        if !self
+            .shared
+            .store
+            .put_campaign_as_read(org, &campaign, None, &[])?
+        {
+            // Another host created it since the read above.
+            return Err(EngineError::CampaignExists {
+                org: org.into(),
+                campaign: campaign.id,
+            });
+        }
         Ok(campaign)
     }
 
@@ -113,16 +144,35 @@ impl Engine {
         &self,
         org: &str,
         id: &str,
-        change: impl FnOnce(&mut Campaign),
+        change: impl Fn(&mut Campaign),
     ) -> Result<Campaign, EngineError> {
         self.known_org(org)?;
         let _campaigns = self.shared.locks.campaigns(org);
-        let mut campaign = self.find_campaign(org, id)?;
-        change(&mut campaign);
-        campaign.id = id.to_string();
-        let campaign = check_campaign(campaign).map_err(EngineError::Invalid)?;
-        self.shared.store.put_campaign(org, &campaign)?;
-        Ok(campaign)
+        // Another host's write in between: the change is made again to
+        // what it wrote, so neither edit is lost.
+        for _ in 0..CHANGE_ATTEMPTS {
+            let read = self.find_campaign(org, id)?;
+            let mut campaign = read.clone();
+            change(&mut campaign);
+            campaign.id = id.to_string();
+            // Only the host announces a launch; a moved launch is news.
+            campaign.launch_announced_at = read
+                .launch_announced_at
+                .filter(|_| campaign.launch_at == read.launch_at);
+            let campaign = check_campaign(campaign).map_err(EngineError::Invalid)?;
+            if campaign == read
+                || self
+                    .shared
+                    .store
+                    .put_campaign_as_read(org, &campaign, Some(&read), &[])?
+            {
+                return Ok(campaign);
+            }
+        }
+        Err(EngineError::Store(StoreError::CampaignChanged {
+            org: org.into(),
+            campaign: id.into(),
+        }))
     }
 
     /// Archives campaign `id` of `org` (kept, and leads still name it, but

@@ -46,10 +46,44 @@ pub struct Funnel {
     pub by_source: BTreeMap<String, FunnelSection>,
     /// The same, by the lead's campaign (`(none)` when it has none).
     pub by_campaign: BTreeMap<String, FunnelSection>,
+    /// What each campaign with a budget paid per lead, by campaign id: its
+    /// budget over the window's leads it brought in first (a lead's
+    /// `campaign`) that became sales-ready, and that were won. Leave the
+    /// window open to divide a campaign's whole budget by all its leads.
+    pub campaign_costs: BTreeMap<String, CampaignCost>,
     /// The window's leads by the week they were created in (weeks start on
     /// Monday, 00:00 UTC), oldest first, with how far each week's leads got
     /// so far; weeks without leads are left out.
     pub weekly: Vec<FunnelWeek>,
+}
+
+/// A campaign's budget against what its leads became.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CampaignCost {
+    /// The campaign's budget, in the org's currency.
+    pub budget: f64,
+    /// Its leads ever sales-ready.
+    pub sales_ready: u64,
+    /// Its leads won.
+    pub won: u64,
+    /// `budget / sales_ready`; `None` when none became sales-ready.
+    pub per_sales_ready: Option<f64>,
+    /// `budget / won`; `None` when none was won.
+    pub per_won: Option<f64>,
+}
+
+impl CampaignCost {
+    /// `budget` over `section`'s sales-ready and won leads.
+    fn of(budget: f64, section: &FunnelSection) -> Self {
+        let per = |count: u64| (count > 0).then(|| budget / count as f64);
+        CampaignCost {
+            budget,
+            sales_ready: section.sales_ready,
+            won: section.won,
+            per_sales_ready: per(section.sales_ready),
+            per_won: per(section.won),
+        }
+    }
 }
 
 /// The leads created in one week and how far they got.
@@ -261,12 +295,25 @@ impl Engine {
                 .map(|(name, tally)| (name, tally.finish()))
                 .collect()
         };
+        let by_campaign: BTreeMap<String, FunnelSection> = finish(by_campaign);
+        let campaign_costs = self
+            .shared
+            .store
+            .campaigns(org)?
+            .into_iter()
+            .filter_map(|campaign| {
+                let budget = campaign.budget?;
+                let section = by_campaign.get(&campaign.id)?;
+                Some((campaign.id, CampaignCost::of(budget, section)))
+            })
+            .collect();
         Ok(Funnel {
             org: org.into(),
             window,
             total: total.finish(),
             by_source: finish(by_source),
-            by_campaign: finish(by_campaign),
+            by_campaign,
+            campaign_costs,
             weekly: weekly.into_values().collect(),
         })
     }

@@ -192,6 +192,9 @@ impl Engine {
         } else {
             merge::new_activities(activities, &shared.store.timeline(org, id)?)
         };
+        if lead.campaign.is_some() {
+            record.latest_campaign.clone_from(&lead.campaign);
+        }
         let filled = merge::fill_gaps(&mut record.lead, lead);
         let mut change = Change::new(record, now);
         change.event(EventKind::Merged { filled });

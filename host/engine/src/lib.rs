@@ -32,6 +32,7 @@ mod dead_letters;
 mod escalation;
 mod feedback;
 mod funnel;
+mod goals;
 mod ingest;
 mod inputs;
 mod keep_in_touch;
@@ -66,13 +67,23 @@ use leadhost_model::clock;
 use leadhost_runtime as runtime;
 use leadhost_store as store;
 
-pub use campaigns::{CAMPAIGNS_MAX, CampaignQuery, NewCampaign, UPCOMING_MAX_DAYS, parse_window};
+pub use campaigns::{
+    CAMPAIGNS_MAX, CampaignQuery, NewCampaign, RepCampaign, TargetedLead, UPCOMING_MAX_DAYS,
+    parse_window,
+};
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
 pub use funnel::{Conversion, Funnel, FunnelSection, FunnelWeek, Window};
+pub use goals::{
+    GOAL_PERIODS_MAX, GOALS_MAX, Goal, GoalMetric, GoalPeriod, GoalPeriodResult, GoalResult,
+    period_of,
+};
 pub use lead_pages::{LeadQuery, LeadsPage, PAGE_DEFAULT, PAGE_MAX};
 pub use lifecycle::{IllegalTransition, next_stages};
-pub use org_settings::{NurtureSettings, OrgSettings, RoutingSettings, Webhook, Webhooks};
+pub use org_settings::{
+    AnnouncementSettings, LAUNCH_NOTICE_DEFAULT, NurtureSettings, OrgSettings, RoutingSettings,
+    Webhook, Webhooks,
+};
 pub use plugin_status::{ActiveVersion, SlotStatus};
 pub use routing::{
     REFUSED_CHOICE, Refusal, SHORTLIST_DEFAULT, Shortlist, Wanted, check_assignment, shortlist,
@@ -170,6 +181,14 @@ pub enum EngineError {
     /// The org already exists.
     #[error("org {0} already exists")]
     OrgExists(String),
+    /// No such rep in the org.
+    #[error("rep {rep} does not exist in org {org}")]
+    UnknownRep {
+        /// The org.
+        org: String,
+        /// The rep id asked for.
+        rep: String,
+    },
     /// No such campaign in the org.
     #[error("campaign {campaign} does not exist in org {org}")]
     UnknownCampaign {
@@ -269,7 +288,8 @@ impl EngineError {
             | EngineError::UnknownToken { .. }
             | EngineError::UnknownTask { .. }
             | EngineError::UnknownDeadLetter { .. }
-            | EngineError::UnknownCampaign { .. } => ErrorKind::NotFound,
+            | EngineError::UnknownCampaign { .. }
+            | EngineError::UnknownRep { .. } => ErrorKind::NotFound,
             EngineError::OrgExists(_)
             | EngineError::CampaignExists { .. }
             | EngineError::NotInReview { .. }

@@ -81,7 +81,41 @@ impl RoutingSettings {
     }
 }
 
-/// `accept_within` as humantime text (`"4h"`), from a minute (shorter
+/// `[announcements]`: what sales hears ahead of time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementSettings {
+    /// How long before a campaign's launch the `campaign-launch` message
+    /// goes out (`"7d"`, `"36h"`). None: [`LAUNCH_NOTICE_DEFAULT`].
+    #[serde(
+        default,
+        with = "humantime_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub campaign_launch: Option<Duration>,
+}
+
+/// How long before its launch a campaign is announced when `org.toml`
+/// does not say: a working week and a weekend, time for reps to look at
+/// the leads it will touch.
+pub const LAUNCH_NOTICE_DEFAULT: chrono::Duration = chrono::Duration::days(7);
+
+impl AnnouncementSettings {
+    /// Nothing set: the defaults apply.
+    pub fn is_unset(&self) -> bool {
+        self.campaign_launch.is_none()
+    }
+
+    /// How long before its launch a campaign is announced.
+    pub fn launch_notice(&self) -> chrono::Duration {
+        self.campaign_launch
+            .and_then(|notice| chrono::Duration::from_std(notice).ok())
+            .unwrap_or(LAUNCH_NOTICE_DEFAULT)
+    }
+}
+
+/// A duration as humantime text (`"4h"`: `accept_within`,
+/// `campaign_launch`), from a minute (shorter
 /// would escalate before anyone could look) to a year.
 mod humantime_option {
     use std::time::Duration;
@@ -156,6 +190,9 @@ pub struct Webhooks {
     /// `[webhooks.sla-escalation]`: an assignment's SLA lapsed and the lead
     /// was routed again.
     pub sla_escalation: Option<Webhook>,
+    /// `[webhooks.campaign-launch]`: a campaign launches soon (see
+    /// `[announcements]`).
+    pub campaign_launch: Option<Webhook>,
 }
 
 impl Webhooks {
@@ -173,6 +210,7 @@ impl Webhooks {
             "lead-assigned" => self.lead_assigned.as_ref(),
             "owner-activity" => self.owner_activity.as_ref(),
             "sla-escalation" => self.sla_escalation.as_ref(),
+            "campaign-launch" => self.campaign_launch.as_ref(),
             _ => None,
         }
     }
@@ -184,6 +222,7 @@ impl Webhooks {
             ("lead-assigned", &self.lead_assigned),
             ("owner-activity", &self.owner_activity),
             ("sla-escalation", &self.sla_escalation),
+            ("campaign-launch", &self.campaign_launch),
         ]
         .into_iter()
         .filter_map(|(event, hook)| Some((event, hook.as_ref()?)))
@@ -207,6 +246,8 @@ pub struct OrgSettings {
     nurture: Arc<RwLock<HashMap<String, NurtureSettings>>>,
     routing: Arc<RwLock<HashMap<String, RoutingSettings>>>,
     webhooks: Arc<RwLock<HashMap<String, Webhooks>>>,
+    announcements: Arc<RwLock<HashMap<String, AnnouncementSettings>>>,
+    goals: Arc<RwLock<HashMap<String, Vec<crate::Goal>>>>,
 }
 
 fn get<T: Clone + Default>(table: &RwLock<HashMap<String, T>>, org: &str) -> T {
@@ -253,5 +294,25 @@ impl OrgSettings {
     /// `org`'s webhook endpoints.
     pub fn webhooks(&self, org: &str) -> Webhooks {
         get(&self.webhooks, org)
+    }
+
+    /// Sets `org`'s announcement settings.
+    pub fn set_announcements(&self, org: &str, settings: AnnouncementSettings) {
+        set(&self.announcements, org, settings);
+    }
+
+    /// `org`'s announcement settings (defaults when `org.toml` has none).
+    pub fn announcements(&self, org: &str) -> AnnouncementSettings {
+        get(&self.announcements, org)
+    }
+
+    /// Sets `org`'s goals.
+    pub fn set_goals(&self, org: &str, goals: Vec<crate::Goal>) {
+        set(&self.goals, org, goals);
+    }
+
+    /// `org`'s goals (none when `org.toml` sets none).
+    pub fn goals(&self, org: &str) -> Vec<crate::Goal> {
+        get(&self.goals, org)
     }
 }

@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::NewCampaign;
 use crate::clock::{Clock, SystemClock};
-use crate::model::Rep;
+use crate::model::{CampaignTarget, Rep};
 use crate::plugins::{FolderError, LoadError, OrgFolders, PluginLoader, Registry};
 use crate::runtime::{Limits, Runtime, RuntimeConfig, RuntimeError};
 use crate::store::{Activation, Durability, OrgRecord, SledOptions, SledStore, Store, StoreError};
@@ -22,6 +23,51 @@ pub const DEMO_ORG: &str = "demo";
 
 /// The demo org's reps.
 const DEMO_REPS: &str = include_str!("../../../examples/demo/reps.json");
+
+/// The demo org's goals, as `[[goals]]` of its `org.toml`.
+const DEMO_GOALS: &str = include_str!("../../../examples/demo/goals.toml");
+
+/// The demo org's two campaigns, dated from `now` so a newcomer sees one
+/// that ran (with a budget, for the funnel's cost per lead; seeded webinar
+/// leads name it) and one coming in ten days.
+fn demo_campaigns(now: crate::model::Time) -> [NewCampaign; 2] {
+    let days = chrono::Duration::days;
+    let target = |countries: &[&str], titles: &[&str]| CampaignTarget {
+        countries: countries.iter().map(|code| code.to_string()).collect(),
+        titles: titles.iter().map(|title| title.to_string()).collect(),
+        ..CampaignTarget::default()
+    };
+    [
+        NewCampaign {
+            id: Some(DEMO_PAST_CAMPAIGN.into()),
+            name: "Autumn webinar: pipeline reviews".into(),
+            channel: Some("webinar".into()),
+            offer: Some("a free pipeline audit".into()),
+            launch_at: now - days(30),
+            end_at: Some(now - days(16)),
+            owner: Some("marketing".into()),
+            budget: Some(6_000.0),
+            target: target(&["DE", "AT", "CH"], &[]),
+        },
+        NewCampaign {
+            id: Some(DEMO_UPCOMING_CAMPAIGN.into()),
+            name: "Spring trade show".into(),
+            channel: Some("event".into()),
+            offer: Some("a meeting at the booth".into()),
+            launch_at: now + days(10),
+            end_at: Some(now + days(12)),
+            owner: Some("field marketing".into()),
+            budget: Some(15_000.0),
+            target: target(&["DE"], &[]),
+        },
+    ]
+}
+
+/// The demo campaign that ran.
+pub const DEMO_PAST_CAMPAIGN: &str = "autumn-webinar";
+
+/// The demo campaign still to come.
+pub const DEMO_UPCOMING_CAMPAIGN: &str = "spring-trade-show";
 
 /// A data folder could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +109,9 @@ pub enum SetupError {
     /// An org could not be created.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A new org's `org.toml` could not be read back to add to it.
+    #[error(transparent)]
+    OrgFile(#[from] crate::plugins::OrgFileError),
 }
 
 /// How to open a data folder.
@@ -217,6 +266,20 @@ impl Host {
             for rep in reps {
                 self.engine.put_rep(org, rep)?;
             }
+            for campaign in demo_campaigns(self.engine.now()) {
+                self.engine.create_campaign(org, campaign)?;
+            }
+            #[derive(serde::Deserialize)]
+            struct Goals {
+                goals: Vec<crate::Goal>,
+            }
+            let goals: Goals =
+                toml::from_str(DEMO_GOALS).expect("examples/demo/goals.toml is valid");
+            let folders = self.plugins.folders();
+            let mut file = crate::plugins::OrgFile::read(&folders.org_dir(org))?;
+            file.goals = goals.goals;
+            folders.write_org_file(org, &file)?;
+            self.plugins.reload(org, Activation::FirstParty)?;
         }
         Ok(true)
     }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Time;
+use super::{Lead, Time};
 
 /// Whom a campaign targets, in the words leads and reps use. Every list
 /// may be empty (no constraint of that kind).
@@ -30,6 +30,41 @@ pub struct CampaignTarget {
     /// Job titles, as a lead's `title`.
     #[serde(default)]
     pub titles: Vec<String>,
+}
+
+impl CampaignTarget {
+    /// Whether `lead`, of `segment` (its qualification's), is among those
+    /// targeted: every constraint set must hold, and a lead that does not
+    /// say (no country, no size) is not counted in. Industries and
+    /// segments compare without case; a title is targeted when it contains
+    /// one of `titles` without case (`Head of Sales` targets `Head of
+    /// Sales DACH`); countries are upper-case codes on both sides.
+    pub fn matches(&self, lead: &Lead, segment: Option<&str>) -> bool {
+        let among = |wanted: &[String], value: Option<&str>| {
+            wanted.is_empty()
+                || value.is_some_and(|value| {
+                    wanted
+                        .iter()
+                        .any(|wanted| wanted.trim().eq_ignore_ascii_case(value.trim()))
+                })
+        };
+        let titled = self.titles.is_empty()
+            || lead.title.as_deref().is_some_and(|title| {
+                let title = title.to_lowercase();
+                self.titles
+                    .iter()
+                    .any(|wanted| title.contains(wanted.trim().to_lowercase().as_str()))
+            });
+        let sized = |bound: Option<u32>, holds: fn(u32, u32) -> bool| {
+            bound.is_none_or(|bound| lead.company_size.is_some_and(|size| holds(size, bound)))
+        };
+        among(&self.segments, segment)
+            && among(&self.industries, lead.industry.as_deref())
+            && among(&self.countries, lead.country.as_deref())
+            && sized(self.company_size_min, |size, min| size >= min)
+            && sized(self.company_size_max, |size, max| size <= max)
+            && titled
+    }
 }
 
 /// A campaign of an org.
@@ -64,6 +99,11 @@ pub struct Campaign {
     /// When it was archived: left out of listings unless asked for.
     #[serde(default)]
     pub archived_at: Option<DateTime<Utc>>,
+    /// When the host announced its launch (the `campaign-launch` outbox
+    /// message, sent once); cleared when `launch_at` changes, so a moved
+    /// launch is announced again. Set by the host only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_announced_at: Option<DateTime<Utc>>,
 }
 
 impl Campaign {
@@ -108,5 +148,50 @@ mod tests {
             "id": "x", "name": "x", "launch_at": "2026-12-10T09:00:00Z", "audience": []
         }));
         assert!(unknown.unwrap_err().to_string().contains("audience"));
+    }
+
+    #[test]
+    fn a_target_holds_each_constraint_it_sets_and_counts_out_a_lead_that_does_not_say() {
+        let lead: Lead = serde_json::from_value(serde_json::json!({
+            "email": "jonas@acme.example", "title": "Head of Sales DACH",
+            "industry": "Software", "country": "DE", "company_size": 120,
+            "created_at": "2026-12-01T09:00:00Z"
+        }))
+        .unwrap();
+        let target = CampaignTarget {
+            segments: vec!["Enterprise".into()],
+            industries: vec!["software".into()],
+            countries: vec!["AT".into(), "DE".into()],
+            company_size_min: Some(50),
+            company_size_max: Some(500),
+            titles: vec!["head of sales".into()],
+        };
+        assert!(target.matches(&lead, Some("enterprise")));
+        assert!(!target.matches(&lead, None), "no segment said");
+        assert!(!target.matches(&lead, Some("smb")));
+        assert!(
+            CampaignTarget::default().matches(&lead, None),
+            "no constraint"
+        );
+        let small = Lead {
+            company_size: Some(20),
+            ..lead.clone()
+        };
+        assert!(!target.matches(&small, Some("enterprise")));
+        let no_size = Lead {
+            company_size: None,
+            ..lead.clone()
+        };
+        assert!(!target.matches(&no_size, Some("enterprise")));
+        let elsewhere = Lead {
+            country: Some("FR".into()),
+            ..lead.clone()
+        };
+        assert!(!target.matches(&elsewhere, Some("enterprise")));
+        let other_job = Lead {
+            title: Some("CFO".into()),
+            ..lead
+        };
+        assert!(!target.matches(&other_job, Some("enterprise")));
     }
 }

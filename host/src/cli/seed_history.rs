@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::clock::ManualClock;
 use crate::engine::{EngineError, Feedback, LeadSubmission};
 use crate::model::Stage;
-use crate::setup::{Host, Options, SetupError};
+use crate::setup::{
+    DEMO_ORG, DEMO_PAST_CAMPAIGN, DEMO_UPCOMING_CAMPAIGN, Host, Options, SetupError,
+};
 use crate::store::StageKind;
 
 /// Arguments of `leadhost seed-history`.
@@ -69,9 +71,11 @@ fn submission(n: u64, rng: &mut fastrand::Rng) -> LeadSubmission {
     let timeline = [30, 60, 120, 200][rng.usize(..4)];
     let country = ["DE", "AT", "US", "NO"][rng.usize(..4)];
     let source = ["webinar", "content", "paid-search", "referral"][rng.usize(..4)];
+    // The demo's past campaign brought the webinar leads in.
+    let campaign = (source == "webinar").then_some(DEMO_PAST_CAMPAIGN);
     serde_json::from_value(serde_json::json!({
         "email": format!("buyer{n}@company{}.example", n % 97),
-        "country": country, "source": source, "budget": budget,
+        "country": country, "source": source, "campaign": campaign, "budget": budget,
         "authority": authority, "need": need, "timeline_days": timeline
     }))
     .expect("a valid submission")
@@ -131,7 +135,32 @@ pub fn seed_history(args: &SeedHistoryArgs) -> Result<Seeded, SeedError> {
             false => seeded.lost += 1,
         }
     }
+    if args.org == DEMO_ORG {
+        redate_demo_campaigns(&host, start, now)?;
+    }
     Ok(seeded)
+}
+
+/// The demo org's campaigns were dated from the history's first day (its
+/// clock then): the past one now spans the seeded weeks but the last
+/// fortnight, and the coming one launches ten days from today.
+fn redate_demo_campaigns(
+    host: &Host,
+    start: crate::model::Time,
+    now: crate::model::Time,
+) -> Result<(), SeedError> {
+    let days = chrono::Duration::days;
+    host.engine
+        .update_campaign(DEMO_ORG, DEMO_PAST_CAMPAIGN, |campaign| {
+            campaign.launch_at = start;
+            campaign.end_at = Some((now - days(14)).max(start));
+        })?;
+    host.engine
+        .update_campaign(DEMO_ORG, DEMO_UPCOMING_CAMPAIGN, |campaign| {
+            campaign.launch_at = now + days(10);
+            campaign.end_at = Some(now + days(12));
+        })?;
+    Ok(())
 }
 
 fn clock_now(clock: &ManualClock) -> crate::model::Time {

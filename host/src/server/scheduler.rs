@@ -27,6 +27,10 @@ pub struct SchedulerConfig {
     pub wake_batch: usize,
     /// Orgs whose steps run at once, whatever the number of orgs. Default 8.
     pub orgs_at_once: usize,
+    /// How often campaigns are looked at for a launch to announce, in ms.
+    /// Default 60,000: an announcement days ahead may be a minute late,
+    /// and each look reads every org's campaigns.
+    pub launch_check_ms: u64,
 }
 
 impl Default for SchedulerConfig {
@@ -35,6 +39,7 @@ impl Default for SchedulerConfig {
             wake_interval_ms: 1000,
             wake_batch: 100,
             orgs_at_once: 8,
+            launch_check_ms: 60_000,
         }
     }
 }

@@ -20,6 +20,7 @@ use leadhost_store::StoreError;
 use leadhost_store::codec::decode;
 use waits::{Waits, prepared};
 
+mod campaigns;
 mod copy;
 mod lead_ids;
 mod notices;

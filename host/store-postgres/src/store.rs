@@ -254,6 +254,16 @@ impl Store for PostgresStore {
         )])
     }
 
+    fn put_campaign_as_read(
+        &self,
+        org: &str,
+        campaign: &Campaign,
+        read: Option<&Campaign>,
+        outbox: &[OutboxMessage],
+    ) -> Result<bool, StoreError> {
+        self.campaign_as_read(org, campaign, read, outbox)
+    }
+
     fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError> {
         self.all(
             "campaigns",

@@ -31,7 +31,7 @@ mod recent;
 mod shadows;
 mod summaries;
 
-pub use campaigns::campaigns_are_kept_per_org_by_id;
+pub use campaigns::{a_campaign_is_written_only_as_read, campaigns_are_kept_per_org_by_id};
 pub use contention::same_lead_writers_serialise_by_revision;
 pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
 pub use lookups::{
@@ -86,6 +86,7 @@ macro_rules! store_conformance {
             what_a_commit_acknowledged_survives_a_restart,
             orgs_tokens_and_reps_read_back,
             campaigns_are_kept_per_org_by_id,
+            a_campaign_is_written_only_as_read,
             plugin_versions_read_back_oldest_first_and_take_an_impact,
             plugin_files_and_history_marks_are_shared_only_by_a_shared_store,
             a_commit_applies_only_while_its_precondition_holds,

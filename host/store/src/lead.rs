@@ -231,6 +231,11 @@ pub struct LeadRecord {
     /// than the engine's minimum interval (see `steps::earliest_wake`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub quick_wakes: u32,
+    /// The campaign of the latest submission that named one: the lead's
+    /// latest touch (`lead.campaign` keeps the first). Records written
+    /// before this field existed read as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_campaign: Option<String>,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
     /// Fingerprints of the distinct submissions it received (the one that
@@ -258,6 +263,7 @@ fn is_zero_u64(value: &u64) -> bool {
 impl LeadRecord {
     /// A lead just accepted, in stage `new`.
     pub fn new(org: &str, lead: Lead, now: Time) -> Self {
+        let latest_campaign = lead.campaign.clone();
         LeadRecord {
             org: org.to_string(),
             lead,
@@ -269,6 +275,7 @@ impl LeadRecord {
             accept_by: None,
             lapsed_reps: Vec::new(),
             quick_wakes: 0,
+            latest_campaign,
             path: vec![StageEntry {
                 stage: StageKind::New,
                 at: now,

@@ -95,6 +95,15 @@ pub enum StoreError {
         /// The rep.
         rep: String,
     },
+    /// A campaign was created or changed by another writer since it was
+    /// read (see [`Store::put_campaign_as_read`]); nothing was written.
+    #[error("campaign {campaign} of org {org} changed under the write (another host wrote it)")]
+    CampaignChanged {
+        /// The org.
+        org: String,
+        /// The campaign.
+        campaign: String,
+    },
     /// A value could not be decoded.
     #[error("a record in `{tree}` is corrupt: {detail}")]
     Corrupt {
@@ -318,6 +327,19 @@ pub trait Store:
     fn put_campaign(&self, org: &str, campaign: &Campaign) -> Result<(), StoreError>;
     /// `org`'s campaigns by id, archived ones too.
     fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError>;
+    /// Writes `campaign` of `org`, and `outbox` in the same transaction,
+    /// only if the campaign with its id is stored as `read` (`None`: there
+    /// is none yet); durable on return. `Ok(false)`, writing nothing, when
+    /// it is stored otherwise now: another host created or changed it
+    /// since it was read, so an id is taken once, no edit is lost, and a
+    /// launch is announced once.
+    fn put_campaign_as_read(
+        &self,
+        org: &str,
+        campaign: &Campaign,
+        read: Option<&Campaign>,
+        outbox: &[OutboxMessage],
+    ) -> Result<bool, StoreError>;
     /// The rep owning the account of `domain`.
     fn account_owner(&self, org: &str, domain: &str) -> Result<Option<String>, StoreError>;
     /// An org's reps, by id, and the owner of `domain`'s account: what

@@ -48,7 +48,9 @@ pub struct Assignment {
 pub struct OutboxMessage {
     /// The org.
     pub org: String,
-    /// The lead.
+    /// The lead; empty for a message about no one lead (a campaign's
+    /// launch).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub lead: String,
     /// When it was written.
     pub at: Time,
@@ -103,6 +105,17 @@ pub enum OutboxKind {
         /// The lead's stage after re-routing (`assigned`, `routed` with a
         /// queue, `needs-review`).
         stage: String,
+    },
+    /// A campaign launches soon: sales hears of it `[announcements]
+    /// campaign_launch` ahead (default 7 days), once.
+    CampaignLaunch {
+        /// The campaign as announced (boxed: every message is as large as
+        /// its largest kind).
+        campaign: Box<leadhost_model::Campaign>,
+        /// Open leads that reps hold and the campaign targets.
+        leads: u64,
+        /// Of them, how many each rep holds, by rep id.
+        reps: std::collections::BTreeMap<String, u64>,
     },
     /// A nurture touch to send.
     Touch {

@@ -274,6 +274,30 @@ impl Store for SledStore {
         )])
     }
 
+    /// Read, compared and written by one process (sled's lock), whose
+    /// engine serializes an org's campaign writes: the comparison cannot
+    /// go stale between the read and the write.
+    fn put_campaign_as_read(
+        &self,
+        org: &str,
+        campaign: &Campaign,
+        read: Option<&Campaign>,
+        outbox: &[OutboxMessage],
+    ) -> Result<bool, StoreError> {
+        let key = keys::scoped(org, &campaign.id);
+        let stored: Option<Campaign> = self.get(CAMPAIGNS, &key)?;
+        if stored.as_ref() != read {
+            return Ok(false);
+        }
+        let mut writes = vec![(CAMPAIGNS, key, Some(encode(campaign)))];
+        for message in outbox {
+            let id = self.shared.db.generate_id()?;
+            writes.push((OUTBOX, id.to_be_bytes().to_vec(), Some(encode(message))));
+        }
+        self.write_durably(&writes)?;
+        Ok(true)
+    }
+
     fn campaigns(&self, org: &str) -> Result<Vec<Campaign>, StoreError> {
         Ok(self
             .scan(CAMPAIGNS, &keys::org_prefix(org))?

@@ -3,6 +3,7 @@
 
 mod fairness;
 mod org_file;
+mod org_plan;
 mod rollback_cases;
 mod scripts;
 mod swap;

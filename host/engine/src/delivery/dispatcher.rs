@@ -31,6 +31,7 @@ pub fn event_name(message: &OutboxMessage) -> &'static str {
         OutboxKind::LeadAssigned { .. } => "lead-assigned",
         OutboxKind::OwnerActivity { .. } => "owner-activity",
         OutboxKind::SlaEscalation { .. } => "sla-escalation",
+        OutboxKind::CampaignLaunch { .. } => "campaign-launch",
         OutboxKind::Touch {
             action: NurtureAction::CreateCallTask { .. },
         } => "call-task",
@@ -197,7 +198,8 @@ impl Dispatcher {
             "id": key,
             "event": event,
             "org": message.org,
-            "lead": message.lead,
+            // `null` for a message about no one lead (a campaign launch).
+            "lead": (!message.lead.is_empty()).then_some(&message.lead),
             "at": message.at,
             "attempt": pending.attempts + 1,
             "data": message.kind,
@@ -253,7 +255,8 @@ mod tests {
             call_task: Some(hook.clone()),
             lead_assigned: Some(hook.clone()),
             owner_activity: Some(hook.clone()),
-            sla_escalation: Some(hook),
+            sla_escalation: Some(hook.clone()),
+            campaign_launch: Some(hook),
         };
         let kinds = [
             OutboxKind::LeadAssigned {
@@ -274,6 +277,15 @@ mod tests {
                 rep_email: None,
                 stage: "assigned".into(),
             },
+            OutboxKind::CampaignLaunch {
+                campaign: serde_json::from_value(serde_json::json!({
+                    "id": "webinar", "name": "Webinar", "launch_at": "2026-12-10T09:00:00Z"
+                }))
+                .map(Box::new)
+                .unwrap(),
+                leads: 0,
+                reps: Default::default(),
+            },
             OutboxKind::Touch {
                 action: NurtureAction::Wait,
             },
@@ -292,7 +304,13 @@ mod tests {
         }
         assert_eq!(
             names,
-            ["lead-assigned", "owner-activity", "sla-escalation", "touch"]
+            [
+                "lead-assigned",
+                "owner-activity",
+                "sla-escalation",
+                "campaign-launch",
+                "touch"
+            ]
         );
     }
 }

@@ -167,8 +167,15 @@ impl PluginLoader {
         self.engine
             .settings()
             .set_webhooks(org, file.webhooks.clone());
+        self.engine
+            .settings()
+            .set_announcements(org, file.announcements.clone());
+        self.engine.settings().set_goals(org, file.goals.clone());
         for rep in &file.reps {
             self.engine.put_rep(org, rep.clone())?;
+        }
+        for campaign in &file.campaigns {
+            self.engine.put_file_campaign(org, campaign.clone())?;
         }
         let mut slots = Vec::new();
         for slot in Slot::ALL {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Config, Rep, Scalar};
 use crate::runtime::Slot;
-use crate::{NurtureSettings, RoutingSettings, Webhooks};
+use crate::{AnnouncementSettings, NewCampaign, NurtureSettings, RoutingSettings, Webhooks};
 
 pub mod edit;
 
@@ -105,9 +105,19 @@ pub struct OrgFile {
     /// `[webhooks.<event>]`: where the org's outbox messages go.
     #[serde(default, skip_serializing_if = "Webhooks::is_unset")]
     pub webhooks: Webhooks,
+    /// `[announcements]`: how far ahead sales hears of a campaign launch.
+    #[serde(default, skip_serializing_if = "AnnouncementSettings::is_unset")]
+    pub announcements: AnnouncementSettings,
     /// `[[reps]]`: reps to create or update (their live load is kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reps: Vec<Rep>,
+    /// `[[campaigns]]`: campaigns to create or update, by id (made from the
+    /// name when left out); one the file no longer names is kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<NewCampaign>,
+    /// `[[goals]]`: the goals sales and marketing share.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<crate::Goal>,
 }
 
 /// One entry per slot, by the slot's world name.
@@ -266,6 +276,12 @@ impl OrgFile {
                 });
             }
         }
+        crate::goals::check_goals(&file.goals)
+            .and_then(|()| crate::campaigns::check_file_campaigns(&file.campaigns))
+            .map_err(|message| OrgFileError::Parse {
+                path: path.to_path_buf(),
+                message,
+            })?;
         for (event, hook) in file.webhooks.all() {
             let scheme_ok = hook.url.starts_with("http://") || hook.url.starts_with("https://");
             let problem = if !scheme_ok {

@@ -26,7 +26,7 @@ pub(super) fn check(
     let (scheduler, delivery) = (&config.scheduler, &config.delivery);
     let units = |bytes: usize, shift: u32| (bytes as u64).div_ceil(1 << shift);
     #[rustfmt::skip]
-    let ranges: [Range; 34] = [
+    let ranges: [Range; 35] = [
         ("limits.fuel", call.fuel, 1_000, 1_000_000_000_000, "Wasm instructions per call, roughly; 10^12 is many minutes of CPU"),
         ("limits.deadline_ms", call.deadline.as_millis() as u64, 1, 10 * MINUTE_MS, "milliseconds per call"),
         ("limits.epoch_tick_ms", call.epoch_tick.as_millis() as u64, 1, SECOND_MS, "milliseconds; the deadline is accurate to one tick"),
@@ -55,6 +55,7 @@ pub(super) fn check(
         ("scheduler.wake_interval_ms", scheduler.wake_interval_ms, 10, HOUR_MS, "milliseconds between looks for due wake-ups"),
         ("scheduler.wake_batch", scheduler.wake_batch as u64, 1, 100_000, "steps of one org before the next org's turn"),
         ("scheduler.orgs_at_once", scheduler.orgs_at_once as u64, 1, 1024, "orgs whose steps run at once"),
+        ("scheduler.launch_check_ms", scheduler.launch_check_ms, 10, HOUR_MS, "milliseconds between looks for campaign launches to announce"),
         ("delivery.interval_ms", delivery.interval_ms, 10, HOUR_MS, "milliseconds between looks at the outbox"),
         ("delivery.round_size", delivery.round_size as u64, 1, 100_000, "messages per round"),
         ("reload.debounce_ms", config.reload.debounce_ms, 1, MINUTE_MS, "milliseconds an org's files must be quiet"),

@@ -249,7 +249,8 @@ fn every_new_setting_reaches_the_part_it_sets() {
         SchedulerConfig {
             wake_interval_ms: 200,
             wake_batch: 9,
-            orgs_at_once: 3
+            orgs_at_once: 3,
+            launch_check_ms: 60_000
         }
     );
     assert_eq!(background.delivery.interval(), Duration::from_millis(50));

@@ -25,6 +25,7 @@ pub(super) fn campaigns(org: &str) -> Vec<Campaign> {
                 ..CampaignTarget::default()
             },
             archived_at: None,
+            launch_announced_at: None,
         },
         Campaign {
             id: "newsletter".into(),
@@ -37,6 +38,7 @@ pub(super) fn campaigns(org: &str) -> Vec<Campaign> {
             budget: None,
             target: CampaignTarget::default(),
             archived_at: None,
+            launch_announced_at: None,
         },
     ]
 }
@@ -64,4 +66,88 @@ pub fn campaigns_are_kept_per_org_by_id(harness: &mut impl Harness) {
     let read = store.campaigns("acme").expect("read");
     assert_eq!(read.len(), 2);
     assert_eq!(read[1], archived, "replaced, and durable");
+}
+
+/// A campaign is written only over the campaign its writer read: an id is
+/// created once, a stale edit writes nothing, and a launch's outbox
+/// message lands with the campaign or not at all.
+pub fn a_campaign_is_written_only_as_read(harness: &mut impl Harness) {
+    use crate::{OutboxKind, OutboxMessage};
+    let store = harness.fresh();
+    let [webinar, newsletter] = <[Campaign; 2]>::try_from(campaigns("acme")).unwrap();
+    assert!(
+        store
+            .put_campaign_as_read("acme", &webinar, None, &[])
+            .unwrap()
+    );
+    let mut theirs = webinar.clone();
+    theirs.name = "Taken".into();
+    assert!(
+        !store
+            .put_campaign_as_read("acme", &theirs, None, &[])
+            .unwrap(),
+        "the id is taken"
+    );
+    assert!(
+        store
+            .put_campaign_as_read("acme-2", &theirs, None, &[])
+            .unwrap(),
+        "in another org it is free"
+    );
+
+    let mut announced = webinar.clone();
+    announced.launch_announced_at = Some(at("2026-12-07T09:00:00Z"));
+    let message = OutboxMessage {
+        org: "acme".into(),
+        lead: String::new(),
+        at: at("2026-12-07T09:00:00Z"),
+        kind: OutboxKind::CampaignLaunch {
+            campaign: Box::new(announced.clone()),
+            leads: 2,
+            reps: [("ana".to_string(), 2)].into(),
+        },
+    };
+    let stale = newsletter.clone();
+    assert!(
+        !store
+            .put_campaign_as_read(
+                "acme",
+                &announced,
+                Some(&stale),
+                std::slice::from_ref(&message)
+            )
+            .unwrap(),
+        "read as another campaign"
+    );
+    assert_eq!(store.outbox(10).unwrap(), [], "nothing of it written");
+    assert!(
+        store
+            .put_campaign_as_read(
+                "acme",
+                &announced,
+                Some(&webinar),
+                std::slice::from_ref(&message)
+            )
+            .unwrap()
+    );
+    assert!(
+        !store
+            .put_campaign_as_read(
+                "acme",
+                &announced,
+                Some(&webinar),
+                std::slice::from_ref(&message)
+            )
+            .unwrap(),
+        "a second announcer read it before the first wrote"
+    );
+    let store = harness.reopen(store);
+    assert_eq!(store.outbox(10).unwrap(), [message], "sent once, durable");
+    assert_eq!(store.campaigns("acme").unwrap(), [announced]);
+    assert!(
+        !store
+            .put_campaign_as_read("acme", &newsletter, Some(&newsletter), &[])
+            .unwrap(),
+        "an edit of a campaign that is not there"
+    );
 }

@@ -39,6 +39,7 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::GET, format!("{org}/campaigns/ana")),
         (Method::PATCH, format!("{org}/campaigns/ana")),
         (Method::POST, format!("{org}/campaigns/ana/archive")),
+        (Method::GET, format!("{org}/reps/ana/campaigns")),
         (Method::GET, format!("{org}/plugins")),
         (Method::PUT, format!("{org}/plugins/routing-policy?name=x")),
         (
@@ -53,6 +54,7 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::PUT, format!("{org}/plugins/routing-policy/cases")),
         (Method::PUT, format!("{org}/plugins/routing-policy/config")),
         (Method::GET, format!("{org}/reports/funnel")),
+        (Method::GET, format!("{org}/reports/goals")),
         (Method::GET, format!("{org}/tasks")),
         (Method::POST, format!("{org}/tasks/{lead}/done")),
         (Method::GET, format!("{org}/dead-letters")),

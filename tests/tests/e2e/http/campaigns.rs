@@ -23,6 +23,12 @@ fn ids(list: &Value) -> Vec<&str> {
 #[test]
 fn a_campaign_is_created_listed_changed_and_archived_in_its_own_org() {
     let server = TestServer::start();
+    // The demo org's own two campaigns, archived out of the listings.
+    for id in ["autumn-webinar", "spring-trade-show"] {
+        let path = format!("/v1/orgs/demo/campaigns/{id}/archive");
+        let (status, archived) = server.demo(Method::POST, &path, None);
+        assert_eq!(status, 200, "{archived}");
+    }
     let (status, webinar) = server.demo(
         Method::POST,
         "/v1/orgs/demo/campaigns",
@@ -96,7 +102,11 @@ fn a_campaign_is_created_listed_changed_and_archived_in_its_own_org() {
     let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
     assert_eq!(ids(&listed), ["old-launch", "q1-mailing-dach"]);
     let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?archived=true", None);
-    assert_eq!(ids(&listed).len(), 3);
+    assert_eq!(
+        ids(&listed).len(),
+        5,
+        "the demo's two, archived, among them"
+    );
     let (status, one) = server.demo(Method::GET, path, None);
     assert_eq!(
         (status, one["offer"].clone()),
@@ -170,7 +180,11 @@ fn a_wrong_campaign_is_named_field_by_field_and_nothing_is_stored() {
         "{problem}"
     );
     let (_, listed) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
-    assert_eq!(listed, json!([]), "nothing stored");
+    assert_eq!(
+        ids(&listed),
+        ["autumn-webinar", "spring-trade-show"],
+        "nothing stored beside the demo's own"
+    );
 
     let (status, problem) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?upcoming=soon", None);
     assert_eq!(status, 422, "{problem}");
@@ -197,4 +211,96 @@ fn a_wrong_campaign_is_named_field_by_field_and_nothing_is_stored() {
         Value::Null,
         "the refused change stored nothing"
     );
+}
+
+#[test]
+fn the_demo_org_shows_its_campaigns_to_the_reps_whose_leads_they_target_and_its_goals() {
+    let server = TestServer::start();
+    let (status, upcoming) = server.demo(Method::GET, "/v1/orgs/demo/campaigns?upcoming=14d", None);
+    assert_eq!(status, 200, "{upcoming}");
+    assert_eq!(ids(&upcoming), ["spring-trade-show"]);
+    let (_, all) = server.demo(Method::GET, "/v1/orgs/demo/campaigns", None);
+    assert_eq!(ids(&all), ["autumn-webinar", "spring-trade-show"]);
+
+    // A DE lead goes to a DACH rep; the trade show (DE) targets it.
+    let (status, lead) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/leads",
+        Some(json!({
+            "email": "jonas.weber@northwind.example", "name": "Jonas Weber", "company": "Northwind",
+            "domain": "northwind.example", "country": "DE", "campaign": "autumn-webinar",
+            "budget": 60000, "authority": "decision-maker", "need": "high", "timeline_days": 45
+        })),
+    );
+    assert_eq!(status, 201, "{lead}");
+    let rep = lead["owner"].as_str().expect("assigned").to_string();
+    let (status, seen) = server.demo(
+        Method::GET,
+        &format!("/v1/orgs/demo/reps/{rep}/campaigns"),
+        None,
+    );
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen[0]["campaign"]["id"], "spring-trade-show", "{seen}");
+    assert_eq!(seen[0]["leads"][0]["id"], lead["id"]);
+    assert_eq!(seen[0]["leads"][0]["stage"], "assigned");
+    let (_, nothing) = server.demo(
+        Method::GET,
+        &format!("/v1/orgs/demo/reps/{rep}/campaigns?upcoming=5d"),
+        None,
+    );
+    assert_eq!(nothing, json!([]), "the trade show is ten days out");
+    let (_, americas) = server.demo(Method::GET, "/v1/orgs/demo/reps/dev/campaigns", None);
+    assert_eq!(americas, json!([]), "dev holds no DE lead");
+    let (status, problem) = server.demo(Method::GET, "/v1/orgs/demo/reps/nobody/campaigns", None);
+    assert_eq!(status, 404, "{problem}");
+    let (status, problem) = server.demo(
+        Method::GET,
+        &format!("/v1/orgs/demo/reps/{rep}/campaigns?upcoming=soon"),
+        None,
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem.to_string().contains("upcoming"), "{problem}");
+
+    // The lead's first campaign is kept, its latest follows.
+    let (_, again) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/leads",
+        Some(json!({"email": "jonas.weber@northwind.example", "campaign": "spring-trade-show"})),
+    );
+    assert_eq!(again["campaign"], "autumn-webinar", "{again}");
+    assert_eq!(again["latest_campaign"], "spring-trade-show", "{again}");
+
+    // The funnel divides the past campaign's budget by its leads.
+    let (_, funnel) = server.demo(Method::GET, "/v1/orgs/demo/reports/funnel", None);
+    let cost = &funnel["campaign_costs"]["autumn-webinar"];
+    assert_eq!(cost["budget"], 6000.0, "{funnel}");
+    assert_eq!(cost["per_sales_ready"], 6000.0, "{funnel}");
+    assert_eq!(cost["per_won"], Value::Null);
+
+    // The demo's goals: marketing's per month, sales' per quarter.
+    let (status, goals) = server.demo(Method::GET, "/v1/orgs/demo/reports/goals?past=1", None);
+    assert_eq!(status, 200, "{goals}");
+    assert_eq!(goals[0]["metric"], "sales-ready");
+    assert_eq!(goals[0]["target"], 40.0);
+    assert_eq!(goals[0]["periods"].as_array().unwrap().len(), 2);
+    assert_eq!(goals[0]["periods"][1]["current"], true);
+    assert_eq!(goals[0]["periods"][1]["actual"], 1.0, "{goals}");
+    assert_eq!(goals[1]["metric"], "won-of-assigned");
+    assert_eq!(
+        goals[1]["periods"][1]["actual"], 0.0,
+        "one assigned, none won"
+    );
+    let (status, problem) = server.demo(Method::GET, "/v1/orgs/demo/reports/goals?past=24", None);
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem.to_string().contains("past"), "{problem}");
+    let (other, token) = server.create_org("Other Co");
+    let response = server
+        .request(
+            Method::GET,
+            &format!("/v1/orgs/{other}/reports/goals"),
+            Some(&token),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(read(response), (200, json!([])), "no goals set");
 }

@@ -220,3 +220,60 @@ fn the_example_org_file_parses_with_its_reps_contact_details() {
     assert_eq!(ana.display_name.as_deref(), Some("Ana Lima"));
     assert_eq!(ana.email.as_deref(), Some("ana.lima@acme.example"));
 }
+
+#[test]
+fn campaigns_goals_and_announcements_parse_and_a_wrong_one_is_named() {
+    let text = r#"
+[announcements]
+campaign_launch = "3d"
+
+[[campaigns]]
+name = "Spring webinar"
+launch_at = "2027-03-10T09:00:00Z"
+target = { countries = ["DE"] }
+
+[[goals]]
+metric = "sales-ready"
+target = 400
+period = "month"
+"#;
+    let file = OrgFile::parse(Path::new("org.toml"), text).unwrap();
+    assert_eq!(file.campaigns[0].name, "Spring webinar");
+    assert_eq!(
+        file.announcements.launch_notice(),
+        chrono::Duration::days(3)
+    );
+    assert_eq!(file.goals[0].metric, crate::GoalMetric::SalesReady);
+    let again = OrgFile::parse(Path::new("org.toml"), &file.to_text()).unwrap();
+    assert_eq!(again, file);
+
+    for (wrong, named) in [
+        (
+            text.replace(
+                "launch_at = \"2027-03-10T09:00:00Z\"",
+                "launch_at = \"2027-03-10T09:00:00Z\"\nend_at = \"2027-01-01T00:00:00Z\"",
+            ),
+            "campaigns[0].end_at: is before `launch_at` (campaign `spring-webinar`)",
+        ),
+        (
+            format!(
+                "{text}\n[[campaigns]]\nname = \"Spring  webinar!\"\nlaunch_at = \"2027-04-01T00:00:00Z\"\n"
+            ),
+            "campaigns[1].id: `spring-webinar` is named by an earlier entry too",
+        ),
+        (
+            text.replace("metric = \"sales-ready\"", "metric = \"won-of-assigned\""),
+            "goals[0].target = 400: `won-of-assigned` is a share",
+        ),
+        (
+            text.replace("period = \"month\"", "period = \"fortnight\""),
+            "unknown variant `fortnight`",
+        ),
+        (text.replace("\"3d\"", "\"soon\""), "a duration such as"),
+    ] {
+        let error = OrgFile::parse(Path::new("org.toml"), &wrong)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(named), "{error}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Announcing a campaign's launch to sales: one `campaign-launch` outbox
+//! message (and its webhook) a set time before launch (`[announcements]
+//! campaign_launch`, default 7 days), with the open leads it targets.
+//!
+//! The message is written in one transaction with the campaign's
+//! `launch_announced_at`, and only if the campaign is still stored as
+//! read: it goes out once, whatever restarts or other hosts do.
+
+use std::collections::BTreeMap;
+
+use super::reach::targets;
+use crate::model::{Campaign, Time};
+use crate::store::{OutboxKind, OutboxMessage};
+use crate::{Engine, EngineError};
+
+/// Whether `campaign` is to be announced at `now` with `notice`: not
+/// archived, not announced since its launch was set, launching after
+/// `now` and no more than `notice` after it. A campaign that has already
+/// launched (created late, or the host was down) is not announced: its
+/// news is in its leads.
+pub(super) fn due(campaign: &Campaign, now: Time, notice: chrono::Duration) -> bool {
+    campaign.archived_at.is_none()
+        && campaign.launch_announced_at.is_none()
+        && campaign.launch_at > now
+        && campaign.launch_at - notice <= now
+}
+
+impl Engine {
+    /// Announces each campaign of `org` that is [`due`]: its outbox
+    /// message with the open leads reps hold that it targets, by rep.
+    /// Returns how many were announced (here; another host may announce
+    /// some first, and those are skipped).
+    ///
+    /// Errors: [`EngineError::UnknownOrg`]; the store's.
+    pub fn announce_launches(&self, org: &str) -> Result<usize, EngineError> {
+        self.known_org(org)?;
+        let now = self.now();
+        let notice = self.settings().announcements(org).launch_notice();
+        let due: Vec<Campaign> = self
+            .shared
+            .store
+            .campaigns(org)?
+            .into_iter()
+            .filter(|campaign| due(campaign, now, notice))
+            .collect();
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let held = self.held_open_leads(org, None)?;
+        let _campaigns = self.shared.locks.campaigns(org);
+        let mut announced = 0;
+        for read in due {
+            let mut reps: BTreeMap<String, u64> = BTreeMap::new();
+            for record in held.iter().filter(|record| targets(&read, record)) {
+                if let Some(owner) = &record.owner {
+                    *reps.entry(owner.clone()).or_default() += 1;
+                }
+            }
+            let campaign = Campaign {
+                launch_announced_at: Some(now),
+                ..read.clone()
+            };
+            let message = OutboxMessage {
+                org: org.into(),
+                lead: String::new(),
+                at: now,
+                kind: OutboxKind::CampaignLaunch {
+                    campaign: Box::new(campaign.clone()),
+                    leads: reps.values().sum(),
+                    reps,
+                },
+            };
+            // `false`: changed since the read (another host announced it,
+            // or an admin moved it): the next round looks again.
+            if self
+                .shared
+                .store
+                .put_campaign_as_read(org, &campaign, Some(&read), &[message])?
+            {
+                tracing::info!(org, campaign = %campaign.id, "campaign launch announced");
+                announced += 1;
+            }
+        }
+        Ok(announced)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_campaign_is_due_within_its_notice_before_launch_only() {
+        let at = |text: &str| text.parse::<Time>().unwrap();
+        let campaign: Campaign = serde_json::from_value(serde_json::json!({
+            "id": "webinar", "name": "Webinar", "launch_at": "2026-12-10T09:00:00Z"
+        }))
+        .unwrap();
+        let notice = chrono::Duration::days(3);
+        assert!(
+            !due(&campaign, at("2026-12-07T08:59:59Z"), notice),
+            "too early"
+        );
+        assert!(due(&campaign, at("2026-12-07T09:00:00Z"), notice));
+        assert!(due(&campaign, at("2026-12-10T08:59:59Z"), notice));
+        assert!(
+            !due(&campaign, at("2026-12-10T09:00:00Z"), notice),
+            "launched"
+        );
+        let now = at("2026-12-08T00:00:00Z");
+        let announced = Campaign {
+            launch_announced_at: Some(now),
+            ..campaign.clone()
+        };
+        assert!(!due(&announced, now, notice));
+        let archived = Campaign {
+            archived_at: Some(now),
+            ..campaign
+        };
+        assert!(!due(&archived, now, notice));
+    }
+}
