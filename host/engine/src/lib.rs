@@ -73,7 +73,7 @@ pub use campaigns::{
 };
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
-pub use funnel::{Conversion, Funnel, FunnelSection, FunnelWeek, Window};
+pub use funnel::{CampaignCost, Conversion, Funnel, FunnelSection, FunnelWeek, Window};
 pub use goals::{
     GOAL_PERIODS_MAX, GOALS_MAX, Goal, GoalMetric, GoalPeriod, GoalPeriodResult, GoalResult,
     period_of,

@@ -1,6 +1,9 @@
 //! The funnel page: how far the window's leads got, from the same report
 //! as `GET /v1/orgs/{org}/reports/funnel`, with a weekly chart and the
-//! breakdowns by reason, source and campaign.
+//! breakdowns by reason, source and campaign, and the shared goals
+//! (`GET …/reports/goals`) with each budgeted campaign's cost per lead.
+
+mod plan;
 
 use std::collections::BTreeMap;
 
@@ -52,8 +55,10 @@ pub async fn render(
         ));
     }
     let window = Window { from, to };
-    let funnel = in_org(state, &org, move |host, org| {
-        host.engine.funnel(org, window)
+    let (funnel, goals) = in_org(state, &org, move |host, org| {
+        let funnel = host.engine.funnel(org, window)?;
+        let goals = host.engine.goal_report(org, plan::PAST_PERIODS)?;
+        Ok::<_, crate::engine::EngineError>((funnel, goals))
     })
     .await?;
     let body = html! {
@@ -65,6 +70,7 @@ pub async fn render(
         }
         p.meta { (window_text(&funnel.window)) }
         (tiles(&funnel.total))
+        (plan::goals(&goals))
         (weekly(&funnel))
         h2 { "Conversion" }
         (conversion(&funnel.total))
@@ -77,6 +83,7 @@ pub async fn render(
         (median_hours(&funnel.total))
         (groups("By source", &funnel.by_source))
         (groups("By campaign", &funnel.by_campaign))
+        (plan::campaign_costs(&funnel.campaign_costs))
     };
     Ok(layout::page(&chrome, "funnel", "Funnel", body))
 }

@@ -377,3 +377,51 @@ fn revoking_the_token_or_signing_out_ends_the_session() {
         303
     );
 }
+
+#[test]
+fn the_funnel_page_shows_the_goals_as_the_report_gives_them_and_each_campaigns_cost() {
+    let server = TestServer::start();
+    let session = sign_in(&server, &server.demo);
+    let page = get(&server, Some(&session), "/orgs/demo/funnel")
+        .text()
+        .unwrap();
+    assert!(
+        !page.contains("data-campaign="),
+        "no lead of a budgeted campaign yet"
+    );
+    let (status, body) = server.demo(
+        Method::POST,
+        "/v1/orgs/demo/leads",
+        Some(
+            json!({"email": "jonas@weber.example", "company": "Weber AG", "budget": 90000,
+            "authority": "decision-maker", "need": "high", "timeline_days": 20, "country": "DE",
+            "campaign": "autumn-webinar"}),
+        ),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (_, goals) = server.demo(Method::GET, "/v1/orgs/demo/reports/goals?past=2", None);
+    let page = get(&server, Some(&session), "/orgs/demo/funnel")
+        .text()
+        .unwrap();
+    let month = goals[0]["periods"][2]["start"].as_str().unwrap();
+    let row = page
+        .split(&format!(r#"data-goal="sales-ready/{}""#, &month[..10]))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("the current month's row: {page}"));
+    assert!(row.contains("(now)"), "{row}");
+    assert!(
+        row.contains(">40<") && row.contains(">1<"),
+        "target 40, one so far: {row}"
+    );
+    assert!(
+        page.contains(r#"data-goal="won-of-assigned/"#),
+        "the quarter's goal too"
+    );
+    let costs = page
+        .split(r#"data-campaign="autumn-webinar""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .expect("the campaign's cost row");
+    assert!(costs.contains("6000.00"), "{costs}");
+}

@@ -219,6 +219,12 @@ fn the_example_org_file_parses_with_its_reps_contact_details() {
     let ana = file.reps.iter().find(|rep| rep.id == "ana").unwrap();
     assert_eq!(ana.display_name.as_deref(), Some("Ana Lima"));
     assert_eq!(ana.email.as_deref(), Some("ana.lima@acme.example"));
+    assert_eq!(file.campaigns[0].id.as_deref(), Some("spring-webinar"));
+    assert_eq!(file.goals.len(), 2);
+    assert_eq!(
+        file.announcements.launch_notice(),
+        chrono::Duration::days(7)
+    );
 }
 
 #[test]
