@@ -5,6 +5,8 @@
 mod from_file;
 mod launch;
 mod reach;
+#[cfg(test)]
+mod two_hosts;
 
 pub(crate) use from_file::check_file_campaigns;
 pub use reach::{RepCampaign, TargetedLead};
