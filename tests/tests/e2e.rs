@@ -27,5 +27,6 @@ mod e2e {
     pub mod support;
     pub mod transitions;
     pub mod ui;
+    pub mod wit_0_2;
     pub mod wit_versions;
 }

@@ -2,12 +2,15 @@
 //! sales sees coming (`upcoming`). Checked by
 //! [`crate::validate::check_campaign`]; kept in the store per org by id.
 
+mod context;
 mod from_file;
 mod launch;
 mod reach;
 #[cfg(test)]
 mod two_hosts;
 
+pub use context::TARGETED_MAX as CAMPAIGN_CONTEXT_TARGETED_MAX;
+pub(crate) use context::{campaign_context, sees_campaigns};
 pub(crate) use from_file::check_file_campaigns;
 pub use reach::{RepCampaign, TargetedLead};
 

@@ -68,8 +68,8 @@ use leadhost_runtime as runtime;
 use leadhost_store as store;
 
 pub use campaigns::{
-    CAMPAIGNS_MAX, CampaignQuery, NewCampaign, RepCampaign, TargetedLead, UPCOMING_MAX_DAYS,
-    parse_window,
+    CAMPAIGN_CONTEXT_TARGETED_MAX, CAMPAIGNS_MAX, CampaignQuery, NewCampaign, RepCampaign,
+    TargetedLead, UPCOMING_MAX_DAYS, parse_window,
 };
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;

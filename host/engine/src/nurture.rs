@@ -3,12 +3,14 @@
 //! marketing. Each step says which move comes next ([`Next`]).
 
 use super::call::call;
+use super::campaigns::{campaign_context, sees_campaigns};
 use super::change::Change;
 use super::inputs::{activities, latest_qualification};
 use super::lifecycle::Next;
 use super::touches;
 use super::{EngineError, Shared};
 use crate::model::{NurtureAction, NurtureInput, NurtureStep, Qualification, Stage, TrackState};
+use crate::runtime::Slot;
 use crate::store::LeadStage;
 
 /// Puts a lead the lead definition wants nurtured on its track.
@@ -170,12 +172,18 @@ pub(super) fn call_track(
         .tracks
         .remove(&state.track)
         .unwrap_or_default();
+    let campaigns = if sees_campaigns(shared, &change.record.org, Slot::NurtureTrack) {
+        campaign_context(shared, &change.record, now)?
+    } else {
+        Vec::new()
+    };
     let made = call(shared, change, |mut config| {
         config.extend(track_config);
         NurtureInput {
             lead,
             activities,
             qualification,
+            campaigns,
             state,
             config,
             now,

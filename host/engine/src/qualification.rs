@@ -3,21 +3,32 @@
 //! comes next ([`Next`]); `moves.rs` makes it.
 
 use super::call::call;
+use super::campaigns::{campaign_context, sees_campaigns};
 use super::change::Change;
 use super::inputs::activities;
 use super::lifecycle::Next;
 use super::nurture::start_nurture;
 use super::{EngineError, Shared};
 use crate::model::{Qualification, QualifyInput, Stage};
+use crate::runtime::Slot;
 use crate::store::{LeadStage, StageKind};
 
 /// Calls the lead definition; stores the qualification it returns.
 fn qualify(shared: &Shared, change: &mut Change) -> Result<Option<Qualification>, EngineError> {
     let activities = activities(shared, change)?;
     let (lead, now) = (change.record.lead.clone(), change.now);
+    let (campaigns, previous) = if sees_campaigns(shared, &change.record.org, Slot::LeadDefinition)
+    {
+        let campaigns = campaign_context(shared, &change.record, now)?;
+        (campaigns, change.record.qualification.clone())
+    } else {
+        (Vec::new(), None)
+    };
     let made = call(shared, change, |config| QualifyInput {
         lead,
         activities,
+        campaigns,
+        previous,
         config,
         now,
     })?;

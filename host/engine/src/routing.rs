@@ -4,6 +4,7 @@
 //! assignment, the rep's load and the decision land together or not at all.
 
 use super::call::{call, needs_review};
+use super::campaigns::{campaign_context, sees_campaigns};
 use super::change::Change;
 use super::inputs::latest_qualification;
 use super::lifecycle::Next;
@@ -53,11 +54,17 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
     );
     let qualification = latest_qualification(change);
     let lead = change.record.lead.clone();
+    let campaigns = if sees_campaigns(shared, &org, Slot::RoutingPolicy) {
+        campaign_context(shared, &change.record, now)?
+    } else {
+        Vec::new()
+    };
     let made = call(shared, change, |config| RouteInput {
         lead,
         qualification,
         candidates: shortlist.candidates,
         account_owner,
+        campaigns,
         config,
         now,
     })?;

@@ -32,6 +32,58 @@ pub struct CampaignTarget {
     pub titles: Vec<String>,
 }
 
+/// How a campaign bears on a lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CampaignTouch {
+    /// The campaign that first brought the lead in (its `campaign`).
+    First,
+    /// The campaign of the lead's latest submission that named one.
+    Latest,
+    /// A campaign running now or launching soon whose target includes the
+    /// lead.
+    Targeted,
+}
+
+/// A campaign as it bears on one lead: what plug-ins of WIT 0.2.0 are
+/// handed (`campaign-context`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignContext {
+    /// The campaign's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The channel it runs on.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// What it offers.
+    #[serde(default)]
+    pub offer: Option<String>,
+    /// When it launches.
+    pub launch_at: DateTime<Utc>,
+    /// When it ends, if planned.
+    #[serde(default)]
+    pub end_at: Option<DateTime<Utc>>,
+    /// How it touches the lead, in the order of [`CampaignTouch`].
+    pub touches: Vec<CampaignTouch>,
+}
+
+impl CampaignContext {
+    /// `campaign` as it touches a lead `touches`-wise.
+    pub fn of(campaign: &Campaign, touches: Vec<CampaignTouch>) -> Self {
+        CampaignContext {
+            id: campaign.id.clone(),
+            name: campaign.name.clone(),
+            channel: campaign.channel.clone(),
+            offer: campaign.offer.clone(),
+            launch_at: campaign.launch_at,
+            end_at: campaign.end_at,
+            touches,
+        }
+    }
+}
+
 impl CampaignTarget {
     /// Whether `lead`, of `segment` (its qualification's), is among those
     /// targeted: every constraint set must hold, and a lead that does not

@@ -19,7 +19,7 @@ mod nurture;
 mod qualification;
 mod routing;
 
-pub use campaign::{Campaign, CampaignTarget};
+pub use campaign::{Campaign, CampaignContext, CampaignTarget, CampaignTouch};
 pub use identity::{ContentHash, PluginId, Slot};
 
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};

@@ -30,6 +30,10 @@ pub struct NurtureInput {
     pub activities: Vec<Activity>,
     /// Its latest qualification.
     pub qualification: Qualification,
+    /// The campaigns it came from or is targeted by (WIT 0.2.0 plug-ins
+    /// see them; the host fills them only for those).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<crate::CampaignContext>,
     /// Where it stands on its track.
     pub state: TrackState,
     /// The org's config for the plug-in.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Config, Lead};
+use super::{Activity, CampaignContext, Config, Lead};
 
 /// The input of `qualify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,6 +14,14 @@ pub struct QualifyInput {
     /// Its activity, oldest first.
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// The campaigns it came from or is targeted by (WIT 0.2.0 plug-ins
+    /// see them; the host fills them only for those).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<CampaignContext>,
+    /// Its qualification before this call, if any (WIT 0.2.0 plug-ins see
+    /// it; the host fills it only for those).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Qualification>,
     /// The org's config for the plug-in.
     #[serde(default)]
     pub config: Config,

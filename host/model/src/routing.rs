@@ -113,6 +113,10 @@ pub struct RouteInput {
     /// The rep who owns the lead's domain, if any.
     #[serde(default)]
     pub account_owner: Option<String>,
+    /// The campaigns it came from or is targeted by (WIT 0.2.0 plug-ins
+    /// see them; the host fills them only for those).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<crate::CampaignContext>,
     /// The org's config for the plug-in.
     #[serde(default)]
     pub config: Config,

@@ -32,6 +32,7 @@ mod sandbox;
 mod v0_1_0;
 #[cfg(feature = "test-wit-0-1-1")]
 mod v0_1_1;
+mod v0_2_0;
 mod version;
 mod wasi;
 

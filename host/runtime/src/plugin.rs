@@ -74,6 +74,8 @@ struct Inner {
 pub(super) enum Prepared {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Prepared),
+    /// Built against `leadhost:plugin@0.2.0`.
+    V0_2_0(super::v0_2_0::Prepared),
     /// `leadhost:plugin@0.1.1` (test-only).
     #[cfg(feature = "test-wit-0-1-1")]
     V0_1_1(super::v0_1_1::Prepared),
@@ -83,6 +85,8 @@ pub(super) enum Prepared {
 enum Instance {
     /// `leadhost:plugin@0.1.0`.
     V0_1_0(v0_1_0::Instance),
+    /// Of a component built against `leadhost:plugin@0.2.0`.
+    V0_2_0(super::v0_2_0::Instance),
     /// `leadhost:plugin@0.1.1` (test-only).
     #[cfg(feature = "test-wit-0-1-1")]
     V0_1_1(super::v0_1_1::Instance),
@@ -92,6 +96,7 @@ impl Prepared {
     fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Instance> {
         match self {
             Prepared::V0_1_0(prepared) => prepared.instantiate(store).map(Instance::V0_1_0),
+            Prepared::V0_2_0(prepared) => prepared.instantiate(store).map(Instance::V0_2_0),
             #[cfg(feature = "test-wit-0-1-1")]
             Prepared::V0_1_1(prepared) => prepared.instantiate(store).map(Instance::V0_1_1),
         }
@@ -100,6 +105,7 @@ impl Prepared {
     fn version(&self) -> WitVersion {
         match self {
             Prepared::V0_1_0(_) => WitVersion::V0_1_0,
+            Prepared::V0_2_0(_) => WitVersion::V0_2_0,
             #[cfg(feature = "test-wit-0-1-1")]
             Prepared::V0_1_1(_) => WitVersion::V0_1_1,
         }
@@ -108,6 +114,7 @@ impl Prepared {
     fn component(&self) -> &wasmtime::component::Component {
         match self {
             Prepared::V0_1_0(prepared) => prepared.component(),
+            Prepared::V0_2_0(prepared) => prepared.component(),
             #[cfg(feature = "test-wit-0-1-1")]
             Prepared::V0_1_1(prepared) => prepared.component(),
         }
@@ -191,6 +198,11 @@ impl Plugin {
     /// The WIT version it was built against (e.g. `0.1.0`).
     pub fn wit_version(&self) -> &'static str {
         self.inner.prepared.version().number()
+    }
+
+    /// The WIT version it was built against.
+    pub fn wit(&self) -> WitVersion {
+        self.inner.prepared.version()
     }
 
     /// Where its compiled code came from when it was loaded.

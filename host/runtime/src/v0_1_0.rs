@@ -5,10 +5,11 @@
 //! own `bindgen!` and [`VERSION`]; [`crate::version::WitVersion`] picks the
 //! module a component was built against. A sibling compiles the files of
 //! this one that its changes leave as they are against its own generated
-//! types (`calls.rs`, `convert.rs`), and brings its own of the rest.
+//! types (`calls.rs`, `convert.rs`, …), and brings its own of the rest.
 
 mod calls;
 mod convert;
+mod inputs;
 mod qualification;
 
 pub use calls::{Instance, Prepared, add_to_linker};

@@ -17,6 +17,9 @@ mod calls;
 #[allow(clippy::duplicate_mod)]
 #[path = "v0_1_0/convert.rs"]
 mod convert;
+#[allow(clippy::duplicate_mod)]
+#[path = "v0_1_0/inputs.rs"]
+mod inputs;
 mod qualification;
 
 pub use calls::{Instance, Prepared, add_to_linker};

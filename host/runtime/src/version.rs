@@ -17,7 +17,7 @@ use wasmtime::component::{Component, InstancePre, Linker};
 
 use crate::plugin::Prepared;
 use crate::sandbox::CallState;
-use crate::{Cause, Slot, inspect, v0_1_0};
+use crate::{Cause, Slot, inspect, v0_1_0, v0_2_0};
 
 /// The package every version of the contract belongs to.
 const PACKAGE: &str = "leadhost:plugin";
@@ -27,6 +27,9 @@ const PACKAGE: &str = "leadhost:plugin";
 pub enum WitVersion {
     /// `leadhost:plugin@0.1.0`, `wit/v0.1.0`.
     V0_1_0,
+    /// `leadhost:plugin@0.2.0`, `wit/v0.2.0`: campaign context and the
+    /// previous qualification in the inputs.
+    V0_2_0,
     /// `leadhost:plugin@0.1.1`: test-only (`tests/wit/v0.1.1`), with the
     /// `test-wit-0-1-1` feature.
     #[cfg(feature = "test-wit-0-1-1")]
@@ -36,15 +39,23 @@ pub enum WitVersion {
 impl WitVersion {
     /// Every supported version, newest first.
     pub const ALL: &[WitVersion] = &[
+        WitVersion::V0_2_0,
         #[cfg(feature = "test-wit-0-1-1")]
         WitVersion::V0_1_1,
         WitVersion::V0_1_0,
     ];
 
+    /// Whether its inputs carry the lead's campaign context and previous
+    /// qualification (0.2.0 on): the engine fills them only for those.
+    pub fn sees_campaigns(self) -> bool {
+        matches!(self, WitVersion::V0_2_0)
+    }
+
     /// The version number, e.g. `0.1.0`.
     pub fn number(self) -> &'static str {
         match self {
             WitVersion::V0_1_0 => v0_1_0::VERSION,
+            WitVersion::V0_2_0 => v0_2_0::VERSION,
             #[cfg(feature = "test-wit-0-1-1")]
             WitVersion::V0_1_1 => crate::v0_1_1::VERSION,
         }
@@ -62,6 +73,7 @@ impl WitVersion {
     pub(crate) fn granted_imports(self) -> &'static [&'static str] {
         match self {
             WitVersion::V0_1_0 => &v0_1_0::GRANTED_IMPORTS,
+            WitVersion::V0_2_0 => &v0_2_0::GRANTED_IMPORTS,
             #[cfg(feature = "test-wit-0-1-1")]
             WitVersion::V0_1_1 => &crate::v0_1_1::GRANTED_IMPORTS,
         }
@@ -71,6 +83,7 @@ impl WitVersion {
     fn add_to_linker(self, linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
         match self {
             WitVersion::V0_1_0 => v0_1_0::add_to_linker(linker),
+            WitVersion::V0_2_0 => v0_2_0::add_to_linker(linker),
             #[cfg(feature = "test-wit-0-1-1")]
             WitVersion::V0_1_1 => crate::v0_1_1::add_to_linker(linker),
         }
@@ -84,6 +97,7 @@ impl WitVersion {
     ) -> wasmtime::Result<Prepared> {
         Ok(match self {
             WitVersion::V0_1_0 => Prepared::V0_1_0(v0_1_0::Prepared::new(slot, pre)?),
+            WitVersion::V0_2_0 => Prepared::V0_2_0(v0_2_0::Prepared::new(slot, pre)?),
             #[cfg(feature = "test-wit-0-1-1")]
             WitVersion::V0_1_1 => Prepared::V0_1_1(crate::v0_1_1::Prepared::new(slot, pre)?),
         })

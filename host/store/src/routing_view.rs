@@ -124,6 +124,7 @@ mod tests {
         }))
         .unwrap();
         RouteInput {
+            campaigns: Vec::new(),
             lead,
             qualification: Qualification {
                 stage: Stage::SalesReady,

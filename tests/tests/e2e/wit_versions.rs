@@ -13,8 +13,11 @@ use super::support::{TestOrg, load, runtime, strong, strong_lead};
 
 #[test]
 fn components_built_against_0_1_0_and_0_1_1_both_load_and_decide() {
-    assert_eq!(supported_wit_versions(), "0.1.1, 0.1.0");
-    assert_eq!(WitVersion::ALL, [WitVersion::V0_1_1, WitVersion::V0_1_0]);
+    assert_eq!(supported_wit_versions(), "0.2.0, 0.1.1, 0.1.0");
+    assert_eq!(
+        WitVersion::ALL,
+        [WitVersion::V0_2_0, WitVersion::V0_1_1, WitVersion::V0_1_0]
+    );
     let published = runtime()
         .load(
             BANT_QUALIFIER.name,

@@ -47,6 +47,7 @@ impl SlotInput for model::QualifyInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.qualify(store, input, fixed),
+            Instance::V0_2_0(instance) => instance.qualify(store, input, fixed),
             #[cfg(feature = "test-wit-0-1-1")]
             Instance::V0_1_1(instance) => instance.qualify(store, input, fixed),
         }
@@ -67,6 +68,7 @@ impl SlotInput for model::NurtureInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.next_step(store, input, fixed),
+            Instance::V0_2_0(instance) => instance.next_step(store, input, fixed),
             #[cfg(feature = "test-wit-0-1-1")]
             Instance::V0_1_1(instance) => instance.next_step(store, input, fixed),
         }
@@ -87,6 +89,7 @@ impl SlotInput for model::RouteInput {
     ) -> wasmtime::Result<Answer<Self::Output>> {
         match instance.0 {
             Instance::V0_1_0(instance) => instance.route(store, input, fixed),
+            Instance::V0_2_0(instance) => instance.route(store, input, fixed),
             #[cfg(feature = "test-wit-0-1-1")]
             Instance::V0_1_1(instance) => instance.route(store, input, fixed),
         }

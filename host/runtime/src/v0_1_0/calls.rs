@@ -9,7 +9,7 @@ use wasmtime::{AsContext, Store, StoreContextMut};
 use super::generated::lead_definition::{LeadDefinition, LeadDefinitionPre};
 use super::generated::nurture_track::{NurtureTrack, NurtureTrackPre};
 use super::generated::routing_policy::{RoutingPolicy, RoutingPolicyPre};
-use super::{LOG_INTERFACE, convert};
+use super::{LOG_INTERFACE, inputs};
 use crate::Slot;
 use crate::answer::Answer;
 use crate::sandbox::{CallState, GuestLevel};
@@ -113,7 +113,7 @@ impl Instance {
         let Instance::LeadDefinition(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_qualify(store, &convert::qualify_input(input, fixed))?;
+        let answer = bindings.call_qualify(store, &inputs::qualify_input(input, fixed))?;
         Ok(Answer::from_guest(answer, model::Qualification::try_from))
     }
 
@@ -127,7 +127,7 @@ impl Instance {
         let Instance::NurtureTrack(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_next_step(store, &convert::nurture_input(input, fixed))?;
+        let answer = bindings.call_next_step(store, &inputs::nurture_input(input, fixed))?;
         Ok(Answer::from_guest(answer, model::NurtureStep::try_from))
     }
 
@@ -141,7 +141,7 @@ impl Instance {
         let Instance::RoutingPolicy(bindings) = self else {
             return Ok(Answer::WrongSlot);
         };
-        let answer = bindings.call_route(store, &convert::route_input(input, fixed))?;
+        let answer = bindings.call_route(store, &inputs::route_input(input, fixed))?;
         Ok(Answer::from_guest(answer, model::RouteDecision::try_from))
     }
 }

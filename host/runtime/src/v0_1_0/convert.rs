@@ -1,18 +1,19 @@
 //! Conversions between the host's model and the WIT types of every part of
-//! the contract that has not changed since 0.1.0. Inputs always convert;
-//! answers are checked against the contract on the way in.
+//! the contract that has not changed since 0.1.0: the lead, its activity
+//! and config, and the answers, checked against the contract on the way
+//! in. The slots' inputs are `inputs.rs`.
 //!
 //! A later version whose other types are unchanged compiles this same file
 //! against its own generated types (`#[path]` in its module) and brings its
-//! own conversions of what changed (here: `qualification.rs`).
+//! own conversions of what changed (`qualification.rs` in 0.1.1, `inputs.rs`
+//! in 0.2.0).
 
 use chrono::DateTime;
 
 use super::generated::types as wit;
-use super::qualification::qualification_to_wit;
 use leadhost_model::{self as model, Time};
 
-fn millis(time: Time) -> wit::Timestamp {
+pub(super) fn millis(time: Time) -> wit::Timestamp {
     time.timestamp_millis()
 }
 
@@ -45,7 +46,7 @@ fn scalar(value: &model::Scalar) -> wit::Scalar {
 }
 
 /// `given` with the plug-in's `fixed` entries laid over it.
-fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::Field> {
+pub(super) fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::Field> {
     crate::fixed::overlay(given, fixed)
         .map(|(name, value)| wit::Field {
             name: name.clone(),
@@ -54,7 +55,7 @@ fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::Field> {
         .collect()
 }
 
-fn lead(lead: &model::Lead) -> wit::Lead {
+pub(super) fn lead(lead: &model::Lead) -> wit::Lead {
     wit::Lead {
         id: lead.id.clone(),
         email: lead.email.clone(),
@@ -86,7 +87,7 @@ fn lead(lead: &model::Lead) -> wit::Lead {
     }
 }
 
-fn activities(activities: &[model::Activity]) -> Vec<wit::Activity> {
+pub(super) fn activities(activities: &[model::Activity]) -> Vec<wit::Activity> {
     use model::ActivityKind as K;
     activities
         .iter()
@@ -123,61 +124,6 @@ pub(super) fn stage_from_wit(stage: wit::Stage) -> model::Stage {
         wit::Stage::SalesReady => model::Stage::SalesReady,
         wit::Stage::Nurture => model::Stage::Nurture,
         wit::Stage::Discard => model::Stage::Discard,
-    }
-}
-
-/// The WIT input of `qualify`, with the plug-in's `fixed` config.
-pub fn qualify_input(input: &model::QualifyInput, fixed: &model::Config) -> wit::QualifyInput {
-    wit::QualifyInput {
-        lead: lead(&input.lead),
-        activities: activities(&input.activities),
-        config: fields(&input.config, fixed),
-        now: millis(input.now),
-    }
-}
-
-/// The WIT input of `next-step`, with the plug-in's `fixed` config.
-pub fn nurture_input(input: &model::NurtureInput, fixed: &model::Config) -> wit::NurtureInput {
-    wit::NurtureInput {
-        lead: lead(&input.lead),
-        activities: activities(&input.activities),
-        qualification: qualification_to_wit(&input.qualification),
-        state: wit::TrackState {
-            track: input.state.track.clone(),
-            step: input.state.step,
-            data: input.state.data.clone(),
-        },
-        config: fields(&input.config, fixed),
-        now: millis(input.now),
-    }
-}
-
-/// The WIT input of `route`, with the plug-in's `fixed` config.
-pub fn route_input(input: &model::RouteInput, fixed: &model::Config) -> wit::RouteInput {
-    wit::RouteInput {
-        lead: lead(&input.lead),
-        qualification: qualification_to_wit(&input.qualification),
-        candidates: input
-            .candidates
-            .iter()
-            .map(|rep| wit::Rep {
-                id: rep.id.clone(),
-                team: rep.team.clone(),
-                territories: rep.territories.clone(),
-                segments: rep.segments.clone(),
-                capacity: rep.capacity,
-                open_leads: rep.open_leads,
-                weight: rep.weight,
-                // Absences are folded in here, so a candidate given with
-                // `out_of_office` (eval, sample cases) is seen as the
-                // engine's candidates are.
-                available: rep.available_at(input.now),
-                last_assigned_at: rep.last_assigned_at.map(millis),
-            })
-            .collect(),
-        account_owner: input.account_owner.clone(),
-        config: fields(&input.config, fixed),
-        now: millis(input.now),
     }
 }
 
