@@ -37,7 +37,7 @@ pub use plugin_common::PluginCliError;
 pub use plugin_rollback::{RollbackArgs, RolledBack};
 pub use plugin_test::PluginTestArgs;
 pub use replay::{ReplayArgs, ReplayCliError, replay};
-pub use scaffold::{Lang, ScaffoldError, Scaffolded, scaffold};
+pub use scaffold::{Lang, ScaffoldError, ScaffoldWit, Scaffolded, scaffold, scaffold_for};
 pub use seed_history::{SeedError, SeedHistoryArgs, Seeded, seed_history};
 pub use serve::{ServeCliError, serve};
 pub use show::{ShowError, show};

@@ -56,6 +56,10 @@ impl QualifyInput {
         QualifyInput {
             lead,
             activities,
+            #[cfg(feature = "wit-0-2")]
+            campaigns: Vec::new(),
+            #[cfg(feature = "wit-0-2")]
+            previous: None,
             config: Vec::new(),
             now,
         }

@@ -1,4 +1,5 @@
-//! Bindings generated from `wit/v0.1.0`, one module per world.
+//! Bindings generated from `wit/v0.1.0`, or `wit/v0.2.0` with the
+//! `wit-0-2` feature, one module per world.
 //!
 //! The `types` and `log` interfaces are generated once, with the first world,
 //! and shared by the other two so a plug-in sees one `Lead` type. Each world's
@@ -7,6 +8,7 @@
 #![allow(missing_docs)]
 
 /// The `lead-definition` world.
+#[cfg(not(feature = "wit-0-2"))]
 pub mod lead_definition {
     wit_bindgen::generate!({
         path: "../wit/v0.1.0",
@@ -19,6 +21,7 @@ pub mod lead_definition {
 }
 
 /// The `nurture-track` world.
+#[cfg(not(feature = "wit-0-2"))]
 pub mod nurture_track {
     wit_bindgen::generate!({
         path: "../wit/v0.1.0",
@@ -34,6 +37,7 @@ pub mod nurture_track {
 }
 
 /// The `routing-policy` world.
+#[cfg(not(feature = "wit-0-2"))]
 pub mod routing_policy {
     wit_bindgen::generate!({
         path: "../wit/v0.1.0",
@@ -44,6 +48,51 @@ pub mod routing_policy {
         with: {
             "leadhost:plugin/types@0.1.0": crate::bindings::lead_definition::leadhost::plugin::types,
             "leadhost:plugin/log@0.1.0": crate::bindings::lead_definition::leadhost::plugin::log,
+        },
+    });
+}
+
+/// The `lead-definition` world.
+#[cfg(feature = "wit-0-2")]
+pub mod lead_definition {
+    wit_bindgen::generate!({
+        path: "../wit/v0.2.0",
+        world: "lead-definition",
+        pub_export_macro: true,
+        default_bindings_module: "leadhost_sdk::lead_definition",
+        export_macro_name: "export",
+        additional_derives: [PartialEq],
+    });
+}
+
+/// The `nurture-track` world.
+#[cfg(feature = "wit-0-2")]
+pub mod nurture_track {
+    wit_bindgen::generate!({
+        path: "../wit/v0.2.0",
+        world: "nurture-track",
+        pub_export_macro: true,
+        default_bindings_module: "leadhost_sdk::nurture_track",
+        export_macro_name: "export",
+        with: {
+            "leadhost:plugin/types@0.2.0": crate::bindings::lead_definition::leadhost::plugin::types,
+            "leadhost:plugin/log@0.2.0": crate::bindings::lead_definition::leadhost::plugin::log,
+        },
+    });
+}
+
+/// The `routing-policy` world.
+#[cfg(feature = "wit-0-2")]
+pub mod routing_policy {
+    wit_bindgen::generate!({
+        path: "../wit/v0.2.0",
+        world: "routing-policy",
+        pub_export_macro: true,
+        default_bindings_module: "leadhost_sdk::routing_policy",
+        export_macro_name: "export",
+        with: {
+            "leadhost:plugin/types@0.2.0": crate::bindings::lead_definition::leadhost::plugin::types,
+            "leadhost:plugin/log@0.2.0": crate::bindings::lead_definition::leadhost::plugin::log,
         },
     });
 }

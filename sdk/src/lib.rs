@@ -3,7 +3,8 @@
 //! A plug-in is a WebAssembly component that fills one slot of an org's lead
 //! rules: a **lead definition** (`qualify`), a **nurture track** (`next-step`)
 //! or a **routing policy** (`route`). This crate gives you the types of the
-//! WIT contract (`leadhost:plugin@0.1.0`), builders for the answers, one
+//! WIT contract (`leadhost:plugin@0.1.0`; `0.2.0`, whose inputs carry the
+//! lead's campaign context, with the `wit-0-2` feature), builders for the answers, one
 //! export macro per world, typed look-ups in config and custom fields
 //! ([`Fields`]), timestamp arithmetic ([`time`]) and the host's `log`.
 //!
@@ -89,6 +90,13 @@ pub use bindings::types::Assignment;
 pub use bindings::types::Authority;
 /// A task for a person to call the lead.
 pub use bindings::types::CallTask;
+/// A campaign as it bears on the lead (WIT 0.2.0, the `wit-0-2` feature).
+#[cfg(feature = "wit-0-2")]
+pub use bindings::types::CampaignContext;
+/// How a campaign bears on the lead: first, latest or targeted (WIT
+/// 0.2.0, the `wit-0-2` feature).
+#[cfg(feature = "wit-0-2")]
+pub use bindings::types::CampaignTouch;
 /// One named value: a config entry or a custom field.
 pub use bindings::types::Field;
 /// A lead as the host knows it at the time of the call.
@@ -139,6 +147,8 @@ pub mod prelude {
         NurtureInput, NurtureStep, Qualification, QualifyInput, Question, Queued, Rep,
         RouteDecision, RouteInput, Scalar, Stage, Timestamp, Touch, TrackState,
     };
+    #[cfg(feature = "wit-0-2")]
+    pub use crate::{CampaignContext, CampaignTouch};
     pub use crate::{Expected, FieldError, Fields, LeadBuilder};
     pub use crate::{LeadDefinition, NurtureTrack, RoutingPolicy};
 }

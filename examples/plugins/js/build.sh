@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the JavaScript example plug-ins into OUT_DIR:
 #   js-qualifier.wasm  (lead-definition)   js-routing.wasm  (routing-policy)
+#   js-routing-0-2.wasm (routing-policy, WIT 0.2.0: js-routing ported)
 # each with its sample cases beside it (<stem>.cases.json), as an org folder wants them.
 #
 # Usage: build.sh [OUT_DIR]      (default: <repo>/target/examples)
@@ -14,7 +15,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 out="${1:-$repo/target/examples}"
 tools="${LEADHOST_TOOLS:-$repo/target/tools}/js"
-wit="$repo/wit/v0.1.0"
 tool_name="componentize-qjs@$(sed -n 's/.*"componentize-qjs": "\(.*\)".*/\1/p' "$here/toolchain/package.json" | head -1)"
 
 fail() { echo "js plug-ins: $*" >&2; exit 1; }
@@ -45,16 +45,18 @@ install_toolchain() {
   cp "$lock" "$stamp"
 }
 
-build() { # build <world> <entry.js, from the repository> <stem>
-  local world="$1" entry="$2" stem="$3"
+build() { # build <world> <entry.js, from the repository> <stem> [<WIT version, default 0.1.0>]
+  local world="$1" entry="$2" stem="$3" version="${4:-0.1.0}"
+  local wit="$repo/wit/v$version"
   # componentize-qjs output is not bit-reproducible (about 135 bytes of the
   # snapshot differ run to run; README.md says why), and the host treats a
   # new hash as a new version: rebuild only when an input's content changed,
   # so the hash stays put (../check-rebuild.sh checks it).
   local inputs stamp="$out/.$stem.inputs"
   # Paths relative to the repository, so a checkout elsewhere is not a change.
-  inputs="$(cd "$repo" && sha256sum "${entry%/*}"/*.js examples/plugins/js/shared/*.js sdk/js/*.js \
-    examples/plugins/js/toolchain/package-lock.json examples/plugins/js/build.sh wit/v0.1.0/*.wit)"
+  # Every example's sources: a port imports the rule it ports from its folder.
+  inputs="$(cd "$repo" && sha256sum examples/plugins/js/{qualifier,routing,routing-0-2,shared}/*.js sdk/js/*.js \
+    examples/plugins/js/toolchain/package-lock.json examples/plugins/js/build.sh "wit/v$version"/*.wit)"
   if [[ -f "$out/$stem.wasm" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$inputs" ]]; then
     echo "$out/$stem.wasm (up to date, $(wc -c <"$out/$stem.wasm") bytes)"
     return
@@ -86,3 +88,6 @@ build lead-definition examples/plugins/js/qualifier/qualifier.js js-qualifier
 cp "$here/qualifier/js-qualifier.cases.json" "$out/js-qualifier.cases.json"
 build routing-policy examples/plugins/js/routing/routing.js js-routing
 cp "$here/routing/js-routing.cases.json" "$out/js-routing.cases.json"
+# The same routing example ported to WIT 0.2.0 (it reads the campaign context).
+build routing-policy examples/plugins/js/routing-0-2/routing-0-2.js js-routing-0-2 0.2.0
+cp "$here/routing-0-2/js-routing-0-2.cases.json" "$out/js-routing-0-2.cases.json"

@@ -51,6 +51,11 @@ pub struct NewArgs {
     /// Where to make the `NAME` folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+    /// The WIT version to build against: `0.1` (`leadhost:plugin@0.1.0`),
+    /// or `0.2` (0.2.0: the inputs carry the lead's campaign context; Rust,
+    /// Python and JavaScript).
+    #[arg(long, value_enum, default_value = "0.1")]
+    pub wit: super::scaffold::ScaffoldWit,
 }
 
 /// What a `plugin` command prints.
@@ -66,7 +71,9 @@ pub enum PluginOutput {
 pub fn plugin(args: &PluginArgs) -> Result<PluginOutput, PluginCliError> {
     match &args.command {
         PluginCommand::New(args) => {
-            let made = super::scaffold::scaffold(args.lang, args.slot, &args.name, &args.dir)?;
+            let made = super::scaffold::scaffold_for(
+                args.lang, args.slot, args.wit, &args.name, &args.dir,
+            )?;
             Ok(PluginOutput::Text(format!(
                 "made {} ({} files)\nnext:\n{}",
                 made.folder.display(),

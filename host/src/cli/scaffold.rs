@@ -47,6 +47,20 @@ impl Lang {
     pub const ALL: [Lang; 5] = [Lang::Rust, Lang::Python, Lang::Js, Lang::C, Lang::Script];
 }
 
+/// The WIT version a new plug-in is built against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScaffoldWit {
+    /// `leadhost:plugin@0.1.0`.
+    #[default]
+    #[value(name = "0.1")]
+    V0_1,
+    /// `leadhost:plugin@0.2.0`: the inputs carry the lead's campaign
+    /// context and `qualify`'s its previous qualification. Rust (the SDK's
+    /// `wit-0-2` feature), Python and JavaScript.
+    #[value(name = "0.2")]
+    V0_2,
+}
+
 /// What [`scaffold`] made.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Scaffolded {
@@ -69,6 +83,16 @@ pub enum ScaffoldError {
         /// The name given.
         name: String,
         /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The language has no scaffold for the WIT version asked for.
+    #[error(
+        "a {lang} plug-in can be made for WIT 0.1 only: {why}; use --wit 0.1, or Rust, Python or JavaScript for 0.2"
+    )]
+    NoWitScaffold {
+        /// The language, as `--lang` names it.
+        lang: &'static str,
+        /// Why.
         why: &'static str,
     },
     /// The folder exists and holds something; nothing is overwritten.
@@ -97,8 +121,20 @@ pub fn scaffold(
     name: &str,
     dir: &Path,
 ) -> Result<Scaffolded, ScaffoldError> {
+    scaffold_for(lang, slot, ScaffoldWit::default(), name, dir)
+}
+
+/// [`scaffold`] against the WIT version `wit`; C and admin scripts are
+/// made for 0.1 only ([`ScaffoldError::NoWitScaffold`]).
+pub fn scaffold_for(
+    lang: Lang,
+    slot: Slot,
+    wit: ScaffoldWit,
+    name: &str,
+    dir: &Path,
+) -> Result<Scaffolded, ScaffoldError> {
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    scaffold_from(&checkout, lang, slot, name, dir)
+    scaffold_from(&checkout, lang, slot, wit, name, dir)
 }
 
 /// [`scaffold`] with the SDK (`checkout/sdk`) and the toolchain folder
@@ -110,26 +146,38 @@ pub fn scaffold_from(
     checkout: &Path,
     lang: Lang,
     slot: Slot,
+    wit: ScaffoldWit,
     name: &str,
     dir: &Path,
 ) -> Result<Scaffolded, ScaffoldError> {
     validate_name(name)?;
+    if wit == ScaffoldWit::V0_2 {
+        let refused = |lang, why| Err(ScaffoldError::NoWitScaffold { lang, why });
+        match lang {
+            Lang::C => return refused("c", "its bindings are generated for 0.1.0"),
+            Lang::Script => {
+                return refused("script", "the script host component speaks 0.1.0");
+            }
+            Lang::Rust | Lang::Python | Lang::Js => {}
+        }
+    }
     let folder = dir.join(name);
     let created = prepare(&folder)?;
-    let values = Values::new(checkout, lang, slot, name);
+    let values = Values::new(checkout, lang, slot, wit, name);
     let mut files = Vec::new();
-    let written = templates::files(lang, slot)
-        .into_iter()
-        .try_for_each(|(path, body, kind)| {
-            let path = folder.join(values.render(path));
-            let body = match kind {
-                Kind::Verbatim => body.to_string(),
-                Kind::Template | Kind::Executable => values.render(body),
-            };
-            write(&path, &body, kind == Kind::Executable)?;
-            files.push(path);
-            Ok(())
-        });
+    let written =
+        templates::files(lang, slot, wit)
+            .into_iter()
+            .try_for_each(|(path, body, kind)| {
+                let path = folder.join(values.render(path));
+                let body = match kind {
+                    Kind::Verbatim => body.to_string(),
+                    Kind::Template | Kind::Executable => values.render(body),
+                };
+                write(&path, &body, kind == Kind::Executable)?;
+                files.push(path);
+                Ok(())
+            });
     if let Err(error) = written {
         // Leave no half-made plug-in behind: a second try must not meet NotEmpty.
         if created {
@@ -217,7 +265,7 @@ struct Values {
 }
 
 impl Values {
-    fn new(checkout: &Path, lang: Lang, slot: Slot, name: &str) -> Self {
+    fn new(checkout: &Path, lang: Lang, slot: Slot, wit: ScaffoldWit, name: &str) -> Self {
         // Canonical, so the paths written into Cargo.toml and build.sh do not
         // depend on the directory `leadhost` was run from.
         let checkout = checkout
@@ -256,6 +304,13 @@ impl Values {
             ("{{eval}}", eval.to_string()),
             ("{{artifact}}", artifact),
             ("{{sdk_path}}", checkout.join("sdk").display().to_string()),
+            (
+                "{{sdk_features}}",
+                match wit {
+                    ScaffoldWit::V0_1 => String::new(),
+                    ScaffoldWit::V0_2 => ", features = [\"wit-0-2\"]".to_string(),
+                },
+            ),
             ("{{tools_dir}}", tools),
         ];
         Values { pairs }

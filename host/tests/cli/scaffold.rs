@@ -14,7 +14,12 @@ const LANGS: [&str; 5] = ["rust", "python", "js", "c", "script"];
 const SLOTS: [&str; 3] = ["lead-definition", "nurture-track", "routing-policy"];
 
 fn make_and_test(dir: &Path, lang: &str, slot: &str) -> Result<(), String> {
-    let name = format!("new-{lang}-{}", &slot[..5]);
+    make_and_test_for(dir, lang, slot, "0.1")
+}
+
+/// [`make_and_test`] with `--wit wit`; the component must say it speaks it.
+fn make_and_test_for(dir: &Path, lang: &str, slot: &str, wit: &str) -> Result<(), String> {
+    let name = format!("new-{lang}-{}-{}", &slot[..5], wit.replace('.', "-"));
     let made = leadhost(&[
         "plugin",
         "new",
@@ -22,6 +27,8 @@ fn make_and_test(dir: &Path, lang: &str, slot: &str) -> Result<(), String> {
         lang,
         "--slot",
         slot,
+        "--wit",
+        wit,
         &name,
         "--dir",
         dir.to_str().unwrap(),
@@ -58,6 +65,14 @@ fn make_and_test(dir: &Path, lang: &str, slot: &str) -> Result<(), String> {
     }
     if slot == "lead-definition" && ["rust", "python", "js"].contains(&lang) {
         reads_config_as_the_sdk_does(&component)?;
+    }
+    if lang != "script" {
+        let checked = leadhost(&["plugin", "check", component.to_str().unwrap()]);
+        let report = String::from_utf8_lossy(&checked.stdout);
+        let speaks = format!("({}@{wit}.0)", "leadhost:plugin");
+        if !report.contains(&speaks) {
+            return Err(format!("plugin check does not say {speaks}:\n{report}"));
+        }
     }
     if lang == "rust" {
         let bytes = std::fs::read(&component).map_err(|error| error.to_string())?;
@@ -165,6 +180,42 @@ fn every_language_and_slot_scaffolds_a_plugin_that_builds_and_passes_its_cases()
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn rust_python_and_js_scaffold_for_wit_0_2_and_c_and_scripts_say_they_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let failures: Vec<String> = ["rust", "python", "js"]
+        .iter()
+        .filter_map(|lang| {
+            make_and_test_for(dir.path(), lang, "lead-definition", "0.2")
+                .err()
+                .map(|error| format!("{lang}: {error}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    for lang in ["c", "script"] {
+        let refused = leadhost(&[
+            "plugin",
+            "new",
+            "--lang",
+            lang,
+            "--slot",
+            "lead-definition",
+            "--wit",
+            "0.2",
+            "later",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert_eq!(refused.status.code(), Some(2), "{lang}");
+        let error = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            error.contains(&format!("a {lang} plug-in can be made for WIT 0.1 only")),
+            "{error}"
+        );
+        assert!(!dir.path().join("later").exists(), "nothing made");
+    }
 }
 
 #[test]

@@ -27,7 +27,7 @@ struct Example {
 
 const BANT_CASES: &str = "org-folder/bant-qualifier.cases.json";
 
-const EXAMPLES: [Example; 5] = [
+const EXAMPLES: [Example; 6] = [
     Example {
         file: "python-qualifier.wasm",
         slot: Slot::LeadDefinition,
@@ -51,6 +51,17 @@ const EXAMPLES: [Example; 5] = [
         slot: Slot::RoutingPolicy,
         cases: &["plugins/js/routing/js-routing.cases.json"],
         same_as: Some(builtin::ROUND_ROBIN),
+    },
+    // js-routing ported to WIT 0.2.0: js-routing's answers on its cases
+    // (which carry no campaign), and its own with campaigns.
+    Example {
+        file: "js-routing-0-2.wasm",
+        slot: Slot::RoutingPolicy,
+        cases: &[
+            "plugins/js/routing/js-routing.cases.json",
+            "plugins/js/routing-0-2/js-routing-0-2.cases.json",
+        ],
+        same_as: None,
     },
     Example {
         file: "c-qualifier.wasm",
@@ -148,6 +159,12 @@ fn each_example_imports_only_what_the_host_grants_and_names_its_world() {
     for example in &EXAMPLES {
         let plugin = load(&runtime, example);
         assert_eq!(plugin.slot(), example.slot, "{}", example.file);
-        assert_eq!(plugin.wit_version(), "0.1.0", "{}", example.file);
+        // The 0.1.0 examples stay on 0.1.0; the port speaks 0.2.0.
+        let version = if example.file.ends_with("-0-2.wasm") {
+            "0.2.0"
+        } else {
+            "0.1.0"
+        };
+        assert_eq!(plugin.wit_version(), version, "{}", example.file);
     }
 }

@@ -6,7 +6,7 @@
 //! [`Kind::Template`] or [`Kind::Executable`] body. A [`Kind::Verbatim`]
 //! body is written as it is.
 
-use super::Lang;
+use super::{Lang, ScaffoldWit};
 use crate::runtime::Slot;
 
 /// How a file is written.
@@ -31,6 +31,25 @@ macro_rules! template {
         include_str!(concat!("../../../templates/", $($path)+))
     };
 }
+
+/// The contract 0.2.0, for the toolchains that read WIT.
+const WIT_0_2: &[File] = &[
+    (
+        "wit/types.wit",
+        include_str!("../../../../wit/v0.2.0/types.wit"),
+        Verbatim,
+    ),
+    (
+        "wit/worlds.wit",
+        include_str!("../../../../wit/v0.2.0/worlds.wit"),
+        Verbatim,
+    ),
+    (
+        "wit/log.wit",
+        include_str!("../../../../wit/v0.2.0/log.wit"),
+        Verbatim,
+    ),
+];
 
 /// The contract, for the toolchains that read WIT (all but Rust's SDK, which carries it).
 const WIT: &[File] = &[
@@ -106,7 +125,7 @@ const C: &[File] = &[
 const SCRIPT: &[File] = &[("README.md", template!("script/README.md"), Template)];
 
 /// Every file of a `lang` plug-in for `slot`.
-pub(super) fn files(lang: Lang, slot: Slot) -> Vec<File> {
+pub(super) fn files(lang: Lang, slot: Slot, version: ScaffoldWit) -> Vec<File> {
     let (common, wit): (&[File], bool) = match lang {
         Lang::Rust => (RUST, false),
         Lang::Python => (PYTHON, true),
@@ -118,7 +137,10 @@ pub(super) fn files(lang: Lang, slot: Slot) -> Vec<File> {
     files.push(source(lang, slot));
     files.push(("{{name}}.cases.json", cases(slot), Verbatim));
     if wit {
-        files.extend_from_slice(WIT);
+        files.extend_from_slice(match version {
+            ScaffoldWit::V0_1 => WIT,
+            ScaffoldWit::V0_2 => WIT_0_2,
+        });
     }
     if lang == Lang::C {
         files.extend_from_slice(&c_bindings(slot));
@@ -217,7 +239,7 @@ mod tests {
 
     #[test]
     fn a_rust_plugin_gets_the_workspaces_guest_stack_setting() {
-        let files = files(Lang::Rust, Slot::LeadDefinition);
+        let files = files(Lang::Rust, Slot::LeadDefinition, ScaffoldWit::V0_1);
         let config = body(&files, ".cargo/config.toml");
         // The same line as this workspace's own, which the authors' guide describes.
         let ours = include_str!("../../../../.cargo/config.toml");
@@ -233,7 +255,7 @@ mod tests {
     #[test]
     fn python_and_js_plugins_import_the_sdk_helpers_instead_of_copying_them() {
         for slot in Slot::ALL {
-            let python = files(Lang::Python, slot);
+            let python = files(Lang::Python, slot, ScaffoldWit::V0_1);
             let app = body(&python, "src/app.py");
             assert!(app.contains("from leadhost_sdk import fields"), "{slot:?}");
             assert!(
@@ -244,7 +266,7 @@ mod tests {
             assert!(build.contains("{{sdk_path}}}/python\""), "{slot:?}");
             assert!(build.contains("-p \"$sdk\""), "{slot:?}");
 
-            let js = files(Lang::Js, slot);
+            let js = files(Lang::Js, slot, ScaffoldWit::V0_1);
             let source = body(&js, "src/{{name}}.js");
             assert!(source.contains("from 'leadhost-sdk'"), "{slot:?}");
             assert!(
