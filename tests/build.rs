@@ -5,7 +5,7 @@ use std::path::Path;
 
 use leadhost_guest_build::{Guest, build, require_used};
 
-const FIXTURES: [Guest; 12] = [
+const FIXTURES: [Guest; 13] = [
     Guest {
         package: "fixture-infinite-loop",
         purpose: "never returns; fuel or the deadline must stop it.",
@@ -59,6 +59,11 @@ const FIXTURES: [Guest; 12] = [
     Guest {
         package: "fixture-wit-0-1-1",
         purpose: "lead definition built against the test-only WIT 0.1.1 (tests/wit): must load, decide and be recorded as 0.1.1.",
+        embed: false,
+    },
+    Guest {
+        package: "fixture-hostile-matcher",
+        purpose: "duplicate rule (WIT 0.2.0) that traps, loops, floods 100,000 matches or names a lead it was not shown: the incoming lead is never lost.",
         embed: false,
     },
     Guest {

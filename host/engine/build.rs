@@ -31,6 +31,11 @@ fn main() {
             embed: true,
         },
         Guest {
+            package: "standard-matching",
+            purpose: "duplicate rule (WIT 0.2.0): address variants, name and company, phone.",
+            embed: true,
+        },
+        Guest {
             package: "script-qualify",
             purpose: "runs an admin's `qualify` Rhai script inside the sandbox.",
             embed: true,

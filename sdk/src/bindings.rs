@@ -97,5 +97,21 @@ pub mod routing_policy {
     });
 }
 
+/// The `duplicate-rule` world (new in 0.2.0).
+#[cfg(feature = "wit-0-2")]
+pub mod duplicate_rule {
+    wit_bindgen::generate!({
+        path: "../wit/v0.2.0",
+        world: "duplicate-rule",
+        pub_export_macro: true,
+        default_bindings_module: "leadhost_sdk::duplicate_rule",
+        export_macro_name: "export",
+        with: {
+            "leadhost:plugin/types@0.2.0": crate::bindings::lead_definition::leadhost::plugin::types,
+            "leadhost:plugin/log@0.2.0": crate::bindings::lead_definition::leadhost::plugin::log,
+        },
+    });
+}
+
 pub(crate) use lead_definition::leadhost::plugin::log as host_log;
 pub use lead_definition::leadhost::plugin::types;

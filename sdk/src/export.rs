@@ -109,3 +109,24 @@ mod tests {
     crate::export_nurture_track!(Nothing);
     crate::export_routing_policy!(crate::export::tests::Nothing,);
 }
+
+/// Exports a type implementing [`DuplicateRule`](crate::DuplicateRule) as
+/// the component's `match-lead` (WIT 0.2.0, the `wit-0-2` feature).
+///
+/// Takes a type path: `export_duplicate_rule!(Plugin)`.
+#[cfg(feature = "wit-0-2")]
+#[macro_export]
+macro_rules! export_duplicate_rule {
+    ($plugin:ty $(,)?) => {
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            type LeadhostExported = $plugin;
+    $crate::duplicate_rule::export!(LeadhostExported with_types_in $crate::duplicate_rule);
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        const _: () = {
+            const fn implements<T: $crate::DuplicateRule>() {}
+            implements::<$plugin>()
+        };
+    };
+}

@@ -57,6 +57,10 @@ pub mod time;
 
 // The three slots: implement one and export it with its macro.
 
+/// The `duplicate-rule` world (WIT 0.2.0, the `wit-0-2` feature):
+/// implement `match_lead`, export with [`export_duplicate_rule!`].
+#[cfg(feature = "wit-0-2")]
+pub use bindings::duplicate_rule::Guest as DuplicateRule;
 /// The `lead-definition` world: implement `qualify`, export with [`export_lead_definition!`].
 pub use bindings::lead_definition::Guest as LeadDefinition;
 /// The `nurture-track` world: implement `next_step`, export with [`export_nurture_track!`].
@@ -97,10 +101,21 @@ pub use bindings::types::CampaignContext;
 /// 0.2.0, the `wit-0-2` feature).
 #[cfg(feature = "wit-0-2")]
 pub use bindings::types::CampaignTouch;
+/// A lead the host found sharing a blocking key with a new lead (WIT
+/// 0.2.0, the `wit-0-2` feature).
+#[cfg(feature = "wit-0-2")]
+pub use bindings::types::Candidate;
+/// One candidate a duplicate rule takes for the same person or account
+/// (WIT 0.2.0, the `wit-0-2` feature).
+#[cfg(feature = "wit-0-2")]
+pub use bindings::types::Duplicate;
 /// One named value: a config entry or a custom field.
 pub use bindings::types::Field;
 /// A lead as the host knows it at the time of the call.
 pub use bindings::types::Lead;
+/// The input of `match-lead` (WIT 0.2.0, the `wit-0-2` feature).
+#[cfg(feature = "wit-0-2")]
+pub use bindings::types::MatchInput;
 /// How strongly the contact's organization needs what is sold.
 pub use bindings::types::Need;
 /// One thing a nurture track wants done.
@@ -135,6 +150,9 @@ pub use bindings::types::Touch;
 pub use bindings::types::TrackState;
 
 #[doc(hidden)]
+#[cfg(feature = "wit-0-2")]
+pub use bindings::duplicate_rule;
+#[doc(hidden)]
 pub use bindings::{lead_definition, nurture_track, routing_policy};
 
 /// Everything a plug-in usually needs, in one `use`: the slot traits, the
@@ -148,7 +166,9 @@ pub mod prelude {
         RouteDecision, RouteInput, Scalar, Stage, Timestamp, Touch, TrackState,
     };
     #[cfg(feature = "wit-0-2")]
-    pub use crate::{CampaignContext, CampaignTouch};
+    pub use crate::{
+        CampaignContext, CampaignTouch, Candidate, Duplicate, DuplicateRule, MatchInput,
+    };
     pub use crate::{Expected, FieldError, Fields, LeadBuilder};
     pub use crate::{LeadDefinition, NurtureTrack, RoutingPolicy};
 }

@@ -19,6 +19,8 @@ impl LeadBuilder {
                 name: None,
                 company: None,
                 domain: None,
+                #[cfg(feature = "wit-0-2")]
+                phone: None,
                 title: None,
                 industry: None,
                 company_size: None,
@@ -38,6 +40,18 @@ impl LeadBuilder {
     /// Sets the id.
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.lead.id = id.into();
+        self
+    }
+
+    /// Sets the contact's full name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.lead.name = Some(name.into());
+        self
+    }
+
+    /// Sets the company.
+    pub fn company(mut self, company: impl Into<String>) -> Self {
+        self.lead.company = Some(company.into());
         self
     }
 
@@ -98,6 +112,13 @@ impl LeadBuilder {
     /// Adds a custom field.
     pub fn custom(mut self, field: Field) -> Self {
         self.lead.custom.push(field);
+        self
+    }
+
+    /// Sets the phone number (WIT 0.2.0, the `wit-0-2` feature).
+    #[cfg(feature = "wit-0-2")]
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.lead.phone = Some(phone.into());
         self
     }
 

@@ -118,7 +118,9 @@ fn main() {
         // A script's size and compile time are its engine component's.
         let (component, size) = if name.ends_with(".rhai") {
             (
-                builtin::script_runner(Slot::LeadDefinition).bytes,
+                builtin::script_runner(Slot::LeadDefinition)
+                    .expect("a script runner for qualify")
+                    .bytes,
                 bytes.len(),
             )
         } else {

@@ -8,6 +8,7 @@ mod e2e {
     pub mod case_rows;
     pub mod containment;
     pub mod docs;
+    pub mod duplicates;
     pub mod first_party;
     pub mod funnel;
     pub mod goals;

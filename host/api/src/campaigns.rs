@@ -142,35 +142,38 @@ pub async fn get(
 }
 
 /// Changes to a campaign; absent fields stay as they are, `null` clears
-/// an optional one.
+/// an optional one and is refused for `name`, `launch_at` and `target`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignUpdate {
     /// Its name.
+    #[serde(default, deserialize_with = "super::patch::not_null")]
     pub name: Option<String>,
     /// The channel it runs on; `null` removes it.
-    #[serde(default, deserialize_with = "super::reps::present")]
+    #[serde(default, deserialize_with = "super::patch::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub channel: Option<Option<String>>,
     /// What it offers; `null` removes it.
-    #[serde(default, deserialize_with = "super::reps::present")]
+    #[serde(default, deserialize_with = "super::patch::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub offer: Option<Option<String>>,
     /// When it launches (RFC 3339).
+    #[serde(default, deserialize_with = "super::patch::not_null")]
     pub launch_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it ends (RFC 3339); `null` removes it.
-    #[serde(default, deserialize_with = "super::reps::present")]
+    #[serde(default, deserialize_with = "super::patch::present")]
     #[schema(value_type = Option<chrono::DateTime<chrono::Utc>>, nullable)]
     pub end_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Who runs it; `null` removes it.
-    #[serde(default, deserialize_with = "super::reps::present")]
+    #[serde(default, deserialize_with = "super::patch::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub owner: Option<Option<String>>,
     /// What it costs; `null` removes it.
-    #[serde(default, deserialize_with = "super::reps::present")]
+    #[serde(default, deserialize_with = "super::patch::present")]
     #[schema(value_type = Option<f64>, nullable)]
     pub budget: Option<Option<f64>>,
     /// Whom it targets (replaces the whole target).
+    #[serde(default, deserialize_with = "super::patch::not_null")]
     pub target: Option<CampaignTarget>,
 }
 

@@ -16,6 +16,7 @@ pub use leadhost_engine::auth;
 mod backtests;
 mod campaigns;
 mod deadline;
+mod duplicates;
 mod error;
 mod extract;
 mod health;
@@ -25,6 +26,7 @@ mod leads;
 mod openapi;
 mod orgs;
 mod outbox;
+mod patch;
 mod plugin_cases;
 mod plugin_config;
 mod plugins;
@@ -304,6 +306,9 @@ fn routes(limits: HttpLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::get, campaigns::update))
         .routes(routes!(campaigns::archive))
         .routes(routes!(campaigns::for_rep))
+        .routes(routes!(duplicates::list))
+        .routes(routes!(duplicates::merge))
+        .routes(routes!(duplicates::dismiss))
         .routes(routes!(plugins::list))
         .routes(routes!(plugins::versions))
         .routes(routes!(plugin_config::put))

@@ -24,7 +24,9 @@ use utoipa::{Modify, OpenApi};
         (name = "leads", description = "Leads, their timeline, activity and sales feedback"),
         (name = "reps", description = "Reps and their live load"),
         (name = "plugins", description = "Each slot's active plug-in version; uploads"),
-        (name = "reports", description = "The closed-loop funnel"),
+        (name = "reports", description = "The closed-loop funnel and shared goals"),
+        (name = "campaigns", description = "Campaigns marketing runs and what sales sees coming"),
+        (name = "duplicates", description = "Leads the org's duplicate rule holds for a person to merge or dismiss"),
         (name = "health", description = "Probes and metrics"),
     )
 )]

@@ -42,21 +42,9 @@ pub struct CreatedOrg {
 /// Longest org id.
 const ID_MAX: usize = 40;
 
-/// An org id made from its name: letters transliterated to ASCII
-/// (`Ölwerk Zürich` → `olwerk-zurich`, `ÄÖÜ` → `aou`), anything else a
-/// single `-`. Empty when the name has nothing to make one from.
+/// An org id made from its name (see [`crate::engine::slug`]).
 fn slug(name: &str) -> String {
-    let ascii = deunicode::deunicode_with_tofu(name.trim(), " ");
-    let mut slug = String::new();
-    for c in ascii.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let cut: String = slug.chars().take(ID_MAX).collect();
-    cut.trim_end_matches('-').to_string()
+    crate::engine::slug(name, ID_MAX)
 }
 
 /// Creates an org with the first-party plug-ins active in its folder.
@@ -139,22 +127,4 @@ pub async fn revoke_token(
         Ok::<_, ApiError>(StatusCode::NO_CONTENT)
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugs_are_org_ids() {
-        assert_eq!(super::slug("  Acme Corp. (EU) "), "acme-corp-eu");
-        assert_eq!(super::slug("Ölwerk Zürich"), "olwerk-zurich");
-        assert_eq!(super::slug("ÄÖÜ"), "aou");
-        assert_eq!(super::slug("Ærø Ström & Søn"), "aero-strom-son");
-        assert_eq!(super::slug("東京 Trading"), "dong-jing-trading");
-        assert_eq!(super::slug("  --  "), "");
-        let long = super::slug(&"ab ".repeat(30));
-        assert!(
-            long.len() <= super::ID_MAX && !long.ends_with('-'),
-            "{long}"
-        );
-    }
 }

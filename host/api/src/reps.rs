@@ -7,6 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::extract::{JsonBody, OrgAccess};
+use super::patch::{not_null, present};
 use super::{ApiError, AppState, blocking_in};
 use crate::model::Rep;
 
@@ -43,7 +44,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(rep)))
 }
 
-/// Changes to a rep; absent fields stay as they are.
+/// Changes to a rep; absent fields stay as they are, `null` clears an
+/// optional one and is refused for the others.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepUpdate {
@@ -55,31 +57,28 @@ pub struct RepUpdate {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, nullable)]
     pub email: Option<Option<String>>,
-    /// The rep's team.
-    pub team: Option<String>,
+    /// The rep's team; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub team: Option<Option<String>>,
     /// Territories covered.
+    #[serde(default, deserialize_with = "not_null")]
     pub territories: Option<Vec<String>>,
     /// Segments covered.
+    #[serde(default, deserialize_with = "not_null")]
     pub segments: Option<Vec<String>>,
     /// Most open leads the rep may hold.
+    #[serde(default, deserialize_with = "not_null")]
     pub capacity: Option<u32>,
     /// Relative share for weighted policies.
+    #[serde(default, deserialize_with = "not_null")]
     pub weight: Option<u32>,
     /// Whether the rep takes leads at all.
+    #[serde(default, deserialize_with = "not_null")]
     pub available: Option<bool>,
     /// Planned absences (replaces the list).
+    #[serde(default, deserialize_with = "not_null")]
     pub out_of_office: Option<Vec<crate::model::Absence>>,
-}
-
-/// A field that is given, even as `null` (`Some(None)`), apart from one
-/// left out (`None`, by `#[serde(default)]`): for PATCH bodies, where
-/// `null` clears a field and a field left out stays.
-pub(super) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Updates a rep's contact details, capacity, availability, territories, ...
@@ -107,7 +106,7 @@ pub async fn update(
         };
         rep.display_name = update.display_name.unwrap_or(rep.display_name);
         rep.email = update.email.unwrap_or(rep.email);
-        rep.team = update.team.or(rep.team);
+        rep.team = update.team.unwrap_or(rep.team);
         rep.territories = update.territories.unwrap_or(rep.territories);
         rep.segments = update.segments.unwrap_or(rep.segments);
         rep.capacity = update.capacity.unwrap_or(rep.capacity);

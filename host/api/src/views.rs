@@ -41,6 +41,9 @@ pub struct LeadView {
     pub lapsed_reps: Vec<String>,
     /// Why it waits in needs-review.
     pub review: Option<Review>,
+    /// The lead it was merged into, as a duplicate of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
     /// The latest qualification.
     pub qualification: Option<Qualification>,
     /// When it last changed.
@@ -125,6 +128,7 @@ impl LeadView {
             accept_by: record.accept_by,
             lapsed_reps: record.lapsed_reps,
             review,
+            merged_into: record.matching.merged_into,
             qualification: record.qualification,
             updated_at: record.updated_at,
             latest_campaign: record.latest_campaign,

@@ -26,6 +26,17 @@ pub const ALL: [Builtin; 3] = [BANT_QUALIFIER, STANDARD_NURTURE, ROUND_ROBIN];
 /// The other first-party routing policies, for an org to choose.
 pub const OTHER_ROUTING_POLICIES: [Builtin; 2] = [WEIGHTED, CAPACITY_AWARE];
 
+/// `standard-matching`: a duplicate rule (WIT 0.2.0) taking an address
+/// variant (`j.weber@`/`jonas.weber@`), the same name at the same company,
+/// or the same phone for the same person. Not in [`ALL`]: an org turns
+/// matching on by naming it in `[plugins.duplicate-rule]`.
+pub const STANDARD_MATCHING: Builtin = Builtin {
+    name: "standard-matching",
+    slot: Slot::DuplicateRule,
+    bytes: built::STANDARD_MATCHING,
+    path: built::STANDARD_MATCHING_PATH,
+};
+
 /// `weighted`: shares in proportion to each rep's weight.
 pub const WEIGHTED: Builtin = Builtin {
     name: "weighted",
@@ -89,12 +100,13 @@ pub const SCRIPT_RUNNERS: [Builtin; 3] = [
     },
 ];
 
-/// The script component of `slot`.
-pub fn script_runner(slot: Slot) -> Builtin {
+/// The script component of `slot`; `None` for the duplicate rule, which
+/// no admin script fills (a rule sees other leads' data: it is a
+/// component an org reviews, not a few lines edited in place).
+pub fn script_runner(slot: Slot) -> Option<Builtin> {
     SCRIPT_RUNNERS
         .into_iter()
         .find(|runner| runner.slot == slot)
-        .expect("a script component for every slot")
 }
 
 /// The example input of each slot (`examples/eval`), shipped in the
@@ -105,3 +117,15 @@ pub const SAMPLE_QUALIFY: &str = include_str!("../../../examples/eval/qualify/st
 pub const SAMPLE_NURTURE: &str = include_str!("../../../examples/eval/nurture/nurture.json");
 /// The routing slot's example input.
 pub const SAMPLE_ROUTE: &str = include_str!("../../../examples/eval/route/route.json");
+/// The duplicate rule's example input.
+pub const SAMPLE_MATCH: &str = include_str!("../../../examples/eval/match/match.json");
+
+/// The example input of `slot`.
+pub fn sample_input(slot: Slot) -> &'static str {
+    match slot {
+        Slot::LeadDefinition => SAMPLE_QUALIFY,
+        Slot::NurtureTrack => SAMPLE_NURTURE,
+        Slot::RoutingPolicy => SAMPLE_ROUTE,
+        Slot::DuplicateRule => SAMPLE_MATCH,
+    }
+}

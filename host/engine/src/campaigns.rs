@@ -12,7 +12,7 @@ mod two_hosts;
 pub use context::TARGETED_MAX as CAMPAIGN_CONTEXT_TARGETED_MAX;
 pub(crate) use context::{campaign_context, sees_campaigns};
 pub(crate) use from_file::check_file_campaigns;
-pub use reach::{RepCampaign, TargetedLead};
+pub use reach::{REP_LEADS_SHOWN_MAX, RepCampaign, TargetedLead};
 
 use crate::model::{Campaign, CampaignTarget, Time};
 use crate::store::StoreError;
@@ -81,6 +81,7 @@ impl NewCampaign {
             target: self.target,
             archived_at: None,
             launch_announced_at: None,
+            announced_launch_at: None,
         }
     }
 }
@@ -160,10 +161,10 @@ impl Engine {
             let mut campaign = read.clone();
             change(&mut campaign);
             campaign.id = id.to_string();
-            // Only the host announces a launch; a moved launch is news.
-            campaign.launch_announced_at = read
-                .launch_announced_at
-                .filter(|_| campaign.launch_at == read.launch_at);
+            // Only the host announces a launch (a moved one is news: see
+            // `launch::due`).
+            campaign.launch_announced_at = read.launch_announced_at;
+            campaign.announced_launch_at = read.announced_launch_at;
             let campaign = check_campaign(campaign).map_err(EngineError::Invalid)?;
             if campaign == read
                 || self
@@ -233,22 +234,12 @@ impl Engine {
     }
 }
 
-/// An id made from `name` (lower-case ASCII words joined by `-`), with
-/// `-2`, `-3`… when `taken`; `campaign` for a name with no ASCII word.
+/// An id made from `name` ([`crate::slug`]: `Frühling in Zürich` →
+/// `fruhling-in-zurich`), with `-2`, `-3`… when `taken`; `campaign` for a
+/// name with nothing to make one from.
 fn free_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut base = String::new();
-    for word in name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        if !base.is_empty() {
-            base.push('-');
-        }
-        base.push_str(&word.to_ascii_lowercase());
-    }
     // Room for a suffix within the id's bound.
-    base.truncate(CAMPAIGN_ID_MAX - 8);
-    let base = base.trim_end_matches('-').to_string();
+    let base = crate::slug::slug(name, CAMPAIGN_ID_MAX - 8);
     let base = if base.is_empty() {
         "campaign".to_string()
     } else {
@@ -302,8 +293,9 @@ mod tests {
         let free = |name: &str| free_id(name, |id| taken.contains(&id));
         assert_eq!(free("Spring Webinar"), "spring-webinar-3");
         assert_eq!(free("  Q1: ABM (DACH) "), "q1-abm-dach");
-        assert_eq!(free("Frühling"), "fr-hling");
-        assert_eq!(free("日本"), "campaign");
+        assert_eq!(free("Frühling in Zürich"), "fruhling-in-zurich");
+        assert_eq!(free("日本"), "ri-ben");
+        assert_eq!(free("!!!"), "campaign");
         assert!(campaign_id_ok(&free(&"x".repeat(500))));
     }
 

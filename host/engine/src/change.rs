@@ -50,6 +50,23 @@ impl Change {
         self.commit.email = Some((self.record.lead.email.clone(), self.record.id().to_string()));
     }
 
+    /// Indexes the lead's e-mail as finding lead `into`, another one: the
+    /// new lead is a duplicate merged into `into` as it comes in.
+    pub fn index_email_to(&mut self, into: &str) {
+        self.commit.email = Some((self.record.lead.email.clone(), into.to_string()));
+    }
+
+    /// Makes the lead's indexed e-mail find lead `into` from now on: the
+    /// lead was merged into `into`.
+    pub fn move_email_to(&mut self, into: &str) {
+        self.commit.email_moved = Some((self.record.lead.email.clone(), into.to_string()));
+    }
+
+    /// Indexes the lead under `keys` too (see [`crate::store::Commit::match_keys`]).
+    pub fn index_match_keys(&mut self, keys: Vec<String>) {
+        self.commit.match_keys = keys;
+    }
+
     /// Whether the lead is new in this change: nothing of it is stored.
     pub fn is_new(&self) -> bool {
         self.expect == Precondition::Absent

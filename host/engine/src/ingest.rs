@@ -4,6 +4,7 @@
 use tracing::instrument;
 
 use super::change::Change;
+use super::matching::{self, Matched};
 use super::validate::FieldError;
 use super::{Engine, EngineError, Ingested, LeadSubmission, Pending, merge, moves};
 use crate::model::{Activity, ActivityKind, Lead, Time};
@@ -135,21 +136,34 @@ impl Engine {
         let id = match shared.store.lead_by_email_or_new_id(org, &lead.email)? {
             ByEmail::New(id) => id,
             ByEmail::Known(id) => {
-                return self.ingest_again(org, &id, lead, activities, via, now);
+                // An address of a lead merged away finds the lead it went into.
+                let id = self.merged_target(org, id)?;
+                return self.ingest_again(org, &id, lead, activities, via, now, None);
             }
         };
         let fingerprint = merge::fingerprint(&lead, &activities, now);
+        let submitted = lead.clone();
         let mut lead = lead;
         lead.id = id;
         let mut record = LeadRecord::new(org, lead, now);
         record.remember_submission(fingerprint);
         let mut change = Change::new(record, now);
         change.index_email();
+        change.index_match_keys(matching::blocking_keys(&change.record.lead));
         change.event(EventKind::Created { via: via.into() });
+        // The org's duplicate rule first: a lead it is sure of is not new.
+        let matched = matching::match_lead(shared, &mut change)?;
+        if let Matched::Merge(found) = matched {
+            return self.merge_new(change, &found, submitted, activities, via, now);
+        }
         activities
             .into_iter()
             .for_each(|activity| change.activity(activity));
-        moves::qualify_new(shared, &mut change)?;
+        match matched {
+            Matched::Unique => moves::qualify_new(shared, &mut change)?,
+            Matched::Review(found) => matching::hold_for_review(&mut change, found)?,
+            Matched::Failed | Matched::Merge(_) => {}
+        }
         let (record, applied) = self.apply(change)?;
         Ok((
             Ingested {
@@ -163,7 +177,11 @@ impl Engine {
 
     /// A submission for the lead `id` that already holds its e-mail:
     /// merged in, unless that lead has heard it before.
-    fn ingest_again(
+    ///
+    /// `duplicate`: the event naming the new lead the org's duplicate rule
+    /// merged in as this submission (see `matching::merge`), if it was one.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn ingest_again(
         &self,
         org: &str,
         id: &str,
@@ -171,6 +189,7 @@ impl Engine {
         activities: Vec<Activity>,
         via: &str,
         now: Time,
+        duplicate: Option<EventKind>,
     ) -> Result<(Ingested, Applied), EngineError> {
         let shared = &self.shared;
         let fingerprint = merge::fingerprint(&lead, &activities, now);
@@ -197,6 +216,13 @@ impl Engine {
         }
         let filled = merge::fill_gaps(&mut record.lead, lead);
         let mut change = Change::new(record, now);
+        if let Some(duplicate) = duplicate {
+            change.event(duplicate);
+        }
+        if !filled.is_empty() {
+            // A name or phone filled in finds the lead by more keys.
+            change.index_match_keys(matching::blocking_keys(&change.record.lead));
+        }
         change.event(EventKind::Merged { filled });
         change.activity(Activity {
             kind: ActivityKind::Form,

@@ -39,6 +39,7 @@ mod keep_in_touch;
 mod lead_pages;
 mod lifecycle;
 mod locks;
+mod matching;
 mod merge;
 mod moves;
 mod nurture;
@@ -55,6 +56,7 @@ mod routing;
 mod shadow;
 mod shares;
 mod sla;
+mod slug;
 #[cfg(test)]
 mod tests;
 mod touches;
@@ -68,8 +70,8 @@ use leadhost_runtime as runtime;
 use leadhost_store as store;
 
 pub use campaigns::{
-    CAMPAIGN_CONTEXT_TARGETED_MAX, CAMPAIGNS_MAX, CampaignQuery, NewCampaign, RepCampaign,
-    TargetedLead, UPCOMING_MAX_DAYS, parse_window,
+    CAMPAIGN_CONTEXT_TARGETED_MAX, CAMPAIGNS_MAX, CampaignQuery, NewCampaign, REP_LEADS_SHOWN_MAX,
+    RepCampaign, TargetedLead, UPCOMING_MAX_DAYS, parse_window,
 };
 pub use conflicts::CONFLICT_RETRIES;
 pub use feedback::Feedback;
@@ -80,6 +82,10 @@ pub use goals::{
 };
 pub use lead_pages::{LeadQuery, LeadsPage, PAGE_DEFAULT, PAGE_MAX};
 pub use lifecycle::{IllegalTransition, next_stages};
+pub use matching::{
+    CANDIDATES_MAX as MATCH_CANDIDATES_MAX, DUPLICATE_REVIEWS_MAX, DuplicateReview,
+    MERGE_AT_DEFAULT, MatchingSettings, REVIEW_AT_DEFAULT, ReviewedLead, blocking_keys,
+};
 pub use org_settings::{
     AnnouncementSettings, LAUNCH_NOTICE_DEFAULT, NurtureSettings, OrgSettings, RoutingSettings,
     Webhook, Webhooks,
@@ -94,6 +100,7 @@ pub use shadow::{
 };
 pub use shares::{Flushing, OrgShares, ShareFull, ShareLimits, Turn};
 pub use sla::SlaLapses;
+pub use slug::slug;
 pub use validate::{FieldError, LeadSubmission, normalize_email};
 
 /// The records the engine's methods hand out, as the store keeps them, so
@@ -215,6 +222,26 @@ pub enum EngineError {
         /// Its stage.
         stage: crate::store::StageKind,
     },
+    /// The lead waits on no duplicate review: there is nothing to merge or
+    /// dismiss.
+    #[error("lead {lead} is {stage} and waits on no duplicate review: nothing to merge or dismiss")]
+    NoDuplicateReview {
+        /// The lead.
+        lead: String,
+        /// Its stage.
+        stage: crate::store::StageKind,
+    },
+    /// The lead a duplicate was to be merged into was merged into another
+    /// meanwhile: merge into that one, or dismiss.
+    #[error(
+        "lead {lead} was merged into {merged_into} since: run the duplicate rule again on the held lead (`POST …/leads/{{id}}/retry`) to compare it with {merged_into}"
+    )]
+    DuplicateGone {
+        /// The lead merged away.
+        lead: String,
+        /// Where it went.
+        merged_into: String,
+    },
     /// Feedback names a rep who does not hold the lead (any more).
     #[error("lead {lead} is not rep {rep}'s{}", match owner { Some(owner) => format!(": {owner} holds it"), None => ": no rep holds it".into() })]
     NotOwner {
@@ -293,6 +320,8 @@ impl EngineError {
             EngineError::OrgExists(_)
             | EngineError::CampaignExists { .. }
             | EngineError::NotInReview { .. }
+            | EngineError::NoDuplicateReview { .. }
+            | EngineError::DuplicateGone { .. }
             | EngineError::NotOwner { .. }
             | EngineError::Illegal(_) => ErrorKind::Conflict,
             EngineError::Store(_) | EngineError::PartlyStored { .. } => ErrorKind::Unavailable,

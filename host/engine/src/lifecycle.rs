@@ -30,7 +30,8 @@ pub(crate) enum Next {
 /// The stages a lead may move to from `from`.
 pub fn next_stages(from: StageKind) -> &'static [StageKind] {
     match from {
-        New => &[Qualified, NeedsReview],
+        // Discarded: a duplicate merged into the lead it is.
+        New => &[Qualified, NeedsReview, Discarded],
         Qualified => &[SalesReady, Nurturing, Discarded],
         SalesReady => &[Routed, Recycled, NeedsReview],
         Routed => &[Assigned, Recycled, NeedsReview],
@@ -41,7 +42,7 @@ pub fn next_stages(from: StageKind) -> &'static [StageKind] {
         Recycled => &[Nurturing, NeedsReview],
         Nurturing => &[Nurturing, SalesReady, Discarded, NeedsReview],
         Discarded => &[SalesReady, Nurturing, NeedsReview],
-        NeedsReview => &[New, SalesReady, Nurturing],
+        NeedsReview => &[New, SalesReady, Nurturing, Discarded],
     }
 }
 

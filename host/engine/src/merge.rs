@@ -78,6 +78,7 @@ pub(super) fn fill_gaps(into: &mut Lead, from: Lead) -> Vec<String> {
         name,
         company,
         domain,
+        phone,
         title,
         industry,
         company_size,

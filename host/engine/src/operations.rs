@@ -141,6 +141,11 @@ impl Engine {
                 )?;
                 moves::nurture(shared, &mut change)?;
             }
+            Slot::DuplicateRule => {
+                // The rule runs again: a review it asks for is a new one.
+                change.record.matching.review = None;
+                return self.retry_matching(change);
+            }
         }
         self.commit(change)
     }
@@ -225,6 +230,9 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let stage = change.record.stage.kind();
         match stage {
+            // A duplicate merged into another lead stays closed: its news
+            // belongs to that lead, and sales must not get it twice.
+            StageKind::Discarded if change.record.matching.merged_into.is_some() => Ok(()),
             StageKind::Nurturing | StageKind::Discarded => moves::requalify(&self.shared, change),
             _ if stage.with_sales() => {
                 if let Some(rep) = change.record.owner.clone() {

@@ -248,6 +248,7 @@ pub struct OrgSettings {
     webhooks: Arc<RwLock<HashMap<String, Webhooks>>>,
     announcements: Arc<RwLock<HashMap<String, AnnouncementSettings>>>,
     goals: Arc<RwLock<HashMap<String, Vec<crate::Goal>>>>,
+    matching: Arc<RwLock<HashMap<String, crate::MatchingSettings>>>,
 }
 
 fn get<T: Clone + Default>(table: &RwLock<HashMap<String, T>>, org: &str) -> T {
@@ -304,6 +305,17 @@ impl OrgSettings {
     /// `org`'s announcement settings (defaults when `org.toml` has none).
     pub fn announcements(&self, org: &str) -> AnnouncementSettings {
         get(&self.announcements, org)
+    }
+
+    /// Sets `org`'s duplicate-matching thresholds.
+    pub fn set_matching(&self, org: &str, settings: crate::MatchingSettings) {
+        set(&self.matching, org, settings);
+    }
+
+    /// `org`'s duplicate-matching thresholds (defaults when `org.toml` has
+    /// none).
+    pub fn matching(&self, org: &str) -> crate::MatchingSettings {
+        get(&self.matching, org)
     }
 
     /// Sets `org`'s goals.

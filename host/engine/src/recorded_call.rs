@@ -3,7 +3,7 @@
 //! built it (its JSON, typed by slot), so the sandbox sees the same lead,
 //! time, config and candidates, and seeds its clock and random the same.
 
-use crate::model::{NurtureInput, QualifyInput, RouteInput};
+use crate::model::{MatchInput, NurtureInput, QualifyInput, RouteInput};
 use crate::runtime::{CallContext, Plugin, PluginError, Slot, SlotInput};
 
 /// What a call on a recorded input came to, as a decision records it.
@@ -44,6 +44,7 @@ pub fn call_recorded(
         Slot::LeadDefinition => typed::<QualifyInput>(plugin, &context, json),
         Slot::NurtureTrack => typed::<NurtureInput>(plugin, &context, json),
         Slot::RoutingPolicy => typed::<RouteInput>(plugin, &context, json),
+        Slot::DuplicateRule => typed::<MatchInput>(plugin, &context, json),
     }
 }
 

@@ -12,7 +12,7 @@ use super::{EngineError, Shared};
 use super::{keep_in_touch, sla};
 use crate::model::{Rep, RouteDecision, RouteInput, Time};
 use crate::runtime::Slot;
-use crate::store::{LeadStage, OutboxKind};
+use crate::store::{LeadRecord, LeadStage, OutboxKind};
 
 mod shortlist;
 
@@ -26,6 +26,19 @@ fn hold_routing(shared: &Shared, change: &mut Change) {
     }
 }
 
+/// The owner of the lead `record`'s duplicate rule linked it to (see
+/// `matching`), while that lead is with sales.
+fn linked_owner(shared: &Shared, record: &LeadRecord) -> Result<Option<String>, EngineError> {
+    let Some(linked) = &record.matching.account_lead else {
+        return Ok(None);
+    };
+    Ok(shared
+        .store
+        .lead(&record.org, linked)?
+        .filter(|linked| linked.stage.kind().with_sales())
+        .and_then(|linked| linked.owner))
+}
+
 /// Sends a sales-ready lead to the routing policy and records what it
 /// chose; a lead it returns to marketing is recycled next.
 pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, EngineError> {
@@ -36,6 +49,13 @@ pub(super) fn route(shared: &Shared, change: &mut Change) -> Result<Next, Engine
         .rosters
         .get_with_owner(&*shared.store, &org, domain)?;
     let unowned = account_owner.is_none();
+    // No owner of the domain: the owner of the lead the duplicate rule
+    // linked this one to (a colleague at the account, an address at
+    // another domain), while sales has that lead.
+    let account_owner = match account_owner {
+        Some(owner) => Some(owner),
+        None => linked_owner(shared, &change.record)?,
+    };
     // An owner who let this lead lapse is not offered again, as owner either.
     let account_owner = account_owner.filter(|owner| !change.record.lapsed_reps.contains(owner));
     let now = change.now;

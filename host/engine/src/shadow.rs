@@ -266,7 +266,8 @@ mod tests;
 
 /// What two answers must share to agree: a lead definition's stage; a
 /// routing policy's decision and its rep or queue; a nurture track's whole
-/// answer. A failure's verdict is its code.
+/// answer; a duplicate rule's candidates, in order. A failure's verdict is
+/// its code.
 pub fn verdict(slot: Slot, outcome: &Outcome) -> String {
     let output = match outcome {
         Outcome::Decided { output } => output,
@@ -286,5 +287,12 @@ pub fn verdict(slot: Slot, outcome: &Outcome) -> String {
             }
         }
         Slot::NurtureTrack => output.to_string(),
+        Slot::DuplicateRule => output["duplicates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|duplicate| text(&duplicate["candidate"]))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

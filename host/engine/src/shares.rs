@@ -175,6 +175,19 @@ impl OrgShares {
         }
     }
 
+    /// A turn in `org`'s share if one is free now, without waiting: for
+    /// background rounds that had better come back later than hold a
+    /// thread (and every org after this one) while a busy org works.
+    pub fn try_turn(&self, org: &str) -> Option<Turn> {
+        let share = self.share(org);
+        let permit = share.running.clone().try_acquire_owned().ok()?;
+        share.asked.fetch_add(1, Ordering::Relaxed);
+        Some(Turn {
+            _permit: permit,
+            _asked: Asked(share),
+        })
+    }
+
     fn full(&self, org: &str) -> ShareFull {
         ShareFull {
             org: org.to_string(),
@@ -274,6 +287,19 @@ mod tests {
                     .await;
             assert!(again.is_err(), "still waiting, not refused");
         });
+    }
+
+    #[test]
+    fn a_tried_turn_is_had_only_when_the_share_is_free_and_holds_it() {
+        let shares = OrgShares::new(ShareLimits { calls: 1, queue: 0 });
+        let held = shares.try_turn("busy").expect("a free share");
+        assert!(shares.try_turn("busy").is_none(), "the share is taken");
+        assert!(
+            shares.try_turn("calm").is_some(),
+            "another org's share is its own"
+        );
+        drop(held);
+        assert!(shares.try_turn("busy").is_some(), "free again");
     }
 
     #[test]

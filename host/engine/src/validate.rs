@@ -12,6 +12,7 @@ mod campaign;
 mod country;
 mod email;
 mod free_mail;
+mod phone;
 mod rep;
 mod text;
 
@@ -21,7 +22,7 @@ pub use campaign::{CAMPAIGN_ID_MAX, check_campaign};
 use country::normalize_country;
 pub use email::normalize_email;
 use email::{EMAIL_MAX, domain_of, normalize_domain};
-use free_mail::is_free_mail;
+pub(crate) use free_mail::is_free_mail;
 pub use rep::check_rep;
 use text::{free_text, single_line};
 
@@ -63,6 +64,9 @@ pub struct LeadSubmission {
     /// having to send it.
     #[serde(default)]
     pub domain: Option<String>,
+    /// Phone number: digits and `+ - . / ( )` and spaces, kept as given.
+    #[serde(default)]
+    pub phone: Option<String>,
     /// Job title.
     #[serde(default)]
     pub title: Option<String>,
@@ -181,6 +185,7 @@ impl LeadSubmission {
             (!derived.is_empty() && !is_free_mail(derived)).then(|| derived.to_string())
         });
         let country = text("country", self.country, LABEL_MAX, normalize_country);
+        let phone = text("phone", self.phone, LABEL_MAX, phone::normalize_phone);
         if self
             .company_size
             .is_some_and(|size| size > COMPANY_SIZE_MAX)
@@ -220,6 +225,7 @@ impl LeadSubmission {
             name,
             company,
             domain,
+            phone,
             title,
             industry,
             company_size: self.company_size,
@@ -240,7 +246,7 @@ impl LeadSubmission {
 /// The domain that names the lead's account: its domain, unless that is a
 /// free-mail or disposable provider's (even when the client sent it), so
 /// strangers who share a provider never share an account owner.
-pub(super) fn account_domain(lead: &Lead) -> Option<&str> {
+pub(crate) fn account_domain(lead: &Lead) -> Option<&str> {
     lead.domain
         .as_deref()
         .filter(|domain| !is_free_mail(domain))

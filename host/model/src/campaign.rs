@@ -86,6 +86,45 @@ impl CampaignContext {
 
 impl CampaignTarget {
     /// Whether `lead`, of `segment` (its qualification's), is among those
+    /// targeted: see [`TargetMatcher::matches`]. To test many leads, make
+    /// the [`TargetMatcher`] once.
+    pub fn matches(&self, lead: &Lead, segment: Option<&str>) -> bool {
+        self.matcher().matches(lead, segment)
+    }
+
+    /// The target made ready to test many leads: its words trimmed and its
+    /// titles lower-cased once, not once per lead.
+    pub fn matcher(&self) -> TargetMatcher {
+        let trimmed = |list: &[String]| list.iter().map(|entry| entry.trim().to_string()).collect();
+        TargetMatcher {
+            segments: trimmed(&self.segments),
+            industries: trimmed(&self.industries),
+            countries: trimmed(&self.countries),
+            company_size_min: self.company_size_min,
+            company_size_max: self.company_size_max,
+            titles: self
+                .titles
+                .iter()
+                .map(|title| title.trim().to_lowercase())
+                .collect(),
+        }
+    }
+}
+
+/// A [`CampaignTarget`] ready to test leads (from
+/// [`CampaignTarget::matcher`]).
+#[derive(Debug, Clone)]
+pub struct TargetMatcher {
+    segments: Vec<String>,
+    industries: Vec<String>,
+    countries: Vec<String>,
+    company_size_min: Option<u32>,
+    company_size_max: Option<u32>,
+    titles: Vec<String>,
+}
+
+impl TargetMatcher {
+    /// Whether `lead`, of `segment` (its qualification's), is among those
     /// targeted: every constraint set must hold, and a lead that does not
     /// say (no country, no size) is not counted in. Industries and
     /// segments compare without case; a title is targeted when it contains
@@ -95,27 +134,28 @@ impl CampaignTarget {
         let among = |wanted: &[String], value: Option<&str>| {
             wanted.is_empty()
                 || value.is_some_and(|value| {
+                    let value = value.trim();
                     wanted
                         .iter()
-                        .any(|wanted| wanted.trim().eq_ignore_ascii_case(value.trim()))
+                        .any(|wanted| wanted.eq_ignore_ascii_case(value))
                 })
         };
-        let titled = self.titles.is_empty()
-            || lead.title.as_deref().is_some_and(|title| {
-                let title = title.to_lowercase();
-                self.titles
-                    .iter()
-                    .any(|wanted| title.contains(wanted.trim().to_lowercase().as_str()))
-            });
         let sized = |bound: Option<u32>, holds: fn(u32, u32) -> bool| {
             bound.is_none_or(|bound| lead.company_size.is_some_and(|size| holds(size, bound)))
         };
+        // The title last: the one test that lower-cases.
         among(&self.segments, segment)
             && among(&self.industries, lead.industry.as_deref())
             && among(&self.countries, lead.country.as_deref())
             && sized(self.company_size_min, |size, min| size >= min)
             && sized(self.company_size_max, |size, max| size <= max)
-            && titled
+            && (self.titles.is_empty()
+                || lead.title.as_deref().is_some_and(|title| {
+                    let title = title.to_lowercase();
+                    self.titles
+                        .iter()
+                        .any(|wanted| title.contains(wanted.as_str()))
+                }))
     }
 }
 
@@ -151,11 +191,14 @@ pub struct Campaign {
     /// When it was archived: left out of listings unless asked for.
     #[serde(default)]
     pub archived_at: Option<DateTime<Utc>>,
-    /// When the host announced its launch (the `campaign-launch` outbox
-    /// message, sent once); cleared when `launch_at` changes, so a moved
-    /// launch is announced again. Set by the host only.
+    /// When the host last announced its launch (the `campaign-launch`
+    /// outbox message). Set by the host only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_announced_at: Option<DateTime<Utc>>,
+    /// The launch that announcement named: a launch moved away from it is
+    /// announced again, one moved back to it is not. Set by the host only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced_launch_at: Option<DateTime<Utc>>,
 }
 
 impl Campaign {

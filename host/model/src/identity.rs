@@ -79,7 +79,7 @@ impl fmt::Display for PluginId {
     }
 }
 
-/// The three jobs a plug-in can do for an org, one WIT world each.
+/// The jobs a plug-in can do for an org, one WIT world each.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Slot {
@@ -89,14 +89,20 @@ pub enum Slot {
     NurtureTrack,
     /// `route`: which rep gets a sales-ready lead.
     RoutingPolicy,
+    /// `match-lead`: which leads the host found are the same person or account
+    /// as a new lead (WIT 0.2.0 on). Optional: an org without one matches
+    /// duplicates by e-mail alone.
+    DuplicateRule,
 }
 
 impl Slot {
-    /// Every slot.
-    pub const ALL: [Slot; 3] = [
+    /// Every slot. (Its order is part of stored keys: a new slot goes
+    /// last.)
+    pub const ALL: [Slot; 4] = [
         Slot::LeadDefinition,
         Slot::NurtureTrack,
         Slot::RoutingPolicy,
+        Slot::DuplicateRule,
     ];
 
     /// The WIT world's name.
@@ -105,6 +111,7 @@ impl Slot {
             Slot::LeadDefinition => "lead-definition",
             Slot::NurtureTrack => "nurture-track",
             Slot::RoutingPolicy => "routing-policy",
+            Slot::DuplicateRule => "duplicate-rule",
         }
     }
 
@@ -114,6 +121,7 @@ impl Slot {
             Slot::LeadDefinition => "qualify",
             Slot::NurtureTrack => "next-step",
             Slot::RoutingPolicy => "route",
+            Slot::DuplicateRule => "match-lead",
         }
     }
 

@@ -77,6 +77,10 @@ pub struct Lead {
     /// The company's web domain.
     #[serde(default)]
     pub domain: Option<String>,
+    /// Phone number, as given (`+49 30 1234-567`); duplicate matching
+    /// compares its digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Job title.
     #[serde(default)]
     pub title: Option<String>,

@@ -15,14 +15,16 @@ pub mod clock;
 pub mod config_values;
 mod identity;
 mod lead;
+mod matching;
 mod nurture;
 mod qualification;
 mod routing;
 
-pub use campaign::{Campaign, CampaignContext, CampaignTarget, CampaignTouch};
+pub use campaign::{Campaign, CampaignContext, CampaignTarget, CampaignTouch, TargetMatcher};
 pub use identity::{ContentHash, PluginId, Slot};
 
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};
+pub use matching::{Candidate, Duplicate, Duplicates, MatchInput};
 pub use nurture::{NurtureAction, NurtureInput, NurtureStep, Question, TrackState};
 pub use qualification::{Qualification, QualifyInput, Stage};
 pub use routing::{Absence, Rep, RouteDecision, RouteInput};
@@ -30,7 +32,7 @@ pub use routing::{Absence, Rep, RouteDecision, RouteInput};
 /// A point in time, as RFC 3339 text in JSON.
 pub type Time = chrono::DateTime<chrono::Utc>;
 
-/// A plug-in's input: one of the three slots' inputs.
+/// A plug-in's input: one of the slots' inputs.
 pub trait PluginInput: serde::de::DeserializeOwned + serde::Serialize {
     /// The time of the call; the guest's clocks read it.
     fn now(&self) -> Time;
@@ -48,6 +50,15 @@ impl PluginInput for QualifyInput {
 }
 
 impl PluginInput for NurtureInput {
+    fn now(&self) -> Time {
+        self.now
+    }
+    fn lead_id(&self) -> &str {
+        &self.lead.id
+    }
+}
+
+impl PluginInput for MatchInput {
     fn now(&self) -> Time {
         self.now
     }

@@ -86,3 +86,13 @@ impl AnswerSize for leadhost_model::RouteDecision {
         }
     }
 }
+
+impl AnswerSize for leadhost_model::Duplicates {
+    fn answer_size(&self) -> usize {
+        16 + self
+            .duplicates
+            .iter()
+            .map(|duplicate| 16 + duplicate.candidate.len() + strings(&duplicate.reasons))
+            .sum::<usize>()
+    }
+}

@@ -10,6 +10,7 @@
 mod calls;
 mod convert;
 mod inputs;
+mod lead;
 mod qualification;
 
 pub use calls::{Instance, Prepared, add_to_linker};

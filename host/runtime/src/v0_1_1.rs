@@ -20,6 +20,9 @@ mod convert;
 #[allow(clippy::duplicate_mod)]
 #[path = "v0_1_0/inputs.rs"]
 mod inputs;
+#[allow(clippy::duplicate_mod)]
+#[path = "v0_1_0/lead.rs"]
+mod lead;
 mod qualification;
 
 pub use calls::{Instance, Prepared, add_to_linker};

@@ -1,12 +1,13 @@
 //! The host side of WIT `leadhost:plugin@0.2.0` (`wit/v0.2.0`): 0.1.0 plus
 //! the lead's campaign context in every slot's input, the lead's previous
-//! qualification in `qualify`'s, and the `duplicate-rule` world (declared;
-//! its slot is not served yet).
+//! qualification in `qualify`'s, its phone in the lead record, and the
+//! `duplicate-rule` world.
 //!
-//! Only the inputs changed for the three served worlds, so the typed calls,
+//! Only the inputs changed for 0.1.0's three worlds, so their typed calls,
 //! the answers' conversions and the qualification record are 0.1.0's
-//! source compiled against this version's generated types; `inputs.rs` is
-//! this version's own.
+//! source compiled against this version's generated types; `inputs.rs`,
+//! `lead.rs`, `matching.rs` (the new world's call) and `worlds.rs` (the
+//! four worlds as one) are this version's own.
 
 // Deliberately the same source as 0.1.0's, compiled against this
 // version's generated types.
@@ -17,11 +18,15 @@ mod calls;
 #[path = "v0_1_0/convert.rs"]
 mod convert;
 mod inputs;
+mod lead;
+mod matching;
 #[allow(clippy::duplicate_mod)]
 #[path = "v0_1_0/qualification.rs"]
 mod qualification;
+mod worlds;
 
-pub use calls::{Instance, Prepared, add_to_linker};
+pub use calls::add_to_linker;
+pub use worlds::{Instance, Prepared};
 
 /// The WIT version this module serves.
 pub const VERSION: &str = "0.2.0";
@@ -51,6 +56,16 @@ mod generated {
         wasmtime::component::bindgen!({
             path: "../../wit/v0.2.0",
             world: "routing-policy",
+            with: {
+                "leadhost:plugin/types@0.2.0": super::lead_definition::leadhost::plugin::types,
+                "leadhost:plugin/log@0.2.0": super::lead_definition::leadhost::plugin::log,
+            },
+        });
+    }
+    pub mod duplicate_rule {
+        wasmtime::component::bindgen!({
+            path: "../../wit/v0.2.0",
+            world: "duplicate-rule",
             with: {
                 "leadhost:plugin/types@0.2.0": super::lead_definition::leadhost::plugin::types,
                 "leadhost:plugin/log@0.2.0": super::lead_definition::leadhost::plugin::log,

@@ -38,6 +38,8 @@ pub enum EvalSlot {
     Nurture,
     /// `route` of a routing policy.
     Route,
+    /// `match-lead` of a duplicate rule (WIT 0.2.0).
+    Match,
 }
 
 /// Arguments of `leadhost eval`.

@@ -13,7 +13,7 @@ use super::eval_compare::{Difference, decision_only, differences};
 use super::eval_inputs::{Input, read_inputs};
 use super::{EvalArgs, EvalSlot};
 use crate::engine::{Refusal, check_assignment};
-use crate::model::{Config, NurtureInput, QualifyInput, RouteDecision, RouteInput};
+use crate::model::{Config, MatchInput, NurtureInput, QualifyInput, RouteDecision, RouteInput};
 use crate::runtime::{CallContext, Called, Plugin, Runtime, RuntimeConfig, Slot, SlotInput};
 
 /// One plug-in of the run: loaded once, on the first input that parses.
@@ -73,6 +73,7 @@ pub fn eval(
             EvalSlot::Qualify => answer::<QualifyInput>(input, &overrides, &mut sides),
             EvalSlot::Nurture => answer::<NurtureInput>(input, &overrides, &mut sides),
             EvalSlot::Route => answer::<RouteInput>(input, &overrides, &mut sides),
+            EvalSlot::Match => answer::<MatchInput>(input, &overrides, &mut sides),
         };
         let answers = match answers {
             Ok(answers) => answers,
@@ -120,6 +121,7 @@ trait HostCheck: SlotInput + serde::de::DeserializeOwned {
 
 impl HostCheck for QualifyInput {}
 impl HostCheck for NurtureInput {}
+impl HostCheck for MatchInput {}
 
 impl HostCheck for RouteInput {
     fn check(&self, answer: &RouteDecision) -> Result<(), Refusal> {

@@ -41,7 +41,8 @@ pub struct NewArgs {
     /// The language.
     #[arg(long, value_enum)]
     pub lang: super::scaffold::Lang,
-    /// The slot: `lead-definition`, `nurture-track` or `routing-policy`.
+    /// The slot: `lead-definition`, `nurture-track`, `routing-policy` or
+    /// `duplicate-rule` (Rust with `--wit 0.2` only: the world is new in 0.2.0).
     #[arg(long, value_parser = parse_slot)]
     pub slot: Slot,
     /// The plug-in's name (lowercase letters, digits and `-`): the folder,
@@ -52,8 +53,8 @@ pub struct NewArgs {
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
     /// The WIT version to build against: `0.1` (`leadhost:plugin@0.1.0`),
-    /// or `0.2` (0.2.0: the inputs carry the lead's campaign context; Rust,
-    /// Python and JavaScript).
+    /// or `0.2` (0.2.0: the inputs carry the lead's campaign context, and
+    /// the duplicate-rule world is new; Rust, Python and JavaScript).
     #[arg(long, value_enum, default_value = "0.1")]
     pub wit: super::scaffold::ScaffoldWit,
 }

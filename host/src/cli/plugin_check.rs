@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::plugin_common::PluginCliError;
-use crate::model::{NurtureInput, QualifyInput, RouteInput};
+use crate::model::{MatchInput, NurtureInput, QualifyInput, RouteInput};
 use crate::plugins::{cases_path, read_cases};
 use crate::runtime::{CallContext, Plugin, Runtime, RuntimeConfig, Slot, SlotInput};
 
@@ -19,7 +19,7 @@ pub struct PluginCheckArgs {
     pub file: PathBuf,
 }
 
-use crate::builtin::{SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE, script_runner};
+use crate::builtin::{SAMPLE_MATCH, SAMPLE_NURTURE, SAMPLE_QUALIFY, SAMPLE_ROUTE, script_runner};
 use crate::model::Config;
 use crate::plugins::is_script;
 use crate::runtime::ContentHash;
@@ -110,7 +110,8 @@ fn check_script(
     let _ = writeln!(report, "sha256   {}", ContentHash::of(bytes));
     match crate::plugins::load_plugin(runtime, file_name, bytes, None, &Config::new()) {
         Ok(plugin) => {
-            let runner = script_runner(plugin.slot());
+            let runner =
+                script_runner(plugin.slot()).expect("a script loaded for a slot scripts fill");
             let _ = writeln!(
                 report,
                 "world    {} (leadhost:plugin@{}), an admin script",
@@ -150,6 +151,7 @@ fn timed_call(plugin: &Plugin, file: &std::path::Path) -> String {
         Slot::LeadDefinition => time::<QualifyInput>(plugin, sample, SAMPLE_QUALIFY),
         Slot::NurtureTrack => time::<NurtureInput>(plugin, sample, SAMPLE_NURTURE),
         Slot::RoutingPolicy => time::<RouteInput>(plugin, sample, SAMPLE_ROUTE),
+        Slot::DuplicateRule => time::<MatchInput>(plugin, sample, SAMPLE_MATCH),
     };
     match result {
         Ok((micros, fuel)) => format!(

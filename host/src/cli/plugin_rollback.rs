@@ -20,7 +20,8 @@ pub struct RollbackArgs {
     /// The org.
     #[arg(long)]
     pub org: String,
-    /// The slot: `lead-definition`, `nurture-track` or `routing-policy`.
+    /// The slot: `lead-definition`, `nurture-track`, `routing-policy` or
+    /// `duplicate-rule`.
     #[arg(long, value_parser = parse_slot)]
     pub slot: Slot,
     /// The version: its sha256, or enough of its start to name one; add

@@ -95,6 +95,11 @@ pub enum ScaffoldError {
         /// Why.
         why: &'static str,
     },
+    /// The duplicate rule is scaffolded in Rust against WIT 0.2 only.
+    #[error(
+        "a duplicate rule is made in Rust for WIT 0.2 only (`--lang rust --wit 0.2`): the world is new in 0.2.0, and the other languages have no template for it yet; `plugins/standard-matching` is a complete one"
+    )]
+    NoDuplicateRuleScaffold,
     /// The folder exists and holds something; nothing is overwritten.
     #[error("{} already exists and is not an empty folder; choose another name or --dir", .0.display())]
     NotEmpty(PathBuf),
@@ -151,6 +156,9 @@ pub fn scaffold_from(
     dir: &Path,
 ) -> Result<Scaffolded, ScaffoldError> {
     validate_name(name)?;
+    if slot == Slot::DuplicateRule && (lang != Lang::Rust || wit != ScaffoldWit::V0_2) {
+        return Err(ScaffoldError::NoDuplicateRuleScaffold);
+    }
     if wit == ScaffoldWit::V0_2 {
         let refused = |lang, why| Err(ScaffoldError::NoWitScaffold { lang, why });
         match lang {
@@ -282,6 +290,7 @@ impl Values {
             Slot::LeadDefinition => ("qualify_input", "qualify"),
             Slot::NurtureTrack => ("nurture_input", "nurture"),
             Slot::RoutingPolicy => ("route_input", "route"),
+            Slot::DuplicateRule => ("match_input", "match"),
         };
         let artifact = match lang {
             Lang::Script => format!("{name}.rhai"),
@@ -295,6 +304,14 @@ impl Values {
                 templates::config_example(slot).to_string(),
             ),
             ("{{name}}", name.to_string()),
+            (
+                "{{wit_version}}",
+                match wit {
+                    ScaffoldWit::V0_1 => "0.1.0",
+                    ScaffoldWit::V0_2 => "0.2.0",
+                }
+                .to_string(),
+            ),
             ("{{slot}}", world.to_string()),
             ("{{world}}", world.to_string()),
             ("{{world_snake}}", world.replace('-', "_")),
@@ -397,7 +414,20 @@ mod tests {
         for lang in Lang::ALL {
             for slot in Slot::ALL {
                 let name = format!("{lang:?}-{}", slot.export()).to_lowercase();
-                let made = scaffold(lang, slot, &name, dir.path()).unwrap();
+                // A duplicate rule: in Rust for 0.2 only, refused otherwise.
+                let wit = match (lang, slot) {
+                    (Lang::Rust, Slot::DuplicateRule) => ScaffoldWit::V0_2,
+                    (_, Slot::DuplicateRule) => {
+                        let refused = scaffold(lang, slot, &name, dir.path()).unwrap_err();
+                        assert!(
+                            matches!(refused, ScaffoldError::NoDuplicateRuleScaffold),
+                            "{refused}"
+                        );
+                        continue;
+                    }
+                    _ => ScaffoldWit::V0_1,
+                };
+                let made = scaffold_for(lang, slot, wit, &name, dir.path()).unwrap();
                 assert!(
                     made.files
                         .contains(&made.folder.join(format!("{name}.cases.json")))

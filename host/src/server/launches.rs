@@ -2,7 +2,9 @@
 //! `[scheduler] launch_check_ms`, each org's campaigns due an announcement
 //! get their `campaign-launch` message (see
 //! [`crate::engine::Engine::announce_launches`]), one org at a time within
-//! that org's share of the workers.
+//! that org's share of the workers. An org whose share is all taken at
+//! that moment is looked at again next round: a busy org delays its own
+//! announcements, not every org's after it.
 
 use std::time::Duration;
 
@@ -27,7 +29,7 @@ pub async fn run(host: Host, every: Duration, mut stopped: watch::Receiver<bool>
 }
 
 /// One round over every org; an org whose round fails is logged and the
-/// others go on.
+/// others go on, and a busy one is left to the next round.
 fn announce_all(host: &Host) {
     let orgs = match host.engine.store().orgs() {
         Ok(orgs) => orgs,
@@ -37,7 +39,10 @@ fn announce_all(host: &Host) {
         }
     };
     for org in orgs {
-        let _turn = host.engine.shares().turn_blocking(&org.id);
+        let Some(_turn) = host.engine.shares().try_turn(&org.id) else {
+            tracing::debug!(org = %org.id, "the org's share is busy; its launches wait a round");
+            continue;
+        };
         if let Err(error) = host.engine.announce_launches(&org.id) {
             tracing::error!(org = %org.id, %error, "campaign launches not announced");
         }

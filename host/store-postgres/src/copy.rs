@@ -142,6 +142,7 @@ impl PostgresStore {
                 Kind::Tokens => continue,
                 Kind::Leads => "SELECT count(*) FROM leads WHERE org = $1",
                 Kind::Emails => "SELECT count(*) FROM emails WHERE org = $1",
+                Kind::MatchKeys => "SELECT count(*) FROM match_keys WHERE org = $1",
                 Kind::Activities => "SELECT count(*) FROM activities WHERE org = $1",
                 Kind::Events => "SELECT count(*) FROM events WHERE org = $1",
                 Kind::Decisions => "SELECT count(*) FROM decisions WHERE org = $1",
@@ -283,6 +284,10 @@ async fn statement(
         Row::Email { org, email, lead } => (
             "INSERT INTO emails (org, email, lead) VALUES ($1, $2, $3)",
             vec![param(org), param(email), param(lead)],
+        ),
+        Row::MatchKey { org, key, lead } => (
+            "INSERT INTO match_keys (org, key, lead) VALUES ($1, $2, $3)",
+            vec![param(org), param(key), param(lead)],
         ),
         Row::Activity {
             org,

@@ -23,6 +23,7 @@ use waits::{Waits, prepared};
 mod campaigns;
 mod copy;
 mod lead_ids;
+mod match_keys;
 mod notices;
 mod outbox;
 mod plugin_versions;

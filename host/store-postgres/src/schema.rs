@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_plugin_history_marks.sql"),
     include_str!("../migrations/0005_expectations.sql"),
     include_str!("../migrations/0006_campaigns.sql"),
+    include_str!("../migrations/0007_match_keys.sql"),
 ];
 
 /// The table recording which versions were applied.

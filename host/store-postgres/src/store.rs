@@ -142,6 +142,15 @@ impl Store for PostgresStore {
         )
     }
 
+    fn leads_by_match_keys(
+        &self,
+        org: &str,
+        match_keys: &[String],
+        per_key: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.leads_by_keys(org, match_keys, per_key)
+    }
+
     fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError> {
         let rows = self.rows(
             "SELECT lead FROM emails WHERE org = $1 AND email = $2",

@@ -221,6 +221,19 @@ impl PostgresStore {
                 vec![text(&org), text(email), text(id)],
             ));
         }
+        if let Some((email, id)) = &commit.email_moved {
+            statements.push((
+                "UPDATE emails SET lead = $3 WHERE org = $1 AND email = $2",
+                vec![text(&org), text(email), text(id)],
+            ));
+        }
+        if !commit.match_keys.is_empty() {
+            statements.push((
+                "INSERT INTO match_keys (org, key, lead) SELECT $1, key, $3 FROM unnest($2::text[]) AS key \
+                 ON CONFLICT DO NOTHING",
+                vec![text(&org), param(commit.match_keys.clone()), text(&lead)],
+            ));
+        }
         for (seq, activity) in &commit.activities {
             statements.push((
                 "INSERT INTO activities (org, lead, seq, value) VALUES ($1, $2, $3, $4) \

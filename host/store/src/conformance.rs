@@ -35,7 +35,8 @@ pub use campaigns::{a_campaign_is_written_only_as_read, campaigns_are_kept_per_o
 pub use contention::same_lead_writers_serialise_by_revision;
 pub use inputs::inputs_are_kept_per_org_by_digest_and_expire_by_age;
 pub use lookups::{
-    an_email_finds_its_lead_or_numbers_a_new_one, routing_reads_the_reps_and_the_account_owner,
+    an_email_finds_its_lead_or_numbers_a_new_one, blocking_keys_find_an_orgs_newest_leads,
+    routing_reads_the_reps_and_the_account_owner,
 };
 pub use outbox::{
     an_outbox_message_is_retried_buried_and_replayed, call_tasks_change_in_place_per_org,
@@ -86,6 +87,7 @@ macro_rules! store_conformance {
             what_a_commit_acknowledged_survives_a_restart,
             orgs_tokens_and_reps_read_back,
             campaigns_are_kept_per_org_by_id,
+            blocking_keys_find_an_orgs_newest_leads,
             a_campaign_is_written_only_as_read,
             plugin_versions_read_back_oldest_first_and_take_an_impact,
             plugin_files_and_history_marks_are_shared_only_by_a_shared_store,

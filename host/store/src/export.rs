@@ -22,6 +22,8 @@ pub enum Kind {
     Leads,
     /// Normalized e-mail → lead.
     Emails,
+    /// Blocking keys → leads (duplicate matching's candidates).
+    MatchKeys,
     /// Timeline activities.
     Activities,
     /// Timeline host events.
@@ -56,11 +58,12 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in copy order.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Orgs,
         Kind::Tokens,
         Kind::Leads,
         Kind::Emails,
+        Kind::MatchKeys,
         Kind::Activities,
         Kind::Events,
         Kind::Decisions,
@@ -85,6 +88,7 @@ impl Kind {
             Kind::Tokens => "tokens",
             Kind::Leads => "leads",
             Kind::Emails => "emails",
+            Kind::MatchKeys => "match_keys",
             Kind::Activities => "activities",
             Kind::Events => "events",
             Kind::Decisions => "decisions",
@@ -132,6 +136,12 @@ pub enum Row {
     Email {
         org: String,
         email: String,
+        lead: String,
+    },
+    /// A blocking key and a lead indexed under it.
+    MatchKey {
+        org: String,
+        key: String,
         lead: String,
     },
     /// A timeline activity.
@@ -238,6 +248,7 @@ impl Row {
             Row::Account { .. } => Kind::Accounts,
             Row::Rep { .. } => Kind::Reps,
             Row::Campaign { .. } => Kind::Campaigns,
+            Row::MatchKey { .. } => Kind::MatchKeys,
             Row::Outbox { .. } => Kind::Outbox,
             Row::DeadLetter { .. } => Kind::DeadLetters,
             Row::CallTask { .. } => Kind::CallTasks,

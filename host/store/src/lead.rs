@@ -236,6 +236,11 @@ pub struct LeadRecord {
     /// before this field existed read as none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_campaign: Option<String>,
+    /// What duplicate matching knows of it (a review waiting, candidates
+    /// turned down, the lead it was merged into). Records written before
+    /// this field existed read as empty.
+    #[serde(default, skip_serializing_if = "crate::MatchState::is_empty")]
+    pub matching: crate::MatchState,
     /// Every stage it entered, oldest first: the funnel's raw material.
     pub path: Vec<StageEntry>,
     /// Fingerprints of the distinct submissions it received (the one that
@@ -276,6 +281,7 @@ impl LeadRecord {
             lapsed_reps: Vec::new(),
             quick_wakes: 0,
             latest_campaign,
+            matching: crate::MatchState::default(),
             path: vec![StageEntry {
                 stage: StageKind::New,
                 at: now,

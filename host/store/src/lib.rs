@@ -21,6 +21,7 @@ mod keys;
 mod lead;
 pub mod lead_ids;
 mod lead_summary;
+mod match_state;
 mod options;
 mod org;
 mod outbox;
@@ -41,6 +42,7 @@ pub use import_job::{
 };
 pub use lead::{LeadRecord, LeadStage, StageEntry, StageKind};
 pub use lead_summary::LeadSummary;
+pub use match_state::{MatchState, PossibleDuplicate};
 pub use options::{CACHE_BYTES, Durability, SledOptions};
 pub use org::{Assignment, OrgRecord, OutboxKind, OutboxMessage, TokenRecord};
 pub use outbox::{Attempts, CallTask, DeadLetter, OutboxStore, Pending};
@@ -137,8 +139,18 @@ impl From<::sled::Error> for StoreError {
 pub struct Commit {
     /// The lead's new record (`None` leaves the lead alone).
     pub lead: Option<LeadRecord>,
-    /// `(e-mail, lead id)` to index, for a new lead.
+    /// `(e-mail, lead id)` to index, for a new lead (or, for a lead that a
+    /// duplicate rule merged, another address of that lead).
     pub email: Option<(String, String)>,
+    /// `(e-mail, lead id)`: an e-mail already indexed that finds another
+    /// lead from now on (a lead merged into its duplicate).
+    pub email_moved: Option<(String, String)>,
+    /// Blocking keys (`email-domain:acme.example`) to index the lead under,
+    /// on top of those it has: a duplicate rule's candidates are found by
+    /// them ([`Store::leads_by_match_keys`]). None is taken away: a lead's
+    /// fields only fill in, and a stale entry costs a candidate the rule
+    /// turns down.
+    pub match_keys: Vec<String>,
     /// Activities to append, with their sequence numbers.
     pub activities: Vec<(u64, Activity)>,
     /// Events to append, with their sequence numbers.
@@ -256,6 +268,16 @@ pub trait Store:
     }
     /// A lead by id.
     fn lead(&self, org: &str, id: &str) -> Result<Option<LeadRecord>, StoreError>;
+    /// The leads of `org` indexed under each of `match_keys` (see
+    /// [`Commit::match_keys`]), as `(key, lead id)`: for each key its
+    /// newest `per_key` leads, newest first. A key shared by every lead
+    /// of a big account costs `per_key` reads, not the account's size.
+    fn leads_by_match_keys(
+        &self,
+        org: &str,
+        match_keys: &[String],
+        per_key: usize,
+    ) -> Result<Vec<(String, String)>, StoreError>;
     /// The id of the lead with this normalized e-mail.
     fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError>;
     /// Calls `visit` for each of an org's leads with an id after `after`

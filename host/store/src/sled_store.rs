@@ -17,7 +17,7 @@ use super::{
 use leadhost_model::{Activity, Campaign, Rep, Time};
 
 /// The trees, in the order a commit's writes name them.
-const TREES: [&str; 23] = [
+const TREES: [&str; 24] = [
     "orgs",
     "leads",
     "emails",
@@ -41,6 +41,7 @@ const TREES: [&str; 23] = [
     "decisions_by_slot",
     "lead_summaries",
     "campaigns",
+    "match_keys",
 ];
 const ORGS: usize = 0;
 const LEADS: usize = 1;
@@ -74,6 +75,8 @@ const DECISIONS_BY_SLOT: usize = 20;
 const LEAD_SUMMARIES: usize = 21;
 /// Campaigns, keyed `org \0 id`.
 const CAMPAIGNS: usize = 22;
+/// `org \0 key \0 lead` → (): the blocking-key index ([`match_keys`]).
+const MATCH_KEYS: usize = 23;
 
 /// The sled store. Cheap to clone.
 #[derive(Clone)]
@@ -192,6 +195,15 @@ impl Store for SledStore {
 
     fn lead_by_email(&self, org: &str, email: &str) -> Result<Option<String>, StoreError> {
         self.get(EMAILS, &keys::scoped(org, email))
+    }
+
+    fn leads_by_match_keys(
+        &self,
+        org: &str,
+        match_keys: &[String],
+        per_key: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.leads_by_keys(org, match_keys, per_key)
     }
 
     fn scan_leads_after(
@@ -458,6 +470,7 @@ mod durable;
 mod export;
 mod import_jobs;
 mod inputs;
+mod match_keys;
 mod open;
 mod outbox;
 mod recent;

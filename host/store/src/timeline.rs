@@ -40,6 +40,25 @@ pub enum EventKind {
     },
     /// Someone asked for the failed step to run again.
     RetryRequested,
+    /// Another lead, the same person by the org's duplicate rule or a
+    /// reviewer, was merged into this one: what it brought is here now.
+    DuplicateMerged {
+        /// The lead merged in (left discarded, naming this one).
+        duplicate: String,
+        /// Its e-mail address, which now finds this lead.
+        email: String,
+        /// How sure the rule was, 0 to 1.
+        confidence: f64,
+        /// The rule's reasons.
+        reasons: Vec<String>,
+        /// Who merged: `rule` (above the org's `merge_at`) or `review`.
+        by: String,
+    },
+    /// A reviewer said the candidate the rule proposed is someone else.
+    DuplicateDismissed {
+        /// The candidate turned down.
+        candidate: String,
+    },
     /// The rep did not accept the lead within the org's SLA: it goes back
     /// to routing without them.
     SlaLapsed {

@@ -60,7 +60,9 @@ fn a_compile_over_its_cpu_budget_is_stopped_and_refused_and_leaves_nothing_behin
     let upload = |name: &str, bytes: &[u8]| upload(&serving, &token, name, bytes);
     // The script runner (an interpreter, ~2.6 MB) takes seconds of CPU to
     // compile; a rule plug-in (below) about half a second, engine set-up included.
-    let runner = leadhost::builtin::script_runner(Slot::LeadDefinition).bytes;
+    let runner = leadhost::builtin::script_runner(Slot::LeadDefinition)
+        .unwrap()
+        .bytes;
     let (status, body) = upload("big-interpreter", runner);
     assert_eq!(status, 422, "{body}");
     assert!(

@@ -185,15 +185,40 @@ fn every_language_and_slot_scaffolds_a_plugin_that_builds_and_passes_its_cases()
 #[test]
 fn rust_python_and_js_scaffold_for_wit_0_2_and_c_and_scripts_say_they_cannot() {
     let dir = tempfile::tempdir().unwrap();
-    let failures: Vec<String> = ["rust", "python", "js"]
-        .iter()
-        .filter_map(|lang| {
-            make_and_test_for(dir.path(), lang, "lead-definition", "0.2")
-                .err()
-                .map(|error| format!("{lang}: {error}"))
-        })
-        .collect();
+    let failures: Vec<String> = [
+        ("rust", "lead-definition"),
+        ("python", "lead-definition"),
+        ("js", "lead-definition"),
+        ("rust", "duplicate-rule"),
+    ]
+    .iter()
+    .filter_map(|(lang, slot)| {
+        make_and_test_for(dir.path(), lang, slot, "0.2")
+            .err()
+            .map(|error| format!("{lang} {slot}: {error}"))
+    })
+    .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The duplicate rule, new in 0.2.0, has a Rust scaffold only.
+    let refused = leadhost(&[
+        "plugin",
+        "new",
+        "--lang",
+        "python",
+        "--slot",
+        "duplicate-rule",
+        "--wit",
+        "0.2",
+        "matcher",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        error.contains("a duplicate rule is made in Rust for WIT 0.2 only"),
+        "{error}"
+    );
     for lang in ["c", "script"] {
         let refused = leadhost(&[
             "plugin",

@@ -42,6 +42,7 @@ fn seen_by(org: &TestOrg, rep: &str, days: i64) -> Vec<(String, Vec<String>)> {
         .unwrap()
         .into_iter()
         .map(|seen| {
+            assert_eq!(seen.leads_total, seen.leads.len() as u64, "all listed");
             let leads = seen.leads.into_iter().map(|lead| lead.id).collect();
             (seen.campaign.id, leads)
         })
@@ -203,23 +204,41 @@ fn a_launch_is_announced_once_at_its_notice_even_across_a_restart() {
     assert_eq!(launches(&engine), announced);
 
     // A moved launch is news: announced again at its new notice.
+    let first_launch = start_time() + Duration::days(5);
     let moved: Time = start_time() + Duration::days(9);
-    engine
-        .update_campaign("acme", "dach-webinar", |campaign| {
-            campaign.launch_at = moved
-        })
-        .unwrap();
-    assert_eq!(
+    let move_to = |at: Time| {
         engine
-            .campaign("acme", "dach-webinar")
+            .update_campaign("acme", "dach-webinar", |campaign| campaign.launch_at = at)
             .unwrap()
-            .launch_announced_at,
-        None
+    };
+    let stored = move_to(moved);
+    assert_eq!(
+        stored.announced_launch_at,
+        Some(first_launch),
+        "what sales was told"
     );
     assert_eq!(engine.announce_launches("acme").unwrap(), 0);
     clock.set(moved - Duration::days(3));
     assert_eq!(engine.announce_launches("acme").unwrap(), 1);
     assert_eq!(launches(&engine).len(), 2);
+    // Moved away and back: sales was told this launch; no news.
+    move_to(moved + Duration::days(1));
+    move_to(moved);
+    clock.advance(Duration::hours(2));
+    assert_eq!(engine.announce_launches("acme").unwrap(), 0);
+    // Moved again: news, but one message an hour at most.
+    clock.set(moved - Duration::days(1));
+    move_to(moved + Duration::days(1));
+    assert_eq!(engine.announce_launches("acme").unwrap(), 1);
+    move_to(moved + Duration::days(2));
+    assert_eq!(
+        engine.announce_launches("acme").unwrap(),
+        0,
+        "within the hour"
+    );
+    clock.advance(Duration::hours(1));
+    assert_eq!(engine.announce_launches("acme").unwrap(), 1);
+    assert_eq!(launches(&engine).len(), 4);
     // A change that leaves the launch alone keeps the announcement.
     engine
         .update_campaign("acme", "dach-webinar", |campaign| {
@@ -227,7 +246,7 @@ fn a_launch_is_announced_once_at_its_notice_even_across_a_restart() {
         })
         .unwrap();
     assert_eq!(engine.announce_launches("acme").unwrap(), 0);
-    assert_eq!(launches(&engine).len(), 2);
+    assert_eq!(launches(&engine).len(), 4);
 }
 
 #[test]

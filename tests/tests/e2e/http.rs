@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod connections;
 pub mod contract;
 pub mod dashboard;
+pub mod duplicates;
 pub mod flow;
 pub mod import_jobs;
 pub mod input;

@@ -38,11 +38,16 @@ pub(crate) fn sees_campaigns(shared: &Shared, org: &str, slot: Slot) -> bool {
 }
 
 /// Whether `campaign` is running at `now` or launches within [`AHEAD`].
+/// Checked sums: a campaign dated at the edge of time is not current, it
+/// does not panic.
 fn current(campaign: &Campaign, now: Time) -> bool {
     let end = campaign
         .end_at
-        .unwrap_or(campaign.launch_at + RUNNING_WITHOUT_END);
-    campaign.archived_at.is_none() && campaign.launch_at <= now + AHEAD && end > now
+        .or_else(|| campaign.launch_at.checked_add_signed(RUNNING_WITHOUT_END));
+    let horizon = now.checked_add_signed(AHEAD);
+    campaign.archived_at.is_none()
+        && horizon.is_some_and(|horizon| campaign.launch_at <= horizon)
+        && end.is_some_and(|end| end > now)
 }
 
 /// `record`'s campaign context at `now`: its first campaign, then its
@@ -77,8 +82,52 @@ pub(crate) fn campaign_context(
     }
     campaigns
         .iter()
-        .filter(|campaign| current(campaign, now) && targets(campaign, record))
+        .filter(|campaign| current(campaign, now) && targets(&campaign.target.matcher(), record))
         .take(TARGETED_MAX)
         .for_each(|campaign| add(campaign, CampaignTouch::Targeted));
     Ok(context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campaign(launch_at: Time, end_at: Option<Time>) -> Campaign {
+        let mut campaign: Campaign = serde_json::from_value(serde_json::json!({
+            "id": "c", "name": "C", "launch_at": "2026-12-10T09:00:00Z"
+        }))
+        .unwrap();
+        campaign.launch_at = launch_at;
+        campaign.end_at = end_at;
+        campaign
+    }
+
+    #[test]
+    fn a_campaign_runs_from_a_month_before_launch_to_its_end_and_the_edge_of_time_does_not_panic() {
+        let now: Time = "2026-12-01T09:00:00Z".parse().unwrap();
+        let days = Duration::days;
+        assert!(
+            current(&campaign(now + days(29), None), now),
+            "launching soon"
+        );
+        assert!(
+            !current(&campaign(now + days(31), None), now),
+            "too far out"
+        );
+        assert!(
+            current(&campaign(now - days(29), None), now),
+            "running, no end"
+        );
+        assert!(
+            !current(&campaign(now - days(31), None), now),
+            "a month past its launch"
+        );
+        assert!(
+            !current(&campaign(now - days(5), Some(now - days(1))), now),
+            "ended"
+        );
+        let last = Time::MAX_UTC - days(1);
+        assert!(!current(&campaign(last, None), now));
+        assert!(!current(&campaign(now, None), Time::MAX_UTC - days(1)));
+    }
 }

@@ -58,6 +58,7 @@ impl Engine {
             *campaign = Campaign {
                 archived_at: campaign.archived_at,
                 launch_announced_at: campaign.launch_announced_at,
+                announced_launch_at: campaign.announced_launch_at,
                 ..described.clone()
             };
         });

@@ -13,16 +13,27 @@ use crate::model::{Campaign, Time};
 use crate::store::{OutboxKind, OutboxMessage};
 use crate::{Engine, EngineError};
 
+/// Least time between two announcements of one campaign: an admin moving
+/// a launch back and forth sends sales one message an hour at most.
+pub const ANNOUNCE_GAP: chrono::Duration = chrono::Duration::hours(1);
+
 /// Whether `campaign` is to be announced at `now` with `notice`: not
-/// archived, not announced since its launch was set, launching after
-/// `now` and no more than `notice` after it. A campaign that has already
-/// launched (created late, or the host was down) is not announced: its
-/// news is in its leads.
+/// archived, its launch not the one last announced (a moved launch is
+/// news, one moved back is not), no announcement within [`ANNOUNCE_GAP`],
+/// launching after `now` and no more than `notice` after it. A campaign
+/// that has already launched (created late, or the host was down) is not
+/// announced: its news is in its leads.
 pub(super) fn due(campaign: &Campaign, now: Time, notice: chrono::Duration) -> bool {
     campaign.archived_at.is_none()
-        && campaign.launch_announced_at.is_none()
+        && campaign.announced_launch_at != Some(campaign.launch_at)
+        && campaign
+            .launch_announced_at
+            .is_none_or(|at| now.signed_duration_since(at) >= ANNOUNCE_GAP)
         && campaign.launch_at > now
-        && campaign.launch_at - notice <= now
+        && campaign
+            .launch_at
+            .checked_sub_signed(notice)
+            .is_none_or(|from| from <= now)
 }
 
 impl Engine {
@@ -50,14 +61,16 @@ impl Engine {
         let _campaigns = self.shared.locks.campaigns(org);
         let mut announced = 0;
         for read in due {
+            let target = read.target.matcher();
             let mut reps: BTreeMap<String, u64> = BTreeMap::new();
-            for record in held.iter().filter(|record| targets(&read, record)) {
+            for record in held.iter().filter(|record| targets(&target, record)) {
                 if let Some(owner) = &record.owner {
                     *reps.entry(owner.clone()).or_default() += 1;
                 }
             }
             let campaign = Campaign {
                 launch_announced_at: Some(now),
+                announced_launch_at: Some(read.launch_at),
                 ..read.clone()
             };
             let message = OutboxMessage {
@@ -110,9 +123,30 @@ mod tests {
         let now = at("2026-12-08T00:00:00Z");
         let announced = Campaign {
             launch_announced_at: Some(now),
+            announced_launch_at: Some(campaign.launch_at),
             ..campaign.clone()
         };
         assert!(!due(&announced, now, notice));
+        assert!(
+            !due(&announced, now + chrono::Duration::hours(5), notice),
+            "its launch was announced"
+        );
+        let moved = Campaign {
+            launch_at: at("2026-12-10T10:00:00Z"),
+            ..announced.clone()
+        };
+        assert!(
+            !due(
+                &moved,
+                now + ANNOUNCE_GAP - chrono::Duration::seconds(1),
+                notice
+            ),
+            "too soon after the last"
+        );
+        assert!(
+            due(&moved, now + ANNOUNCE_GAP, notice),
+            "a moved launch is news"
+        );
         let archived = Campaign {
             archived_at: Some(now),
             ..campaign

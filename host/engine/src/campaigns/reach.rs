@@ -7,17 +7,25 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use super::CampaignQuery;
-use crate::model::Campaign;
+use crate::model::{Campaign, TargetMatcher};
 use crate::store::{LeadRecord, StageKind};
 use crate::{Engine, EngineError};
+
+/// Most leads a campaign of the per-rep view lists; `leads_total` counts
+/// them all. A rep reads a list, and a response stays small whatever a
+/// rep holds.
+pub const REP_LEADS_SHOWN_MAX: usize = 100;
 
 /// An upcoming campaign and the open leads of one rep it targets.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RepCampaign {
     /// The campaign.
     pub campaign: Campaign,
-    /// The rep's open leads it targets, by id.
+    /// The rep's open leads it targets, by id, at most
+    /// [`REP_LEADS_SHOWN_MAX`] (100).
     pub leads: Vec<TargetedLead>,
+    /// How many of the rep's open leads it targets, those listed or not.
+    pub leads_total: u64,
 }
 
 /// A lead a campaign targets, as a rep needs to recognise it.
@@ -56,14 +64,14 @@ fn open(stage: StageKind) -> bool {
     )
 }
 
-/// Whether `campaign` targets `record`'s lead (its qualification's segment
-/// standing for the lead's).
-pub(super) fn targets(campaign: &Campaign, record: &LeadRecord) -> bool {
+/// Whether `target` (a campaign's, made ready) takes in `record`'s lead,
+/// its qualification's segment standing for the lead's.
+pub(super) fn targets(target: &TargetMatcher, record: &LeadRecord) -> bool {
     let segment = record
         .qualification
         .as_ref()
         .and_then(|qualification| qualification.segment.as_deref());
-    campaign.target.matches(&record.lead, segment)
+    target.matches(&record.lead, segment)
 }
 
 impl Engine {
@@ -72,7 +80,8 @@ impl Engine {
     /// leads; campaigns that target none of them are left out.
     ///
     /// Reads the org's lead summaries (~150 bytes each) and the full
-    /// records of the rep's open leads only.
+    /// records of the rep's open leads only; each campaign lists at most
+    /// [`REP_LEADS_SHOWN_MAX`] leads, soonest created first.
     ///
     /// Errors: [`EngineError::UnknownRep`]; [`EngineError::UnknownOrg`].
     pub fn rep_campaigns(
@@ -106,12 +115,20 @@ impl Engine {
         Ok(campaigns
             .into_iter()
             .filter_map(|campaign| {
-                let leads: Vec<TargetedLead> = held
-                    .iter()
-                    .filter(|record| targets(&campaign, record))
-                    .map(TargetedLead::of)
-                    .collect();
-                (!leads.is_empty()).then_some(RepCampaign { campaign, leads })
+                let target = campaign.target.matcher();
+                let mut leads = Vec::new();
+                let mut leads_total = 0;
+                for record in held.iter().filter(|record| targets(&target, record)) {
+                    leads_total += 1;
+                    if leads.len() < REP_LEADS_SHOWN_MAX {
+                        leads.push(TargetedLead::of(record));
+                    }
+                }
+                (leads_total > 0).then_some(RepCampaign {
+                    campaign,
+                    leads,
+                    leads_total,
+                })
             })
             .collect())
     }

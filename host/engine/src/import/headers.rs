@@ -13,11 +13,12 @@ use serde::Serialize;
 use super::ImportError;
 
 /// Text fields of a lead, by their JSON name.
-pub(super) const TEXT_FIELDS: [&str; 10] = [
+pub(super) const TEXT_FIELDS: [&str; 11] = [
     "email",
     "name",
     "company",
     "domain",
+    "phone",
     "title",
     "industry",
     "country",
@@ -66,6 +67,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("website_url", "domain"),
     ("company_domain_name", "domain"),
     ("company_domain", "domain"),
+    // Phone. Salesforce: `Phone`; HubSpot: `Phone Number`. A mobile stays
+    // a custom field: one export often has both, and a second column for
+    // `phone` would be skipped.
+    ("phone_number", "phone"),
+    ("telephone", "phone"),
+    ("business_phone", "phone"),
     // Title and size. Salesforce: `No. of Employees` (`NumberOfEmployees`);
     // HubSpot: `Number of Employees` (`numemployees`, often a band `25-50`).
     ("job_title", "title"),
@@ -100,8 +107,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("date_created", "created_at"),
     ("creation_date", "created_at"),
     ("created", "created_at"),
-    // Phones stay custom fields, under one name whatever the export says.
-    ("phone_number", "custom.phone"),
+    // Mobiles stay custom fields, under one name whatever the export says.
     ("mobile_phone_number", "custom.mobile_phone"),
     ("mobilephone", "custom.mobile_phone"),
 ];

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::model::{Config, NurtureInput, QualifyInput, RouteInput};
+use crate::model::{Config, MatchInput, NurtureInput, QualifyInput, RouteInput};
 use crate::runtime::{CallContext, Cause, Plugin, Slot, SlotInput};
 
 /// One case.
@@ -191,6 +191,7 @@ fn run(
                     Slot::LeadDefinition => call::<QualifyInput>(plugin, &context, case, config),
                     Slot::NurtureTrack => call::<NurtureInput>(plugin, &context, case, config),
                     Slot::RoutingPolicy => call::<RouteInput>(plugin, &context, case, config),
+                    Slot::DuplicateRule => call::<MatchInput>(plugin, &context, case, config),
                 },
             };
             let transient = matches!(&called, Err(Failed::Call(cause)) if cause.is_transient());
@@ -267,7 +268,7 @@ macro_rules! with_config {
         }
     )*};
 }
-with_config!(QualifyInput, NurtureInput, RouteInput);
+with_config!(QualifyInput, NurtureInput, RouteInput, MatchInput);
 
 /// The first place where `actual` does not match the subset `expected`.
 pub fn difference(expected: &Value, actual: &Value, at: &str) -> Option<String> {

@@ -196,11 +196,7 @@ impl PluginLoader {
         if serving.plugin.id() != plugin.id() || serving.config == *config {
             return Ok(());
         }
-        let example = match slot {
-            Slot::LeadDefinition => crate::builtin::SAMPLE_QUALIFY,
-            Slot::NurtureTrack => crate::builtin::SAMPLE_NURTURE,
-            Slot::RoutingPolicy => crate::builtin::SAMPLE_ROUTE,
-        };
+        let example = crate::builtin::sample_input(slot);
         let mut input: serde_json::Value =
             serde_json::from_str(example).expect("the example inputs are JSON");
         if let Some(input) = input.as_object_mut() {

@@ -171,6 +171,9 @@ impl PluginLoader {
             .settings()
             .set_announcements(org, file.announcements.clone());
         self.engine.settings().set_goals(org, file.goals.clone());
+        self.engine
+            .settings()
+            .set_matching(org, file.matching.clone());
         for rep in &file.reps {
             self.engine.put_rep(org, rep.clone())?;
         }

@@ -105,6 +105,10 @@ pub struct OrgFile {
     /// `[webhooks.<event>]`: where the org's outbox messages go.
     #[serde(default, skip_serializing_if = "Webhooks::is_unset")]
     pub webhooks: Webhooks,
+    /// `[matching]`: how sure the duplicate rule must be to merge a new
+    /// lead, and to hold it for review.
+    #[serde(default, skip_serializing_if = "crate::MatchingSettings::is_unset")]
+    pub matching: crate::MatchingSettings,
     /// `[announcements]`: how far ahead sales hears of a campaign launch.
     #[serde(default, skip_serializing_if = "AnnouncementSettings::is_unset")]
     pub announcements: AnnouncementSettings,
@@ -130,6 +134,9 @@ pub struct SlotEntries {
     pub nurture_track: Option<SlotEntry>,
     /// `[plugins.routing-policy]`.
     pub routing_policy: Option<SlotEntry>,
+    /// `[plugins.duplicate-rule]`: optional; without one, leads are matched
+    /// by e-mail alone.
+    pub duplicate_rule: Option<SlotEntry>,
 }
 
 impl SlotEntries {
@@ -139,6 +146,7 @@ impl SlotEntries {
             Slot::LeadDefinition => self.lead_definition.as_ref(),
             Slot::NurtureTrack => self.nurture_track.as_ref(),
             Slot::RoutingPolicy => self.routing_policy.as_ref(),
+            Slot::DuplicateRule => self.duplicate_rule.as_ref(),
         }
     }
 
@@ -148,6 +156,7 @@ impl SlotEntries {
             Slot::LeadDefinition => &mut self.lead_definition,
             Slot::NurtureTrack => &mut self.nurture_track,
             Slot::RoutingPolicy => &mut self.routing_policy,
+            Slot::DuplicateRule => &mut self.duplicate_rule,
         };
         *place = Some(entry);
     }
@@ -278,6 +287,7 @@ impl OrgFile {
         }
         crate::goals::check_goals(&file.goals)
             .and_then(|()| crate::campaigns::check_file_campaigns(&file.campaigns))
+            .and_then(|()| file.matching.check())
             .map_err(|message| OrgFileError::Parse {
                 path: path.to_path_buf(),
                 message,

@@ -11,7 +11,7 @@
 //! config (`script`, `script-name`) over the org's, where the engine reads it.
 
 use crate::builtin;
-use crate::model::{Config, NurtureInput, QualifyInput, RouteInput, Scalar};
+use crate::model::{Config, MatchInput, NurtureInput, QualifyInput, RouteInput, Scalar};
 use crate::runtime::{
     CallContext, Cancel, Cause, ContentHash, Plugin, PluginError, PluginId, Runtime, Slot,
     SlotInput,
@@ -120,12 +120,13 @@ fn load_script(
             text.len()
         ))));
     }
+    let Some(runner) = builtin::script_runner(slot) else {
+        return Err(fail(Cause::Invalid(format!(
+            "no admin script fills the {slot} slot: give it a component"
+        ))));
+    };
     let runner = runtime
-        .load(
-            "script-runner",
-            builtin::script_runner(slot).bytes,
-            Some(slot),
-        )
+        .load("script-runner", runner.bytes, Some(slot))
         .map_err(|error| fail(error.cause))?;
     // The runner is first-party: keep its compiled code whatever comes of
     // the script (it takes seconds to compile).
@@ -214,6 +215,7 @@ fn probe(plugin: &Plugin, config: &Config) -> Result<(), PluginError> {
         Slot::LeadDefinition => call::<QualifyInput>(plugin, builtin::SAMPLE_QUALIFY, config),
         Slot::NurtureTrack => call::<NurtureInput>(plugin, builtin::SAMPLE_NURTURE, config),
         Slot::RoutingPolicy => call::<RouteInput>(plugin, builtin::SAMPLE_ROUTE, config),
+        Slot::DuplicateRule => call::<MatchInput>(plugin, builtin::SAMPLE_MATCH, config),
     }
 }
 

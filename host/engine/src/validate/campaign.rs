@@ -16,6 +16,15 @@ const TEXT_MAX: usize = 200;
 const TARGET_ENTRIES_MAX: usize = 100;
 /// Longest entry of a target's list, in characters.
 const ENTRY_MAX: usize = 100;
+/// Most bytes of all the target's entries together (UTF-8): every
+/// listing carries the target, and an org keeps up to 1,000 campaigns,
+/// so a listing stays under ~10 MB whatever an org writes.
+pub const TARGET_BYTES_MAX: usize = 4 * 1024;
+/// The earliest year a campaign's dates may fall in.
+const YEAR_FIRST: i32 = 1970;
+/// The latest year a campaign's dates may fall in: four-digit years, so
+/// every sum of a date and a window the host makes stays in range.
+const YEAR_LAST: i32 = 9999;
 
 /// Whether `id` can name a campaign: 1 to [`CAMPAIGN_ID_MAX`] of ASCII
 /// letters, digits, `-`, `_` and `.` (it goes into URLs as it is).
@@ -32,9 +41,10 @@ pub fn campaign_id_ok(id: &str) -> bool {
 ///
 /// # Errors
 /// Every problem found, each naming its field: `id`, `name`, `channel`,
-/// `offer`, `owner`, `end_at` (before `launch_at`), `budget` (negative or
-/// not a number), `target.<list>[N]`, `target.company_size_max` (below
-/// the least).
+/// `offer`, `owner`, `launch_at` and `end_at` (outside the years 1970 to
+/// 9999; `end_at` before `launch_at`), `budget` (negative or not a
+/// number), `target.<list>[N]`, `target` (over [`TARGET_BYTES_MAX`]
+/// together), `target.company_size_max` (below the least).
 pub fn check_campaign(mut campaign: Campaign) -> Result<Campaign, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !campaign_id_ok(&campaign.id) {
@@ -62,6 +72,19 @@ pub fn check_campaign(mut campaign: Campaign) -> Result<Campaign, Vec<FieldError
                 None
             }
         };
+    }
+    for (field, date) in [
+        ("launch_at", Some(campaign.launch_at)),
+        ("end_at", campaign.end_at),
+    ] {
+        if let Some(date) = date
+            && !(YEAR_FIRST..=YEAR_LAST).contains(&chrono::Datelike::year(&date))
+        {
+            errors.push(FieldError::new(
+                field,
+                format!("{date} is outside the years {YEAR_FIRST} to {YEAR_LAST}"),
+            ));
+        }
     }
     if campaign.end_at.is_some_and(|end| end < campaign.launch_at) {
         errors.push(FieldError::new("end_at", "is before `launch_at`"));
@@ -102,6 +125,24 @@ pub fn check_campaign(mut campaign: Campaign) -> Result<Campaign, Vec<FieldError
                 Err(problem) => errors.push(FieldError::new(field(), problem)),
             }
         }
+    }
+    let bytes: usize = [
+        &target.segments,
+        &target.industries,
+        &target.titles,
+        &target.countries,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::len)
+    .sum();
+    if bytes > TARGET_BYTES_MAX {
+        errors.push(FieldError::new(
+            "target",
+            format!(
+                "its lists hold {bytes} bytes of text together; at most {TARGET_BYTES_MAX}: target fewer, shorter words"
+            ),
+        ));
     }
     if let (Some(least), Some(most)) = (target.company_size_min, target.company_size_max)
         && most < least
@@ -163,5 +204,37 @@ mod tests {
             ],
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn dates_at_the_edge_of_time_and_an_outsize_target_are_refused() {
+        let far = Campaign {
+            launch_at: chrono::DateTime::<chrono::Utc>::MAX_UTC - chrono::Duration::days(1),
+            end_at: Some(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            ..campaign(serde_json::json!({
+                "id": "far", "name": "Far", "launch_at": "2026-12-10T09:00:00Z"
+            }))
+        };
+        let errors = check_campaign(far).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
+        assert_eq!(fields, ["launch_at", "end_at"], "{errors:?}");
+        assert!(errors[0].problem.contains("1970 to 9999"), "{errors:?}");
+        let early = check_campaign(campaign(serde_json::json!({
+            "id": "early", "name": "Early", "launch_at": "1969-12-31T23:59:59Z"
+        })))
+        .unwrap_err();
+        assert_eq!(early[0].field, "launch_at");
+        // Each entry and list within its own limit, together over the budget.
+        let titles: Vec<String> = (0..60)
+            .map(|n| format!("{n:02} {}", "x".repeat(90)))
+            .collect();
+        let errors = check_campaign(campaign(serde_json::json!({
+            "id": "wide", "name": "Wide", "launch_at": "2026-12-10T09:00:00Z",
+            "target": {"titles": titles}
+        })))
+        .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "target");
+        assert!(errors[0].problem.contains("5580 bytes"), "{errors:?}");
     }
 }

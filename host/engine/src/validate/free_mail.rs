@@ -21,7 +21,7 @@ static DOMAINS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Whether `domain` (lower-case ASCII, as `normalize_domain` gives it) is a
 /// free-mail or disposable provider's.
-pub(super) fn is_free_mail(domain: &str) -> bool {
+pub(crate) fn is_free_mail(domain: &str) -> bool {
     DOMAINS.contains(domain)
 }
 

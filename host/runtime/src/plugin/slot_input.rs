@@ -95,3 +95,25 @@ impl SlotInput for model::RouteInput {
         }
     }
 }
+
+impl SlotInput for model::MatchInput {
+    type Output = model::Duplicates;
+    const SLOT: Slot = Slot::DuplicateRule;
+    fn config_mut(&mut self) -> &mut model::Config {
+        &mut self.config
+    }
+    fn call(
+        instance: &InstanceRef<'_>,
+        store: &mut Store<CallState>,
+        input: &Self,
+        fixed: &model::Config,
+    ) -> wasmtime::Result<Answer<Self::Output>> {
+        match instance.0 {
+            Instance::V0_2_0(instance) => instance.matches(store, input, fixed),
+            // The world is new in 0.2.0: no earlier instance fills it.
+            Instance::V0_1_0(_) => Ok(Answer::WrongSlot),
+            #[cfg(feature = "test-wit-0-1-1")]
+            Instance::V0_1_1(_) => Ok(Answer::WrongSlot),
+        }
+    }
+}

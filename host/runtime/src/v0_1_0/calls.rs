@@ -68,6 +68,13 @@ impl Prepared {
             Slot::LeadDefinition => Prepared::LeadDefinition(LeadDefinitionPre::new(pre)?),
             Slot::NurtureTrack => Prepared::NurtureTrack(NurtureTrackPre::new(pre)?),
             Slot::RoutingPolicy => Prepared::RoutingPolicy(RoutingPolicyPre::new(pre)?),
+            // A version that has this world serves it before asking here.
+            Slot::DuplicateRule => {
+                return Err(wasmtime::Error::msg(format!(
+                    "the {slot} world is not in leadhost:plugin@{}",
+                    super::VERSION
+                )));
+            }
         })
     }
 

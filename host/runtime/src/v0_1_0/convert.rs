@@ -1,12 +1,12 @@
 //! Conversions between the host's model and the WIT types of every part of
-//! the contract that has not changed since 0.1.0: the lead, its activity
-//! and config, and the answers, checked against the contract on the way
-//! in. The slots' inputs are `inputs.rs`.
+//! the contract that has not changed since 0.1.0: a lead's activity and
+//! config, and the answers, checked against the contract on the way in.
+//! The slots' inputs are `inputs.rs`, the lead record `lead.rs`.
 //!
 //! A later version whose other types are unchanged compiles this same file
 //! against its own generated types (`#[path]` in its module) and brings its
 //! own conversions of what changed (`qualification.rs` in 0.1.1, `inputs.rs`
-//! in 0.2.0).
+//! and `lead.rs` in 0.2.0).
 
 use chrono::DateTime;
 
@@ -53,38 +53,6 @@ pub(super) fn fields(given: &model::Config, fixed: &model::Config) -> Vec<wit::F
             value: scalar(value),
         })
         .collect()
-}
-
-pub(super) fn lead(lead: &model::Lead) -> wit::Lead {
-    wit::Lead {
-        id: lead.id.clone(),
-        email: lead.email.clone(),
-        name: lead.name.clone(),
-        company: lead.company.clone(),
-        domain: lead.domain.clone(),
-        title: lead.title.clone(),
-        industry: lead.industry.clone(),
-        company_size: lead.company_size,
-        country: lead.country.clone(),
-        source: lead.source.clone(),
-        campaign: lead.campaign.clone(),
-        budget: lead.budget,
-        authority: lead.authority.map(|authority| match authority {
-            model::Authority::DecisionMaker => wit::Authority::DecisionMaker,
-            model::Authority::Influencer => wit::Authority::Influencer,
-            model::Authority::User => wit::Authority::User,
-            model::Authority::None => wit::Authority::None,
-        }),
-        need: lead.need.map(|need| match need {
-            model::Need::High => wit::Need::High,
-            model::Need::Medium => wit::Need::Medium,
-            model::Need::Low => wit::Need::Low,
-            model::Need::None => wit::Need::None,
-        }),
-        timeline_days: lead.timeline_days,
-        custom: fields(&lead.custom, &model::Config::new()),
-        created_at: millis(lead.created_at),
-    }
 }
 
 pub(super) fn activities(activities: &[model::Activity]) -> Vec<wit::Activity> {

@@ -1,8 +1,9 @@
 //! 0.1.0's slot inputs: what `qualify`, `next-step` and `route` are
 //! handed, built from the host's model with the plug-in's fixed config.
 
-use super::convert::{activities, fields, lead, millis};
+use super::convert::{activities, fields, millis};
 use super::generated::types as wit;
+use super::lead::lead;
 use super::qualification::qualification_to_wit;
 use leadhost_model as model;
 

@@ -1,8 +1,9 @@
 //! 0.2.0's slot inputs: 0.1.0's, with the lead's campaign context in each
 //! and its previous qualification in `qualify`'s.
 
-use super::convert::{activities, fields, lead, millis};
+use super::convert::{activities, fields, millis};
 use super::generated::types as wit;
+use super::lead::lead;
 use super::qualification::qualification_to_wit;
 use leadhost_model as model;
 

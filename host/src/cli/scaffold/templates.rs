@@ -167,6 +167,10 @@ fn source(lang: Lang, slot: Slot) -> File {
         (Lang::Script, Qualify) => ("{{name}}.rhai", template!("script/lead-definition.rhai")),
         (Lang::Script, Nurture) => ("{{name}}.rhai", template!("script/nurture-track.rhai")),
         (Lang::Script, Route) => ("{{name}}.rhai", template!("script/routing-policy.rhai")),
+        (Lang::Rust, Slot::DuplicateRule) => ("src/lib.rs", template!("rust/duplicate-rule.rs")),
+        (_, Slot::DuplicateRule) => {
+            unreachable!("scaffold_from makes a duplicate rule in Rust only")
+        }
     };
     (path, body, Template)
 }
@@ -177,6 +181,7 @@ fn cases(slot: Slot) -> &'static str {
         Slot::LeadDefinition => template!("common/lead-definition.cases.json"),
         Slot::NurtureTrack => template!("common/nurture-track.cases.json"),
         Slot::RoutingPolicy => template!("common/routing-policy.cases.json"),
+        Slot::DuplicateRule => template!("common/duplicate-rule.cases.json"),
     }
 }
 
@@ -186,6 +191,7 @@ pub(super) fn rule(slot: Slot) -> &'static str {
         Slot::LeadDefinition => template!("common/lead-definition.rule.md"),
         Slot::NurtureTrack => template!("common/nurture-track.rule.md"),
         Slot::RoutingPolicy => template!("common/routing-policy.rule.md"),
+        Slot::DuplicateRule => template!("common/duplicate-rule.rule.md"),
     }
 }
 
@@ -198,6 +204,7 @@ pub(super) fn config_example(slot: Slot) -> &'static str {
         Slot::LeadDefinition => "{ min-budget = 20000 }",
         Slot::NurtureTrack => "{ interval-days = 3, channel = \"email\" }",
         Slot::RoutingPolicy => "{ fallback-queue = \"inside-sales\" }",
+        Slot::DuplicateRule => "{ min-confidence = 0.6 }",
     }
 }
 
@@ -224,6 +231,7 @@ fn c_bindings(slot: Slot) -> [File; 2] {
         Slot::LeadDefinition => bindings!("lead-definition", "lead_definition"),
         Slot::NurtureTrack => bindings!("nurture-track", "nurture_track"),
         Slot::RoutingPolicy => bindings!("routing-policy", "routing_policy"),
+        Slot::DuplicateRule => unreachable!("scaffold_from makes a duplicate rule in Rust only"),
     }
 }
 
@@ -254,7 +262,11 @@ mod tests {
 
     #[test]
     fn python_and_js_plugins_import_the_sdk_helpers_instead_of_copying_them() {
-        for slot in Slot::ALL {
+        // The duplicate rule is scaffolded in Rust only.
+        for slot in Slot::ALL
+            .into_iter()
+            .filter(|slot| *slot != Slot::DuplicateRule)
+        {
             let python = files(Lang::Python, slot, ScaffoldWit::V0_1);
             let app = body(&python, "src/app.py");
             assert!(app.contains("from leadhost_sdk import fields"), "{slot:?}");

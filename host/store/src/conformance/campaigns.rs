@@ -26,6 +26,7 @@ pub(super) fn campaigns(org: &str) -> Vec<Campaign> {
             },
             archived_at: None,
             launch_announced_at: None,
+            announced_launch_at: None,
         },
         Campaign {
             id: "newsletter".into(),
@@ -39,6 +40,7 @@ pub(super) fn campaigns(org: &str) -> Vec<Campaign> {
             target: CampaignTarget::default(),
             archived_at: None,
             launch_announced_at: None,
+            announced_launch_at: None,
         },
     ]
 }

@@ -67,6 +67,10 @@ pub fn populate(store: &impl Store, org: &str) {
             decision_seq: 3,
         });
         commit.account = Some((format!("{number}.{org}.example"), "ana".into()));
+        commit.match_keys = vec![
+            format!("email-domain:{org}.example"),
+            format!("phone:{number:08}"),
+        ];
         commit.reps = vec![rep("ana", number as u32), rep("ben", 0)];
         commit.outbox = vec![message(org, &lead, number as u32)];
         commit.call_tasks = vec![CallTask {
@@ -164,6 +168,13 @@ pub fn snapshot(store: &impl Store, org: &str) -> Vec<String> {
         lines.push(format!("{:?}", store.timeline(org, id).unwrap()));
         lines.push(format!("{:?}", store.assignment(org, id).unwrap()));
     }
+    let match_keys: Vec<String> = std::iter::once(format!("email-domain:{org}.example"))
+        .chain((1..=LEADS).map(|number| format!("phone:{number:08}")))
+        .collect();
+    lines.push(format!(
+        "{:?}",
+        store.leads_by_match_keys(org, &match_keys, 50).unwrap()
+    ));
     let mut summaries = Vec::new();
     store
         .scan_lead_summaries(org, &mut |summary| {

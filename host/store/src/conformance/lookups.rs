@@ -87,3 +87,68 @@ pub fn routing_reads_the_reps_and_the_account_owner(harness: &mut impl Harness) 
         .expect("read");
     assert_eq!((reps, owner), (vec![rep("oda", 0)], None), "per org");
 }
+
+/// A lead indexed under blocking keys is found by each, per org, newest
+/// first and at most `per_key` of them; keys only add up across commits,
+/// and the index survives a restart.
+pub fn blocking_keys_find_an_orgs_newest_leads(harness: &mut impl Harness) {
+    let store = harness.fresh();
+    let domain = "email-domain:acme.example".to_string();
+    let name = "name-domain:jonas weber@acme.example".to_string();
+    for (id, keys) in [
+        ("ld-0000000001", vec![domain.clone(), name.clone()]),
+        ("ld-0000000002", vec![domain.clone()]),
+        ("ld-0000000003", vec![domain.clone()]),
+    ] {
+        store
+            .commit(Commit {
+                match_keys: keys,
+                ..create(record("acme", id, None))
+            })
+            .expect("create");
+    }
+    // Another org's lead under the same keys; an org named as a prefix.
+    store
+        .commit(Commit {
+            match_keys: vec![domain.clone(), name.clone()],
+            ..create(record("acme-eu", "ld-0000000009", None))
+        })
+        .expect("create");
+    let found = |store: &dyn Store, per_key| {
+        store
+            .leads_by_match_keys("acme", &[name.clone(), domain.clone()], per_key)
+            .expect("read the index")
+    };
+    let pair = |key: &String, lead: &str| (key.clone(), lead.to_string());
+    assert_eq!(
+        found(&store, 2),
+        [
+            pair(&name, "ld-0000000001"),
+            pair(&domain, "ld-0000000003"),
+            pair(&domain, "ld-0000000002"),
+        ]
+    );
+    // A later commit of the first lead adds a key and keeps the others.
+    let phone = "phone:12345678".to_string();
+    let mut again = record("acme", "ld-0000000001", None);
+    again.revision = 1;
+    store
+        .commit(Commit {
+            lead: Some(again),
+            match_keys: vec![phone.clone()],
+            ..Commit::default()
+        })
+        .expect("update");
+    let store = harness.reopen(store);
+    assert_eq!(found(&store, 5).len(), 4, "three by domain, one by name");
+    assert_eq!(
+        store
+            .leads_by_match_keys("acme", std::slice::from_ref(&phone), 5)
+            .expect("read the index"),
+        [pair(&phone, "ld-0000000001")]
+    );
+    assert_eq!(
+        store.leads_by_match_keys("acme", &[], 5).expect("no keys"),
+        []
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::{
     ACCOUNTS, ACTIVITIES, ASSIGNMENTS, ATTEMPTS, CALL_TASKS, CAMPAIGNS, DEAD_LETTERS, DECISIONS,
-    EMAILS, EVENTS, IMPORT_JOBS, INPUTS, LEADS, ORGS, OUTBOX, PLUGIN_VERSIONS, REPS,
+    EMAILS, EVENTS, IMPORT_JOBS, INPUTS, LEADS, MATCH_KEYS, ORGS, OUTBOX, PLUGIN_VERSIONS, REPS,
     SCHEDULE_BY_ORG, SHADOWS, SledStore, TOKENS, TREES, decode, encode, keys,
 };
 use crate::export::Row;
@@ -53,6 +53,15 @@ impl SledStore {
                 org: owned(),
                 email: text(EMAILS, email)?,
                 lead: decode(TREES[EMAILS], value)?,
+            })
+        })?;
+        self.each(MATCH_KEYS, org, &mut |rest, _| {
+            let (key, lead) = super::match_keys::split(rest)
+                .ok_or_else(|| corrupt(MATCH_KEYS, "a blocking key without its lead"))?;
+            visit(Row::MatchKey {
+                org: owned(),
+                key: text(MATCH_KEYS, key)?,
+                lead: text(MATCH_KEYS, lead)?,
             })
         })?;
         for index in [ACTIVITIES, EVENTS, DECISIONS] {

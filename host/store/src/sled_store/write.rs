@@ -46,6 +46,10 @@ impl SledStore {
         if let Some((email, id)) = &commit.email {
             writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
         }
+        if let Some((email, id)) = &commit.email_moved {
+            writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
+        }
+        writes.extend(super::match_keys::writes(org, lead, &commit.match_keys));
         for (seq, activity) in &commit.activities {
             writes.push((
                 ACTIVITIES,

@@ -201,6 +201,18 @@ fn event_text(kind: &EventKind) -> String {
         }
         EventKind::OwnerNotified { rep, what } => format!("Owner {rep} told: {what}"),
         EventKind::RetryRequested => "Retry of the failed step asked for".into(),
+        EventKind::DuplicateMerged {
+            duplicate,
+            email,
+            confidence,
+            by,
+            ..
+        } => format!(
+            "Duplicate {duplicate} ({email}) merged in by the {by}, confidence {confidence:.2}"
+        ),
+        EventKind::DuplicateDismissed { candidate } => {
+            format!("Not a duplicate of {candidate}, a reviewer said")
+        }
         EventKind::SlaLapsed { rep, accept_by, .. } => {
             format!(
                 "{rep} did not accept by {}: back to routing without them",

@@ -40,6 +40,9 @@ fn org_endpoints(lead: &str) -> Vec<(Method, String)> {
         (Method::PATCH, format!("{org}/campaigns/ana")),
         (Method::POST, format!("{org}/campaigns/ana/archive")),
         (Method::GET, format!("{org}/reps/ana/campaigns")),
+        (Method::GET, format!("{org}/duplicates")),
+        (Method::POST, format!("{org}/duplicates/{lead}/merge")),
+        (Method::POST, format!("{org}/duplicates/{lead}/dismiss")),
         (Method::GET, format!("{org}/plugins")),
         (Method::PUT, format!("{org}/plugins/routing-policy?name=x")),
         (

@@ -211,6 +211,23 @@ fn a_wrong_campaign_is_named_field_by_field_and_nothing_is_stored() {
         Value::Null,
         "the refused change stored nothing"
     );
+    // A field every campaign has cannot be cleared: `null` is refused, not
+    // read as "left out" and answered 200 for a change not made.
+    for field in ["name", "launch_at", "target"] {
+        let (status, problem) = server.demo(
+            Method::PATCH,
+            "/v1/orgs/demo/campaigns/launch",
+            Some(json!({ field: null, "offer": "a free audit" })),
+        );
+        assert_eq!(status, 422, "{field}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let (_, kept) = server.demo(Method::GET, "/v1/orgs/demo/campaigns/launch", None);
+    assert_eq!(
+        kept["offer"],
+        Value::Null,
+        "nothing of a refused change is stored"
+    );
 }
 
 #[test]

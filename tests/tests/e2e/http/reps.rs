@@ -104,4 +104,22 @@ fn a_wrong_e_mail_or_display_name_is_named_and_nothing_is_stored() {
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "email", "{problem}");
     assert_eq!(listed(&server, &id).unwrap(), before);
+    // `null` for a field every rep has is refused, naming it.
+    for field in [
+        "capacity",
+        "weight",
+        "available",
+        "territories",
+        "segments",
+        "out_of_office",
+    ] {
+        let (status, problem) = server.demo(
+            Method::PATCH,
+            &format!("/v1/orgs/demo/reps/{id}"),
+            Some(json!({ field: null, "email": "kept@acme.example" })),
+        );
+        assert_eq!(status, 422, "{field}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    assert_eq!(listed(&server, &id).unwrap(), before);
 }
