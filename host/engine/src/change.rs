@@ -67,6 +67,13 @@ impl Change {
         self.commit.match_keys = keys;
     }
 
+    /// Takes the lead out of the index under `keys` (and indexes it under
+    /// none): it was merged away.
+    pub fn unindex_match_keys(&mut self, keys: Vec<String>) {
+        self.commit.match_keys = Vec::new();
+        self.commit.match_keys_removed = keys;
+    }
+
     /// Whether the lead is new in this change: nothing of it is stored.
     pub fn is_new(&self) -> bool {
         self.expect == Precondition::Absent

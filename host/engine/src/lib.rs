@@ -231,6 +231,19 @@ pub enum EngineError {
         /// Its stage.
         stage: crate::store::StageKind,
     },
+    /// The lead waits on a review against another candidate than the one
+    /// the request named (a dismissal meanwhile put it there).
+    #[error(
+        "lead {lead} now waits on a review against {candidate}, not {expected}: list the duplicates again and decide on that pair"
+    )]
+    ReviewChanged {
+        /// The lead.
+        lead: String,
+        /// The candidate it waits on now.
+        candidate: String,
+        /// The candidate the request named.
+        expected: String,
+    },
     /// The lead a duplicate was to be merged into was merged into another
     /// meanwhile: merge into that one, or dismiss.
     #[error(
@@ -322,6 +335,7 @@ impl EngineError {
             | EngineError::NotInReview { .. }
             | EngineError::NoDuplicateReview { .. }
             | EngineError::DuplicateGone { .. }
+            | EngineError::ReviewChanged { .. }
             | EngineError::NotOwner { .. }
             | EngineError::Illegal(_) => ErrorKind::Conflict,
             EngineError::Store(_) | EngineError::PartlyStored { .. } => ErrorKind::Unavailable,

@@ -7,7 +7,9 @@
 //! a slow or hostile plug-in degrades only its own org.
 //!
 //! Always taken in the order e-mail → lead → org routing, and never two of
-//! one kind at once, so they cannot deadlock.
+//! one kind at once — but for two leads through [`Locks::two_leads`], which
+//! takes their stripes in stripe order, and one only when they share it —
+//! so they cannot deadlock.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
@@ -80,6 +82,17 @@ impl Locks {
         self.org(org).leads[self.stripe(lead)].lock_arc()
     }
 
+    /// Serializes changes to two leads at once (a duplicate folded into
+    /// another): their stripes in stripe order, the one stripe once when
+    /// they share it (a stripe is not re-entrant).
+    pub fn two_leads(&self, org: &str, a: &str, b: &str) -> (Held, Option<Held>) {
+        let locks = self.org(org);
+        let (a, b) = (self.stripe(a), self.stripe(b));
+        let first = locks.leads[a.min(b)].lock_arc();
+        let second = (a != b).then(|| locks.leads[a.max(b)].lock_arc());
+        (first, second)
+    }
+
     /// Serializes changes to one org's reps' load.
     pub fn routing(&self, org: &str) -> Held {
         self.org(org).routing.lock_arc()
@@ -129,5 +142,44 @@ mod tests {
         assert!(locks.org("busy").routing.try_lock().is_none());
         drop(held);
         assert!(locks.org("busy").routing.try_lock().is_some());
+    }
+
+    #[test]
+    fn two_leads_on_one_stripe_take_it_once_and_two_stripes_in_one_order() {
+        let locks = Locks::new();
+        let stripe = locks.stripe("ld-1");
+        let twin = (2..)
+            .map(|n| format!("ld-{n}"))
+            .find(|id| locks.stripe(id.as_str()) == stripe)
+            .unwrap();
+        // Would wait on itself forever if it took the shared stripe twice.
+        let (_one, none) = locks.two_leads("acme", "ld-1", &twin);
+        assert!(none.is_none());
+        drop(_one);
+        let other = (2..)
+            .map(|n| format!("ld-{n}"))
+            .find(|id| locks.stripe(id.as_str()) != stripe)
+            .unwrap();
+        let held = locks.two_leads("acme", "ld-1", &other);
+        assert!(held.1.is_some(), "two stripes, both held");
+        drop(held);
+        // Both orders of one pair take the lower stripe first: a thread
+        // taking (a, b) and one taking (b, a) cannot hold one each.
+        let locks = std::sync::Arc::new(locks);
+        let racers: Vec<_> = [
+            ("ld-1", other.clone()),
+            (other.as_str().to_owned().leak(), "ld-1".to_string()),
+        ]
+        .into_iter()
+        .map(|(a, b)| {
+            let locks = locks.clone();
+            std::thread::spawn(move || {
+                for _ in 0..1_000 {
+                    drop(locks.two_leads("acme", a, &b));
+                }
+            })
+        })
+        .collect();
+        racers.into_iter().for_each(|racer| racer.join().unwrap());
     }
 }

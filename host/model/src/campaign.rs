@@ -87,26 +87,51 @@ impl CampaignContext {
 impl CampaignTarget {
     /// Whether `lead`, of `segment` (its qualification's), is among those
     /// targeted: see [`TargetMatcher::matches`]. To test many leads, make
-    /// the [`TargetMatcher`] once.
+    /// the [`TargetMatcher`] once and a [`TargetProbe`] per lead.
     pub fn matches(&self, lead: &Lead, segment: Option<&str>) -> bool {
-        self.matcher().matches(lead, segment)
+        self.matcher().matches(&TargetProbe::of(lead, segment))
     }
 
-    /// The target made ready to test many leads: its words trimmed and its
-    /// titles lower-cased once, not once per lead.
+    /// The target made ready to test many leads: its words trimmed, its
+    /// titles lower-cased once and searched for together in one pass over
+    /// a lead's title (Aho–Corasick), not one pass per title.
     pub fn matcher(&self) -> TargetMatcher {
         let trimmed = |list: &[String]| list.iter().map(|entry| entry.trim().to_string()).collect();
+        let titles: Vec<String> = self
+            .titles
+            .iter()
+            .map(|title| title.trim().to_lowercase())
+            .collect();
         TargetMatcher {
             segments: trimmed(&self.segments),
             industries: trimmed(&self.industries),
             countries: trimmed(&self.countries),
             company_size_min: self.company_size_min,
             company_size_max: self.company_size_max,
-            titles: self
-                .titles
-                .iter()
-                .map(|title| title.trim().to_lowercase())
-                .collect(),
+            // Checked lists of at most 100 short entries always build.
+            titles: (!titles.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(&titles).ok())
+                .flatten(),
+        }
+    }
+}
+
+/// A lead as targets test it: its segment and its title lower-cased once,
+/// for every campaign it is tested against.
+#[derive(Debug, Clone)]
+pub struct TargetProbe<'a> {
+    lead: &'a Lead,
+    segment: Option<&'a str>,
+    title: Option<String>,
+}
+
+impl<'a> TargetProbe<'a> {
+    /// `lead`, of `segment` (its qualification's).
+    pub fn of(lead: &'a Lead, segment: Option<&'a str>) -> Self {
+        TargetProbe {
+            lead,
+            segment,
+            title: lead.title.as_deref().map(str::to_lowercase),
         }
     }
 }
@@ -120,17 +145,18 @@ pub struct TargetMatcher {
     countries: Vec<String>,
     company_size_min: Option<u32>,
     company_size_max: Option<u32>,
-    titles: Vec<String>,
+    /// The titles' automaton; `None` when the target names no title.
+    titles: Option<aho_corasick::AhoCorasick>,
 }
 
 impl TargetMatcher {
-    /// Whether `lead`, of `segment` (its qualification's), is among those
-    /// targeted: every constraint set must hold, and a lead that does not
-    /// say (no country, no size) is not counted in. Industries and
-    /// segments compare without case; a title is targeted when it contains
-    /// one of `titles` without case (`Head of Sales` targets `Head of
-    /// Sales DACH`); countries are upper-case codes on both sides.
-    pub fn matches(&self, lead: &Lead, segment: Option<&str>) -> bool {
+    /// Whether `lead` is among those targeted: every constraint set must
+    /// hold, and a lead that does not say (no country, no size) is not
+    /// counted in. Industries and segments compare without case; a title
+    /// is targeted when it contains one of `titles` without case (`Head of
+    /// Sales` targets `Head of Sales DACH`); countries are upper-case codes
+    /// on both sides. Costs one pass over the lead's title at most.
+    pub fn matches(&self, lead: &TargetProbe<'_>) -> bool {
         let among = |wanted: &[String], value: Option<&str>| {
             wanted.is_empty()
                 || value.is_some_and(|value| {
@@ -141,21 +167,22 @@ impl TargetMatcher {
                 })
         };
         let sized = |bound: Option<u32>, holds: fn(u32, u32) -> bool| {
-            bound.is_none_or(|bound| lead.company_size.is_some_and(|size| holds(size, bound)))
+            bound.is_none_or(|bound| {
+                lead.lead
+                    .company_size
+                    .is_some_and(|size| holds(size, bound))
+            })
         };
-        // The title last: the one test that lower-cases.
-        among(&self.segments, segment)
-            && among(&self.industries, lead.industry.as_deref())
-            && among(&self.countries, lead.country.as_deref())
+        among(&self.segments, lead.segment)
+            && among(&self.industries, lead.lead.industry.as_deref())
+            && among(&self.countries, lead.lead.country.as_deref())
             && sized(self.company_size_min, |size, min| size >= min)
             && sized(self.company_size_max, |size, max| size <= max)
-            && (self.titles.is_empty()
-                || lead.title.as_deref().is_some_and(|title| {
-                    let title = title.to_lowercase();
-                    self.titles
-                        .iter()
-                        .any(|wanted| title.contains(wanted.as_str()))
-                }))
+            && self.titles.as_ref().is_none_or(|titles| {
+                lead.title
+                    .as_deref()
+                    .is_some_and(|title| titles.is_match(title))
+            })
     }
 }
 

@@ -20,7 +20,9 @@ mod nurture;
 mod qualification;
 mod routing;
 
-pub use campaign::{Campaign, CampaignContext, CampaignTarget, CampaignTouch, TargetMatcher};
+pub use campaign::{
+    Campaign, CampaignContext, CampaignTarget, CampaignTouch, TargetMatcher, TargetProbe,
+};
 pub use identity::{ContentHash, PluginId, Slot};
 
 pub use lead::{Activity, ActivityKind, Authority, Config, Lead, Need, Scalar};

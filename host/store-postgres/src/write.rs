@@ -227,6 +227,16 @@ impl PostgresStore {
                 vec![text(&org), text(email), text(id)],
             ));
         }
+        if !commit.match_keys_removed.is_empty() {
+            statements.push((
+                "DELETE FROM match_keys WHERE org = $1 AND lead = $3 AND key = ANY($2::text[])",
+                vec![
+                    text(&org),
+                    param(commit.match_keys_removed.clone()),
+                    text(&lead),
+                ],
+            ));
+        }
         if !commit.match_keys.is_empty() {
             statements.push((
                 "INSERT INTO match_keys (org, key, lead) SELECT $1, key, $3 FROM unnest($2::text[]) AS key \

@@ -147,10 +147,13 @@ pub struct Commit {
     pub email_moved: Option<(String, String)>,
     /// Blocking keys (`email-domain:acme.example`) to index the lead under,
     /// on top of those it has: a duplicate rule's candidates are found by
-    /// them ([`Store::leads_by_match_keys`]). None is taken away: a lead's
-    /// fields only fill in, and a stale entry costs a candidate the rule
-    /// turns down.
+    /// them ([`Store::leads_by_match_keys`]). Only a lead merged away is
+    /// taken out ([`Commit::match_keys_removed`]): a lead's fields only
+    /// fill in.
     pub match_keys: Vec<String>,
+    /// Blocking keys to take the lead out of the index under: a lead merged
+    /// into another is nobody's candidate any more.
+    pub match_keys_removed: Vec<String>,
     /// Activities to append, with their sequence numbers.
     pub activities: Vec<(u64, Activity)>,
     /// Events to append, with their sequence numbers.

@@ -91,6 +91,17 @@ fn a_sure_duplicate_is_merged_a_likely_one_reviewed_and_a_dismissed_pair_never_p
         (decision.slot, decision.wit_version.as_str()),
         (Slot::DuplicateRule, "0.2.0")
     );
+    // Out of the index: the merged record is nobody's candidate.
+    let keys = leadhost::engine::blocking_keys(&closed.lead);
+    let indexed = org
+        .engine
+        .store()
+        .leads_by_match_keys(org.org, &keys, 50)
+        .unwrap();
+    assert!(
+        indexed.iter().all(|(_, lead)| lead != tombstone),
+        "{indexed:?}"
+    );
     // Its address finds jonas from now on.
     let resent = org.ingest(northwind("jonasweber+events@northwind.example", None));
     assert_eq!(resent.record.id(), jonas.id());
@@ -121,7 +132,10 @@ fn a_sure_duplicate_is_merged_a_likely_one_reviewed_and_a_dismissed_pair_never_p
         held.id(),
         "the same address but for a tag"
     );
-    let into = org.engine.merge_duplicate(org.org, held.id()).unwrap();
+    let into = org
+        .engine
+        .merge_duplicate(org.org, held.id(), Some(jonas.id()))
+        .unwrap();
     assert_eq!(into.id(), jonas.id());
     assert_eq!(
         merged_in(&org, jonas.id())[0],
@@ -136,7 +150,7 @@ fn a_sure_duplicate_is_merged_a_likely_one_reviewed_and_a_dismissed_pair_never_p
         Some(jonas.id())
     );
     assert!(org.engine.duplicate_reviews(org.org).unwrap().is_empty());
-    let again = org.engine.merge_duplicate(org.org, held.id());
+    let again = org.engine.merge_duplicate(org.org, held.id(), None);
     assert!(
         matches!(
             again,
@@ -165,7 +179,10 @@ fn a_sure_duplicate_is_merged_a_likely_one_reviewed_and_a_dismissed_pair_never_p
         .ingest(northwind("j_weber@northwind.example", None))
         .record;
     assert_eq!(other.stage.kind(), StageKind::NeedsReview);
-    let released = org.engine.dismiss_duplicate(org.org, other.id()).unwrap();
+    let released = org
+        .engine
+        .dismiss_duplicate(org.org, other.id(), None)
+        .unwrap();
     assert_eq!(released.id(), other.id());
     assert_ne!(
         released.stage.kind(),

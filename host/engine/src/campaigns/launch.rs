@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use super::reach::targets;
-use crate::model::{Campaign, Time};
+use super::reach::probe;
+use crate::model::{Campaign, TargetMatcher, Time};
 use crate::store::{OutboxKind, OutboxMessage};
 use crate::{Engine, EngineError};
 
@@ -58,16 +58,25 @@ impl Engine {
             return Ok(0);
         }
         let held = self.held_open_leads(org, None)?;
-        let _campaigns = self.shared.locks.campaigns(org);
-        let mut announced = 0;
-        for read in due {
-            let target = read.target.matcher();
-            let mut reps: BTreeMap<String, u64> = BTreeMap::new();
-            for record in held.iter().filter(|record| targets(&target, record)) {
-                if let Some(owner) = &record.owner {
+        // Each lead prepared once for every due campaign: its reps' counts.
+        let targets: Vec<TargetMatcher> = due
+            .iter()
+            .map(|campaign| campaign.target.matcher())
+            .collect();
+        let mut counts: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); due.len()];
+        for record in &held {
+            let (lead, Some(owner)) = (probe(record), &record.owner) else {
+                continue;
+            };
+            for (target, reps) in targets.iter().zip(counts.iter_mut()) {
+                if target.matches(&lead) {
                     *reps.entry(owner.clone()).or_default() += 1;
                 }
             }
+        }
+        let _campaigns = self.shared.locks.campaigns(org);
+        let mut announced = 0;
+        for (read, reps) in due.into_iter().zip(counts) {
             let campaign = Campaign {
                 launch_announced_at: Some(now),
                 announced_launch_at: Some(read.launch_at),

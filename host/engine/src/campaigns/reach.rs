@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use super::CampaignQuery;
-use crate::model::{Campaign, TargetMatcher};
+use crate::model::{Campaign, TargetMatcher, TargetProbe};
 use crate::store::{LeadRecord, StageKind};
 use crate::{Engine, EngineError};
 
@@ -64,14 +64,19 @@ fn open(stage: StageKind) -> bool {
     )
 }
 
-/// Whether `target` (a campaign's, made ready) takes in `record`'s lead,
-/// its qualification's segment standing for the lead's.
-pub(super) fn targets(target: &TargetMatcher, record: &LeadRecord) -> bool {
+/// `record`'s lead as targets test it, its qualification's segment
+/// standing for the lead's.
+pub(super) fn probe(record: &LeadRecord) -> TargetProbe<'_> {
     let segment = record
         .qualification
         .as_ref()
         .and_then(|qualification| qualification.segment.as_deref());
-    target.matches(&record.lead, segment)
+    TargetProbe::of(&record.lead, segment)
+}
+
+/// Whether `target` (a campaign's, made ready) takes in `record`'s lead.
+pub(super) fn targets(target: &TargetMatcher, record: &LeadRecord) -> bool {
+    target.matches(&probe(record))
 }
 
 impl Engine {
@@ -112,23 +117,32 @@ impl Engine {
             return Ok(Vec::new());
         }
         let held = self.held_open_leads(org, Some(rep))?;
-        Ok(campaigns
-            .into_iter()
-            .filter_map(|campaign| {
-                let target = campaign.target.matcher();
-                let mut leads = Vec::new();
-                let mut leads_total = 0;
-                for record in held.iter().filter(|record| targets(&target, record)) {
-                    leads_total += 1;
+        // Each lead prepared once (its title lower-cased) for every
+        // campaign, each campaign's target once for every lead.
+        let targets: Vec<TargetMatcher> = campaigns
+            .iter()
+            .map(|campaign| campaign.target.matcher())
+            .collect();
+        let mut found: Vec<(Vec<TargetedLead>, u64)> = vec![(Vec::new(), 0); campaigns.len()];
+        for record in &held {
+            let lead = probe(record);
+            for (target, (leads, total)) in targets.iter().zip(found.iter_mut()) {
+                if target.matches(&lead) {
+                    *total += 1;
                     if leads.len() < REP_LEADS_SHOWN_MAX {
                         leads.push(TargetedLead::of(record));
                     }
                 }
-                (leads_total > 0).then_some(RepCampaign {
-                    campaign,
-                    leads,
-                    leads_total,
-                })
+            }
+        }
+        Ok(campaigns
+            .into_iter()
+            .zip(found)
+            .filter(|(_, (_, total))| *total > 0)
+            .map(|(campaign, (leads, leads_total))| RepCampaign {
+                campaign,
+                leads,
+                leads_total,
             })
             .collect())
     }

@@ -178,9 +178,10 @@ fn crm_headers_map_to_lead_fields() {
         anna.created_at,
         Some("2024-03-05T14:22:00Z".parse().unwrap())
     );
+    assert_eq!(anna.phone.as_deref(), Some("+49 30 1234"), "Phone Number");
     assert_eq!(
         serde_json::to_value(&anna.custom).unwrap(),
-        serde_json::json!({"phone": "+49 30 1234", "record_id": "00123"})
+        serde_json::json!({"record_id": "00123"})
     );
 }
 

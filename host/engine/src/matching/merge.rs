@@ -53,6 +53,9 @@ fn close_as_duplicate(
     found: &Duplicate,
     by: MergedBy,
 ) -> Result<(), EngineError> {
+    // Out of the index: a lead merged away is nobody's candidate, and must
+    // not take the place of one among a key's newest.
+    change.unindex_match_keys(blocking_keys(&change.record.lead));
     change.record.matching.merged_into = Some(found.candidate.clone());
     change.record.matching.review = None;
     change.move_to(
@@ -128,7 +131,8 @@ impl Engine {
     /// the activities it does not have, and hears of it as of any news
     /// (re-qualified while marketing has it, its owner told when sales
     /// has it); `held` is closed as a duplicate, its e-mail moved over.
-    /// Returns the candidate, durable.
+    /// Returns the candidate, durable. The caller holds both leads' locks
+    /// (`Locks::two_leads`).
     pub(crate) fn fold(
         &self,
         held: Change,
@@ -137,7 +141,6 @@ impl Engine {
     ) -> Result<LeadRecord, EngineError> {
         let (org, now) = (held.record.org.clone(), held.now);
         let into = found.candidate.as_str();
-        let _into = self.shared.locks.lead(&org, into);
         let mut target = Change::new(self.load(&org, into)?, now);
         if let Some(further) = target.record.matching.merged_into.clone() {
             return Err(EngineError::DuplicateGone {
@@ -168,10 +171,11 @@ impl Engine {
         Ok(merged)
     }
 
-    /// Runs the org's rule on `change`'s lead, in `new`, and follows it: a
-    /// lead of its own is qualified, a possible duplicate held for review,
-    /// a sure one folded into the other (which is returned then). Durable
-    /// on return.
+    /// Runs the org's rule again on `change`'s lead, back in `new` after a
+    /// dismissal or a retry, and follows it: a lead of its own is
+    /// qualified; one the rule takes for another, however sure, is held
+    /// for review — a person is at work on this lead, and a fold happens
+    /// only on the pair they were shown. Durable on return.
     pub(crate) fn settle(&self, mut change: Change) -> Result<LeadRecord, EngineError> {
         match match_lead(&self.shared, &mut change)? {
             Matched::Unique => {
@@ -179,11 +183,10 @@ impl Engine {
                 self.commit(change)
             }
             Matched::Failed => self.commit(change),
-            Matched::Review(found) => {
+            Matched::Review(found) | Matched::Merge(found) => {
                 hold_for_review(&mut change, found)?;
                 self.commit(change)
             }
-            Matched::Merge(found) => self.fold(change, &found, MergedBy::Rule),
         }
     }
 }

@@ -110,34 +110,52 @@ impl Engine {
     }
 
     /// Merges lead `id` of `org`, held for a duplicate review, into the
-    /// lead the rule took it for; returns that lead.
+    /// lead the rule took it for; returns that lead. With `expected`, only
+    /// if that is the candidate it still waits on: a reviewer merges the
+    /// pair they were shown, not one a dismissal in another tab put there
+    /// meanwhile.
     ///
     /// Errors: [`EngineError::UnknownLead`]; [`EngineError::NoDuplicateReview`]
-    /// when the lead waits on none; [`EngineError::DuplicateGone`] when the
-    /// other lead was itself merged away since.
-    pub fn merge_duplicate(&self, org: &str, id: &str) -> Result<LeadRecord, EngineError> {
+    /// when the lead waits on none; [`EngineError::ReviewChanged`] when it
+    /// waits on another than `expected`; [`EngineError::DuplicateGone`]
+    /// when the other lead was itself merged away since.
+    pub fn merge_duplicate(
+        &self,
+        org: &str,
+        id: &str,
+        expected: Option<&str>,
+    ) -> Result<LeadRecord, EngineError> {
         self.known_org(org)?;
         self.retrying(|| {
-            let _lead = self.shared.locks.lead(org, id);
+            // The pair first, unlocked: the candidate's lock is taken with
+            // the lead's, in one order (`Locks::two_leads`).
+            let seen = reviewed(&Change::new(self.load(org, id)?, self.now()), expected)?;
+            let _pair = self.shared.locks.two_leads(org, id, &seen.candidate);
             let change = Change::new(self.load(org, id)?, self.now());
-            let found = reviewed(&change)?;
+            let found = reviewed(&change, Some(&seen.candidate))?;
             self.fold(change, &found, MergedBy::Review)
         })
     }
 
-    /// Dismisses the duplicate lead `id` of `org` waits on: the two are
+    /// Dismisses the duplicate lead `id` of `org` waits on (with
+    /// `expected`, only if it still waits on that one): the two are
     /// different people, never proposed again. The rule runs again on the
-    /// lead without that candidate, and the lead goes where it says (most
-    /// often on to qualification). Returns the lead, or the lead it was
-    /// merged into when the rule is sure of another candidate.
+    /// lead without that candidate, and the lead goes where it says: on to
+    /// qualification, or held again against another candidate. Returns
+    /// the lead.
     ///
     /// Errors: as [`Engine::merge_duplicate`].
-    pub fn dismiss_duplicate(&self, org: &str, id: &str) -> Result<LeadRecord, EngineError> {
+    pub fn dismiss_duplicate(
+        &self,
+        org: &str,
+        id: &str,
+        expected: Option<&str>,
+    ) -> Result<LeadRecord, EngineError> {
         self.known_org(org)?;
         self.retrying(|| {
             let _lead = self.shared.locks.lead(org, id);
             let mut change = Change::new(self.load(org, id)?, self.now());
-            let found = reviewed(&change)?;
+            let found = reviewed(&change, expected)?;
             change.record.matching.review = None;
             dismiss(&mut change, found.candidate.clone());
             change.event(EventKind::DuplicateDismissed {
@@ -156,9 +174,19 @@ impl Engine {
     }
 }
 
-/// The duplicate `change`'s lead waits on a review of.
-fn reviewed(change: &Change) -> Result<Duplicate, EngineError> {
+/// The duplicate `change`'s lead waits on a review of; with `expected`,
+/// only if it is that candidate.
+fn reviewed(change: &Change, expected: Option<&str>) -> Result<Duplicate, EngineError> {
     match (&change.record.stage, &change.record.matching.review) {
+        (LeadStage::NeedsReview { .. }, Some(review))
+            if expected.is_some_and(|expected| expected != review.candidate) =>
+        {
+            Err(EngineError::ReviewChanged {
+                lead: change.record.id().to_string(),
+                candidate: review.candidate.clone(),
+                expected: expected.unwrap_or_default().to_string(),
+            })
+        }
         (LeadStage::NeedsReview { .. }, Some(review)) => Ok(Duplicate {
             candidate: review.candidate.clone(),
             confidence: review.confidence,

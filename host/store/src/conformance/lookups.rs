@@ -151,4 +151,22 @@ pub fn blocking_keys_find_an_orgs_newest_leads(harness: &mut impl Harness) {
         store.leads_by_match_keys("acme", &[], 5).expect("no keys"),
         []
     );
+    // A lead merged away leaves the index under the keys named.
+    let mut merged = record("acme", "ld-0000000003", None);
+    merged.revision = 1;
+    store
+        .commit(Commit {
+            lead: Some(merged),
+            match_keys_removed: vec![domain.clone()],
+            ..Commit::default()
+        })
+        .expect("update");
+    assert_eq!(
+        found(&store, 5),
+        [
+            pair(&name, "ld-0000000001"),
+            pair(&domain, "ld-0000000002"),
+            pair(&domain, "ld-0000000001"),
+        ]
+    );
 }

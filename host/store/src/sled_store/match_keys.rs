@@ -7,15 +7,18 @@ use super::write::Write;
 use super::{MATCH_KEYS, SledStore, keys};
 use crate::StoreError;
 
-/// The writes indexing `lead` of `org` under `match_keys`.
-pub(super) fn writes(org: &str, lead: &str, match_keys: &[String]) -> Vec<Write> {
-    match_keys
+/// The writes indexing `lead` of `org` under `added` and taking it out
+/// from under `removed`.
+pub(super) fn writes(org: &str, lead: &str, added: &[String], removed: &[String]) -> Vec<Write> {
+    let entry = |key: &String| {
+        let mut entry = keys::lead_prefix(org, key);
+        entry.extend_from_slice(lead.as_bytes());
+        entry
+    };
+    added
         .iter()
-        .map(|key| {
-            let mut entry = keys::lead_prefix(org, key);
-            entry.extend_from_slice(lead.as_bytes());
-            (MATCH_KEYS, entry, Some(Vec::new()))
-        })
+        .map(|key| (MATCH_KEYS, entry(key), Some(Vec::new())))
+        .chain(removed.iter().map(|key| (MATCH_KEYS, entry(key), None)))
         .collect()
 }
 

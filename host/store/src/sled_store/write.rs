@@ -49,7 +49,12 @@ impl SledStore {
         if let Some((email, id)) = &commit.email_moved {
             writes.push((EMAILS, keys::scoped(org, email), Some(encode(id))));
         }
-        writes.extend(super::match_keys::writes(org, lead, &commit.match_keys));
+        writes.extend(super::match_keys::writes(
+            org,
+            lead,
+            &commit.match_keys,
+            &commit.match_keys_removed,
+        ));
         for (seq, activity) in &commit.activities {
             writes.push((
                 ACTIVITIES,

@@ -88,9 +88,21 @@ fn a_likely_duplicate_is_listed_merged_or_dismissed_in_its_own_org_only() {
     );
     assert_eq!(status, 404, "demo's lead is not elsewhere's");
 
+    // Named with another candidate than it waits on: nothing is merged.
+    let (status, problem) = server.demo(
+        Method::POST,
+        &format!("/v1/orgs/demo/duplicates/{held_id}/merge?candidate={karin_id}"),
+        None,
+    );
+    assert_eq!(status, 409, "{problem}");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("now waits on a review against {jonas_id}")),
+        "{problem}"
+    );
     let (status, into) = server.demo(
         Method::POST,
-        &format!("/v1/orgs/demo/duplicates/{held_id}/merge"),
+        &format!("/v1/orgs/demo/duplicates/{held_id}/merge?candidate={jonas_id}"),
         None,
     );
     assert_eq!(status, 200, "{into}");
