@@ -321,3 +321,39 @@ fn the_demo_org_shows_its_campaigns_to_the_reps_whose_leads_they_target_and_its_
         .unwrap();
     assert_eq!(read(response), (200, json!([])), "no goals set");
 }
+
+#[test]
+fn the_running_server_announces_a_launch_within_its_notice_once() {
+    let mut background = leadhost::server::Background::default();
+    background.scheduler.launch_check_ms = 50;
+    let server = TestServer::start_with_background(background);
+    let create = |id: &str, days: i64| {
+        let (status, created) = server.demo(
+            Method::POST,
+            "/v1/orgs/demo/campaigns",
+            Some(json!({"id": id, "name": id, "launch_at": in_days(days)})),
+        );
+        assert_eq!(status, 201, "{created}");
+    };
+    // Within the demo's notice (7 days), and beyond it.
+    create("soon", 2);
+    create("later", 20);
+    let announced = |id: &str| {
+        let (_, campaign) =
+            server.demo(Method::GET, &format!("/v1/orgs/demo/campaigns/{id}"), None);
+        campaign["launch_announced_at"].as_str().map(String::from)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while announced("soon").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not announced within 20 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let first = announced("soon");
+    // Many more rounds pass: announced once, and the later one not at all.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(announced("soon"), first, "once");
+    assert_eq!(announced("later"), None, "beyond its notice");
+}

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 
 use leadhost::api::{HttpLimits, MetricsToken};
 use leadhost::auth;
-use leadhost::server::Listeners;
+use leadhost::server::{Background, Listeners};
 use leadhost::setup::{DEMO_ORG, Host, Options};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde_json::Value;
@@ -54,6 +54,19 @@ impl TestServer {
             limits,
             metrics_token,
             metrics_listener,
+            Background::default(),
+        )
+    }
+
+    /// Starts a server whose background work (scheduler, delivery) runs
+    /// with `background`'s settings.
+    pub fn start_with_background(background: Background) -> Self {
+        TestServer::start_on(
+            tempfile::tempdir().unwrap(),
+            HttpLimits::default(),
+            None,
+            false,
+            background,
         )
     }
 
@@ -68,7 +81,13 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
         };
         leadhost::cli::seed_history(&args).expect("seed the demo history");
-        TestServer::start_on(dir, HttpLimits::default(), None, false)
+        TestServer::start_on(
+            dir,
+            HttpLimits::default(),
+            None,
+            false,
+            Background::default(),
+        )
     }
 
     fn start_on(
@@ -76,6 +95,7 @@ impl TestServer {
         limits: HttpLimits,
         metrics_token: Option<MetricsToken>,
         metrics_listener: bool,
+        background: Background,
     ) -> Self {
         let host = Host::open(dir.path(), Options::default()).expect("open the data folder");
         host.ensure_org(DEMO_ORG).unwrap();
@@ -112,9 +132,17 @@ impl TestServer {
                     api: listener,
                     metrics,
                 };
-                leadhost::server::serve(serving, listeners, limits, metrics_token, async move {
+                let stop = async move {
                     let _ = stopped.await;
-                })
+                };
+                leadhost::server::serve_with(
+                    serving,
+                    listeners,
+                    limits,
+                    metrics_token,
+                    background,
+                    stop,
+                )
                 .await
             })
         });
