@@ -193,8 +193,7 @@ impl Engine {
     ) -> Result<(Ingested, Applied), EngineError> {
         let shared = &self.shared;
         let fingerprint = merge::fingerprint(&lead, &activities, now);
-        let _lead = shared.locks.lead(org, id);
-        let mut record = self.load(org, id)?;
+        let (_lead, mut record) = self.live_lead(org, id)?;
         if !record.remember_submission(fingerprint) {
             // Heard before: no write. The empty commit's receipt makes
             // the caller wait until what was read is durable too.
@@ -214,14 +213,23 @@ impl Engine {
         if lead.campaign.is_some() {
             record.latest_campaign.clone_from(&lead.campaign);
         }
+        // A duplicate's address finds this lead too (its variants match it).
+        let submitted_keys = match duplicate {
+            Some(_) => matching::blocking_keys(&lead),
+            None => Vec::new(),
+        };
         let filled = merge::fill_gaps(&mut record.lead, lead);
         let mut change = Change::new(record, now);
         if let Some(duplicate) = duplicate {
             change.event(duplicate);
         }
-        if !filled.is_empty() {
+        if !filled.is_empty() || !submitted_keys.is_empty() {
             // A name or phone filled in finds the lead by more keys.
-            change.index_match_keys(matching::blocking_keys(&change.record.lead));
+            let mut keys = matching::blocking_keys(&change.record.lead);
+            keys.extend(submitted_keys);
+            keys.sort();
+            keys.dedup();
+            change.index_match_keys(keys);
         }
         change.event(EventKind::Merged { filled });
         change.activity(Activity {

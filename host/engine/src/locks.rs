@@ -22,7 +22,7 @@ use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
 const STRIPES: usize = 64;
 
 /// A held lock; released when dropped.
-pub(super) type Held = ArcMutexGuard<RawMutex, ()>;
+pub(crate) type Held = ArcMutexGuard<RawMutex, ()>;
 
 /// The engine's locks.
 pub(super) struct Locks {

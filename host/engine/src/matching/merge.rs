@@ -94,6 +94,28 @@ impl Engine {
         Ok(id)
     }
 
+    /// Lead `id` of `org` locked and loaded, or the lead it was merged
+    /// into: a reviewer may fold it away while a submission for it waits
+    /// on its lock, and what the submission brings must reach the lead
+    /// that lives on, not the record closed behind it.
+    pub(crate) fn live_lead(
+        &self,
+        org: &str,
+        id: &str,
+    ) -> Result<(crate::locks::Held, LeadRecord), EngineError> {
+        let mut id = id.to_string();
+        for _ in 0..MERGE_HOPS_MAX {
+            let held = self.shared.locks.lead(org, &id);
+            let record = self.load(org, &id)?;
+            match record.matching.merged_into.clone() {
+                Some(into) => id = into,
+                None => return Ok((held, record)),
+            }
+        }
+        let held = self.shared.locks.lead(org, &id);
+        Ok((held, self.load(org, &id)?))
+    }
+
     /// A new lead the rule is sure is `found`'s candidate: `submitted`
     /// (and its activities) goes into the candidate as a re-submission of
     /// it, then the new record (`new`, holding the rule's decision) is kept
@@ -161,7 +183,12 @@ impl Engine {
         new_activities(theirs, &timeline)
             .into_iter()
             .for_each(|activity| target.activity(activity));
-        target.index_match_keys(blocking_keys(&target.record.lead));
+        // Found by the duplicate's address too: its variants match it.
+        let mut keys = blocking_keys(&target.record.lead);
+        keys.extend(blocking_keys(&held.record.lead));
+        keys.sort();
+        keys.dedup();
+        target.index_match_keys(keys);
         self.after_activity(&mut target, "a duplicate was merged into the lead")?;
         let (merged, _) = self.apply(target)?;
         let mut held = held;
@@ -188,5 +215,81 @@ impl Engine {
                 self.commit(change)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_submission_for_a_lead_folded_away_meanwhile_reaches_the_lead_it_went_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = crate::tests::engine(&dir);
+        let ingest = |email: &str| {
+            let submission = serde_json::from_value(serde_json::json!({"email": email})).unwrap();
+            engine.ingest("acme", submission, "test").unwrap().record
+        };
+        let (kept, gone) = (
+            ingest("jonas.weber@acme.example"),
+            ingest("j.weber@acme.example"),
+        );
+        let found = Duplicate {
+            candidate: kept.id().to_string(),
+            confidence: 0.9,
+            reasons: vec!["an initial".into()],
+        };
+        {
+            let (_pair, _) = engine.shared.locks.two_leads("acme", gone.id(), kept.id());
+            let held = Change::new(engine.load("acme", gone.id()).unwrap(), engine.now());
+            engine.fold(held, &found, MergedBy::Review).unwrap();
+        }
+        // The folded lead's address finds the one it went into, not itself.
+        let indexed = engine
+            .shared
+            .store
+            .leads_by_match_keys("acme", &blocking_keys(&gone.lead), 50)
+            .unwrap();
+        assert!(
+            indexed.iter().any(|(_, lead)| lead == kept.id()),
+            "{indexed:?}"
+        );
+        assert!(
+            indexed.iter().all(|(_, lead)| lead != gone.id()),
+            "{indexed:?}"
+        );
+        // What a submission that found `gone` before the fold, and waited
+        // on its lock through it, does next.
+        let late: Lead = serde_json::from_value(serde_json::json!({
+            "email": "j.weber@acme.example", "phone": "+49 30 1234 5678",
+            "created_at": "2026-12-01T09:00:00Z"
+        }))
+        .unwrap();
+        let (ingested, _) = engine
+            .ingest_again(
+                "acme",
+                gone.id(),
+                late,
+                Vec::new(),
+                "test",
+                engine.now(),
+                None,
+            )
+            .unwrap();
+        assert_eq!(ingested.record.id(), kept.id());
+        assert_eq!(
+            engine
+                .load("acme", kept.id())
+                .unwrap()
+                .lead
+                .phone
+                .as_deref(),
+            Some("+49 30 1234 5678")
+        );
+        assert_eq!(
+            engine.load("acme", gone.id()).unwrap().lead.phone,
+            None,
+            "nothing on the closed record"
+        );
     }
 }
