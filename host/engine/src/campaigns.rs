@@ -28,9 +28,11 @@ pub const UPCOMING_MAX_DAYS: i64 = 366;
 pub const CAMPAIGNS_MAX: usize = 1_000;
 
 /// Times a campaign change is made again after another host wrote the
-/// campaign in between: each retry follows a write that landed, so running
-/// out takes that many writers at once on one campaign.
-const CHANGE_ATTEMPTS: usize = 8;
+/// campaign in between: each retry follows a write that landed, after a
+/// random pause that doubles each time (1–2 ms, then up to 64 ms), so a
+/// host editing a campaign in a tight loop cannot starve another one; at
+/// most ~0.5 s of pauses in all.
+const CHANGE_ATTEMPTS: usize = 12;
 
 /// A new campaign as the API and `org.toml` give it: `name` and
 /// `launch_at` required; an `id` left out is made from the name.
@@ -156,7 +158,11 @@ impl Engine {
         let _campaigns = self.shared.locks.campaigns(org);
         // Another host's write in between: the change is made again to
         // what it wrote, so neither edit is lost.
-        for _ in 0..CHANGE_ATTEMPTS {
+        for attempt in 0..CHANGE_ATTEMPTS {
+            if attempt > 0 {
+                let most = 2u64 << attempt.min(5);
+                std::thread::sleep(std::time::Duration::from_millis(fastrand::u64(1..=most)));
+            }
             let read = self.find_campaign(org, id)?;
             let mut campaign = read.clone();
             change(&mut campaign);

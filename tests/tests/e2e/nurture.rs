@@ -96,8 +96,24 @@ impl Nurture {
     }
 }
 
+/// Opens the host on `path`. Right after a host on it was dropped, a
+/// background thread of the old one may still be letting the store go:
+/// the store says it is in use for that moment, so the test waits (at most
+/// 5 s) as a restarted process would.
 fn open(path: &Path, clock: &ManualClock) -> Host {
-    Host::open_with_clock(path, Options::default(), Arc::new(clock.clone())).unwrap()
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Host::open_with_clock(path, Options::default(), Arc::new(clock.clone())) {
+            Ok(host) => return host,
+            Err(error)
+                if error.to_string().contains("is open in another process")
+                    && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(error) => panic!("open the host: {error}"),
+        }
+    }
 }
 
 #[test]
